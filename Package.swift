@@ -1,0 +1,72 @@
+// swift-tools-version:6.0
+//
+// ConvNet — convolutional neural networks on the CPU, in Swift.
+//
+// The targets are layered bottom-up; every dependency points downward:
+//
+//   CConvNetKernels     C micro-kernels (SIMD, chosen at run time by CPU features)
+//   ConvNetKernels      pointer-level kernels (GEMM, convolution, pooling, …) + reference twins
+//   ConvNetTensor       Tensor: float32, N-dimensional, row-major, copy-on-write
+//   ConvNetAutograd     Variable + reverse-mode automatic differentiation over tensor ops
+//   ConvNetNN           modules, layers, losses, optimisers, schedules
+//   ConvNetCompression  DEFLATE / gzip / zlib decoding (no system zlib needed)
+//   ConvNetData         datasets (IDX, …) and the batching data loader
+//   ConvNetIO           weight files (safetensors)
+//   ConvNetModels       named architectures (LeNet-5, …)
+//   ConvNetTraining     the training loop, evaluation, checkpoints
+//   ConvNet             the umbrella module users import
+//   convnet             the command-line tool (parsing and printing only)
+import PackageDescription
+
+let package = Package(
+  name: "ConvNet",
+  products: [
+    .library(name: "ConvNet", targets: ["ConvNet"]),
+    .executable(name: "convnet", targets: ["convnet"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    .target(name: "CConvNetKernels"),
+    .target(name: "ConvNetKernels", dependencies: ["CConvNetKernels"]),
+    .target(name: "ConvNetTensor", dependencies: ["ConvNetKernels"]),
+    .target(name: "ConvNetAutograd", dependencies: ["ConvNetTensor", "ConvNetKernels"]),
+    .target(name: "ConvNetNN", dependencies: ["ConvNetAutograd", "ConvNetTensor", "ConvNetKernels"]),
+    .target(name: "ConvNetCompression"),
+    .target(
+      name: "ConvNetData", dependencies: ["ConvNetCompression", "ConvNetTensor"],
+      resources: [.copy("Resources/mnist")]),
+    .target(name: "ConvNetIO", dependencies: ["ConvNetTensor"]),
+    .target(name: "ConvNetModels", dependencies: ["ConvNetNN"]),
+    .target(
+      name: "ConvNetTraining",
+      dependencies: ["ConvNetNN", "ConvNetData", "ConvNetIO", "ConvNetModels"]),
+    .target(
+      name: "ConvNet",
+      dependencies: [
+        "ConvNetKernels", "ConvNetTensor", "ConvNetAutograd", "ConvNetNN", "ConvNetData",
+        "ConvNetIO", "ConvNetModels", "ConvNetTraining",
+      ]),
+    .executableTarget(
+      name: "convnet",
+      dependencies: [
+        "ConvNet",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    .target(name: "TestSupport", dependencies: ["ConvNetTensor"], path: "Tests/TestSupport"),
+    .testTarget(name: "ConvNetKernelsTests", dependencies: ["ConvNetKernels", "TestSupport"]),
+    .testTarget(name: "ConvNetTensorTests", dependencies: ["ConvNetTensor", "TestSupport"]),
+    .testTarget(
+      name: "ConvNetAutogradTests", dependencies: ["ConvNetAutograd", "ConvNetNN", "TestSupport"]),
+    .testTarget(name: "ConvNetNNTests", dependencies: ["ConvNetNN", "TestSupport"]),
+    .testTarget(
+      name: "ConvNetDataTests",
+      dependencies: ["ConvNetData", "ConvNetCompression", "TestSupport"]),
+    .testTarget(name: "ConvNetIOTests", dependencies: ["ConvNetIO", "TestSupport"]),
+    .testTarget(name: "ConvNetModelsTests", dependencies: ["ConvNetModels", "TestSupport"]),
+    .testTarget(name: "ConvNetTrainingTests", dependencies: ["ConvNet", "TestSupport"]),
+  ],
+  swiftLanguageModes: [.v5]
+)

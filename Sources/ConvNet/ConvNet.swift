@@ -1,0 +1,9 @@
+// The umbrella module: `import ConvNet` brings in every layer of the library.
+@_exported import ConvNetAutograd
+@_exported import ConvNetData
+@_exported import ConvNetIO
+@_exported import ConvNetKernels
+@_exported import ConvNetModels
+@_exported import ConvNetNN
+@_exported import ConvNetTensor
+@_exported import ConvNetTraining

@@ -1,0 +1,1 @@
+// ConvNetCompression: see docs/ARCHITECTURE.md for what this module holds.

@@ -1,0 +1,1 @@
+// ConvNetData: see docs/ARCHITECTURE.md for what this module holds.

@@ -1,0 +1,1 @@
+// ConvNetIO: see docs/ARCHITECTURE.md for what this module holds.

@@ -1,0 +1,1 @@
+// ConvNetModels: see docs/ARCHITECTURE.md for what this module holds.

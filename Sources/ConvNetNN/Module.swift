@@ -1,0 +1,1 @@
+// ConvNetNN: see docs/ARCHITECTURE.md for what this module holds.

@@ -1,0 +1,31 @@
+/// The heap buffer behind a `Tensor`: `count` float32 values, 64-byte aligned so that SIMD
+/// kernels can use aligned loads. Tensors share a storage until one of them writes
+/// (copy-on-write, see `Tensor.ensureUniqueStorage()`).
+public final class TensorStorage: @unchecked Sendable {
+  public let count: Int
+  public let pointer: UnsafeMutablePointer<Float>
+
+  /// Uninitialised memory: the caller must write every element before reading it.
+  public init(uninitializedCount count: Int) {
+    precondition(count >= 0, "TensorStorage: negative element count \(count)")
+    self.count = count
+    let raw = UnsafeMutableRawPointer.allocate(
+      byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+    pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+  }
+
+  public convenience init(repeating value: Float, count: Int) {
+    self.init(uninitializedCount: count)
+    pointer.initialize(repeating: value, count: count)
+  }
+
+  public func copy() -> TensorStorage {
+    let result = TensorStorage(uninitializedCount: count)
+    result.pointer.update(from: pointer, count: count)
+    return result
+  }
+
+  deinit {
+    UnsafeMutableRawPointer(pointer).deallocate()
+  }
+}

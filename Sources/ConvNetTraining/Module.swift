@@ -1,0 +1,1 @@
+// ConvNetTraining: see docs/ARCHITECTURE.md for what this module holds.

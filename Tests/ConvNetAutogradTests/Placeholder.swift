@@ -1,0 +1,1 @@
+// Tests for ConvNetAutograd are added beside this file.

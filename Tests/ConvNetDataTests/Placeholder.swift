@@ -1,0 +1,1 @@
+// Tests for ConvNetData are added beside this file.

@@ -1,0 +1,1 @@
+// Tests for ConvNetIO are added beside this file.

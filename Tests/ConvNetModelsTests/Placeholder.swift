@@ -1,0 +1,1 @@
+// Tests for ConvNetModels are added beside this file.

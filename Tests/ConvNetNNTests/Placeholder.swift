@@ -1,0 +1,1 @@
+// Tests for ConvNetNN are added beside this file.

@@ -1,0 +1,1 @@
+// Tests for ConvNetTraining are added beside this file.
