@@ -1,0 +1,158 @@
+import ConvNetKernels
+import ConvNetTensor
+
+/// The running statistics a batch-norm layer keeps between calls.
+public struct BatchNormStatistics {
+  public var runningMean: Tensor
+  public var runningVariance: Tensor
+  /// The number of training batches seen (PyTorch's `num_batches_tracked`).
+  public var batchesTracked: Int
+
+  public init(channels: Int) {
+    runningMean = Tensor.zeros([channels])
+    runningVariance = Tensor.ones([channels])
+    batchesTracked = 0
+  }
+}
+
+/// Batch normalisation over [N, C] or [N, C, …] (statistics per channel C), as PyTorch:
+/// training normalises with the batch mean and biased variance and updates the running
+/// statistics with `momentum` (running = (1−m)·running + m·batch, the variance unbiased);
+/// evaluation normalises with the running statistics. y = γ·(x − μ)/√(σ² + ε) + β.
+public func batchNorm(
+  _ input: Variable, weight: Variable?, bias: Variable?, statistics: inout BatchNormStatistics,
+  training: Bool, momentum: Float = 0.1, epsilon: Float = 1e-5
+) -> Variable {
+  let x = input.value
+  precondition(x.rank >= 2, "batchNorm: expects [N, C, …], got \(x.shape)")
+  let batch = x.shape[0]
+  let channels = x.shape[1]
+  let spatial = x.count / max(1, batch * channels)
+  let perChannel = batch * spatial
+  precondition(
+    statistics.runningMean.count == channels,
+    "batchNorm: input has \(channels) channels, statistics have \(statistics.runningMean.count)")
+  precondition(!training || perChannel > 1, "batchNorm: training needs more than one value per channel, got input \(x.shape)")
+
+  var mean = [Float](repeating: 0, count: channels)
+  var inverseStd = [Float](repeating: 0, count: channels)
+  if training {
+    var variance = [Float](repeating: 0, count: channels)
+    mean.withUnsafeMutableBufferPointer { meanBuffer in
+      variance.withUnsafeMutableBufferPointer { varianceBuffer in
+        parallelChunks(channels) { range in
+          for c in range {
+            var sum = 0.0
+            var sumSquares = 0.0
+            for n in 0..<batch {
+              let plane = x.storage.pointer + (n * channels + c) * spatial
+              var partial: Float = 0
+              var partialSquares: Float = 0
+              for s in 0..<spatial {
+                partial += plane[s]
+                partialSquares += plane[s] * plane[s]
+              }
+              sum += Double(partial)
+              sumSquares += Double(partialSquares)
+            }
+            let m = sum / Double(perChannel)
+            meanBuffer[c] = Float(m)
+            varianceBuffer[c] = Float(max(0, sumSquares / Double(perChannel) - m * m))
+          }
+        }
+      }
+    }
+    let correction = Float(perChannel) / Float(perChannel - 1)
+    statistics.runningMean.withUnsafeMutableBufferPointer { running in
+      for c in 0..<channels { running[c] = (1 - momentum) * running[c] + momentum * mean[c] }
+    }
+    statistics.runningVariance.withUnsafeMutableBufferPointer { running in
+      for c in 0..<channels {
+        running[c] = (1 - momentum) * running[c] + momentum * variance[c] * correction
+      }
+    }
+    statistics.batchesTracked += 1
+    for c in 0..<channels { inverseStd[c] = 1 / (variance[c] + epsilon).squareRoot() }
+  } else {
+    for c in 0..<channels {
+      mean[c] = statistics.runningMean.storage.pointer[c]
+      inverseStd[c] = 1 / (statistics.runningVariance.storage.pointer[c] + epsilon).squareRoot()
+    }
+  }
+
+  // y = x̂·γ + β with x̂ = (x − μ)·invStd, folded into y = x·scale + shift per channel.
+  let gamma = weight?.value
+  let beta = bias?.value
+  let output = Tensor(uninitializedShape: x.shape)
+  parallelChunks(batch * channels) { range in
+    for plane in range {
+      let c = plane % channels
+      let g = gamma?.storage.pointer[c] ?? 1
+      let scale = inverseStd[c] * g
+      let shift = (beta?.storage.pointer[c] ?? 0) - mean[c] * scale
+      let source = x.storage.pointer + plane * spatial
+      let target = output.storage.pointer + plane * spatial
+      for s in 0..<spatial { target[s] = source[s] * scale + shift }
+    }
+  }
+
+  var inputs = [input]
+  if let weight { inputs.append(weight) }
+  if let bias { inputs.append(bias) }
+  let saved = (mean, inverseStd)
+  return Variable.makeOutput(output, name: "batch_norm", inputs: inputs) { gradient in
+    let (mean, inverseStd) = saved
+    let dy = gradient.storage.pointer
+    // Per-channel Σ dy and Σ dy·x̂.
+    var sumGradient = [Float](repeating: 0, count: channels)
+    var sumGradientXHat = [Float](repeating: 0, count: channels)
+    for c in 0..<channels {
+      var a = 0.0
+      var b = 0.0
+      for n in 0..<batch {
+        let offset = (n * channels + c) * spatial
+        var partialA: Float = 0
+        var partialB: Float = 0
+        for s in 0..<spatial {
+          let xHat = (x.storage.pointer[offset + s] - mean[c]) * inverseStd[c]
+          partialA += dy[offset + s]
+          partialB += dy[offset + s] * xHat
+        }
+        a += Double(partialA)
+        b += Double(partialB)
+      }
+      sumGradient[c] = Float(a)
+      sumGradientXHat[c] = Float(b)
+    }
+    var gradients: [Tensor?] = []
+    if input.requiresGrad {
+      let dx = Tensor(uninitializedShape: x.shape)
+      let count = Float(perChannel)
+      parallelChunks(batch * channels) { range in
+        for plane in range {
+          let c = plane % channels
+          let g = gamma?.storage.pointer[c] ?? 1
+          let offset = plane * spatial
+          if training {
+            // dx = γ·invStd/M · (M·dy − Σdy − x̂·Σ(dy·x̂))
+            let k = g * inverseStd[c] / count
+            for s in 0..<spatial {
+              let xHat = (x.storage.pointer[offset + s] - mean[c]) * inverseStd[c]
+              dx.storage.pointer[offset + s] =
+                k * (count * dy[offset + s] - sumGradient[c] - xHat * sumGradientXHat[c])
+            }
+          } else {
+            let k = g * inverseStd[c]
+            for s in 0..<spatial { dx.storage.pointer[offset + s] = k * dy[offset + s] }
+          }
+        }
+      }
+      gradients.append(dx)
+    } else {
+      gradients.append(nil)
+    }
+    if weight != nil { gradients.append(Tensor(shape: [channels], scalars: sumGradientXHat)) }
+    if bias != nil { gradients.append(Tensor(shape: [channels], scalars: sumGradient)) }
+    return gradients
+  }
+}

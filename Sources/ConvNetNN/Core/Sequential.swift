@@ -1,0 +1,40 @@
+import ConvNetAutograd
+
+/// Builds the list of layers of a `Sequential` from a block of expressions.
+@resultBuilder
+public enum ModuleBuilder {
+  public static func buildExpression(_ module: any Module) -> [any Module] { [module] }
+  public static func buildExpression(_ modules: [any Module]) -> [any Module] { modules }
+  public static func buildBlock(_ parts: [any Module]...) -> [any Module] { parts.flatMap { $0 } }
+  public static func buildOptional(_ part: [any Module]?) -> [any Module] { part ?? [] }
+  public static func buildEither(first: [any Module]) -> [any Module] { first }
+  public static func buildEither(second: [any Module]) -> [any Module] { second }
+  public static func buildArray(_ parts: [[any Module]]) -> [any Module] { parts.flatMap { $0 } }
+}
+
+/// Layers applied one after another; children are named "0", "1", … as in PyTorch.
+///
+///     let features = Sequential {
+///       Conv2d(1, 6, kernelSize: 5, padding: 2)
+///       ReLU()
+///       MaxPool2d(2)
+///     }
+public final class Sequential: Module {
+  public let layers: [any Module]
+  public var isTraining = true
+
+  public init(_ layers: [any Module]) { self.layers = layers }
+  public convenience init(@ModuleBuilder _ build: () -> [any Module]) { self.init(build()) }
+
+  public var children: [(name: String, module: any Module)] {
+    layers.enumerated().map { (String($0.offset), $0.element) }
+  }
+
+  public func forward(_ input: Variable) -> Variable {
+    var x = input
+    for layer in layers { x = layer(x) }
+    return x
+  }
+
+  public subscript(index: Int) -> any Module { layers[index] }
+}

@@ -1,1 +1,0 @@
-// ConvNetNN: see docs/ARCHITECTURE.md for what this module holds.

@@ -1,1 +1,0 @@
-// Tests for ConvNetAutograd are added beside this file.
