@@ -1,2 +1,0 @@
-import ConvNet
-print("convnet")
