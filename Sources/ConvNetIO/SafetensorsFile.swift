@@ -50,7 +50,9 @@ public struct SafetensorsFile: Sendable {
     let path = url.path
     let contents: Data
     do {
-      contents = try Data(contentsOf: url, options: .mappedIfSafe)
+      // Read, not memory-mapped: a mapped file truncated by another process would crash the
+      // reader (SIGBUS) instead of producing an error.
+      contents = try Data(contentsOf: url)
     } catch {
       throw SafetensorsError(
         path: path, reason: "cannot read the file: \(error.localizedDescription)")

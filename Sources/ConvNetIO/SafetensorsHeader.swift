@@ -4,7 +4,8 @@
 // `Metadata::validate`): every entry has a known dtype, a shape of non-negative integers and
 // data_offsets [begin, end] whose length is exactly elementCount · dtype size; sorted by
 // offset, the tensors cover the data buffer from byte 0 to its last byte with neither gaps
-// nor overlaps.
+// nor overlaps. Fields other than dtype, shape and data_offsets are ignored, as the reference
+// implementation ignores them.
 
 /// The validated contents of a header: tensor entries in buffer order, and the metadata.
 struct SafetensorsHeader {
@@ -20,7 +21,7 @@ struct SafetensorsHeader {
   static func parse(_ bytes: [UInt8], bufferByteCount: Int, path: String) throws
     -> SafetensorsHeader
   {
-    guard String(validating: bytes, as: UTF8.self) != nil else {
+    guard isValidUTF8(bytes) else {
       throw SafetensorsError(path: path, field: "header", reason: "the header is not valid UTF-8")
     }
     let json: HeaderJSON
@@ -196,6 +197,20 @@ struct SafetensorsHeader {
     case .number(let text): return text
     case .string(let text): return jsonStringLiteral(text)
     default: return value.kindDescription
+    }
+  }
+}
+
+/// Whether `bytes` is well-formed UTF-8 (no stray continuation bytes, overlong forms or
+/// surrogates).
+private func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+  var decoder = UTF8()
+  var iterator = bytes.makeIterator()
+  while true {
+    switch decoder.decode(&iterator) {
+    case .scalarValue: continue
+    case .emptyInput: return true
+    case .error: return false
     }
   }
 }
