@@ -64,7 +64,9 @@ let package = Package(
     .testTarget(
       name: "ConvNetDataTests",
       dependencies: ["ConvNetData", "ConvNetCompression", "TestSupport"]),
-    .testTarget(name: "ConvNetIOTests", dependencies: ["ConvNetIO", "TestSupport"]),
+    .testTarget(
+      name: "ConvNetIOTests", dependencies: ["ConvNetIO", "TestSupport"],
+      resources: [.copy("Fixtures")]),
     .testTarget(name: "ConvNetModelsTests", dependencies: ["ConvNetModels", "TestSupport"]),
     .testTarget(name: "ConvNetTrainingTests", dependencies: ["ConvNet", "TestSupport"]),
   ],

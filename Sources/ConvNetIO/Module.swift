@@ -1,1 +1,0 @@
-// ConvNetIO: see docs/ARCHITECTURE.md for what this module holds.

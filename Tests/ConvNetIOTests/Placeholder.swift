@@ -1,1 +1,0 @@
-// Tests for ConvNetIO are added beside this file.

@@ -1,0 +1,18 @@
+import Foundation
+import XCTest
+
+extension XCTestCase {
+  /// A fresh empty directory, removed when the test ends.
+  func makeTemporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory
+      .appendingPathComponent("ConvNetIOTests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+    return url
+  }
+
+  /// The names in `directory`, sorted (hidden files included).
+  func contents(of directory: URL) throws -> [String] {
+    try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+  }
+}
