@@ -257,6 +257,21 @@ final class OptimizerTests: XCTestCase {
     XCTAssertEqual(adam.stateTensors()["1.step"]?.scalar, 3)
   }
 
+  func testStepUpdatesParametersAndBuffersInPlace() {
+    let p = parameter([1, 2, 3])
+    let adam = Adam(parameters: [p], learningRate: 0.1, amsgrad: true)
+    step(adam, [p], gradients: [[1, 1, 1]])
+    let weights = p.value.storage.pointer
+    step(adam, [p], gradients: [[1, 1, 1]])
+    step(adam, [p], gradients: [[1, 1, 1]])
+    XCTAssertEqual(p.value.storage.pointer, weights, "the parameter's storage is reused")
+    // After a snapshot the next step must copy once (copy-on-write) and leave the snapshot intact.
+    let snapshot = p.value
+    step(adam, [p], gradients: [[1, 1, 1]])
+    XCTAssertNotEqual(p.value.storage.pointer, snapshot.storage.pointer)
+    XCTAssertNotEqual(p.value, snapshot)
+  }
+
   func testZeroGradientsSetsGradientsToNil() {
     let p = parameter([1])
     let q = parameter([2])

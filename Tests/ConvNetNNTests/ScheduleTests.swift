@@ -30,7 +30,8 @@ final class ScheduleTests: XCTestCase {
     // Milestones 2 and 5, γ = 0.5: 1 before epoch 2, 0.5 for epochs 2…4, 0.25 from epoch 5.
     let expected: [Float] = [1, 1, 0.5, 0.5, 0.5, 0.25, 0.25]
     let epochs = [0, 1, 2, 3, 4, 5, 9]
-    XCTAssertEqual(rates(MultiStepLR(initial: 1, milestones: [2, 5], gamma: 0.5), epochs), expected)
+    XCTAssertEqual(
+      rates(MultiStepLR(initial: 1, milestones: [2, 5], gamma: 0.5), epochs), expected)
     XCTAssertEqual(
       rates(MultiStepLR(initial: 1, milestones: [5, 2], gamma: 0.5), epochs), expected,
       "milestone order does not matter")

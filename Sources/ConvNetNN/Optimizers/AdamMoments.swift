@@ -125,28 +125,41 @@ private struct AdamScalars {
 ///     m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²;  (AMSGrad: v_max ← max(v_max, v), v ← v_max)
 ///     p ← p − stepSize · m / (√v / √(1 − β2^t) + ε)
 ///
-/// The AMSGrad branch is loop-invariant and hoisted by the compiler; the loop vectorises.
-/// Allocates nothing.
+/// One straight loop per variant (with / without AMSGrad), chosen outside the loops; allocates
+/// nothing. Unlike SGD's loops these stay scalar on Linux: `squareRoot()` keeps C's errno
+/// semantics there (an inline `sqrtss` plus a libm call on the negative/NaN path), which LLVM
+/// does not widen, even for `SIMD8<Float>`. A vector version would be a C kernel.
 private func adamUpdate(
   weights: UnsafeMutablePointer<Float>, gradient: UnsafeBufferPointer<Float>,
   firstMoment: UnsafeMutablePointer<Float>, secondMoment: UnsafeMutablePointer<Float>,
   maxSecondMoment: UnsafeMutablePointer<Float>?, scalars: AdamScalars
 ) {
-  let beta1 = scalars.beta1
-  let beta2 = scalars.beta2
-  for i in 0..<gradient.count {
-    // Only one of decayFactor ≠ 1 and l2Penalty ≠ 0 holds, so the order of these two is moot.
-    let weight = weights[i] * scalars.decayFactor
-    let g = gradient[i] + scalars.l2Penalty * weight
-    let m = beta1 * firstMoment[i] + (1 - beta1) * g
-    var v = beta2 * secondMoment[i] + (1 - beta2) * g * g
-    firstMoment[i] = m
-    secondMoment[i] = v
-    if let maxSecondMoment {
-      v = max(maxSecondMoment[i], v)
-      maxSecondMoment[i] = v
+  let (beta1, beta2, epsilon) = (scalars.beta1, scalars.beta2, scalars.epsilon)
+  let (l2Penalty, decayFactor) = (scalars.l2Penalty, scalars.decayFactor)
+  let (stepSize, biasCorrection2SquareRoot) = (scalars.stepSize, scalars.biasCorrection2SquareRoot)
+  // Only one of decayFactor ≠ 1 (AdamW) and l2Penalty ≠ 0 (Adam) holds, so the order of the
+  // decay and the penalty is moot.
+  if let maxSecondMoment {
+    for i in 0..<gradient.count {
+      let weight = weights[i] * decayFactor
+      let g = gradient[i] + l2Penalty * weight
+      let m = beta1 * firstMoment[i] + (1 - beta1) * g
+      let v = beta2 * secondMoment[i] + (1 - beta2) * g * g
+      let maxV = max(maxSecondMoment[i], v)
+      firstMoment[i] = m
+      secondMoment[i] = v
+      maxSecondMoment[i] = maxV
+      weights[i] = weight - stepSize * m / (maxV.squareRoot() / biasCorrection2SquareRoot + epsilon)
     }
-    let denominator = v.squareRoot() / scalars.biasCorrection2SquareRoot + scalars.epsilon
-    weights[i] = weight - scalars.stepSize * m / denominator
+  } else {
+    for i in 0..<gradient.count {
+      let weight = weights[i] * decayFactor
+      let g = gradient[i] + l2Penalty * weight
+      let m = beta1 * firstMoment[i] + (1 - beta1) * g
+      let v = beta2 * secondMoment[i] + (1 - beta2) * g * g
+      firstMoment[i] = m
+      secondMoment[i] = v
+      weights[i] = weight - stepSize * m / (v.squareRoot() / biasCorrection2SquareRoot + epsilon)
+    }
   }
 }

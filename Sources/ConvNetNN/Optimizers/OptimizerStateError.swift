@@ -13,17 +13,17 @@ public enum OptimizerStateError: Error, Equatable, CustomStringConvertible {
 
   public var description: String {
     switch self {
-    case let .unexpectedKey(optimizer, key, expectedNames, parameterCount):
+    case .unexpectedKey(let optimizer, let key, let expectedNames, let parameterCount):
       return "\(optimizer).loadState: unexpected key '\(key)'; this optimiser has \(parameterCount)"
         + " parameters (indices 0..<\(parameterCount)) and keeps per-parameter state "
         + (expectedNames.isEmpty ? "none" : expectedNames.joined(separator: ", "))
         + " — was the state saved by a differently configured optimiser?"
-    case let .missingKey(optimizer, key):
+    case .missingKey(let optimizer, let key):
       return "\(optimizer).loadState: missing key '\(key)' (the parameter has other state entries)"
-    case let .shapeMismatch(optimizer, key, expected, actual):
+    case .shapeMismatch(let optimizer, let key, let expected, let actual):
       return "\(optimizer).loadState: '\(key)' has shape \(actual), expected \(expected)"
         + " — was the state saved for a different model?"
-    case let .invalidStepCount(optimizer, key, value):
+    case .invalidStepCount(let optimizer, let key, let value):
       return "\(optimizer).loadState: '\(key)' = \(value) is not a non-negative whole step count"
     }
   }

@@ -130,31 +130,52 @@ public final class RMSprop: Optimizer {
 }
 
 /// One fused pass of the update documented on `RMSprop`. The optional buffers are present
-/// exactly when momentum / centring are on; those branches are loop-invariant and hoisted by the
-/// compiler, so the loop vectorises. Allocates nothing.
+/// exactly when momentum / centring are on. One straight loop per variant, chosen outside the
+/// loops; allocates nothing. Like Adam's, these loops stay scalar because of `squareRoot()` (see
+/// `adamUpdate`).
 private func rmspropUpdate(
   weights: UnsafeMutablePointer<Float>, gradient: UnsafeBufferPointer<Float>,
   squareAverage: UnsafeMutablePointer<Float>, momentumBuffer: UnsafeMutablePointer<Float>?,
   gradientAverage: UnsafeMutablePointer<Float>?, learningRate: Float, alpha: Float,
   epsilon: Float, weightDecay: Float, momentum: Float
 ) {
-  for i in 0..<gradient.count {
-    let g = gradient[i] + weightDecay * weights[i]
-    let v = alpha * squareAverage[i] + (1 - alpha) * g * g
-    squareAverage[i] = v
-    var variance = v
-    if let gradientAverage {
-      let mean = alpha * gradientAverage[i] + (1 - alpha) * g
-      gradientAverage[i] = mean
-      variance = v - mean * mean
+  let count = gradient.count
+  switch (gradientAverage, momentumBuffer) {
+  case (nil, nil):
+    for i in 0..<count {
+      let g = gradient[i] + weightDecay * weights[i]
+      let v = alpha * squareAverage[i] + (1 - alpha) * g * g
+      squareAverage[i] = v
+      weights[i] -= learningRate * (g / (v.squareRoot() + epsilon))
     }
-    let normalised = g / (variance.squareRoot() + epsilon)
-    if let momentumBuffer {
-      let buffer = momentum * momentumBuffer[i] + normalised
+  case (nil, let momentumBuffer?):
+    for i in 0..<count {
+      let g = gradient[i] + weightDecay * weights[i]
+      let v = alpha * squareAverage[i] + (1 - alpha) * g * g
+      squareAverage[i] = v
+      let buffer = momentum * momentumBuffer[i] + g / (v.squareRoot() + epsilon)
       momentumBuffer[i] = buffer
       weights[i] -= learningRate * buffer
-    } else {
-      weights[i] -= learningRate * normalised
+    }
+  case (let gradientAverage?, nil):
+    for i in 0..<count {
+      let g = gradient[i] + weightDecay * weights[i]
+      let v = alpha * squareAverage[i] + (1 - alpha) * g * g
+      let mean = alpha * gradientAverage[i] + (1 - alpha) * g
+      squareAverage[i] = v
+      gradientAverage[i] = mean
+      weights[i] -= learningRate * (g / ((v - mean * mean).squareRoot() + epsilon))
+    }
+  case (let gradientAverage?, let momentumBuffer?):
+    for i in 0..<count {
+      let g = gradient[i] + weightDecay * weights[i]
+      let v = alpha * squareAverage[i] + (1 - alpha) * g * g
+      let mean = alpha * gradientAverage[i] + (1 - alpha) * g
+      squareAverage[i] = v
+      gradientAverage[i] = mean
+      let buffer = momentum * momentumBuffer[i] + g / ((v - mean * mean).squareRoot() + epsilon)
+      momentumBuffer[i] = buffer
+      weights[i] -= learningRate * buffer
     }
   }
 }
