@@ -10,6 +10,7 @@
 //   ConvNetAutograd     Variable + reverse-mode automatic differentiation over tensor ops
 //   ConvNetNN           modules, layers, losses, optimisers, schedules
 //   ConvNetCompression  DEFLATE / gzip / zlib decoding (no system zlib needed)
+//   ConvNetImage        image decoding (PNG, JPEG), resizing and augmentation
 //   ConvNetData         datasets (IDX, …) and the batching data loader
 //   ConvNetIO           weight files (safetensors)
 //   ConvNetModels       named architectures (LeNet-5, …)
@@ -34,8 +35,9 @@ let package = Package(
     .target(name: "ConvNetAutograd", dependencies: ["ConvNetTensor", "ConvNetKernels"]),
     .target(name: "ConvNetNN", dependencies: ["ConvNetAutograd", "ConvNetTensor", "ConvNetKernels"]),
     .target(name: "ConvNetCompression"),
+    .target(name: "ConvNetImage", dependencies: ["ConvNetCompression", "ConvNetTensor"]),
     .target(
-      name: "ConvNetData", dependencies: ["ConvNetCompression", "ConvNetTensor"],
+      name: "ConvNetData", dependencies: ["ConvNetCompression", "ConvNetImage", "ConvNetTensor"],
       resources: [.copy("Resources/mnist")]),
     .target(name: "ConvNetIO", dependencies: ["ConvNetTensor"]),
     .target(name: "ConvNetModels", dependencies: ["ConvNetNN"]),
@@ -45,7 +47,7 @@ let package = Package(
     .target(
       name: "ConvNet",
       dependencies: [
-        "ConvNetKernels", "ConvNetTensor", "ConvNetAutograd", "ConvNetNN", "ConvNetData",
+        "ConvNetKernels", "ConvNetTensor", "ConvNetAutograd", "ConvNetNN", "ConvNetImage", "ConvNetData",
         "ConvNetIO", "ConvNetModels", "ConvNetTraining",
       ]),
     .executableTarget(

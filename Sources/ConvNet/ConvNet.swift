@@ -2,6 +2,7 @@
 @_exported import ConvNetAutograd
 @_exported import ConvNetData
 @_exported import ConvNetIO
+@_exported import ConvNetImage
 @_exported import ConvNetKernels
 @_exported import ConvNetModels
 @_exported import ConvNetNN

@@ -1,0 +1,1 @@
+// Tests for ConvNetImage are added beside this file.
