@@ -35,7 +35,7 @@ let package = Package(
     .target(name: "ConvNetNN", dependencies: ["ConvNetAutograd", "ConvNetTensor", "ConvNetKernels"]),
     .target(name: "ConvNetCompression"),
     .target(
-      name: "ConvNetData", dependencies: ["ConvNetCompression", "ConvNetTensor"],
+      name: "ConvNetData", dependencies: ["ConvNetCompression", "ConvNetTensor", "ConvNetKernels"],
       resources: [.copy("Resources/mnist")]),
     .target(name: "ConvNetIO", dependencies: ["ConvNetTensor"]),
     .target(name: "ConvNetModels", dependencies: ["ConvNetNN"]),
@@ -63,7 +63,8 @@ let package = Package(
     .testTarget(name: "ConvNetNNTests", dependencies: ["ConvNetNN", "TestSupport"]),
     .testTarget(
       name: "ConvNetDataTests",
-      dependencies: ["ConvNetData", "ConvNetCompression", "TestSupport"]),
+      dependencies: ["ConvNetData", "ConvNetCompression", "TestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "ConvNetIOTests", dependencies: ["ConvNetIO", "TestSupport"]),
     .testTarget(name: "ConvNetModelsTests", dependencies: ["ConvNetModels", "TestSupport"]),
     .testTarget(name: "ConvNetTrainingTests", dependencies: ["ConvNet", "TestSupport"]),
