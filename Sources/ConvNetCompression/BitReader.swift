@@ -28,7 +28,8 @@ struct BitReader {
     if position + 8 <= input.count {
       // Load 8 bytes, keep as many whole bytes as fit above the bits already held. Bits of a
       // partially kept byte are loaded again next time; OR-ing the same bits is harmless.
-      let word = UInt64(littleEndian: input.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+      let word = UInt64(
+        littleEndian: input.loadUnaligned(fromByteOffset: position, as: UInt64.self))
       buffer |= word << UInt64(bitCount)
       position += (63 - bitCount) >> 3
       bitCount |= 56

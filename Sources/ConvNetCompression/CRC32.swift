@@ -44,7 +44,8 @@ public struct CRC32: Sendable {
         i += 8
       }
       while i < count {
-        crc = t[Int((crc ^ UInt32(base.load(fromByteOffset: i, as: UInt8.self))) & 0xFF)] ^ (crc >> 8)
+        crc =
+          t[Int((crc ^ UInt32(base.load(fromByteOffset: i, as: UInt8.self))) & 0xFF)] ^ (crc >> 8)
         i += 1
       }
     }

@@ -131,7 +131,8 @@ public enum Gzip {
     offset = try Inflate.inflate(input, from: offset, into: output, format: "gzip")
 
     guard offset + 8 <= input.count else {
-      throw fail(.truncated, input.count, "input ends inside the 8-byte CRC-32/ISIZE trailer\(memberNote)")
+      throw fail(
+        .truncated, input.count, "input ends inside the 8-byte CRC-32/ISIZE trailer\(memberNote)")
     }
     let storedCRC = readUInt32LE(input, at: offset)
     let storedSize = readUInt32LE(input, at: offset + 4)

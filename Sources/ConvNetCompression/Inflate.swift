@@ -64,13 +64,16 @@ struct Inflater {
       let blockType = try reader.bits(2, format: format, field: "a block header")
       switch blockType {
       case 0: try copyStoredBlock()
-      case 1: try decodeHuffmanBlock(literalLength: Inflater.fixedLiteralLength,
-                                      distance: Inflater.fixedDistance)
+      case 1:
+        try decodeHuffmanBlock(
+          literalLength: Inflater.fixedLiteralLength,
+          distance: Inflater.fixedDistance)
       case 2:
         let (literalLength, distance) = try readDynamicTables()
         try decodeHuffmanBlock(literalLength: literalLength, distance: distance)
       default:
-        throw error(.invalidData, "block type 3 is reserved (expected 0 stored, 1 fixed, 2 dynamic)")
+        throw error(
+          .invalidData, "block type 3 is reserved (expected 0 stored, 1 fixed, 2 dynamic)")
       }
     }
   }
@@ -114,7 +117,8 @@ struct Inflater {
     let distanceCount = try reader.bits(5, format: format, field: "HDIST") + 1
     let codeLengthCount = try reader.bits(4, format: format, field: "HCLEN") + 4
     guard literalLengthCount <= 286 else {
-      throw error(.invalidData, "HLIT gives \(literalLengthCount) literal/length codes, at most 286")
+      throw error(
+        .invalidData, "HLIT gives \(literalLengthCount) literal/length codes, at most 286")
     }
     guard distanceCount <= 30 else {
       throw error(.invalidData, "HDIST gives \(distanceCount) distance codes, at most 30")
@@ -139,7 +143,9 @@ struct Inflater {
       let repeatCount: Int
       switch symbol {
       case 16:
-        guard i > 0 else { throw error(.invalidData, "code length 16 (repeat previous) comes first") }
+        guard i > 0 else {
+          throw error(.invalidData, "code length 16 (repeat previous) comes first")
+        }
         value = lengths[i - 1]
         repeatCount = 3 + (try reader.bits(2, format: format, field: "a repeat count"))
       case 17: repeatCount = 3 + (try reader.bits(3, format: format, field: "a repeat count"))
@@ -160,7 +166,8 @@ struct Inflater {
     }
     let literalLength = try table(
       Array(lengths[..<literalLengthCount]), primaryBits: 10, name: "literal/length")
-    let distance = try table(Array(lengths[literalLengthCount...]), primaryBits: 8, name: "distance")
+    let distance = try table(
+      Array(lengths[literalLengthCount...]), primaryBits: 8, name: "distance")
     return (literalLength, distance)
   }
 
@@ -181,7 +188,8 @@ struct Inflater {
     reader.refill()
     var entry = table.entries[Int(reader.buffer & UInt64((1 << table.primaryBits) - 1))]
     if entry & HuffmanTable.linkFlag != 0 {
-      let subIndex = (reader.buffer >> UInt64(table.primaryBits)) & ((1 << UInt64(entry & 0xFF)) - 1)
+      let subIndex =
+        (reader.buffer >> UInt64(table.primaryBits)) & ((1 << UInt64(entry & 0xFF)) - 1)
       entry = table.entries[Int(entry >> 16) + Int(subIndex)]
     }
     guard entry & HuffmanTable.invalidFlag == 0 else {

@@ -29,7 +29,8 @@ extension Inflater {
                   // Literal/length symbol: one primary lookup, maybe one subtable lookup.
                   var entry = literalEntries[Int(reader.buffer & literalMask)]
                   if entry & HuffmanTable.linkFlag != 0 {
-                    let sub = (reader.buffer >> literalPrimaryBits) & ((1 << UInt64(entry & 0xFF)) - 1)
+                    let sub =
+                      (reader.buffer >> literalPrimaryBits) & ((1 << UInt64(entry & 0xFF)) - 1)
                     entry = literalEntries[Int(entry >> 16) + Int(sub)]
                   }
                   var codeLength = Int(entry & 0xFF)
@@ -53,21 +54,26 @@ extension Inflater {
                   }
                   if symbol == 256 { return }
                   guard symbol <= 285 else {
-                    throw error(.invalidData, "literal/length symbol \(symbol) is not defined (max 285)")
+                    throw error(
+                      .invalidData, "literal/length symbol \(symbol) is not defined (max 285)")
                   }
 
                   // Length: base + extra bits.
                   let lengthIndex = symbol - 257
                   let lengthBits = Int(lengthExtra[lengthIndex])
-                  guard lengthBits <= reader.bitCount else { throw truncated("a length's extra bits") }
+                  guard lengthBits <= reader.bitCount else {
+                    throw truncated("a length's extra bits")
+                  }
                   let length =
-                    Int(lengthBase[lengthIndex]) + Int(reader.buffer & ((1 << UInt64(lengthBits)) - 1))
+                    Int(lengthBase[lengthIndex])
+                    + Int(reader.buffer & ((1 << UInt64(lengthBits)) - 1))
                   reader.consume(lengthBits)
 
                   // Distance symbol, then its extra bits.
                   entry = distanceEntries[Int(reader.buffer & distanceMask)]
                   if entry & HuffmanTable.linkFlag != 0 {
-                    let sub = (reader.buffer >> distancePrimaryBits) & ((1 << UInt64(entry & 0xFF)) - 1)
+                    let sub =
+                      (reader.buffer >> distancePrimaryBits) & ((1 << UInt64(entry & 0xFF)) - 1)
                     entry = distanceEntries[Int(entry >> 16) + Int(sub)]
                   }
                   codeLength = Int(entry & 0xFF)

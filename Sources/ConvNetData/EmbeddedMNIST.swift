@@ -14,7 +14,9 @@ public enum EmbeddedMNIST {
       let bundleName = "ConvNet_ConvNetData.bundle"
     #endif
     var places = [Bundle.main.bundleURL]
-    if let executable = Bundle.main.executableURL { places.append(executable.deletingLastPathComponent()) }
+    if let executable = Bundle.main.executableURL {
+      places.append(executable.deletingLastPathComponent())
+    }
     let bundlePaths = places.map { $0.appendingPathComponent(bundleName).path }
     guard bundlePaths.contains(where: { FileManager.default.fileExists(atPath: $0) }) else {
       throw DataError(

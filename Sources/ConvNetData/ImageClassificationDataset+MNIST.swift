@@ -28,8 +28,10 @@ extension ImageClassificationDataset {
     directory: URL, split: DatasetSplit, classCount: Int? = nil, name: String? = nil
   ) throws -> ImageClassificationDataset {
     let prefix = split.mnistPrefix
-    let imagesURL = try findFile(in: directory, stems: ["\(prefix)-images-idx3-ubyte", "\(prefix)-images.idx3-ubyte"])
-    let labelsURL = try findFile(in: directory, stems: ["\(prefix)-labels-idx1-ubyte", "\(prefix)-labels.idx1-ubyte"])
+    let imagesURL = try findFile(
+      in: directory, stems: ["\(prefix)-images-idx3-ubyte", "\(prefix)-images.idx3-ubyte"])
+    let labelsURL = try findFile(
+      in: directory, stems: ["\(prefix)-labels-idx1-ubyte", "\(prefix)-labels.idx1-ubyte"])
     let images = try IDXReader.read(contentsOf: imagesURL)
     let labels = try IDXReader.read(contentsOf: labelsURL)
 
@@ -73,13 +75,15 @@ extension ImageClassificationDataset {
     if let outOfRange = values.firstIndex(where: { $0 >= classes }) {
       throw DataError(
         file: labels.fileName, field: "label \(outOfRange)",
-        problem: "is \(values[outOfRange]), expected a class index below the class count \(classes)")
+        problem: "is \(values[outOfRange]), expected a class index below the class count \(classes)"
+      )
     }
 
     let pixels = images.withPayload { Array($0) }
     return ImageClassificationDataset(
       name: name ?? "\(directory.lastPathComponent) \(split.rawValue)", pixels: pixels,
-      labels: values.map { Int32($0) }, sampleShape: [1, images.dimensions[1], images.dimensions[2]],
+      labels: values.map { Int32($0) },
+      sampleShape: [1, images.dimensions[1], images.dimensions[2]],
       classCount: classes)
   }
 

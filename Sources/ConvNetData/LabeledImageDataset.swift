@@ -14,7 +14,8 @@ public protocol LabeledImageDataset: Sendable {
   func label(at index: Int) -> Int
   /// Writes sample `index` — channels · height · width floats, CHW order — to `destination`,
   /// converting pixels with `transform`. Must be safe to call from several threads at once.
-  func writeImage(at index: Int, into destination: UnsafeMutablePointer<Float>, transform: PixelTransform)
+  func writeImage(
+    at index: Int, into destination: UnsafeMutablePointer<Float>, transform: PixelTransform)
 }
 
 extension LabeledImageDataset {

@@ -22,7 +22,8 @@ public enum SeededPermutation {
   /// generator, seeded by mixing `seed` with the epoch number, so epochs can be replayed
   /// independently (e.g. after resuming from a checkpoint).
   public static func permutation(count: Int, seed: UInt64, epoch: Int) -> [Int] {
-    var generator = SeededGenerator(seed: mix(seed ^ mix(UInt64(truncatingIfNeeded: epoch) &+ 0x632B_E59B_D9B4_E019)))
+    var generator = SeededGenerator(
+      seed: mix(seed ^ mix(UInt64(truncatingIfNeeded: epoch) &+ 0x632B_E59B_D9B4_E019)))
     return permutation(count: count, using: &generator)
   }
 

@@ -23,7 +23,8 @@ final class ChecksumTests: XCTestCase {
     // Wikipedia's worked example.
     XCTAssertEqual(Adler32.checksum(of: Array("Wikipedia".utf8)), 0x11E6_0398)
     XCTAssertEqual(Adler32.checksum(of: [UInt8]()), 1)
-    XCTAssertEqual(Int(Adler32.checksum(of: CompressionFixtures.short)), CompressionFixtures.shortAdler32)
+    XCTAssertEqual(
+      Int(Adler32.checksum(of: CompressionFixtures.short)), CompressionFixtures.shortAdler32)
     // More than one 5552-byte block between reductions.
     XCTAssertEqual(
       Int(Adler32.checksum(of: fixtureWordText(wordCount: 16000))), CompressionFixtures.textAdler32)

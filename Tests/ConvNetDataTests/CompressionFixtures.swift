@@ -278,6 +278,12 @@ enum CompressionFixtures {
     xLUajKyUzSAwBLaDZENQAAAA==
     """)
 
+  /// 31 bytes.
+  static let labelsIDXGzip = bytes(
+    """
+    H4sIAAAAAAACA2Ng4GBkYGBgZmBkAgDp7FX5CwAAAA==
+    """)
+
   private static func bytes(_ base64: String) -> [UInt8] {
     let joined = base64.split(separator: "\n").joined()
     guard let data = Data(base64Encoded: joined) else {

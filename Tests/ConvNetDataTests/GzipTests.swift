@@ -7,7 +7,8 @@ final class GzipTests: XCTestCase {
   func testSingleMember() throws {
     XCTAssertTrue(Gzip.isGzip(CompressionFixtures.shortGzip))
     XCTAssertTrue(Gzip.isGzip(Data(CompressionFixtures.shortGzip)))
-    XCTAssertEqual(try Gzip.decompress(Data(CompressionFixtures.shortGzip)), CompressionFixtures.short)
+    XCTAssertEqual(
+      try Gzip.decompress(Data(CompressionFixtures.shortGzip)), CompressionFixtures.short)
   }
 
   func testIsGzipOnOtherData() {
@@ -49,8 +50,9 @@ final class GzipTests: XCTestCase {
       try Gzip.decompress(bytes), kind: .checksumMismatch,
       [
         "gzip: byte offset \(crcOffset)",
-        String(format: "CRC-32 mismatch: stored 0x%08X, computed 0x%08X", stored,
-               UInt32(CompressionFixtures.shortCRC32)),
+        String(
+          format: "CRC-32 mismatch: stored 0x%08X, computed 0x%08X", stored,
+          UInt32(CompressionFixtures.shortCRC32)),
       ])
   }
 
@@ -59,7 +61,10 @@ final class GzipTests: XCTestCase {
     bytes[bytes.count - 4] &+= 1
     assertCompressionError(
       try Gzip.decompress(bytes), kind: .lengthMismatch,
-      ["ISIZE \(CompressionFixtures.short.count + 1)", "decoded to \(CompressionFixtures.short.count) bytes"])
+      [
+        "ISIZE \(CompressionFixtures.short.count + 1)",
+        "decoded to \(CompressionFixtures.short.count) bytes",
+      ])
   }
 
   func testTruncatedFileIsRejected() {

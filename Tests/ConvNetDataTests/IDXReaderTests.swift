@@ -21,7 +21,8 @@ final class IDXReaderTests: XCTestCase {
   func testOtherTypesAreBigEndian() throws {
     // int16 values -2 (0xFFFE) and 258 (0x0102); int32 -1 and 65536 + 2.
     let int16 = try IDXReader.parse(
-      IDXTestDirectory.header(type: 0x0B, dimensions: [2]) + [0xFF, 0xFE, 0x01, 0x02], fileName: "a")
+      IDXTestDirectory.header(type: 0x0B, dimensions: [2]) + [0xFF, 0xFE, 0x01, 0x02], fileName: "a"
+    )
     XCTAssertEqual(int16.integerValues(), [-2, 258])
     let int32 = try IDXReader.parse(
       IDXTestDirectory.header(type: 0x0C, dimensions: [2])
@@ -32,7 +33,8 @@ final class IDXReaderTests: XCTestCase {
     XCTAssertEqual(int8.integerValues(), [-128, 127])
     // float32 1.5 = 0x3FC00000; float64 -0.25 = 0xBFD0000000000000.
     let float32 = try IDXReader.parse(
-      IDXTestDirectory.header(type: 0x0D, dimensions: [1]) + [0x3F, 0xC0, 0x00, 0x00], fileName: "d")
+      IDXTestDirectory.header(type: 0x0D, dimensions: [1]) + [0x3F, 0xC0, 0x00, 0x00], fileName: "d"
+    )
     XCTAssertNil(float32.integerValues())
     XCTAssertEqual(float32.doubleValues(), [1.5])
     let float64 = try IDXReader.parse(
@@ -81,12 +83,14 @@ final class IDXReaderTests: XCTestCase {
       try IDXReader.parse([0, 0, 0x08, 0x03, 0, 0, 0, 1, 0, 0], fileName: "h"),
       ["h: dimension sizes truncated: the file is 10 bytes, expected a 16-byte header"])
     assertDataError(
-      try IDXReader.parse(IDXTestDirectory.header(type: 0x08, dimensions: [1, 0, 3]), fileName: "z"),
+      try IDXReader.parse(
+        IDXTestDirectory.header(type: 0x08, dimensions: [1, 0, 3]), fileName: "z"),
       ["z: dimension 1 size 0, expected at least 1"])
   }
 
   func testTruncatedPayload() {
-    let bytes = IDXTestDirectory.header(type: 0x0B, dimensions: [3, 2]) + [UInt8](repeating: 7, count: 11)
+    let bytes =
+      IDXTestDirectory.header(type: 0x0B, dimensions: [3, 2]) + [UInt8](repeating: 7, count: 11)
     assertDataError(
       try IDXReader.parse(bytes, fileName: "short-idx2"),
       [

@@ -19,7 +19,10 @@ final class IDXTestDirectory {
   static func header(type: UInt8, dimensions: [Int]) -> [UInt8] {
     var bytes: [UInt8] = [0, 0, type, UInt8(dimensions.count)]
     for size in dimensions {
-      bytes += [UInt8(size >> 24 & 0xFF), UInt8(size >> 16 & 0xFF), UInt8(size >> 8 & 0xFF), UInt8(size & 0xFF)]
+      bytes += [
+        UInt8(size >> 24 & 0xFF), UInt8(size >> 16 & 0xFF), UInt8(size >> 8 & 0xFF),
+        UInt8(size & 0xFF),
+      ]
     }
     return bytes
   }

@@ -5,11 +5,13 @@ import XCTest
 /// and hand-made bit streams for the error paths.
 final class InflateTests: XCTestCase {
   func testStoredBlocks() throws {
-    XCTAssertEqual(try Inflate.decompress(CompressionFixtures.storedDeflate), CompressionFixtures.short)
+    XCTAssertEqual(
+      try Inflate.decompress(CompressionFixtures.storedDeflate), CompressionFixtures.short)
   }
 
   func testFixedHuffmanBlock() throws {
-    XCTAssertEqual(try Inflate.decompress(CompressionFixtures.fixedDeflate), CompressionFixtures.short)
+    XCTAssertEqual(
+      try Inflate.decompress(CompressionFixtures.fixedDeflate), CompressionFixtures.short)
   }
 
   func testDynamicHuffmanBlocks() throws {

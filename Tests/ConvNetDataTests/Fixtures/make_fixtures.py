@@ -72,6 +72,9 @@ header += struct.pack("<H", zlib.crc32(header) & 0xFFFF)
 fixtures["allFlagsGzip"] = (header + raw_deflate(SHORT) + struct.pack("<I", zlib.crc32(SHORT))
                             + struct.pack("<I", len(SHORT)))
 
+# An IDX label file ([3] unsigned bytes 0, 1, 2), gzip-compressed, for the .gz name lookup.
+fixtures["labelsIDXGzip"] = gzip.compress(bytes([0, 0, 8, 1, 0, 0, 0, 3, 0, 1, 2]), mtime=0)
+
 checks = {
     "shortCRC32": zlib.crc32(SHORT),
     "shortAdler32": zlib.adler32(SHORT),
