@@ -21,7 +21,9 @@ public func depthwiseConv2DForward(
   if let problem = geometry.validate() { preconditionFailure(problem) }
   precondition(geometry.isDepthwise, "depthwiseConv2DForward needs groups == C == OC")
   let g = geometry
-  let (C, H, W, OH, OW) = (g.inputChannels, g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
+  let (C, H, W, OH, OW) = (
+    g.inputChannels, g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth
+  )
   let (kH, kW, strideW) = (g.kernelHeight, g.kernelWidth, g.strideWidth)
   parallelChunks(g.batch * C, minimumChunk: planesPerChunk(H * W)) { planes in
     for plane in planes {  // plane = n·C + c
@@ -68,7 +70,9 @@ public func depthwiseConv2DBackwardInput(
   if let problem = geometry.validate() { preconditionFailure(problem) }
   precondition(geometry.isDepthwise, "depthwiseConv2DBackwardInput needs groups == C == OC")
   let g = geometry
-  let (C, H, W, OH, OW) = (g.inputChannels, g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
+  let (C, H, W, OH, OW) = (
+    g.inputChannels, g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth
+  )
   let (kH, kW, strideW) = (g.kernelHeight, g.kernelWidth, g.strideWidth)
   parallelChunks(g.batch * C, minimumChunk: planesPerChunk(H * W)) { planes in
     for plane in planes {
@@ -117,8 +121,12 @@ public func depthwiseConv2DBackwardWeight(
   precondition(geometry.isDepthwise, "depthwiseConv2DBackwardWeight needs groups == C == OC")
   let g = geometry
   let (N, C, H, W) = (g.batch, g.inputChannels, g.inputHeight, g.inputWidth)
-  let (OH, OW, kH, kW, strideW) = (g.outputHeight, g.outputWidth, g.kernelHeight, g.kernelWidth, g.strideWidth)
-  if let gradBias { sumOverBatchAndPixels(gradOutput, into: gradBias, N: N, channels: C, P: OH * OW) }
+  let (OH, OW, kH, kW, strideW) = (
+    g.outputHeight, g.outputWidth, g.kernelHeight, g.kernelWidth, g.strideWidth
+  )
+  if let gradBias {
+    sumOverBatchAndPixels(gradOutput, into: gradBias, N: N, channels: C, P: OH * OW)
+  }
   parallelFor(C) { c in
     let dw = gradWeight + c * kH * kW
     dw.update(repeating: 0, count: kH * kW)

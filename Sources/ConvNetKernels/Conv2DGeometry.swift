@@ -91,7 +91,8 @@ public struct Conv2DGeometry: Equatable, Sendable {
       stride: strideWidth, dilation: dilationWidth)
   }
 
-  /// Elements of the weight: `outputChannels · (inputChannels / groups) · kernelHeight · kernelWidth`.
+  /// Elements of the weight:
+  /// `outputChannels · (inputChannels / groups) · kernelHeight · kernelWidth`.
   public var weightCount: Int {
     outputChannels * (inputChannels / max(groups, 1)) * kernelHeight * kernelWidth
   }
@@ -103,7 +104,8 @@ public struct Conv2DGeometry: Equatable, Sendable {
   public var outputCount: Int { batch * outputChannels * outputHeight * outputWidth }
 
   /// True when every output channel reads exactly its own input channel
-  /// (`groups == inputChannels == outputChannels`).
+  /// (`groups == inputChannels == outputChannels`, which includes the one-channel-in,
+  /// one-channel-out case); such convolutions use the direct depthwise kernels.
   public var isDepthwise: Bool { groups == inputChannels && groups == outputChannels }
 
   /// True for a 1×1, stride-1, unpadded convolution: the input image already is the im2col

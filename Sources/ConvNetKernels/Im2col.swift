@@ -87,8 +87,7 @@ public func col2im(
 /// `0..<inputCount` — a contiguous range because the map is increasing. Shared by im2col,
 /// col2im and the direct depthwise kernels to keep padding checks out of the inner loops.
 @inline(__always)
-func validOutputRange(outputCount: Int, stride: Int, offset: Int, inputCount: Int) -> Range<Int>
-{
+func validOutputRange(outputCount: Int, stride: Int, offset: Int, inputCount: Int) -> Range<Int> {
   // First o with o·stride + offset ≥ 0: ceil(−offset / stride) when offset is negative.
   let first = offset >= 0 ? 0 : (-offset + stride - 1) / stride
   // Last o with o·stride + offset ≤ inputCount − 1 (none when that bound is negative).

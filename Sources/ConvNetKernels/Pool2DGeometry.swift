@@ -5,7 +5,8 @@
 ///
 /// Output size, per axis (PyTorch `pooling_output_shape`):
 ///
-///     outputHeight = floor_or_ceil((inputHeight + 2·paddingHeight − kernelHeight) / strideHeight) + 1
+///     outputHeight = floor_or_ceil((inputHeight + 2·paddingHeight − kernelHeight)
+///                                  / strideHeight) + 1
 ///
 /// rounding up in `ceilMode`; and in ceil mode, when the last window would start inside the
 /// right/bottom padding (`(outputHeight − 1)·strideHeight ≥ inputHeight + paddingHeight`), that

@@ -4,8 +4,7 @@ import TestSupport
 import XCTest
 
 final class AvgPool2DTests: XCTestCase {
-  private func forward(_ input: [Float], _ geometry: Pool2DGeometry, includePad: Bool) -> [Float]
-  {
+  private func forward(_ input: [Float], _ geometry: Pool2DGeometry, includePad: Bool) -> [Float] {
     var output = [Float](repeating: .nan, count: geometry.outputCount)
     avgPool2DForward(
       input: input, output: &output, geometry: geometry, countIncludePad: includePad)
@@ -24,9 +23,11 @@ final class AvgPool2DTests: XCTestCase {
 
   /// 4×4 arange, 2×2 stride 2: (0+1+4+5)/4 = 2.5, (2+3+6+7)/4 = 4.5, 10.5, 12.5.
   func testTwoByTwoOnArange() {
-    let geometry = Pool2DGeometry(batch: 1, channels: 1, inputHeight: 4, inputWidth: 4, kernelSize: 2)
+    let geometry = Pool2DGeometry(
+      batch: 1, channels: 1, inputHeight: 4, inputWidth: 4, kernelSize: 2)
     for includePad in [false, true] {
-      XCTAssertEqual(forward((0..<16).map(Float.init), geometry, includePad: includePad), [2.5, 4.5, 10.5, 12.5])
+      XCTAssertEqual(
+        forward((0..<16).map(Float.init), geometry, includePad: includePad), [2.5, 4.5, 10.5, 12.5])
     }
   }
 

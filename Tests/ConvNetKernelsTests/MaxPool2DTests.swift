@@ -13,7 +13,8 @@ final class MaxPool2DTests: XCTestCase {
   /// 4×4 arange, 2×2 stride 2 (the fast path): the maxima are the bottom-right pixels of each
   /// block, 5, 7, 13, 15 — and with arange the value is also the flat index.
   func testTwoByTwoOnArange() {
-    let geometry = Pool2DGeometry(batch: 1, channels: 1, inputHeight: 4, inputWidth: 4, kernelSize: 2)
+    let geometry = Pool2DGeometry(
+      batch: 1, channels: 1, inputHeight: 4, inputWidth: 4, kernelSize: 2)
     let (output, indices) = forward((0..<16).map(Float.init), geometry)
     XCTAssertEqual(output, [5, 7, 13, 15])
     XCTAssertEqual(indices, [5, 7, 13, 15])
@@ -65,7 +66,9 @@ final class MaxPool2DTests: XCTestCase {
   /// sizes (floor drops the last row/column), batches and planted NaNs.
   func testFastPathMatchesGeneralLoop() {
     var generator = SeededGenerator(seed: 5)
-    for (batch, channels, height, width) in [(1, 1, 2, 2), (2, 3, 8, 6), (3, 2, 7, 9), (1, 4, 33, 17)] {
+    for (batch, channels, height, width) in [
+      (1, 1, 2, 2), (2, 3, 8, 6), (3, 2, 7, 9), (1, 4, 33, 17),
+    ] {
       let geometry = Pool2DGeometry(
         batch: batch, channels: channels, inputHeight: height, inputWidth: width, kernelSize: 2)
       var input = randomValues(geometry.inputCount, &generator)
@@ -84,7 +87,8 @@ final class MaxPool2DTests: XCTestCase {
   /// Backward routes each gradient to its window's maximum: 4×4 arange, 2×2 stride 2, gradients
   /// [1, 2, 3, 4] land at 5, 7, 13, 15 and everything else is 0.
   func testBackwardRoutesToTheMaximum() {
-    let geometry = Pool2DGeometry(batch: 1, channels: 1, inputHeight: 4, inputWidth: 4, kernelSize: 2)
+    let geometry = Pool2DGeometry(
+      batch: 1, channels: 1, inputHeight: 4, inputWidth: 4, kernelSize: 2)
     let (_, indices) = forward((0..<16).map(Float.init), geometry)
     var gradInput = [Float](repeating: .nan, count: 16)
     maxPool2DBackward(
