@@ -1,0 +1,96 @@
+// 2-D average pooling, NCHW, exactly as PyTorch's AvgPool2d (CPU kernel).
+//
+// Output pixel (oh, ow) of a plane has the window rows oh·strideH − padH ..< that + kH (columns
+// likewise). Its divisor is
+//   countIncludePad: the window clipped to the *padded* bounds, i.e. its end clipped to H + padH
+//                    (only a ceil-mode window hanging past the padding loses rows here);
+//   otherwise:       the number of real input pixels, i.e. the window clipped to 0..<H.
+// The sum always runs over the real pixels only (padding is zero).
+
+/// The window and divisor of one output pixel along one axis (see the file comment).
+@inline(__always)
+private func averageWindow(
+  output index: Int, stride: Int, padding: Int, kernel: Int, input: Int
+) -> (real: Range<Int>, paddedCount: Int) {
+  let start = index * stride - padding
+  let paddedEnd = min(start + kernel, input + padding)
+  let real = max(start, 0)..<min(paddedEnd, input)
+  return (real, paddedEnd - start)
+}
+
+/// Average pooling forward. Overwrites `output`.
+///
+/// Shapes: input `[N, C, H, W]`, output `[N, C, OH, OW]` with
+/// `OH = floor_or_ceil((H + 2·padH − kH) / strideH) + 1` (see `Pool2DGeometry`).
+/// `countIncludePad` chooses the divisor: the window size clipped to the padded image when
+/// true, the number of real pixels in the window when false.
+public func avgPool2DForward(
+  input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, geometry: Pool2DGeometry,
+  countIncludePad: Bool
+) {
+  if let problem = geometry.validate() { preconditionFailure(problem) }
+  let g = geometry
+  let (H, W, OH, OW) = (g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
+  parallelChunks(g.planeCount, minimumChunk: planesPerChunk(H * W)) { planes in
+    for plane in planes {
+      let x = input + plane * H * W
+      let y = output + plane * OH * OW
+      for oh in 0..<OH {
+        let rows = averageWindow(
+          output: oh, stride: g.strideHeight, padding: g.paddingHeight, kernel: g.kernelHeight,
+          input: H)
+        for ow in 0..<OW {
+          let columns = averageWindow(
+            output: ow, stride: g.strideWidth, padding: g.paddingWidth, kernel: g.kernelWidth,
+            input: W)
+          var sum: Float = 0
+          for ih in rows.real {
+            for iw in columns.real { sum += x[ih * W + iw] }
+          }
+          let divisor =
+            countIncludePad
+            ? rows.paddedCount * columns.paddedCount : rows.real.count * columns.real.count
+          y[oh * OW + ow] = sum / Float(divisor)
+        }
+      }
+    }
+  }
+}
+
+/// Average pooling backward: each output gradient, divided by that window's divisor, is added
+/// to every real input pixel of the window (overlapping windows add). Overwrites `gradInput`.
+///
+/// Shapes: gradOutput `[N, C, OH, OW]`, gradInput `[N, C, H, W]`; `countIncludePad` as in
+/// `avgPool2DForward`.
+public func avgPool2DBackward(
+  gradOutput: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>,
+  geometry: Pool2DGeometry, countIncludePad: Bool
+) {
+  if let problem = geometry.validate() { preconditionFailure(problem) }
+  let g = geometry
+  let (H, W, OH, OW) = (g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
+  parallelChunks(g.planeCount, minimumChunk: planesPerChunk(H * W)) { planes in
+    for plane in planes {
+      let dx = gradInput + plane * H * W
+      let dy = gradOutput + plane * OH * OW
+      dx.update(repeating: 0, count: H * W)
+      for oh in 0..<OH {
+        let rows = averageWindow(
+          output: oh, stride: g.strideHeight, padding: g.paddingHeight, kernel: g.kernelHeight,
+          input: H)
+        for ow in 0..<OW {
+          let columns = averageWindow(
+            output: ow, stride: g.strideWidth, padding: g.paddingWidth, kernel: g.kernelWidth,
+            input: W)
+          let divisor =
+            countIncludePad
+            ? rows.paddedCount * columns.paddedCount : rows.real.count * columns.real.count
+          let share = dy[oh * OW + ow] / Float(divisor)
+          for ih in rows.real {
+            for iw in columns.real { dx[ih * W + iw] += share }
+          }
+        }
+      }
+    }
+  }
+}

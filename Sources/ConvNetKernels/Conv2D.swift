@@ -1,0 +1,191 @@
+// The fast 2-D convolution kernels: im2col + GEMM per image and group.
+//
+// Letter legend inside the kernels: N batch, C input channels, OC output channels, H×W input,
+// OH×OW output, kH×kW kernel, G groups, CG = C/G and OCG = OC/G channels per group,
+// K = CG·kH·kW the GEMM depth (one weight row), P = OH·OW output pixels per channel.
+//
+// Work is split over the batch (each thread owns whole images and its own im2col scratch),
+// because GEMM itself may be multi-threaded and per-image GEMMs are small. Depthwise
+// geometries go to the direct kernels in Conv2DDepthwise.swift instead.
+
+/// 2-D convolution (cross-correlation), forward: `output = weight ⋆ input + bias`. Overwrites
+/// `output`.
+///
+/// Shapes: input `[N, C, H, W]`, weight `[OC, C/groups, kH, kW]`, bias `[OC]` (optional),
+/// output `[N, OC, OH, OW]` with
+/// `OH = (H + paddingTop + paddingBottom − dilationHeight·(kH − 1) − 1) / strideHeight + 1`
+/// (and the same for OW) — see `Conv2DGeometry`.
+public func conv2DForward(
+  input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+  output: UnsafeMutablePointer<Float>, geometry: Conv2DGeometry
+) {
+  if let problem = geometry.validate() { preconditionFailure(problem) }
+  if geometry.isDepthwise {
+    depthwiseConv2DForward(
+      input: input, weight: weight, bias: bias, output: output, geometry: geometry)
+    return
+  }
+  let N = geometry.batch
+  let (C, OC, G) = (geometry.inputChannels, geometry.outputChannels, geometry.groups)
+  let (CG, OCG) = (C / G, OC / G)
+  let K = CG * geometry.kernelHeight * geometry.kernelWidth
+  let HW = geometry.inputHeight * geometry.inputWidth
+  let P = geometry.outputHeight * geometry.outputWidth
+  let pointwise = geometry.isPointwise
+  parallelChunks(N) { images in
+    ScratchPool.withBuffer(count: pointwise ? 0 : K * P) { columns in
+      for n in images {
+        for g in 0..<G {
+          let x = input + (n * C + g * CG) * HW  // image n, first channel of group g
+          let y = output + (n * OC + g * OCG) * P
+          let w = weight + g * OCG * K  // rows g·OCG ..< (g+1)·OCG of weight [OC, K]
+          // The K×P right-hand side: the image itself for 1×1 convolutions, else im2col.
+          var right = x
+          if !pointwise {
+            im2col(input: x, columns: columns, channels: CG, geometry: geometry)
+            right = UnsafePointer(columns)
+          }
+          if let bias {  // start every output row at its bias and let GEMM add onto it
+            for o in 0..<OCG { (y + o * P).update(repeating: bias[g * OCG + o], count: P) }
+          }
+          // y[OCG, P] = w[OCG, K] · right[K, P]
+          gemm(
+            transposeA: false, transposeB: false, m: OCG, n: P, k: K, alpha: 1, a: w, lda: K,
+            b: right, ldb: P, beta: bias == nil ? 0 : 1, c: y, ldc: P)
+        }
+      }
+    }
+  }
+}
+
+/// 2-D convolution, gradient with respect to the input. Overwrites `gradInput`.
+///
+/// Mathematically the full convolution of `gradOutput` with the 180°-rotated kernel (with
+/// input and output channels swapped, and the stride turned into zero-insertion); computed as
+/// `columns = weightᵀ · gradOutput` per image and group followed by `col2im`, which adds each
+/// column entry back into the input pixel it came from.
+///
+/// Shapes: gradOutput `[N, OC, OH, OW]`, weight `[OC, C/groups, kH, kW]`,
+/// gradInput `[N, C, H, W]`; sizes as in `Conv2DGeometry`
+/// (`OH = (H + padTop + padBottom − dilation·(kH − 1) − 1) / stride + 1`).
+public func conv2DBackwardInput(
+  gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+  gradInput: UnsafeMutablePointer<Float>, geometry: Conv2DGeometry
+) {
+  if let problem = geometry.validate() { preconditionFailure(problem) }
+  if geometry.isDepthwise {
+    depthwiseConv2DBackwardInput(
+      gradOutput: gradOutput, weight: weight, gradInput: gradInput, geometry: geometry)
+    return
+  }
+  let N = geometry.batch
+  let (C, OC, G) = (geometry.inputChannels, geometry.outputChannels, geometry.groups)
+  let (CG, OCG) = (C / G, OC / G)
+  let K = CG * geometry.kernelHeight * geometry.kernelWidth
+  let HW = geometry.inputHeight * geometry.inputWidth
+  let P = geometry.outputHeight * geometry.outputWidth
+  let pointwise = geometry.isPointwise
+  parallelChunks(N) { images in
+    ScratchPool.withBuffer(count: pointwise ? 0 : K * P) { columns in
+      for n in images {
+        for g in 0..<G {
+          let dy = gradOutput + (n * OC + g * OCG) * P
+          let dx = gradInput + (n * C + g * CG) * HW
+          let w = weight + g * OCG * K
+          // columns[K, P] = w[OCG, K]ᵀ · dy[OCG, P]; for 1×1 convolutions K = CG, P = HW and
+          // the columns are the input gradient itself.
+          let target = pointwise ? dx : columns
+          gemm(
+            transposeA: true, transposeB: false, m: K, n: P, k: OCG, alpha: 1, a: w, lda: K,
+            b: dy, ldb: P, beta: 0, c: target, ldc: P)
+          if !pointwise {
+            col2im(columns: columns, image: dx, channels: CG, geometry: geometry)
+          }
+        }
+      }
+    }
+  }
+}
+
+/// 2-D convolution, gradients with respect to the weight and (optionally) the bias, summed
+/// over the batch. Overwrites `gradWeight` and `gradBias`.
+///
+/// `gradWeight[OCG, K] = Σₙ gradOutputₙ[OCG, P] · im2col(inputₙ)[K, P]ᵀ` per group, and
+/// `gradBias[o] = Σₙ Σ_pixels gradOutput[n, o]`. Images are split into one contiguous chunk
+/// per thread; each chunk sums into its own buffer and the chunks are added in chunk order, so
+/// the result does not depend on thread timing.
+///
+/// Shapes: input `[N, C, H, W]`, gradOutput `[N, OC, OH, OW]`,
+/// gradWeight `[OC, C/groups, kH, kW]`, gradBias `[OC]`; sizes as in `Conv2DGeometry`.
+public func conv2DBackwardWeight(
+  input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+  gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
+  geometry: Conv2DGeometry
+) {
+  if let problem = geometry.validate() { preconditionFailure(problem) }
+  if geometry.isDepthwise {
+    depthwiseConv2DBackwardWeight(
+      input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias,
+      geometry: geometry)
+    return
+  }
+  let N = geometry.batch
+  let (C, OC, G) = (geometry.inputChannels, geometry.outputChannels, geometry.groups)
+  let (CG, OCG) = (C / G, OC / G)
+  let K = CG * geometry.kernelHeight * geometry.kernelWidth
+  let HW = geometry.inputHeight * geometry.inputWidth
+  let P = geometry.outputHeight * geometry.outputWidth
+  let pointwise = geometry.isPointwise
+  let weightCount = geometry.weightCount
+
+  if let gradBias { sumOverBatchAndPixels(gradOutput, into: gradBias, N: N, channels: OC, P: P) }
+
+  let chunkCount = min(Parallelism.threadCount, N)
+  // Chunk 0 sums straight into gradWeight; chunks 1… into their slices of `partials`.
+  ScratchPool.withBuffer(count: (chunkCount - 1) * weightCount) { partials in
+    parallelFor(chunkCount) { chunk in
+      let target = chunk == 0 ? gradWeight : partials + (chunk - 1) * weightCount
+      let images = (N * chunk / chunkCount)..<(N * (chunk + 1) / chunkCount)
+      ScratchPool.withBuffer(count: pointwise ? 0 : K * P) { columns in
+        for n in images {
+          for g in 0..<G {
+            let x = input + (n * C + g * CG) * HW
+            let dy = gradOutput + (n * OC + g * OCG) * P
+            var right = x  // [K, P]: the image itself for 1×1 convolutions, else im2col
+            if !pointwise {
+              im2col(input: x, columns: columns, channels: CG, geometry: geometry)
+              right = UnsafePointer(columns)
+            }
+            // target[OCG, K] (+)= dy[OCG, P] · right[K, P]ᵀ; the chunk's first image overwrites.
+            gemm(
+              transposeA: false, transposeB: true, m: OCG, n: K, k: P, alpha: 1, a: dy, lda: P,
+              b: right, ldb: P, beta: n == images.lowerBound ? 0 : 1,
+              c: target + g * OCG * K, ldc: K)
+          }
+        }
+      }
+    }
+    for chunk in 1..<chunkCount {
+      let partial = partials + (chunk - 1) * weightCount
+      for i in 0..<weightCount { gradWeight[i] += partial[i] }
+    }
+  }
+}
+
+/// `sums[c] = Σₙ Σₚ values[n, c, p]` for values `[N, channels, P]`, accumulated in Double.
+/// Overwrites `sums`. Shared with the depthwise kernels for the bias gradient.
+func sumOverBatchAndPixels(
+  _ values: UnsafePointer<Float>, into sums: UnsafeMutablePointer<Float>, N: Int, channels: Int,
+  P: Int
+) {
+  for c in 0..<channels {
+    var total = 0.0
+    for n in 0..<N {
+      let plane = values + (n * channels + c) * P
+      var planeSum: Float = 0  // one plane in Float (vectorises), planes added in Double
+      for p in 0..<P { planeSum += plane[p] }
+      total += Double(planeSum)
+    }
+    sums[c] = Float(total)
+  }
+}

@@ -1,0 +1,134 @@
+// 2-D max pooling, NCHW, as PyTorch's MaxPool2d (without dilation).
+//
+// Output pixel (oh, ow) of a plane looks at input rows oh·strideH − padH ..< that + kH and
+// columns ow·strideW − padW ..< that + kW, clipped to the image: padding counts as −∞, so it
+// never wins. The winner is the first largest value in row-major window order, except that a
+// NaN always wins (the last NaN seen), so NaN propagates — PyTorch's `val > max || isnan(val)`.
+// Planes (n, c) are independent; both passes split them over threads.
+
+/// Max pooling forward. Overwrites `output` and `indices`.
+///
+/// Shapes: input `[N, C, H, W]`; output and indices `[N, C, OH, OW]` with
+/// `OH = floor_or_ceil((H + 2·padH − kH) / strideH) + 1` (see `Pool2DGeometry`).
+/// `indices` holds, for every output, the flat position `ih·W + iw` of the winning pixel within
+/// its input plane (what `maxPool2DBackward` routes the gradient to). The common 2×2 / stride 2
+/// unpadded case takes a fast path that gives exactly the same results.
+public func maxPool2DForward(
+  input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+  indices: UnsafeMutablePointer<Int32>, geometry: Pool2DGeometry
+) {
+  if let problem = geometry.validate() { preconditionFailure(problem) }
+  let g = geometry
+  let isTwoByTwo =
+    g.kernelHeight == 2 && g.kernelWidth == 2 && g.strideHeight == 2 && g.strideWidth == 2
+    && g.paddingHeight == 0 && g.paddingWidth == 0
+  // Ceil mode may add a last window hanging past the edge; the fast path needs whole windows.
+  if isTwoByTwo && 2 * g.outputHeight <= g.inputHeight && 2 * g.outputWidth <= g.inputWidth {
+    maxPool2DForwardTwoByTwo(input: input, output: output, indices: indices, geometry: g)
+  } else {
+    maxPool2DForwardReference(input: input, output: output, indices: indices, geometry: g)
+  }
+}
+
+/// The general max pooling loop for any window, stride, padding and ceil mode — the definition
+/// the 2×2 fast path is tested against. Same contract as `maxPool2DForward`; overwrites
+/// `output` and `indices`.
+public func maxPool2DForwardReference(
+  input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+  indices: UnsafeMutablePointer<Int32>, geometry: Pool2DGeometry
+) {
+  if let problem = geometry.validate() { preconditionFailure(problem) }
+  let g = geometry
+  let (H, W, OH, OW) = (g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
+  parallelChunks(g.planeCount, minimumChunk: planesPerChunk(H * W)) { planes in
+    for plane in planes {
+      let x = input + plane * H * W
+      let y = output + plane * OH * OW
+      let argmax = indices + plane * OH * OW
+      for oh in 0..<OH {
+        // Window rows clipped to the image; never empty because padding ≤ kernel / 2.
+        let rowStart = oh * g.strideHeight - g.paddingHeight
+        let rows = max(rowStart, 0)..<min(rowStart + g.kernelHeight, H)
+        for ow in 0..<OW {
+          let columnStart = ow * g.strideWidth - g.paddingWidth
+          let columns = max(columnStart, 0)..<min(columnStart + g.kernelWidth, W)
+          var best = -Float.infinity
+          var bestIndex = rows.lowerBound * W + columns.lowerBound
+          for ih in rows {
+            for iw in columns {
+              let value = x[ih * W + iw]
+              if value > best || value.isNaN {
+                best = value
+                bestIndex = ih * W + iw
+              }
+            }
+          }
+          y[oh * OW + ow] = best
+          argmax[oh * OW + ow] = Int32(bestIndex)
+        }
+      }
+    }
+  }
+}
+
+/// 2×2 windows at stride 2 that lie wholly inside the image: the four candidates of output
+/// (oh, ow) are input (2oh, 2ow), (2oh, 2ow+1), (2oh+1, 2ow), (2oh+1, 2ow+1), compared in that
+/// (row-major) order with the same rule as the general loop.
+private func maxPool2DForwardTwoByTwo(
+  input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+  indices: UnsafeMutablePointer<Int32>, geometry g: Pool2DGeometry
+) {
+  let (H, W, OH, OW) = (g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
+  parallelChunks(g.planeCount, minimumChunk: planesPerChunk(H * W)) { planes in
+    for plane in planes {
+      let x = input + plane * H * W
+      let y = output + plane * OH * OW
+      let argmax = indices + plane * OH * OW
+      for oh in 0..<OH {
+        let top = 2 * oh * W  // flat index of the window's top-left pixel when ow = 0
+        for ow in 0..<OW {
+          let first = top + 2 * ow
+          var best = x[first]
+          var bestIndex = first
+          @inline(__always) func consider(_ candidate: Int) {
+            let value = x[candidate]
+            if value > best || value.isNaN {
+              best = value
+              bestIndex = candidate
+            }
+          }
+          consider(first + 1)
+          consider(first + W)
+          consider(first + W + 1)
+          y[oh * OW + ow] = best
+          argmax[oh * OW + ow] = Int32(bestIndex)
+        }
+      }
+    }
+  }
+}
+
+/// Max pooling backward: every output gradient goes to the input pixel its window's maximum
+/// came from; pixels that won several overlapping windows receive the sum. Overwrites
+/// `gradInput` (zeroes it, then scatter-adds).
+///
+/// Shapes: gradOutput and indices `[N, C, OH, OW]` (indices from `maxPool2DForward`),
+/// gradInput `[N, C, H, W]`.
+public func maxPool2DBackward(
+  gradOutput: UnsafePointer<Float>, indices: UnsafePointer<Int32>,
+  gradInput: UnsafeMutablePointer<Float>, geometry: Pool2DGeometry
+) {
+  if let problem = geometry.validate() { preconditionFailure(problem) }
+  let g = geometry
+  let planeSize = g.inputHeight * g.inputWidth
+  let outputPlaneSize = g.outputHeight * g.outputWidth
+  parallelChunks(g.planeCount, minimumChunk: planesPerChunk(planeSize)) { planes in
+    for plane in planes {
+      let dx = gradInput + plane * planeSize
+      let dy = gradOutput + plane * outputPlaneSize
+      let argmax = indices + plane * outputPlaneSize
+      dx.update(repeating: 0, count: planeSize)
+      for o in 0..<outputPlaneSize { dx[Int(argmax[o])] += dy[o] }
+    }
+  }
+}

@@ -1,0 +1,332 @@
+import ConvNetKernels
+import ConvNetTensor
+import TestSupport
+import XCTest
+
+/// The fast convolution kernels (im2col + GEMM, 1×1 shortcut, direct depthwise) against their
+/// reference twins, plus hand-computed cases that run through both.
+final class Conv2DTests: XCTestCase {
+  // MARK: - Fast kernels equal the reference twins
+
+  /// Odd sizes, strides 1–3, asymmetric padding, dilation 2, groups, depthwise, 1×1,
+  /// kernels larger than the stride and than the unpadded input, batches 1–5.
+  static let configurations: [Conv2DGeometry] = [
+    // plain 3×3, batch 1
+    Conv2DGeometry(
+      batch: 1, inputChannels: 1, inputHeight: 5, inputWidth: 5, outputChannels: 1,
+      kernelSize: 3),
+    // padded, odd non-square image, batch 3
+    Conv2DGeometry(
+      batch: 3, inputChannels: 3, inputHeight: 7, inputWidth: 9, outputChannels: 4,
+      kernelSize: 3, padding: 1),
+    // non-square kernel, strides 2×3, asymmetric padding, groups 2
+    Conv2DGeometry(
+      batch: 2, inputChannels: 4, inputHeight: 11, inputWidth: 10, outputChannels: 6,
+      kernelHeight: 5, kernelWidth: 3, strideHeight: 2, strideWidth: 3, paddingTop: 2,
+      paddingBottom: 1, paddingLeft: 0, paddingRight: 2, groups: 2),
+    // dilation 2, stride 2
+    Conv2DGeometry(
+      batch: 3, inputChannels: 2, inputHeight: 9, inputWidth: 8, outputChannels: 5,
+      kernelSize: 3, stride: 2, padding: 1, dilation: 2),
+    // stride 3, groups 2
+    Conv2DGeometry(
+      batch: 1, inputChannels: 4, inputHeight: 10, inputWidth: 11, outputChannels: 8,
+      kernelSize: 3, stride: 3, padding: 1, groups: 2),
+    // kernel 5 > stride 2
+    Conv2DGeometry(
+      batch: 2, inputChannels: 2, inputHeight: 10, inputWidth: 10, outputChannels: 3,
+      kernelSize: 5, stride: 2, padding: 2),
+    // kernel 5 larger than the 3×4 input, made valid by padding
+    Conv2DGeometry(
+      batch: 2, inputChannels: 2, inputHeight: 3, inputWidth: 4, outputChannels: 2,
+      kernelSize: 5, padding: 2),
+    // even kernel with "same" padding (1 before, 2 after)
+    Conv2DGeometry(
+      batch: 2, inputChannels: 3, inputHeight: 6, inputWidth: 7, outputChannels: 4,
+      kernelHeight: 4, kernelWidth: 4, paddingTop: 1, paddingBottom: 2, paddingLeft: 1,
+      paddingRight: 2),
+    // 1×1 pointwise (the no-im2col shortcut), batch 3
+    Conv2DGeometry(
+      batch: 3, inputChannels: 8, inputHeight: 6, inputWidth: 5, outputChannels: 4,
+      kernelSize: 1),
+    // 1×1 pointwise with groups 2, batch 5 (uneven chunks over threads)
+    Conv2DGeometry(
+      batch: 5, inputChannels: 8, inputHeight: 3, inputWidth: 5, outputChannels: 6,
+      kernelSize: 1, groups: 2),
+    // 1×1 stride 2 (needs im2col) and 1×1 padded
+    Conv2DGeometry(
+      batch: 1, inputChannels: 3, inputHeight: 7, inputWidth: 6, outputChannels: 2,
+      kernelSize: 1, stride: 2),
+    Conv2DGeometry(
+      batch: 2, inputChannels: 3, inputHeight: 4, inputWidth: 4, outputChannels: 2,
+      kernelSize: 1, padding: 1),
+    // groups == inputChannels with channel multiplier 2 (grouped path, not depthwise)
+    Conv2DGeometry(
+      batch: 3, inputChannels: 4, inputHeight: 7, inputWidth: 7, outputChannels: 8,
+      kernelSize: 3, padding: 1, groups: 4),
+    // depthwise: stride 1 wide rows (vector loop + tail), strided+dilated+asymmetric, even kernel
+    Conv2DGeometry(
+      batch: 2, inputChannels: 6, inputHeight: 8, inputWidth: 21, outputChannels: 6,
+      kernelSize: 3, padding: 1, groups: 6),
+    Conv2DGeometry(
+      batch: 3, inputChannels: 5, inputHeight: 9, inputWidth: 10, outputChannels: 5,
+      kernelHeight: 3, kernelWidth: 5, strideHeight: 2, strideWidth: 3, paddingTop: 0,
+      paddingBottom: 2, paddingLeft: 1, paddingRight: 1, dilationHeight: 2, dilationWidth: 1,
+      groups: 5),
+    Conv2DGeometry(
+      batch: 4, inputChannels: 3, inputHeight: 5, inputWidth: 5, outputChannels: 3,
+      kernelHeight: 2, kernelWidth: 2, paddingTop: 0, paddingBottom: 1, paddingLeft: 0,
+      paddingRight: 1, groups: 3),
+    Conv2DGeometry(
+      batch: 1, inputChannels: 4, inputHeight: 12, inputWidth: 13, outputChannels: 4,
+      kernelSize: 3, padding: 2, dilation: 2, groups: 4),
+  ]
+
+  func testFastKernelsMatchReferenceTwins() {
+    var generator = SeededGenerator(seed: 42)
+    for geometry in Self.configurations {
+      XCTAssertNil(geometry.validate())
+      let input = randomValues(geometry.inputCount, &generator)
+      let weight = randomValues(geometry.weightCount, &generator)
+      let bias = randomValues(geometry.outputChannels, &generator)
+      let gradOutput = randomValues(geometry.outputCount, &generator)
+      let label = "\(geometry)"
+
+      // Outputs start as NaN so that a kernel that accumulates instead of overwriting fails.
+      var output = [Float](repeating: .nan, count: geometry.outputCount)
+      var expectedOutput = output
+      conv2DForward(
+        input: input, weight: weight, bias: bias, output: &output, geometry: geometry)
+      conv2DForwardReference(
+        input: input, weight: weight, bias: bias, output: &expectedOutput, geometry: geometry)
+      assertClose(output, expectedOutput, absoluteTolerance: 1e-4, "forward \(label)")
+
+      var unbiased = [Float](repeating: .nan, count: geometry.outputCount)
+      var expectedUnbiased = unbiased
+      conv2DForward(input: input, weight: weight, bias: nil, output: &unbiased, geometry: geometry)
+      conv2DForwardReference(
+        input: input, weight: weight, bias: nil, output: &expectedUnbiased, geometry: geometry)
+      assertClose(unbiased, expectedUnbiased, absoluteTolerance: 1e-4, "no bias \(label)")
+
+      var gradInput = [Float](repeating: .nan, count: geometry.inputCount)
+      var expectedGradInput = gradInput
+      conv2DBackwardInput(
+        gradOutput: gradOutput, weight: weight, gradInput: &gradInput, geometry: geometry)
+      conv2DBackwardInputReference(
+        gradOutput: gradOutput, weight: weight, gradInput: &expectedGradInput,
+        geometry: geometry)
+      assertClose(gradInput, expectedGradInput, absoluteTolerance: 1e-4, "gradInput \(label)")
+
+      var gradWeight = [Float](repeating: .nan, count: geometry.weightCount)
+      var gradBias = [Float](repeating: .nan, count: geometry.outputChannels)
+      var expectedGradWeight = gradWeight
+      var expectedGradBias = gradBias
+      conv2DBackwardWeight(
+        input: input, gradOutput: gradOutput, gradWeight: &gradWeight, gradBias: &gradBias,
+        geometry: geometry)
+      conv2DBackwardWeightReference(
+        input: input, gradOutput: gradOutput, gradWeight: &expectedGradWeight,
+        gradBias: &expectedGradBias, geometry: geometry)
+      assertClose(gradWeight, expectedGradWeight, absoluteTolerance: 1e-4, "gradWeight \(label)")
+      assertClose(gradBias, expectedGradBias, absoluteTolerance: 1e-4, "gradBias \(label)")
+
+      var gradWeightOnly = [Float](repeating: .nan, count: geometry.weightCount)
+      conv2DBackwardWeight(
+        input: input, gradOutput: gradOutput, gradWeight: &gradWeightOnly, gradBias: nil,
+        geometry: geometry)
+      assertClose(gradWeightOnly, expectedGradWeight, absoluteTolerance: 1e-4, "no bias \(label)")
+    }
+  }
+
+  /// The weight gradient is split over threads by image and the partial sums are added in a
+  /// fixed order, so two runs give bit-identical results.
+  func testBackwardWeightIsDeterministic() {
+    var generator = SeededGenerator(seed: 7)
+    let geometry = Conv2DGeometry(
+      batch: 7, inputChannels: 3, inputHeight: 9, inputWidth: 9, outputChannels: 4,
+      kernelSize: 3, padding: 1)
+    let input = randomValues(geometry.inputCount, &generator)
+    let gradOutput = randomValues(geometry.outputCount, &generator)
+    var first = [Float](repeating: 0, count: geometry.weightCount)
+    var second = first
+    conv2DBackwardWeight(
+      input: input, gradOutput: gradOutput, gradWeight: &first, gradBias: nil, geometry: geometry)
+    conv2DBackwardWeight(
+      input: input, gradOutput: gradOutput, gradWeight: &second, gradBias: nil,
+      geometry: geometry)
+    XCTAssertEqual(first, second)
+  }
+
+  // MARK: - Hand-computed cases (run through the fast kernel and the reference twin)
+
+  /// The course's vertical edge detector: a 6×6 image, bright (10) in columns 0–2 and dark (0)
+  /// in columns 3–5, filtered by [[1, 0, −1]] × 3 rows. Output column j covers input columns
+  /// j…j+2 and is 3 · (x[j] − x[j+2]):
+  ///   j=0: 3·(10 − 10) = 0,  j=1: 3·(10 − 0) = 30,  j=2: 3·(10 − 0) = 30,  j=3: 3·(0 − 0) = 0,
+  /// so every one of the 4 output rows is [0, 30, 30, 0] — the edge shows up in the middle.
+  func testCourseVerticalEdgeDetector() {
+    let image = (0..<36).map { index -> Float in index % 6 < 3 ? 10 : 0 }
+    let filter: [Float] = [1, 0, -1, 1, 0, -1, 1, 0, -1]
+    let expected = [[Float]](repeating: [0, 30, 30, 0], count: 4).flatMap { $0 }
+    let geometry = Conv2DGeometry(
+      batch: 1, inputChannels: 1, inputHeight: 6, inputWidth: 6, outputChannels: 1,
+      kernelSize: 3)
+    assertForwardBothWays(input: image, weight: filter, geometry: geometry, expected: expected)
+  }
+
+  /// An 8×8 image with a 2-pixel-wide vertical line of 1s in columns 3–4, filtered by the line
+  /// detector [[−1, 2, −1]] × 3 rows. Columns of the image read [0,0,0,1,1,0,0,0]; output
+  /// column j is 3 · (−x[j] + 2·x[j+1] − x[j+2]):
+  ///   j=0: 3·( 0 + 0 − 0) =  0      j=3: 3·(−1 + 2 − 0) =  3
+  ///   j=1: 3·( 0 + 0 − 1) = −3      j=4: 3·(−1 + 0 − 0) = −3
+  ///   j=2: 3·( 0 + 2 − 1) =  3      j=5: 3·( 0 + 0 − 0) =  0
+  /// so each of the 6 output rows is [0, −3, 3, 3, −3, 0].
+  func testVerticalLineDetector() {
+    let image = (0..<64).map { index -> Float in (3...4).contains(index % 8) ? 1 : 0 }
+    let filter: [Float] = [-1, 2, -1, -1, 2, -1, -1, 2, -1]
+    let expected = [[Float]](repeating: [0, -3, 3, 3, -3, 0], count: 6).flatMap { $0 }
+    let geometry = Conv2DGeometry(
+      batch: 1, inputChannels: 1, inputHeight: 8, inputWidth: 8, outputChannels: 1,
+      kernelSize: 3)
+    assertForwardBothWays(input: image, weight: filter, geometry: geometry, expected: expected)
+  }
+
+  /// 7×7 arange (x[r][c] = 7r + c) with an all-ones 3×3 filter at stride 2: each output is the
+  /// sum of a 3×3 block = 9 × its centre 7·(2i+1) + (2j+1), centres 8,10,12 / 22,24,26 / 36,38,40.
+  func testSevenBySevenStrideTwoBoxSum() {
+    let image = (0..<49).map(Float.init)
+    let geometry = Conv2DGeometry(
+      batch: 1, inputChannels: 1, inputHeight: 7, inputWidth: 7, outputChannels: 1,
+      kernelSize: 3, stride: 2)
+    let expected: [Float] = [72, 90, 108, 198, 216, 234, 324, 342, 360]
+    assertForwardBothWays(
+      input: image, weight: [Float](repeating: 1, count: 9), geometry: geometry,
+      expected: expected)
+  }
+
+  /// The same image and filter with padding 1 at stride 1 gives 7×7; the corner sees only
+  /// x[0..1][0..1] = 0 + 1 + 7 + 8 = 16, the next one x[0..1][0..2] = 0+1+2+7+8+9 = 27, the
+  /// centre 9 · 24 = 216, the bottom-right corner 40 + 41 + 47 + 48 = 176. A bias of 0.5 adds on.
+  func testSevenBySevenPaddedBoxSumWithBias() {
+    let image = (0..<49).map(Float.init)
+    let geometry = Conv2DGeometry(
+      batch: 1, inputChannels: 1, inputHeight: 7, inputWidth: 7, outputChannels: 1,
+      kernelSize: 3, padding: 1)
+    let ones = [Float](repeating: 1, count: 9)
+    for useReference in [false, true] {
+      var output = [Float](repeating: .nan, count: 49)
+      if useReference {
+        conv2DForwardReference(
+          input: image, weight: ones, bias: [0.5], output: &output, geometry: geometry)
+      } else {
+        conv2DForward(input: image, weight: ones, bias: [0.5], output: &output, geometry: geometry)
+      }
+      XCTAssertEqual(output[0], 16.5)
+      XCTAssertEqual(output[1], 27.5)
+      XCTAssertEqual(output[24], 216.5)
+      XCTAssertEqual(output[48], 176.5)
+    }
+  }
+
+  /// One 3×3 input x = arange(9), one 2×2 kernel w = [[1, 2], [3, 4]], gradOutput all ones
+  /// (2×2). gradInput[p] = sum of the taps that touch pixel p:
+  ///   [[1, 1+2, 2], [1+3, 1+2+3+4, 2+4], [3, 3+4, 4]] = [[1, 3, 2], [4, 10, 6], [3, 7, 4]];
+  /// gradWeight[ki][kj] = sum of the 2×2 block of x at offset (ki, kj):
+  ///   [0+1+3+4, 1+2+4+5, 3+4+6+7, 4+5+7+8] = [8, 12, 20, 24]; gradBias = 4 outputs × 1 = 4.
+  func testBackwardByHand() {
+    let geometry = Conv2DGeometry(
+      batch: 1, inputChannels: 1, inputHeight: 3, inputWidth: 3, outputChannels: 1,
+      kernelSize: 2)
+    let input = (0..<9).map(Float.init)
+    let weight: [Float] = [1, 2, 3, 4]
+    let gradOutput: [Float] = [1, 1, 1, 1]
+    var gradInput = [Float](repeating: .nan, count: 9)
+    var gradWeight = [Float](repeating: .nan, count: 4)
+    var gradBias: [Float] = [.nan]
+    for useReference in [false, true] {
+      if useReference {
+        conv2DBackwardInputReference(
+          gradOutput: gradOutput, weight: weight, gradInput: &gradInput, geometry: geometry)
+        conv2DBackwardWeightReference(
+          input: input, gradOutput: gradOutput, gradWeight: &gradWeight, gradBias: &gradBias,
+          geometry: geometry)
+      } else {
+        conv2DBackwardInput(
+          gradOutput: gradOutput, weight: weight, gradInput: &gradInput, geometry: geometry)
+        conv2DBackwardWeight(
+          input: input, gradOutput: gradOutput, gradWeight: &gradWeight, gradBias: &gradBias,
+          geometry: geometry)
+      }
+      XCTAssertEqual(gradInput, [1, 3, 2, 4, 10, 6, 3, 7, 4], "reference \(useReference)")
+      XCTAssertEqual(gradWeight, [8, 12, 20, 24], "reference \(useReference)")
+      XCTAssertEqual(gradBias, [4], "reference \(useReference)")
+    }
+  }
+
+  /// Groups by hand: 2 input channels, 2 groups, 1×1 kernels with weights [2] and [3], so
+  /// output channel 0 is 2·x₀ and channel 1 is 3·x₁ — no mixing across groups.
+  func testGroupsDoNotMix() {
+    let geometry = Conv2DGeometry(
+      batch: 1, inputChannels: 2, inputHeight: 1, inputWidth: 2, outputChannels: 2,
+      kernelSize: 1, groups: 2)
+    assertForwardBothWays(
+      input: [1, 2, 10, 20], weight: [2, 3], geometry: geometry, expected: [2, 4, 30, 60])
+  }
+
+  // MARK: - The reference twins agree with each other
+
+  /// For bias-free convolution y = conv(x, w), which is bilinear, the backward passes are its
+  /// adjoints: ⟨conv(x, w), dy⟩ = ⟨x, backwardInput(dy, w)⟩ = ⟨w, backwardWeight(x, dy)⟩.
+  /// This checks the reference backwards against the reference forward without finite
+  /// differences.
+  func testReferenceBackwardsAreAdjointsOfForward() {
+    var generator = SeededGenerator(seed: 3)
+    for geometry in Self.configurations {
+      let input = randomValues(geometry.inputCount, &generator)
+      let weight = randomValues(geometry.weightCount, &generator)
+      let gradOutput = randomValues(geometry.outputCount, &generator)
+      var output = [Float](repeating: 0, count: geometry.outputCount)
+      var gradInput = [Float](repeating: 0, count: geometry.inputCount)
+      var gradWeight = [Float](repeating: 0, count: geometry.weightCount)
+      conv2DForwardReference(
+        input: input, weight: weight, bias: nil, output: &output, geometry: geometry)
+      conv2DBackwardInputReference(
+        gradOutput: gradOutput, weight: weight, gradInput: &gradInput, geometry: geometry)
+      conv2DBackwardWeightReference(
+        input: input, gradOutput: gradOutput, gradWeight: &gradWeight, gradBias: nil,
+        geometry: geometry)
+      let forwardPairing = innerProduct(output, gradOutput)
+      XCTAssertEqual(
+        innerProduct(input, gradInput), forwardPairing,
+        accuracy: 1e-4 * max(1, abs(forwardPairing)), "\(geometry)")
+      XCTAssertEqual(
+        innerProduct(weight, gradWeight), forwardPairing,
+        accuracy: 1e-4 * max(1, abs(forwardPairing)), "\(geometry)")
+    }
+  }
+
+  // MARK: - Helpers
+
+  private func assertForwardBothWays(
+    input: [Float], weight: [Float], geometry: Conv2DGeometry, expected: [Float],
+    file: StaticString = #filePath, line: UInt = #line
+  ) {
+    var fast = [Float](repeating: .nan, count: geometry.outputCount)
+    var reference = fast
+    conv2DForward(input: input, weight: weight, bias: nil, output: &fast, geometry: geometry)
+    conv2DForwardReference(
+      input: input, weight: weight, bias: nil, output: &reference, geometry: geometry)
+    XCTAssertEqual(fast, expected, "fast", file: file, line: line)
+    XCTAssertEqual(reference, expected, "reference", file: file, line: line)
+  }
+}
+
+/// `count` uniform values in [−1, 1).
+func randomValues(_ count: Int, _ generator: inout SeededGenerator) -> [Float] {
+  (0..<count).map { _ in 2 * generator.nextUnitFloat() - 1 }
+}
+
+/// Σ a[i]·b[i] in Double.
+func innerProduct(_ a: [Float], _ b: [Float]) -> Double {
+  zip(a, b).reduce(0) { $0 + Double($1.0) * Double($1.1) }
+}
