@@ -1,0 +1,81 @@
+import ConvNetKernels
+import ConvNetTensor
+
+/// Max pooling over [N, C, H, W]; the gradient goes to the position of each window's maximum
+/// (the course's "upsampling of the residuals" for max pooling).
+public func maxPool2d(_ input: Variable, geometry template: Pool2DGeometry) -> Variable {
+  let geometry = poolGeometry(template, for: input.value, name: "maxPool2d")
+  let outputShape = [geometry.batch, geometry.channels, geometry.outputHeight, geometry.outputWidth]
+  let output = Tensor(uninitializedShape: outputShape)
+  let indices = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, output.count))
+  let indexOwner = IndexBuffer(indices)
+  maxPool2DForward(
+    input: input.value.storage.pointer, output: output.storage.pointer,
+    indices: indices.baseAddress!, geometry: geometry)
+  let inputShape = input.shape
+  return Variable.makeOutput(output, name: "max_pool2d", inputs: [input]) { gradient in
+    let gradInput = Tensor(uninitializedShape: inputShape)
+    maxPool2DBackward(
+      gradOutput: gradient.storage.pointer, indices: indexOwner.buffer.baseAddress!,
+      gradInput: gradInput.storage.pointer, geometry: geometry)
+    return [gradInput]
+  }
+}
+
+/// Owns the argmax indices a max-pool backward needs, freed with the graph.
+final class IndexBuffer {
+  let buffer: UnsafeMutableBufferPointer<Int32>
+  init(_ buffer: UnsafeMutableBufferPointer<Int32>) { self.buffer = buffer }
+  deinit { buffer.deallocate() }
+}
+
+/// Average pooling over [N, C, H, W]; the gradient is spread evenly over each window.
+public func avgPool2d(_ input: Variable, geometry template: Pool2DGeometry, countIncludePad: Bool = true)
+  -> Variable
+{
+  let geometry = poolGeometry(template, for: input.value, name: "avgPool2d")
+  let outputShape = [geometry.batch, geometry.channels, geometry.outputHeight, geometry.outputWidth]
+  let output = Tensor(uninitializedShape: outputShape)
+  avgPool2DForward(
+    input: input.value.storage.pointer, output: output.storage.pointer, geometry: geometry,
+    countIncludePad: countIncludePad)
+  let inputShape = input.shape
+  return Variable.makeOutput(output, name: "avg_pool2d", inputs: [input]) { gradient in
+    let gradInput = Tensor(uninitializedShape: inputShape)
+    avgPool2DBackward(
+      gradOutput: gradient.storage.pointer, gradInput: gradInput.storage.pointer,
+      geometry: geometry, countIncludePad: countIncludePad)
+    return [gradInput]
+  }
+}
+
+/// Adaptive average pooling to a fixed output size (PyTorch's bins); (1, 1) is global
+/// average pooling.
+public func adaptiveAvgPool2d(_ input: Variable, outputHeight: Int, outputWidth: Int) -> Variable {
+  let x = input.shape
+  precondition(x.count == 4, "adaptiveAvgPool2d: expects [N, C, H, W], got \(x)")
+  let output = Tensor(uninitializedShape: [x[0], x[1], outputHeight, outputWidth])
+  adaptiveAvgPool2DForward(
+    input: input.value.storage.pointer, output: output.storage.pointer, batch: x[0],
+    channels: x[1], inputHeight: x[2], inputWidth: x[3], outputHeight: outputHeight,
+    outputWidth: outputWidth)
+  return Variable.makeOutput(output, name: "adaptive_avg_pool2d", inputs: [input]) { gradient in
+    let gradInput = Tensor(uninitializedShape: x)
+    adaptiveAvgPool2DBackward(
+      gradOutput: gradient.storage.pointer, gradInput: gradInput.storage.pointer, batch: x[0],
+      channels: x[1], inputHeight: x[2], inputWidth: x[3], outputHeight: outputHeight,
+      outputWidth: outputWidth)
+    return [gradInput]
+  }
+}
+
+private func poolGeometry(_ template: Pool2DGeometry, for x: Tensor, name: String) -> Pool2DGeometry {
+  precondition(x.rank == 4, "\(name): expects [N, C, H, W], got \(x.shape)")
+  var geometry = template
+  geometry.batch = x.shape[0]
+  geometry.channels = x.shape[1]
+  geometry.inputHeight = x.shape[2]
+  geometry.inputWidth = x.shape[3]
+  if let problem = geometry.validate() { preconditionFailure("\(name): \(problem)") }
+  return geometry
+}

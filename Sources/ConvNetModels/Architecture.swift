@@ -1,0 +1,56 @@
+import ConvNetNN
+
+/// A named network that `--arch` selects: how to build it and what it expects.
+public struct Architecture: Sendable {
+  /// The name used on the command line, e.g. "lenet5".
+  public let name: String
+  /// One line for `--help` and listings.
+  public let summary: String
+  /// The natural input of one sample, [C, H, W].
+  public let inputShape: [Int]
+  /// The state-dict prefix of the final classification layer (its `weight` is [classes, …]),
+  /// used to read the class count from weights and to replace the head for transfer learning.
+  public let classifierPrefix: String
+  let make: @Sendable (_ inputChannels: Int, _ classCount: Int) -> any Module
+
+  public init(
+    name: String, summary: String, inputShape: [Int], classifierPrefix: String,
+    make: @escaping @Sendable (_ inputChannels: Int, _ classCount: Int) -> any Module
+  ) {
+    self.name = name
+    self.summary = summary
+    self.inputShape = inputShape
+    self.classifierPrefix = classifierPrefix
+    self.make = make
+  }
+
+  /// Builds the network with fresh weights drawn from `RandomSource.current`.
+  public func build(inputChannels: Int? = nil, classCount: Int = 10) -> any Module {
+    make(inputChannels ?? inputShape[0], classCount)
+  }
+}
+
+/// An architecture name that is not in the catalogue.
+public struct UnknownArchitectureError: Error, CustomStringConvertible {
+  public let name: String
+  public var description: String {
+    "unknown architecture \"\(name)\"; available: \(Architectures.all.map(\.name).joined(separator: ", "))"
+  }
+}
+
+/// The catalogue of named architectures.
+public enum Architectures {
+  public static let all: [Architecture] = [
+    Architecture(
+      name: "lenet5", summary: "LeNet-5 with ReLU and max pooling (61,706 parameters for MNIST)",
+      inputShape: [1, 28, 28], classifierPrefix: "classifier.4"
+    ) { channels, classes in LeNet5(inputChannels: channels, classCount: classes) }
+  ]
+
+  public static func named(_ name: String) throws -> Architecture {
+    guard let found = all.first(where: { $0.name == name.lowercased() }) else {
+      throw UnknownArchitectureError(name: name)
+    }
+    return found
+  }
+}

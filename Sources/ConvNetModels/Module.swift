@@ -1,1 +1,0 @@
-// ConvNetModels: see docs/ARCHITECTURE.md for what this module holds.

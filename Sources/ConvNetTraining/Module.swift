@@ -1,1 +1,0 @@
-// ConvNetTraining: see docs/ARCHITECTURE.md for what this module holds.

@@ -1,0 +1,67 @@
+import ArgumentParser
+import ConvNet
+import Foundation
+
+struct EvalCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "eval",
+    abstract: "Measure a trained network on a test set: accuracy, loss, per-class table, confusion matrix.")
+
+  @Option(help: "The architecture of the weights.")
+  var arch = "lenet5"
+
+  @Option(help: "The weights to evaluate (safetensors).")
+  var weights: String
+
+  @Option(help: "A dataset folder (IDX files; the t10k- pair is used). Default: the bundled MNIST.")
+  var data: String?
+
+  @Option(help: "Normalise pixels as in training: none or mnist.")
+  var normalize = "none"
+
+  @Flag(help: "Print one JSON object instead of tables.")
+  var json = false
+
+  func run() throws {
+    let architecture = try Architectures.named(arch)
+    let directory = try data.map { URL(fileURLWithPath: $0) } ?? EmbeddedMNIST.directory()
+    let test = try ImageClassificationDataset.mnistStyle(directory: directory, split: .test)
+    let weightsURL = URL(fileURLWithPath: weights)
+    let classCount = try classCountOfWeights(weightsURL, architecture: architecture)
+    guard test.classCount <= classCount else {
+      throw ValidationError("\(test.name) has labels up to \(test.classCount - 1), but the weights classify only \(classCount) classes")
+    }
+    let model = architecture.build(inputChannels: test.sampleShape[0], classCount: classCount)
+    try Checkpoint.loadWeights(into: model, from: weightsURL)
+    let loader = DataLoader(dataset: test, batchSize: 1000, shuffle: false, transform: try pixelTransform(normalize))
+    let result = evaluate(model, on: loader, classCount: classCount)
+    if json {
+      printJSON([
+        "accuracy": result.accuracy, "loss": result.loss, "count": result.count,
+        "confusion_matrix": result.confusion,
+        "per_class": result.perClass.map { ["count": $0.count, "correct": $0.correct, "precision": $0.precision, "recall": $0.recall] },
+      ])
+      return
+    }
+    print(String(format: "%@: accuracy %.2f%% (%@ of %@), mean loss %.4f", test.name, result.accuracy * 100,
+      formatCount(result.accuracy == 0 ? 0 : Int((result.accuracy * Float(result.count)).rounded())), formatCount(result.count), result.loss))
+    var perClass = TextTable(columns: ["class", "samples", "correct", "precision", "recall"])
+    for (k, row) in result.perClass.enumerated() {
+      perClass.add([String(k), String(row.count), String(row.correct), String(format: "%.3f", row.precision), String(format: "%.3f", row.recall)])
+    }
+    print("\n" + perClass.render(rightAligned: [1, 2, 3, 4]))
+    var confusion = TextTable(columns: ["true \\ predicted"] + (0..<classCount).map(String.init))
+    for (k, row) in result.confusion.enumerated() { confusion.add([String(k)] + row.map(String.init)) }
+    print("\n" + confusion.render(rightAligned: Set(1...classCount)))
+  }
+}
+
+/// The number of classes a weight file was trained for: the rows of its final layer's weight.
+func classCountOfWeights(_ url: URL, architecture: Architecture) throws -> Int {
+  let file = try SafetensorsFile.read(from: url)
+  let key = architecture.classifierPrefix + ".weight"
+  guard let entry = file.entries.first(where: { $0.name == key }), let rows = entry.shape.first else {
+    throw ValidationError("\(url.path): no tensor \"\(key)\" — are these \(architecture.name) weights?")
+  }
+  return rows
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import ConvNet
+import Foundation
+
+struct InferCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "infer",
+    abstract: "Run a network in evaluation mode on a tensor file and write the logits.",
+    discussion: """
+      Reads the tensor named "input" (N, C, H, W) from --input and writes a tensor named "output"
+      (N, classes) to --output. The number of classes is read from the weights, which may come
+      from PyTorch (safetensors.torch.save_file(model.state_dict(), …)).
+      """)
+
+  @Option(help: "The architecture of the weights.")
+  var arch = "lenet5"
+
+  @Option(help: "The weights (safetensors).")
+  var weights: String
+
+  @Option(help: "A safetensors file holding a tensor named \"input\" of shape N×C×H×W.")
+  var input: String
+
+  @Option(help: "Where to write the tensor \"output\" (N×classes).")
+  var output: String
+
+  func run() throws {
+    let architecture = try Architectures.named(arch)
+    let inputURL = URL(fileURLWithPath: input)
+    let inputFile = try SafetensorsFile.read(from: inputURL)
+    guard inputFile.names.contains("input") else {
+      throw ValidationError("\(input): no tensor named \"input\" (found: \(inputFile.names.joined(separator: ", ")))")
+    }
+    let x = try inputFile.tensor(named: "input")
+    guard x.rank == 4 else {
+      throw ValidationError("\(input): tensor \"input\" has shape \(x.shape), expected N×C×H×W")
+    }
+    let weightsURL = URL(fileURLWithPath: weights)
+    let classCount = try classCountOfWeights(weightsURL, architecture: architecture)
+    let model = architecture.build(inputChannels: x.shape[1], classCount: classCount)
+    try Checkpoint.loadWeights(into: model, from: weightsURL)
+    model.eval()
+    let logits = withoutGradients { model(Variable(x)) }.value
+    try SafetensorsFile.write([(name: "output", tensor: logits, dtype: .f32)], to: URL(fileURLWithPath: output))
+    printError("wrote \(output): output \(logits.shape.map(String.init).joined(separator: "×"))")
+  }
+}

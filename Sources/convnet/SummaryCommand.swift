@@ -1,0 +1,69 @@
+import ArgumentParser
+import ConvNet
+import Foundation
+
+struct SummaryCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "summary",
+    abstract: "Show every layer of a network: output shape, parameters (with the formula), MACs.")
+
+  @Option(help: "The architecture (\(Architectures.all.map(\.name).joined(separator: ", "))).")
+  var arch = "lenet5"
+
+  @Option(help: "The shape of one input sample, CxHxW (default: the architecture's own, e.g. 1x28x28).")
+  var input: String?
+
+  @Option(help: "Number of classes of the final layer.")
+  var numClasses = 10
+
+  @Flag(help: "Print one JSON object instead of a table.")
+  var json = false
+
+  func run() throws {
+    let architecture = try Architectures.named(arch)
+    let sampleShape = try input.map { try parseShape($0, option: "--input") } ?? architecture.inputShape
+    let model = architecture.build(inputChannels: sampleShape[0], classCount: numClasses)
+    let summary = ModelSummary(model: model, sampleShape: sampleShape)
+    if json {
+      printJSON(summaryJSON(summary, architecture: architecture.name))
+    } else {
+      print(renderSummary(summary, architecture: architecture.name))
+    }
+  }
+}
+
+func summaryJSON(_ summary: ModelSummary, architecture: String) -> [String: Any] {
+  [
+    "architecture": architecture,
+    "input_shape": summary.inputShape,
+    "total_parameters": summary.totalParameters,
+    "trainable_parameters": summary.trainableParameters,
+    "total_macs": summary.totalMultiplyAccumulates,
+    "activation_bytes": summary.activationBytes,
+    "layers": summary.rows.map { row -> [String: Any] in
+      [
+        "name": row.name, "layer": row.layer, "output_shape": row.outputShape,
+        "parameters": row.parameterCount, "formula": row.parameterFormula ?? "",
+        "macs": row.multiplyAccumulates,
+      ]
+    },
+  ]
+}
+
+func renderSummary(_ summary: ModelSummary, architecture: String) -> String {
+  var table = TextTable(columns: ["layer (state-dict name)", "type", "output shape", "parameters", "MACs"])
+  for row in summary.rows {
+    table.add([
+      row.name, row.layer, row.outputShape.map(String.init).joined(separator: "×"),
+      row.parameterFormula ?? formatCount(row.parameterCount), formatCount(row.multiplyAccumulates),
+    ])
+  }
+  let shape = summary.inputShape.map(String.init).joined(separator: "×")
+  return """
+    \(architecture) for input \(shape)
+    \(table.render(rightAligned: [3, 4]))
+    total parameters: \(formatCount(summary.totalParameters)) (trainable \(formatCount(summary.trainableParameters)))
+    multiply-accumulates per sample: \(formatCount(summary.totalMultiplyAccumulates))
+    activation memory per sample: \(formatBytes(summary.activationBytes))
+    """
+}

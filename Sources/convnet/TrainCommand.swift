@@ -1,0 +1,186 @@
+import ArgumentParser
+import ConvNet
+import Foundation
+
+struct TrainCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "train",
+    abstract: "Train a network on an image dataset (default: LeNet-5 on the bundled MNIST).",
+    discussion: """
+      --data is a folder with train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz]
+      (and the t10k- pair for testing after each epoch). Without --data, the MNIST copy inside
+      ConvNet is used. --max-steps with --no-shuffle makes a run reproducible step by step:
+      the first steps·batch-size samples in file order.
+      """)
+
+  @Option(help: "The architecture to train.")
+  var arch = "lenet5"
+
+  @Option(help: "A dataset folder (IDX files). Default: the bundled MNIST.")
+  var data: String?
+
+  @Option(help: "Passes over the training set.")
+  var epochs = 2
+
+  @Option(help: "Samples per mini-batch.")
+  var batchSize = 64
+
+  @Option(help: "sgd, adam, adamw or rmsprop.")
+  var optimizer = "sgd"
+
+  @Option(help: "Learning rate (default: 0.05 for SGD, 0.001 for the others).")
+  var lr: Float?
+
+  @Option(help: "SGD/RMSprop momentum.")
+  var momentum: Float = 0.9
+
+  @Option(help: "Weight decay (L2 regularisation; decoupled for AdamW).")
+  var weightDecay: Float = 0
+
+  @Option(help: "Learning-rate schedule: constant, cosine, or step:N[:gamma] (every N epochs).")
+  var schedule = "constant"
+
+  @Option(help: "Label smoothing for the cross-entropy loss, in [0, 1).")
+  var labelSmoothing: Float = 0
+
+  @Option(help: "Seed for weight initialisation and shuffling.")
+  var seed: UInt64 = 1
+
+  @Flag(help: "Keep the training samples in file order.")
+  var noShuffle = false
+
+  @Option(help: "Stop after this many optimiser steps in all.")
+  var maxSteps: Int?
+
+  @Option(help: "Start from these weights (safetensors).")
+  var initWeights: String?
+
+  @Option(help: "Save the weights here after every epoch (safetensors), and the optimiser state beside them.")
+  var save: String?
+
+  @Option(help: "Continue a run saved with --save: weights, optimiser state and epoch count.")
+  var resume: String?
+
+  @Option(help: "Normalise pixels: none, or mnist (mean 0.1307, std 0.3081).")
+  var normalize = "none"
+
+  func validate() throws {
+    guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+    guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+    if let maxSteps, maxSteps < 1 { throw ValidationError("--max-steps must be at least 1, got \(maxSteps)") }
+    guard (0..<1).contains(labelSmoothing) else { throw ValidationError("--label-smoothing must be in [0, 1)") }
+    if initWeights != nil && resume != nil {
+      throw ValidationError("--init-weights and --resume exclude each other: --resume already restores weights")
+    }
+  }
+
+  func run() throws {
+    let architecture = try Architectures.named(arch)
+    let (train, test) = try loadDatasets(data)
+    let transform = try pixelTransform(normalize)
+    printError("data: \(train.name) (\(formatCount(train.count)) images)\(test.map { ", \($0.name) (\(formatCount($0.count)))" } ?? ", no test set")")
+
+    let model = RandomSource.withSeed(seed) {
+      architecture.build(inputChannels: train.sampleShape[0], classCount: train.classCount)
+    }
+    if let initWeights { try Checkpoint.loadWeights(into: model, from: URL(fileURLWithPath: initWeights)) }
+    let optimizer = try makeOptimizer(parameters: model.parameters)
+    var firstEpoch = 0
+    if let resume {
+      firstEpoch = try Checkpoint.resume(model: model, optimizer: optimizer, from: URL(fileURLWithPath: resume))
+      printError("resumed from \(resume) after epoch \(firstEpoch)")
+    }
+
+    let trainLoader = DataLoader(
+      dataset: train, batchSize: batchSize, shuffle: !noShuffle, seed: seed, transform: transform)
+    let testLoader = test.map { DataLoader(dataset: $0, batchSize: 1000, shuffle: false, transform: transform) }
+    let trainer = Trainer(
+      model: model, optimizer: optimizer, trainLoader: trainLoader, testLoader: testLoader,
+      classCount: train.classCount)
+    trainer.schedule = try makeSchedule(initial: optimizer.learningRate)
+    trainer.labelSmoothing = labelSmoothing
+    trainer.maximumSteps = maxSteps
+    trainer.checkpointURL = (save ?? resume).map { URL(fileURLWithPath: $0) }
+    trainer.architectureName = architecture.name
+
+    printError("model: \(architecture.name), \(formatCount(model.parameterCount)) parameters; optimizer \(optimizer) lr \(optimizer.learningRate)")
+    let progress = ProgressBar()
+    let started = Date()
+    try trainer.run(epochs: epochs, firstEpoch: firstEpoch) { event in
+      switch event {
+      case .step(let epoch, let step, let total, let loss, let accuracy, let rate, let remaining):
+        progress.update(
+          epoch: epoch, epochs: epochs, step: step, total: total, loss: loss, accuracy: accuracy,
+          imagesPerSecond: rate, secondsRemaining: remaining)
+      case .epoch(let epoch, let trainLoss, let trainAccuracy, let test, let seconds, _):
+        var line = String(
+          format: "epoch %d/%d  train loss %.4f  acc %.2f%%", epoch, epochs, trainLoss, trainAccuracy * 100)
+        if let test {
+          line += String(format: "  |  test loss %.4f  acc %.2f%%", test.loss, test.accuracy * 100)
+        }
+        line += "  (\(formatDuration(seconds)))"
+        progress.finish(line)
+      case .saved(let url):
+        printError("saved \(url.path)")
+      }
+    }
+    printError("done in \(formatDuration(Date().timeIntervalSince(started)))")
+  }
+
+  func makeOptimizer(parameters: [Variable]) throws -> any Optimizer {
+    switch optimizer.lowercased() {
+    case "sgd":
+      return SGD(parameters: parameters, learningRate: lr ?? 0.05, momentum: momentum, weightDecay: weightDecay)
+    case "adam":
+      return Adam(parameters: parameters, learningRate: lr ?? 0.001, weightDecay: weightDecay)
+    case "adamw":
+      return AdamW(parameters: parameters, learningRate: lr ?? 0.001, weightDecay: weightDecay)
+    case "rmsprop":
+      return RMSprop(parameters: parameters, learningRate: lr ?? 0.001, weightDecay: weightDecay, momentum: momentum)
+    default:
+      throw ValidationError("--optimizer \"\(optimizer)\": expected sgd, adam, adamw or rmsprop")
+    }
+  }
+
+  func makeSchedule(initial: Float) throws -> (any LearningRateSchedule)? {
+    let parts = schedule.lowercased().split(separator: ":").map(String.init)
+    switch parts.first {
+    case "constant": return nil
+    case "cosine": return CosineAnnealingLR(initial: initial, totalEpochs: epochs)
+    case "step":
+      guard parts.count >= 2, let size = Int(parts[1]), size > 0 else {
+        throw ValidationError("--schedule \"\(schedule)\": expected step:N[:gamma] with N ≥ 1")
+      }
+      let gamma = parts.count > 2 ? Float(parts[2]) : 0.1
+      guard let gamma else { throw ValidationError("--schedule \"\(schedule)\": gamma is not a number") }
+      return StepLR(initial: initial, stepSize: size, gamma: gamma)
+    default:
+      throw ValidationError("--schedule \"\(schedule)\": expected constant, cosine or step:N[:gamma]")
+    }
+  }
+}
+
+/// The training and (if present) test split of an IDX folder, or of the bundled MNIST.
+func loadDatasets(_ path: String?) throws -> (ImageClassificationDataset, ImageClassificationDataset?) {
+  let directory = try path.map { URL(fileURLWithPath: $0) } ?? EmbeddedMNIST.directory()
+  var isDirectory: ObjCBool = false
+  guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+    throw ValidationError("--data \(directory.path): no such folder")
+  }
+  let train = try ImageClassificationDataset.mnistStyle(directory: directory, split: .train)
+  // The test pair is optional, but when its files are there they must be valid.
+  let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+  let hasTest = names.contains { $0.hasPrefix("t10k-") }
+  let test = hasTest
+    ? try ImageClassificationDataset.mnistStyle(directory: directory, split: .test, classCount: train.classCount)
+    : nil
+  return (train, test)
+}
+
+func pixelTransform(_ name: String) throws -> PixelTransform {
+  switch name.lowercased() {
+  case "none": return .unitRange
+  case "mnist": return .mnist
+  default: throw ValidationError("--normalize \"\(name)\": expected none or mnist")
+  }
+}
