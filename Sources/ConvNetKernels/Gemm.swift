@@ -1,29 +1,97 @@
+import CConvNetKernels
+
+/// Which micro-kernel `gemm` runs its register tiles on.
+public enum GemmMicroKernel: Sendable {
+  /// The fastest one this CPU supports (AVX2 + FMA on x86-64 when present, else portable C).
+  case fastest
+  /// Plain C that any CPU runs; lets tests cover that path on an AVX2 machine.
+  case portable
+}
+
 /// Single-precision GEMM: C = alpha · op(A) · op(B) + beta · C, row-major.
 ///
 /// Same contract as `gemmReference`. When `beta == 0`, C is only written, never read.
+/// Shapes: op(A) is m×k (A is stored k×m when `transposeA`), op(B) is k×n (B is stored n×k when
+/// `transposeB`), C is m×n; `lda`, `ldb`, `ldc` are the row strides of the stored matrices.
 public func gemm(
   transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
   alpha: Float, a: UnsafePointer<Float>, lda: Int,
   b: UnsafePointer<Float>, ldb: Int,
   beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
+  gemm(
+    transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a,
+    lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, microKernel: .fastest)
+}
+
+/// `gemm` with an explicit choice of micro-kernel.
+///
+/// - Parameters:
+///   - microKernel: `.fastest` for normal use; `.portable` forces the plain-C kernel.
+///   - Others: as in `gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`.
+public func gemm(
+  transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+  alpha: Float, a: UnsafePointer<Float>, lda: Int,
+  b: UnsafePointer<Float>, ldb: Int,
+  beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+  microKernel: GemmMicroKernel
+) {
+  precondition(m >= 0 && n >= 0 && k >= 0, "gemm: negative size m \(m) n \(n) k \(k)")
+  precondition(
+    lda >= (transposeA ? m : k) && ldb >= (transposeB ? k : n) && ldc >= n,
+    "gemm: leading dimension too small: lda \(lda) ldb \(ldb) ldc \(ldc) for m \(m) n \(n) k \(k)")
   if m == 0 || n == 0 { return }
-  // Loop order i-p-j keeps the innermost loop contiguous in B and C so that it vectorises.
-  for i in 0..<m {
-    let cRow = c + i * ldc
-    if beta == 0 {
-      cRow.update(repeating: 0, count: n)
-    } else if beta != 1 {
-      for j in 0..<n { cRow[j] *= beta }
+  let simdLevel: Int32 = microKernel == .fastest ? GemmTuning.simdLevel : 0
+
+  // One single-threaded C call on the block rows × columns of C.
+  func run(rows: Range<Int>, columns: Range<Int>) {
+    let aPart = transposeA ? a + rows.lowerBound : a + rows.lowerBound * lda
+    let bPart = transposeB ? b + columns.lowerBound * ldb : b + columns.lowerBound
+    cn_sgemm(
+      simdLevel, transposeA ? 1 : 0, transposeB ? 1 : 0, rows.count, columns.count, k, alpha,
+      aPart, lda, bPart, ldb, beta, c + rows.lowerBound * ldc + columns.lowerBound, ldc)
+  }
+
+  let threads = GemmTuning.threadCount(m: m, n: n, k: k)
+  if threads == 1 {
+    run(rows: 0..<m, columns: 0..<n)
+    return
+  }
+  // Give each thread an independent slab of C along the side with more register tiles, cut
+  // on tile boundaries so no thread gets extra edge tiles. Each thread packs its own panels.
+  let rowTiles = (m + GemmTuning.tileRows - 1) / GemmTuning.tileRows
+  let columnTiles = (n + GemmTuning.tileColumns - 1) / GemmTuning.tileColumns
+  let splitRows = rowTiles > columnTiles
+  let tiles = splitRows ? rowTiles : columnTiles
+  let tileSize = splitRows ? GemmTuning.tileRows : GemmTuning.tileColumns
+  let extent = splitRows ? m : n
+  let chunks = min(threads, tiles)
+  parallelFor(chunks) { chunk in
+    let start = min(extent, tiles * chunk / chunks * tileSize)
+    let end = min(extent, tiles * (chunk + 1) / chunks * tileSize)
+    if start == end { return }
+    if splitRows {
+      run(rows: start..<end, columns: 0..<n)
+    } else {
+      run(rows: 0..<m, columns: start..<end)
     }
-    for p in 0..<k {
-      let aValue = alpha * (transposeA ? a[p * lda + i] : a[i * lda + p])
-      if transposeB {
-        for j in 0..<n { cRow[j] += aValue * b[j * ldb + p] }
-      } else {
-        let bRow = b + p * ldb
-        for j in 0..<n { cRow[j] += aValue * bRow[j] }
-      }
-    }
+  }
+}
+
+/// Constants that decide how `gemm` spreads work; they mirror the C driver's register tile.
+enum GemmTuning {
+  /// Rows (MR) and columns (NR) of the C micro-kernel's register tile.
+  static let tileRows = 6
+  static let tileColumns = 16
+
+  /// Below this many multiply-adds a second thread costs more to wake than it saves.
+  static let multiThreadThreshold = 128 * 128 * 128
+
+  static let simdLevel: Int32 = cn_simd_level()
+
+  static func threadCount(m: Int, n: Int, k: Int) -> Int {
+    let work = Double(m) * Double(n) * Double(k)
+    if Parallelism.threadCount == 1 || work < Double(multiThreadThreshold) { return 1 }
+    return Parallelism.threadCount
   }
 }

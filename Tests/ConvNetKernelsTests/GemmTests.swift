@@ -2,29 +2,165 @@ import ConvNetKernels
 import TestSupport
 import XCTest
 
+/// The fast `gemm` against the Double-accumulating `gemmReference` (tier d: reference vs fast).
 final class GemmTests: XCTestCase {
-  /// Every transpose combination, odd sizes and beta ≠ 0 against the reference twin.
-  func testGemmMatchesReference() {
-    var generator = SystemRandomNumberGenerator()
-    for (m, n, k) in [(1, 1, 1), (3, 5, 7), (17, 33, 9), (64, 31, 65)] {
-      for transposeA in [false, true] {
-        for transposeB in [false, true] {
-          let a = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &generator) }
-          let b = (0..<(k * n)).map { _ in Float.random(in: -1...1, using: &generator) }
-          let c0 = (0..<(m * n)).map { _ in Float.random(in: -1...1, using: &generator) }
-          var fast = c0
-          var reference = c0
-          let lda = transposeA ? m : k
-          let ldb = transposeB ? k : n
-          gemm(
-            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 0.5, a: a,
-            lda: lda, b: b, ldb: ldb, beta: 0.25, c: &fast, ldc: n)
-          gemmReference(
-            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 0.5, a: a,
-            lda: lda, b: b, ldb: ldb, beta: 0.25, c: &reference, ldc: n)
-          assertClose(fast, reference, absoluteTolerance: 1e-4, "m\(m) n\(n) k\(k) tA\(transposeA) tB\(transposeB)")
-        }
+  /// One product to check: sizes, transposes, scalars and leading-dimension padding.
+  struct Case: CustomStringConvertible {
+    var m: Int, n: Int, k: Int
+    var transposeA = false, transposeB = false
+    var alpha: Float = 1, beta: Float = 0
+    /// Extra floats at the end of every stored row of A, B and C (lda = minimum + padding).
+    var padding = 0
+    /// Fill C with NaN beforehand; only meaningful with beta == 0, where C must not be read.
+    var nanC = false
+
+    var description: String {
+      "m \(m) n \(n) k \(k) tA \(transposeA) tB \(transposeB) alpha \(alpha) beta \(beta) "
+        + "pad \(padding) nanC \(nanC)"
+    }
+  }
+
+  /// Runs `gemm` and `gemmReference` on the same random inputs and compares all of C,
+  /// padding included (so writes outside the m×n block are caught: the reference leaves it).
+  func check(_ test: Case, microKernel: GemmMicroKernel = .fastest, file: StaticString = #filePath,
+    line: UInt = #line
+  ) {
+    var generator = SplitMix64(seed: UInt64(test.m * 1_000_003 + test.n * 1009 + test.k))
+    let aRows = test.transposeA ? test.k : test.m
+    let aColumns = test.transposeA ? test.m : test.k
+    let bRows = test.transposeB ? test.n : test.k
+    let bColumns = test.transposeB ? test.k : test.n
+    let lda = aColumns + test.padding
+    let ldb = bColumns + test.padding
+    let ldc = test.n + test.padding
+    let a = (0..<(aRows * lda)).map { _ in Float.random(in: -1...1, using: &generator) }
+    let b = (0..<(bRows * ldb)).map { _ in Float.random(in: -1...1, using: &generator) }
+    var c0 = (0..<(test.m * ldc)).map { _ in Float.random(in: -1...1, using: &generator) }
+    if test.nanC {
+      for i in 0..<test.m { for j in 0..<test.n { c0[i * ldc + j] = .nan } }
+    }
+    var fast = c0
+    var reference = c0
+    gemm(
+      transposeA: test.transposeA, transposeB: test.transposeB, m: test.m, n: test.n, k: test.k,
+      alpha: test.alpha, a: a, lda: lda, b: b, ldb: ldb, beta: test.beta, c: &fast, ldc: ldc,
+      microKernel: microKernel)
+    gemmReference(
+      transposeA: test.transposeA, transposeB: test.transposeB, m: test.m, n: test.n, k: test.k,
+      alpha: test.alpha, a: a, lda: lda, b: b, ldb: ldb, beta: test.beta, c: &reference, ldc: ldc)
+    // Float accumulation over k terms of size ≤ 1: error grows roughly like √k · ε · √k.
+    let tolerance = 1e-5 * Float(max(test.k, 16))
+    assertClose(
+      fast, reference, absoluteTolerance: tolerance, relativeTolerance: 1e-5,
+      "\(test) \(microKernel)", file: file, line: line)
+  }
+
+  /// All four transpose combinations.
+  func forEachTranspose(_ body: (Bool, Bool) -> Void) {
+    for transposeA in [false, true] { for transposeB in [false, true] { body(transposeA, transposeB) } }
+  }
+
+  func testSmallAndOddSizesEveryTranspose() {
+    let sizes = [
+      (1, 1, 1), (1, 17, 1), (17, 1, 3), (3, 5, 7), (6, 16, 1), (7, 17, 2), (5, 15, 31),
+      (17, 33, 9), (64, 31, 65), (12, 32, 25), (13, 97, 101), (6, 784, 25), (16, 100, 150),
+    ]
+    for (m, n, k) in sizes {
+      forEachTranspose { transposeA, transposeB in
+        check(Case(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB))
+        check(
+          Case(
+            m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, alpha: 0.5,
+            beta: 0.25, padding: 3))
       }
     }
+  }
+
+  /// Sizes just below, at and above the cache blocks (KC = 256, MC = 144) and the register tile.
+  func testBlockBoundariesEveryTranspose() {
+    let sizes = [
+      (143, 17, 255), (144, 16, 256), (145, 18, 257), (150, 37, 513), (289, 23, 40),
+      (11, 211, 293), (151, 157, 163),
+    ]
+    for (m, n, k) in sizes {
+      forEachTranspose { transposeA, transposeB in
+        check(
+          Case(
+            m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, alpha: -1.5,
+            beta: 1, padding: 5))
+      }
+    }
+  }
+
+  /// More than NC = 4096 columns, so the outer column blocking runs more than once.
+  func testWideMatrixCrossesColumnBlock() {
+    forEachTranspose { transposeA, transposeB in
+      check(
+        Case(m: 7, n: 4111, k: 9, transposeA: transposeA, transposeB: transposeB, beta: 0.5))
+      check(Case(m: 3, n: 4097, k: 300, transposeA: transposeA, transposeB: transposeB))
+    }
+  }
+
+  /// beta = 0 must overwrite C without reading it, even when C holds NaN.
+  func testBetaZeroIgnoresNaNInC() {
+    for (m, n, k) in [(5, 7, 3), (6, 16, 8), (31, 47, 300), (200, 150, 260)] {
+      forEachTranspose { transposeA, transposeB in
+        check(
+          Case(
+            m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, alpha: 2,
+            beta: 0, padding: 1, nanC: true))
+      }
+    }
+  }
+
+  /// k = 0 and alpha = 0 leave C = beta · C (and C = 0 for beta = 0, even over NaN).
+  func testEmptyProductScalesC() {
+    check(Case(m: 9, n: 20, k: 0, beta: 0.5, padding: 2))
+    check(Case(m: 9, n: 20, k: 0, beta: 0, nanC: true))
+    check(Case(m: 9, n: 20, k: 13, alpha: 0, beta: -2))
+    check(Case(m: 0, n: 20, k: 13, beta: 1))
+    check(Case(m: 9, n: 0, k: 13, beta: 1))
+  }
+
+  /// Big enough to be split between threads, along the columns (wide C) and the rows (tall C).
+  func testThreadedSizesEveryTranspose() {
+    for (m, n, k) in [(130, 301, 149), (401, 29, 211), (256, 256, 256)] {
+      forEachTranspose { transposeA, transposeB in
+        check(
+          Case(
+            m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, alpha: 0.75,
+            beta: -0.5, padding: 7))
+      }
+    }
+  }
+
+  /// The plain-C micro-kernel, forced, so it is covered on AVX2 machines too.
+  func testPortableMicroKernelMatchesReference() {
+    for (m, n, k) in [(1, 1, 1), (7, 17, 2), (13, 97, 101), (145, 18, 257), (130, 301, 149)] {
+      forEachTranspose { transposeA, transposeB in
+        check(
+          Case(
+            m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, alpha: 0.5,
+            beta: 0.25, padding: 2), microKernel: .portable)
+        check(
+          Case(
+            m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, beta: 0,
+            nanC: true), microKernel: .portable)
+      }
+    }
+  }
+}
+
+/// SplitMix64, so every case gets the same inputs on every run (this test target does not see
+/// ConvNetTensor's generator).
+private struct SplitMix64: RandomNumberGenerator {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
   }
 }

@@ -5,4 +5,16 @@
 /// 0 = portable C, 1 = AVX2 + FMA.
 int cn_simd_level(void);
 
+/// Single-precision GEMM on one thread: C = alpha · op(A) · op(B) + beta · C, row-major.
+///
+/// op(A) is m×k (A is k×m when trans_a ≠ 0), op(B) is k×n (B is n×k when trans_b ≠ 0),
+/// C is m×n. When beta == 0, C is only written, never read (it may hold NaN).
+/// `simd_level` picks the micro-kernel: 0 = portable C, 1 = AVX2 + FMA (pass a level no higher
+/// than `cn_simd_level()`; higher levels fall back to portable). Per-thread packing buffers are
+/// allocated on first use and reused, so steady-state calls do not allocate. Thread-safe: callers
+/// may run several calls at once on disjoint parts of C (that is how the Swift side threads it).
+void cn_sgemm(
+  int simd_level, int trans_a, int trans_b, long m, long n, long k, float alpha,
+  const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
+
 #endif

@@ -1,0 +1,40 @@
+// Shared by the SGEMM driver, the packing routines and the micro-kernels (not exported).
+#ifndef CCONVNETKERNELS_SGEMM_INTERNAL_H
+#define CCONVNETKERNELS_SGEMM_INTERNAL_H
+
+// Register tile: the micro-kernel computes MR rows × NR columns of C at once.
+// 6×16 fills AVX2's 16 ymm registers: 12 accumulators + 2 B vectors + 1 A broadcast.
+// The portable kernel uses the same shape so that packing is shared.
+#define CN_SGEMM_MR 6
+#define CN_SGEMM_NR 16
+
+// Micro-kernel contract: for the full MR×NR tile, with A packed (element (i, p) at p·MR + i)
+// and B's rows b_k_stride floats apart (NR when packed, ldb when read in place),
+//   acc(i, j) = Σ_{p < k} a[p·MR + i] · b[p·b_k_stride + j]
+//   c[i·ldc + j] = alpha · acc(i, j) + beta · c[i·ldc + j]     (c not read when beta == 0)
+typedef void (*cn_sgemm_microkernel)(
+  long k, const float *a, const float *b, long b_k_stride, float alpha, float beta,
+  float *c, long ldc);
+
+void cn_sgemm_kernel_portable(
+  long k, const float *a, const float *b, long b_k_stride, float alpha, float beta,
+  float *c, long ldc);
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define CN_SGEMM_HAVE_AVX2 1
+void cn_sgemm_kernel_avx2(
+  long k, const float *a, const float *b, long b_k_stride, float alpha, float beta,
+  float *c, long ldc);
+#endif
+
+// Packs rows [0, mc) × depth [0, kc) of op(A) into ceil(mc/MR) panels, each kc × MR
+// (element (i, p) of a panel at p·MR + i); rows past mc are zero.
+void cn_sgemm_pack_a(
+  int trans_a, long mc, long kc, const float *a, long lda, float *packed);
+
+// Packs depth [0, kc) × columns [0, nc) of op(B) into ceil(nc/NR) panels, each kc × NR
+// (element (p, j) of a panel at p·NR + j); columns past nc are zero.
+void cn_sgemm_pack_b(
+  int trans_b, long kc, long nc, const float *b, long ldb, float *packed);
+
+#endif
