@@ -34,6 +34,9 @@ public final class Trainer {
   public let classCount: Int
   /// Sets the learning rate at the start of each epoch (epoch numbers from 0); nil keeps it.
   public var schedule: (any LearningRateSchedule)?
+  /// Sets the learning rate before every optimiser step from the global step number (from 0),
+  /// e.g. `CosineAnnealingLR(initial:totalEpochs: totalSteps)` for cosine annealing per step.
+  public var stepSchedule: (any LearningRateSchedule)?
   public var labelSmoothing: Float = 0
   /// Stop after this many optimiser steps in all (the last epoch may be partial).
   public var maximumSteps: Int?
@@ -80,6 +83,9 @@ public final class Trainer {
           let kept = lastSaved.map { "the last good weights are in \($0.path)" } ?? "no checkpoint was written"
           throw TrainingError(
             description: "the loss became \(lossValue) at epoch \(epoch + 1), step \(index + 1); stopped (\(kept)). Try a lower --lr.")
+        }
+        if let stepSchedule {
+          optimizer.learningRate = stepSchedule.learningRate(atEpoch: epoch * batches.count + index)
         }
         optimizer.zeroGradients()
         loss.backward()

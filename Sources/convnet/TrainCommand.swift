@@ -37,8 +37,8 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Weight decay (L2 regularisation; decoupled for AdamW).")
   var weightDecay: Float = 0
 
-  @Option(help: "Learning-rate schedule: constant, cosine, or step:N[:gamma] (every N epochs).")
-  var schedule = "constant"
+  @Option(help: "Learning-rate schedule: cosine (annealed to 0 over the run, per step), constant, or step:N[:gamma] (×gamma every N epochs).")
+  var schedule = "cosine"
 
   @Option(help: "Label smoothing for the cross-entropy loss, in [0, 1).")
   var labelSmoothing: Float = 0
@@ -97,7 +97,7 @@ struct TrainCommand: ParsableCommand {
     let trainer = Trainer(
       model: model, optimizer: optimizer, trainLoader: trainLoader, testLoader: testLoader,
       classCount: train.classCount)
-    trainer.schedule = try makeSchedule(initial: optimizer.learningRate)
+    try configureSchedule(trainer, initial: optimizer.learningRate, stepsPerEpoch: trainLoader.batchCount)
     trainer.labelSmoothing = labelSmoothing
     trainer.maximumSteps = maxSteps
     trainer.checkpointURL = (save ?? resume).map { URL(fileURLWithPath: $0) }
@@ -142,18 +142,21 @@ struct TrainCommand: ParsableCommand {
     }
   }
 
-  func makeSchedule(initial: Float) throws -> (any LearningRateSchedule)? {
+  /// constant: nothing; cosine: annealed to 0 over all steps, updated every step;
+  /// step:N[:gamma]: multiplied by gamma every N epochs.
+  func configureSchedule(_ trainer: Trainer, initial: Float, stepsPerEpoch: Int) throws {
     let parts = schedule.lowercased().split(separator: ":").map(String.init)
     switch parts.first {
-    case "constant": return nil
-    case "cosine": return CosineAnnealingLR(initial: initial, totalEpochs: epochs)
+    case "constant": return
+    case "cosine":
+      trainer.stepSchedule = CosineAnnealingLR(initial: initial, totalEpochs: epochs * stepsPerEpoch)
     case "step":
       guard parts.count >= 2, let size = Int(parts[1]), size > 0 else {
         throw ValidationError("--schedule \"\(schedule)\": expected step:N[:gamma] with N ≥ 1")
       }
       let gamma = parts.count > 2 ? Float(parts[2]) : 0.1
       guard let gamma else { throw ValidationError("--schedule \"\(schedule)\": gamma is not a number") }
-      return StepLR(initial: initial, stepSize: size, gamma: gamma)
+      trainer.schedule = StepLR(initial: initial, stepSize: size, gamma: gamma)
     default:
       throw ValidationError("--schedule \"\(schedule)\": expected constant, cosine or step:N[:gamma]")
     }
