@@ -63,6 +63,7 @@ let package = Package(
     .testTarget(
       name: "ConvNetAutogradTests", dependencies: ["ConvNetAutograd", "ConvNetNN", "TestSupport"]),
     .testTarget(name: "ConvNetNNTests", dependencies: ["ConvNetNN", "TestSupport"]),
+    .testTarget(name: "ConvNetImageTests", dependencies: ["ConvNetImage", "TestSupport"]),
     .testTarget(
       name: "ConvNetDataTests",
       dependencies: ["ConvNetData", "ConvNetCompression", "TestSupport"]),
