@@ -63,7 +63,9 @@ let package = Package(
     .testTarget(
       name: "ConvNetAutogradTests", dependencies: ["ConvNetAutograd", "ConvNetNN", "TestSupport"]),
     .testTarget(name: "ConvNetNNTests", dependencies: ["ConvNetNN", "TestSupport"]),
-    .testTarget(name: "ConvNetImageTests", dependencies: ["ConvNetImage", "TestSupport"]),
+    .testTarget(
+      name: "ConvNetImageTests", dependencies: ["ConvNetImage", "TestSupport"],
+      exclude: ["Fixtures/augment_reference.py"]),
     .testTarget(
       name: "ConvNetDataTests",
       dependencies: ["ConvNetData", "ConvNetCompression", "TestSupport"]),
