@@ -14,7 +14,8 @@ extension Image {
   ///   - height: window height, at least 1.
   ///   - fill: value for every channel where the window leaves the image.
   public func cropped(x: Int, y: Int, width: Int, height: Int, fill: Float = 0) -> Image {
-    precondition(width > 0 && height > 0, "cropped: window must be at least 1×1, got \(width)×\(height)")
+    precondition(
+      width > 0 && height > 0, "cropped: window must be at least 1×1, got \(width)×\(height)")
     var result = Image(width: width, height: height, channels: channels, repeating: fill)
     // The columns of the window that land inside the source image; empty when disjoint.
     let firstColumn = max(0, -x)

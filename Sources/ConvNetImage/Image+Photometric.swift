@@ -13,9 +13,11 @@ extension Image {
   ///   - mean: one value per channel, or a single value for all channels.
   ///   - std: one positive value per channel, or a single value for all channels.
   public func normalized(mean: [Float], std: [Float]) -> Image {
-    precondition(mean.count == 1 || mean.count == channels,
+    precondition(
+      mean.count == 1 || mean.count == channels,
       "normalized: mean has \(mean.count) values, expected 1 or \(channels)")
-    precondition(std.count == 1 || std.count == channels,
+    precondition(
+      std.count == 1 || std.count == channels,
       "normalized: std has \(std.count) values, expected 1 or \(channels)")
     precondition(std.allSatisfy { $0 > 0 }, "normalized: std must be > 0, got \(std)")
     var result = self

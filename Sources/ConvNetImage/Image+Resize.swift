@@ -18,7 +18,8 @@ extension Image {
   ///   - width: output width, at least 1.
   ///   - height: output height, at least 1.
   public func resized(width: Int, height: Int) -> Image {
-    precondition(width > 0 && height > 0, "resized: size must be at least 1×1, got \(width)×\(height)")
+    precondition(
+      width > 0 && height > 0, "resized: size must be at least 1×1, got \(width)×\(height)")
     precondition(self.width > 0 && self.height > 0, "resized: cannot resize an empty image")
     var result = self
     if width != self.width { result = result.resampledHorizontally(to: width) }

@@ -45,7 +45,8 @@ public struct RandomAffine: ImageTransform {
     fill: Float = 0
   ) {
     precondition(degrees >= 0, "RandomAffine: degrees must be ≥ 0, got \(degrees)")
-    precondition((0...1).contains(translate), "RandomAffine: translate must be in [0, 1], got \(translate)")
+    precondition(
+      (0...1).contains(translate), "RandomAffine: translate must be in [0, 1], got \(translate)")
     precondition(scale >= 0 && scale < 1, "RandomAffine: scale must be in [0, 1), got \(scale)")
     precondition(shear >= 0 && shear < 90, "RandomAffine: shear must be in [0, 90), got \(shear)")
     self.degrees = degrees

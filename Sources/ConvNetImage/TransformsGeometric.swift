@@ -39,7 +39,8 @@ public struct CenterCrop: ImageTransform {
 
   /// A `width`×`height` centre crop.
   public init(width: Int, height: Int) {
-    precondition(width > 0 && height > 0, "CenterCrop: size must be positive, got \(width)×\(height)")
+    precondition(
+      width > 0 && height > 0, "CenterCrop: size must be positive, got \(width)×\(height)")
     self.width = width
     self.height = height
   }
@@ -102,7 +103,8 @@ public struct RandomResizedCrop: ImageTransform {
     size: Int, scale: ClosedRange<Double> = 0.08...1, ratio: ClosedRange<Double> = 0.75...(4.0 / 3)
   ) {
     precondition(size > 0, "RandomResizedCrop: size must be positive, got \(size)")
-    precondition(scale.lowerBound > 0 && scale.upperBound <= 1,
+    precondition(
+      scale.lowerBound > 0 && scale.upperBound <= 1,
       "RandomResizedCrop: scale must lie in (0, 1], got \(scale)")
     precondition(ratio.lowerBound > 0, "RandomResizedCrop: ratio must be positive, got \(ratio)")
     self.size = size

@@ -30,7 +30,8 @@ public struct CLAHE: ImageTransform {
   ///   - tileRows: tiles down, ≥ 1.
   public init(clipLimit: Float = 2, tileColumns: Int = 8, tileRows: Int = 8) {
     precondition(clipLimit > 0, "CLAHE: clipLimit must be > 0, got \(clipLimit)")
-    precondition(tileColumns >= 1 && tileRows >= 1,
+    precondition(
+      tileColumns >= 1 && tileRows >= 1,
       "CLAHE: tile grid must be at least 1×1, got \(tileColumns)×\(tileRows)")
     self.clipLimit = clipLimit
     self.tileColumns = tileColumns
@@ -79,7 +80,8 @@ public struct ColorJitter: ImageTransform {
   ///   - brightness: largest relative brightness change, ≥ 0.
   ///   - contrast: largest relative contrast change, ≥ 0.
   public init(brightness: Double = 0, contrast: Double = 0) {
-    precondition(brightness >= 0 && contrast >= 0,
+    precondition(
+      brightness >= 0 && contrast >= 0,
       "ColorJitter: brightness and contrast must be ≥ 0, got \(brightness), \(contrast)")
     self.brightness = brightness
     self.contrast = contrast
@@ -128,7 +130,8 @@ public struct RandomErasing: ImageTransform {
     ratio: ClosedRange<Double> = 0.3...3.3, fill: Fill = .constant(0)
   ) {
     precondition((0...1).contains(p), "RandomErasing: p must be in [0, 1], got \(p)")
-    precondition(scale.lowerBound > 0 && scale.upperBound <= 1,
+    precondition(
+      scale.lowerBound > 0 && scale.upperBound <= 1,
       "RandomErasing: scale must lie in (0, 1], got \(scale)")
     precondition(ratio.lowerBound > 0, "RandomErasing: ratio must be positive, got \(ratio)")
     self.p = p
@@ -153,7 +156,8 @@ public struct RandomErasing: ImageTransform {
       case .constant(let value):
         return image.erasing(x: left, y: top, width: w, height: h, value: value)
       case .random:
-        return image.erasing(x: left, y: top, width: w, height: h) { _ in generator.nextUnitFloat() }
+        return image.erasing(x: left, y: top, width: w, height: h) { _ in generator.nextUnitFloat()
+        }
       }
     }
     return image

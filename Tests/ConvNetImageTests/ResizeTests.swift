@@ -52,7 +52,8 @@ final class ResizeTests: XCTestCase {
     // Pillow works in 8 bits and rounds after each pass, so agreement is to about 1/255.
     let (width, height) = (12, 10)
     let bytes = AugmentationReference.rgbBytes
-    let image = Image(width: width, height: height, channels: 3, pixels: planar(bytes, width, height))
+    let image = Image(
+      width: width, height: height, channels: 3, pixels: planar(bytes, width, height))
     let resized = image.resized(width: 5, height: 7)
     let expected = planar(AugmentationReference.rgbResized5x7, 5, 7)
     assertClose(resized.pixels, expected, absoluteTolerance: 1.01 / 255, relativeTolerance: 0)

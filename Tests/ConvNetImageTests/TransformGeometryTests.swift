@@ -24,24 +24,41 @@ final class TransformGeometryTests: XCTestCase {
   }
 
   func testHorizontalFlipReversesAHorizontalGradient() {
-    let gradient = Image(width: 5, height: 2, channels: 1, pixels: [0, 0.25, 0.5, 0.75, 1,
-                                                                   0, 0.25, 0.5, 0.75, 1])
-    XCTAssertEqual(gradient.flippedHorizontally().pixels, [1, 0.75, 0.5, 0.25, 0,
-                                                           1, 0.75, 0.5, 0.25, 0])
+    let gradient = Image(
+      width: 5, height: 2, channels: 1,
+      pixels: [
+        0, 0.25, 0.5, 0.75, 1,
+        0, 0.25, 0.5, 0.75, 1,
+      ])
+    XCTAssertEqual(
+      gradient.flippedHorizontally().pixels,
+      [
+        1, 0.75, 0.5, 0.25, 0,
+        1, 0.75, 0.5, 0.25, 0,
+      ])
   }
 
   func testVerticalFlipReversesAVerticalGradient() {
     // Two channels, so each plane must be flipped on its own.
-    let gradient = Image(width: 2, height: 3, channels: 2, pixels: [0, 0, 0.5, 0.5, 1, 1,
-                                                                    0.1, 0.1, 0.2, 0.2, 0.3, 0.3])
-    XCTAssertEqual(gradient.flippedVertically().pixels, [1, 1, 0.5, 0.5, 0, 0,
-                                                         0.3, 0.3, 0.2, 0.2, 0.1, 0.1])
+    let gradient = Image(
+      width: 2, height: 3, channels: 2,
+      pixels: [
+        0, 0, 0.5, 0.5, 1, 1,
+        0.1, 0.1, 0.2, 0.2, 0.3, 0.3,
+      ])
+    XCTAssertEqual(
+      gradient.flippedVertically().pixels,
+      [
+        1, 1, 0.5, 0.5, 0, 0,
+        0.3, 0.3, 0.2, 0.2, 0.1, 0.1,
+      ])
   }
 
   func testRandomFlipsWithProbabilityOneAndZero() {
     let image = indexed(width: 4, height: 3)
     var generator = SeededGenerator(seed: 1)
-    XCTAssertEqual(RandomHorizontalFlip(1).apply(image, using: &generator), image.flippedHorizontally())
+    XCTAssertEqual(
+      RandomHorizontalFlip(1).apply(image, using: &generator), image.flippedHorizontally())
     XCTAssertEqual(RandomVerticalFlip(1).apply(image, using: &generator), image.flippedVertically())
     XCTAssertEqual(RandomHorizontalFlip(0).apply(image, using: &generator), image)
   }
@@ -97,8 +114,10 @@ final class TransformGeometryTests: XCTestCase {
     let sheared = image.sheared(degrees: 45)
     assertClose(
       sheared.pixels,
-      [image[0, 0, 1], image[0, 0, 2], 0, image[0, 1, 0], image[0, 1, 1], image[0, 1, 2], 0,
-       image[0, 2, 0], image[0, 2, 1]], absoluteTolerance: 1e-6)
+      [
+        image[0, 0, 1], image[0, 0, 2], 0, image[0, 1, 0], image[0, 1, 1], image[0, 1, 2], 0,
+        image[0, 2, 0], image[0, 2, 1],
+      ], absoluteTolerance: 1e-6)
   }
 
   func testCropPadsWithZerosOutsideTheImage() {
@@ -174,7 +193,8 @@ final class TransformGeometryTests: XCTestCase {
     let image = indexed(width: 20, height: 20)
     var again = SeededGenerator(seed: 3)
     let output = transform.apply(image, using: &again)
-    XCTAssertEqual(output, image.cropped(x: 0, y: 7, width: 20, height: 5).resized(width: 8, height: 8))
+    XCTAssertEqual(
+      output, image.cropped(x: 0, y: 7, width: 20, height: 5).resized(width: 8, height: 8))
   }
 
   func testRandomResizedCropWindowsRespectScaleAndRatio() {

@@ -20,7 +20,8 @@ final class TransformPhotometricTests: XCTestCase {
     // Values 0.2, 0.4, 0.6, 0.8: μ = 0.5, σ = √0.05 = 0.2236068.
     let image = Image(width: 2, height: 2, channels: 1, pixels: [0.2, 0.4, 0.6, 0.8])
     // k = 2: y = 0.5 + (x − 0.5)/(4σ) = 0.5 ± 0.3/0.8944272, 0.5 ± 0.1/0.8944272.
-    assertClose(image.contrastNormalized(k: 2).pixels, [0.1645898, 0.3881966, 0.6118034, 0.8354102])
+    assertClose(
+      image.contrastNormalized(k: 2).pixels, [0.1645898, 0.3881966, 0.6118034, 0.8354102])
     // k = 1: the outer values leave [0, 1] and are clipped.
     assertClose(image.contrastNormalized(k: 1).pixels, [0, 0.2763932, 0.7236068, 1])
     // A flat image has no contrast to stretch: uniform 0.5.
@@ -104,7 +105,8 @@ final class TransformPhotometricTests: XCTestCase {
         clipLimit: reference.clipLimit, tileColumns: reference.tileColumns,
         tileRows: reference.tileRows)
       let levels = result.pixels.map { Int(($0 * 255).rounded()) }
-      XCTAssertEqual(levels, reference.output.map(Int.init), "\(reference.width)×\(reference.height)")
+      XCTAssertEqual(
+        levels, reference.output.map(Int.init), "\(reference.width)×\(reference.height)")
     }
   }
 
@@ -120,7 +122,9 @@ final class TransformPhotometricTests: XCTestCase {
     let result = image.equalizedCLAHE(clipLimit: 40, tileColumns: 1, tileRows: 1)
     let before = image.luma()
     // Where a channel hit 0 or 1 it was clipped; elsewhere the shift is exactly shared.
-    let unclipped = (0..<64).filter { i in (0..<3).allSatisfy { (0.001...0.999).contains(result.pixels[$0 * 64 + i]) } }
+    let unclipped = (0..<64).filter { i in
+      (0..<3).allSatisfy { (0.001...0.999).contains(result.pixels[$0 * 64 + i]) }
+    }
     XCTAssertGreaterThan(unclipped.count, 16)
     XCTAssertLessThan(unclipped.count, 64, "the case should exercise clipping too")
     for i in unclipped {
@@ -164,7 +168,8 @@ final class TransformPhotometricTests: XCTestCase {
 
   private func standardDeviation(_ values: [Float]) -> Float {
     let mean = values.reduce(0, +) / Float(values.count)
-    return (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(values.count)).squareRoot()
+    return (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(values.count))
+      .squareRoot()
   }
 
   private var generatorForDeterministicSteps = SeededGenerator(seed: 0)

@@ -45,7 +45,8 @@ final class TransformPipelineTests: XCTestCase {
     XCTAssertEqual([crop.size, crop.padding], [32, 4])
     XCTAssertEqual((transforms[1] as? RandomHorizontalFlip)?.p, 0.5)
     let affine = try XCTUnwrap(transforms[2] as? RandomAffine)
-    XCTAssertEqual([affine.degrees, affine.translate, affine.scale, affine.shear], [10, 0.1, 0.1, 0])
+    XCTAssertEqual(
+      [affine.degrees, affine.translate, affine.scale, affine.shear], [10, 0.1, 0.1, 0])
     let clahe = try XCTUnwrap(transforms[3] as? CLAHE)
     XCTAssertEqual([clahe.tileColumns, clahe.tileRows], [8, 8])
     XCTAssertEqual(clahe.clipLimit, 2)
@@ -59,7 +60,8 @@ final class TransformPipelineTests: XCTestCase {
   }
 
   func testParserReadsEveryStepName() throws {
-    let spec = "resize:256,resize:40:30,center-crop:224,center-crop:20:10,resized-crop:224:0.2,"
+    let spec =
+      "resize:256,resize:40:30,center-crop:224,center-crop:20:10,resized-crop:224:0.2,"
       + "shear:5,contrast-norm:3,clahe:3:4,jitter:0.2:0.1,normalize:imagenet,normalize:0.5:0.25"
     let transforms = try TransformSpecParser.parse(spec)
     XCTAssertEqual((transforms[0] as? Resize)?.target, .shorterSide(256))
@@ -70,7 +72,8 @@ final class TransformPipelineTests: XCTestCase {
     XCTAssertEqual((transforms[5] as? RandomAffine)?.shear, 5)
     XCTAssertEqual((transforms[6] as? ContrastNormalization)?.k, 3)
     XCTAssertEqual((transforms[7] as? CLAHE).map { [$0.tileColumns, $0.tileRows] }, [4, 4])
-    XCTAssertEqual((transforms[8] as? ColorJitter).map { [$0.brightness, $0.contrast] }, [0.2, 0.1])
+    XCTAssertEqual(
+      (transforms[8] as? ColorJitter).map { [$0.brightness, $0.contrast] }, [0.2, 0.1])
     XCTAssertEqual((transforms[9] as? Normalize)?.std, [0.229, 0.224, 0.225])
     XCTAssertEqual((transforms[10] as? Normalize)?.mean, [0.5])
     XCTAssertTrue(try TransformSpecParser.parse("  ").isEmpty)
@@ -78,7 +81,9 @@ final class TransformPipelineTests: XCTestCase {
 
   func testParserErrorsNameTheTokenAndWhatWasExpected() {
     let cases: [(spec: String, token: String, mentions: [String])] = [
-      ("crop:32:4,rotat:10", "rotat:10", ["unknown transform \"rotat\"", "rotate:D", "flip-h[:P]"]),
+      (
+        "crop:32:4,rotat:10", "rotat:10", ["unknown transform \"rotat\"", "rotate:D", "flip-h[:P]"]
+      ),
       ("rotate:abc", "rotate:abc", ["argument 1 \"abc\"", "degrees"]),
       ("crop:32:4:1", "crop:32:4:1", ["1 to 2 arguments", "got 3", "crop:S[:P]"]),
       ("crop:0", "crop:0", ["whole number ≥ 1"]),
