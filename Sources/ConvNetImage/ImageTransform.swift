@@ -8,6 +8,26 @@ import ConvNetTensor
 public protocol ImageTransform: Sendable {
   /// The transformed image; random choices come from `generator`.
   func apply(_ image: Image, using generator: inout SeededGenerator) -> Image
+
+  /// Throws `ImageTransformError` if this transform cannot handle images with `channels`
+  /// channels (e.g. three-channel ImageNet statistics on grey MNIST). Call it once, before
+  /// training, so a wrong configuration is reported instead of stopping a run halfway.
+  func validate(channels: Int) throws
+}
+
+extension ImageTransform {
+  /// Most transforms accept any channel count.
+  public func validate(channels: Int) throws {}
+}
+
+/// A transform that does not fit the images it is given.
+public struct ImageTransformError: Error, Equatable, CustomStringConvertible {
+  /// The transform's name, e.g. `"Normalize"`.
+  public let transform: String
+  /// What does not fit and what was expected.
+  public let reason: String
+
+  public var description: String { "\(transform): \(reason)" }
 }
 
 extension SeededGenerator {

@@ -30,4 +30,9 @@ public struct TransformPipeline: ImageTransform {
     }
     return result
   }
+
+  /// Validates every step (see `ImageTransform.validate(channels:)`); the first misfit throws.
+  public func validate(channels: Int) throws {
+    for transform in transforms { try transform.validate(channels: channels) }
+  }
 }

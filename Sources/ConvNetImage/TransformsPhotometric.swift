@@ -67,6 +67,19 @@ public struct Normalize: ImageTransform {
   public func apply(_ image: Image, using generator: inout SeededGenerator) -> Image {
     image.normalized(mean: mean, std: std)
   }
+
+  /// Each of mean and std must have one value or one per channel.
+  public func validate(channels: Int) throws {
+    let channelWord = channels == 1 ? "1 channel" : "\(channels) channels"
+    let expected = channels == 1 ? "1 value" : "1 value or \(channels)"
+    for (field, values) in [("mean", mean), ("std", std)]
+    where values.count != 1 && values.count != channels {
+      throw ImageTransformError(
+        transform: "Normalize",
+        reason: "\(field) has \(values.count) values but the images have \(channelWord); "
+          + "expected \(expected)")
+    }
+  }
 }
 
 /// Random brightness then contrast change (torchvision `ColorJitter(brightness, contrast)`,

@@ -109,4 +109,21 @@ final class TransformPipelineTests: XCTestCase {
       }
     }
   }
+
+  func testValidationReportsChannelMismatchesBeforeTraining() throws {
+    let pipeline = try TransformPipeline(parsing: "flip-h,normalize:imagenet")
+    XCTAssertNoThrow(try pipeline.validate(channels: 3))
+    XCTAssertThrowsError(try pipeline.validate(channels: 1)) { error in
+      XCTAssertEqual(
+        (error as? ImageTransformError)?.description,
+        "Normalize: mean has 3 values but the images have 1 channel; expected 1 value")
+    }
+    XCTAssertNoThrow(try TransformPipeline(parsing: "normalize:0.5:0.2").validate(channels: 1))
+    let twoChannels = Normalize(mean: [0.1, 0.2], std: [1, 1])
+    XCTAssertThrowsError(try twoChannels.validate(channels: 3)) { error in
+      XCTAssertEqual(
+        (error as? ImageTransformError)?.description,
+        "Normalize: mean has 2 values but the images have 3 channels; expected 1 value or 3")
+    }
+  }
 }
