@@ -65,6 +65,9 @@ let package = Package(
       name: "ConvNetAutogradTests", dependencies: ["ConvNetAutograd", "ConvNetNN", "TestSupport"]),
     .testTarget(name: "ConvNetNNTests", dependencies: ["ConvNetNN", "TestSupport"]),
     .testTarget(
+      name: "ConvNetImageTests", dependencies: ["ConvNetImage", "TestSupport"],
+      exclude: ["Fixtures/augment_reference.py"]),
+    .testTarget(
       name: "ConvNetDataTests",
       dependencies: ["ConvNetData", "ConvNetCompression", "TestSupport"],
       exclude: ["Fixtures"]),
