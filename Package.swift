@@ -71,7 +71,6 @@ let package = Package(
       name: "ConvNetDataTests",
       dependencies: ["ConvNetData", "ConvNetCompression", "TestSupport"],
       exclude: ["Fixtures"]),
-    .testTarget(name: "ConvNetImageTests", dependencies: ["ConvNetImage", "TestSupport"]),
     .testTarget(
       name: "ConvNetIOTests", dependencies: ["ConvNetIO", "TestSupport"],
       resources: [.copy("Fixtures")]),
