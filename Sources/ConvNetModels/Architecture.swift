@@ -40,7 +40,10 @@ public struct UnknownArchitectureError: Error, CustomStringConvertible {
 
 /// The catalogue of named architectures.
 public enum Architectures {
-  public static let all: [Architecture] = [
+  /// Every family adds its list in its own file (`Architectures+<Family>.swift`).
+  public static let all: [Architecture] = leNetFamily
+
+  static let leNetFamily: [Architecture] = [
     Architecture(
       name: "lenet5", summary: "LeNet-5 with ReLU and max pooling (61,706 parameters for MNIST)",
       inputShape: [1, 28, 28], classifierPrefix: "classifier.4"
