@@ -1,1 +1,0 @@
-// Tests for ConvNetModels are added beside this file.

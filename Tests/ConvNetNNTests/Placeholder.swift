@@ -1,1 +1,0 @@
-// Tests for ConvNetNN are added beside this file.
