@@ -1,1 +1,0 @@
-// Tests for ConvNetTraining are added beside this file.
