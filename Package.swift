@@ -64,6 +64,9 @@ let package = Package(
       name: "ConvNetAutogradTests", dependencies: ["ConvNetAutograd", "ConvNetNN", "TestSupport"]),
     .testTarget(name: "ConvNetNNTests", dependencies: ["ConvNetNN", "TestSupport"]),
     .testTarget(
+      name: "ConvNetImageTests", dependencies: ["ConvNetImage", "TestSupport"],
+      resources: [.copy("Fixtures")]),
+    .testTarget(
       name: "ConvNetDataTests",
       dependencies: ["ConvNetData", "ConvNetCompression", "TestSupport"]),
     .testTarget(
