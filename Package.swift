@@ -37,7 +37,8 @@ let package = Package(
     .target(name: "ConvNetCompression"),
     .target(name: "ConvNetImage", dependencies: ["ConvNetCompression", "ConvNetTensor"]),
     .target(
-      name: "ConvNetData", dependencies: ["ConvNetCompression", "ConvNetImage", "ConvNetTensor"],
+      name: "ConvNetData",
+      dependencies: ["ConvNetCompression", "ConvNetImage", "ConvNetTensor", "ConvNetKernels"],
       resources: [.copy("Resources/mnist")]),
     .target(name: "ConvNetIO", dependencies: ["ConvNetTensor"]),
     .target(name: "ConvNetModels", dependencies: ["ConvNetNN"]),
@@ -68,7 +69,8 @@ let package = Package(
       resources: [.copy("Fixtures")]),
     .testTarget(
       name: "ConvNetDataTests",
-      dependencies: ["ConvNetData", "ConvNetCompression", "TestSupport"]),
+      dependencies: ["ConvNetData", "ConvNetCompression", "TestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(
       name: "ConvNetIOTests", dependencies: ["ConvNetIO", "TestSupport"],
       resources: [.copy("Fixtures")]),

@@ -1,1 +1,0 @@
-// ConvNetCompression: see docs/ARCHITECTURE.md for what this module holds.

@@ -1,1 +1,0 @@
-// ConvNetData: see docs/ARCHITECTURE.md for what this module holds.

@@ -1,1 +1,0 @@
-// Tests for ConvNetData are added beside this file.
