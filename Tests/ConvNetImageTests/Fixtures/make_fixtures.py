@@ -57,8 +57,8 @@ def write_reference(name, width, height, channels, bits, values):
     return name + ".bin"
 
 
-def add(name, kind, width, height, channels, bits, values, **extra):
-    reference = write_reference(name, width, height, channels, bits, values)
+def add(name, kind, width, height, channels, bits, values, referenceName=None, **extra):
+    reference = write_reference(referenceName or name, width, height, channels, bits, values)
     entry = dict(file=name, kind=kind, width=width, height=height, channels=channels,
                  bits=bits, reference=reference)
     entry.update(extra)
@@ -351,8 +351,28 @@ def jpeg_magick(name, width, height, seed, options):
 jpeg_magick("baseline_411_35x11.jpg", 35, 11, 51, ["-sampling-factor", "4x1"])
 jpeg_magick("baseline_440_19x21.jpg", 19, 21, 52, ["-sampling-factor", "1x2"])
 
+# Malformed on purpose (no reference): valid chunks and zlib stream, but the IDAT data holds
+# only 5 of the 9 rows the header promises.
+rows = samples(13, 9, 3, 255, 70)
+raw = b"".join(b"\x00" + bytes(v for p in row for v in p) for row in rows[:5])
+
+
+def png_chunk(kind, body):
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+with open(os.path.join(HERE, "bad_short_idat_13x9.png"), "wb") as f:
+    f.write(b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", 13, 9, 8, 2, 0, 0, 0))
+            + png_chunk(b"IDAT", zlib.compress(raw)) + png_chunk(b"IEND", b""))
+
+# Pillow's convert("L") of a colour fixture, for Image.grayscale().
+with Image.open(os.path.join(HERE, "rgb8_32x24.png")) as im:
+    add("rgb8_32x24.png", "luma", 32, 24, 1, 8, list(im.convert("L").tobytes()),
+        referenceName="rgb8_32x24_L")
+
 with open(os.path.join(HERE, "manifest.json"), "w") as f:
     json.dump(manifest, f, indent=1)
     f.write("\n")
 total = sum(os.path.getsize(os.path.join(HERE, n)) for n in os.listdir(HERE))
 print("%d fixtures, %d bytes in Fixtures/" % (len(manifest), total))
+
