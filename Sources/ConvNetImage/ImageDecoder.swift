@@ -36,7 +36,8 @@ public enum ImageDecoder {
     case nil:
       let start =
         bytes.isEmpty
-        ? "the file is empty" : "starts with " + bytes.prefix(4).map { hex($0) }.joined(separator: " ")
+        ? "the file is empty"
+        : "starts with " + bytes.prefix(4).map { hex($0) }.joined(separator: " ")
       throw ImageDecodingError(
         file: name, format: "", kind: .unknownFormat, reason: "not a PNG or JPEG file (\(start))")
     }

@@ -97,8 +97,9 @@ struct JPEGDecodingState {
         try readScan(try segment(label), offset: offset)
       case 0xE0:
         let segment = try segment(label)
-        if segment.remaining >= 5 && Array(bytes[segment.position..<(segment.position + 5)])
-          == Array("JFIF\0".utf8)
+        if segment.remaining >= 5
+          && Array(bytes[segment.position..<(segment.position + 5)])
+            == Array("JFIF\0".utf8)
         {
           sawJFIF = true
         }

@@ -42,7 +42,8 @@ extension JPEGDecodingState {
           .malformed, "\(label): component \(id) sampling factors \(h)×\(v), expected 1…4 each")
       }
       guard table <= 3 else {
-        throw error(.malformed, "\(label): component \(id) quantisation table \(table), expected 0…3")
+        throw error(
+          .malformed, "\(label): component \(id) quantisation table \(table), expected 0…3")
       }
       guard !sampling.contains(where: { $0.id == id }) else {
         throw error(.malformed, "\(label): component id \(id) appears twice")
@@ -74,7 +75,8 @@ extension JPEGDecodingState {
       let id = classAndID & 15
       guard tableClass <= 1 && id <= 3 else {
         throw error(
-          .malformed, "\(label): table class \(tableClass) id \(id), expected class 0…1, id 0…3")
+          .malformed,
+          "\(label): table class \(tableClass) id \(id), expected class 0…1, id 0…3")
       }
       let counts = try segment.bytes(16, "code length counts")
       let total = counts.reduce(0) { $0 + Int($1) }
@@ -105,7 +107,8 @@ extension JPEGDecodingState {
       }
       var table = [Int32](repeating: 0, count: 64)
       for k in 0..<64 {
-        let value = precision == 0 ? try segment.byte("table values") : try segment.uint16("table values")
+        let value =
+          precision == 0 ? try segment.byte("table values") : try segment.uint16("table values")
         table[jpegNaturalOrder[k]] = Int32(value)
       }
       quantizationTables[id] = table
@@ -177,7 +180,9 @@ extension JPEGDecodingState {
         guard ids.dc <= 3, let table = dcTables[ids.dc] else {
           throw error(
             .malformed,
-            "\(label): component \(id) uses DC Huffman table \(ids.dc), which no DHT segment defined")
+            "\(label): component \(id) uses DC Huffman table \(ids.dc), "
+              + "which no DHT segment defined"
+          )
         }
         dc = table
       }
@@ -185,7 +190,9 @@ extension JPEGDecodingState {
         guard ids.ac <= 3, let table = acTables[ids.ac] else {
           throw error(
             .malformed,
-            "\(label): component \(id) uses AC Huffman table \(ids.ac), which no DHT segment defined")
+            "\(label): component \(id) uses AC Huffman table \(ids.ac), "
+              + "which no DHT segment defined"
+          )
         }
         ac = table
       }

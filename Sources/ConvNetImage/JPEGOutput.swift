@@ -61,7 +61,8 @@ enum JPEGOutput {
             else { return }
             for row in 0..<component.dataBlocksPerColumn {
               for column in 0..<component.dataBlocksPerLine {
-                let block = component.coefficientOffset
+                let block =
+                  component.coefficientOffset
                   + (row * component.blocksPerLine + column) * 64
                 JPEGInverseDCT.transform(
                   coefficients + block, quantization: quantization, workspace: workspace,

@@ -51,7 +51,8 @@ struct JPEGScanDecoder {
           try startMCU(mcu)
           let row = mcu / across
           let column = mcu % across
-          let block = base + component.coefficientOffset
+          let block =
+            base + component.coefficientOffset
             + (row * component.blocksPerLine + column) * 64
           try decodeBlock(block, scanComponent: 0, mode: mode, mcu: mcu)
         }
@@ -67,7 +68,8 @@ struct JPEGScanDecoder {
               for h in 0..<component.horizontalSampling {
                 let row = mcuRow * component.verticalSampling + v
                 let column = mcuColumn * component.horizontalSampling + h
-                let block = base + component.coefficientOffset
+                let block =
+                  base + component.coefficientOffset
                   + (row * component.blocksPerLine + column) * 64
                 try decodeBlock(block, scanComponent: scanComponent, mode: mode, mcu: mcu)
               }

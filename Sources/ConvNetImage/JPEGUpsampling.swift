@@ -33,7 +33,8 @@ enum JPEGUpsampling {
           if x & 1 == 0 {
             value = i == 0 ? Int(plane[row]) : (center + Int(plane[row + i - 1]) + 1) >> 2
           } else {
-            value = i == width - 1
+            value =
+              i == width - 1
               ? Int(plane[row + i]) : (center + Int(plane[row + i + 1]) + 2) >> 2
           }
           output[y * outputWidth + x] = UInt8(value)
@@ -60,10 +61,12 @@ enum JPEGUpsampling {
           let i = x >> 1
           let value: Int
           if x & 1 == 0 {
-            value = i == 0
+            value =
+              i == 0
               ? (columnSum(0) * 4 + 8) >> 4 : (columnSum(i) * 3 + columnSum(i - 1) + 8) >> 4
           } else {
-            value = i == width - 1
+            value =
+              i == width - 1
               ? (columnSum(i) * 4 + 7) >> 4 : (columnSum(i) * 3 + columnSum(i + 1) + 7) >> 4
           }
           output[y * outputWidth + x] = UInt8(value)

@@ -77,7 +77,8 @@ public enum PNGDecoder {
         &data, start: start, rowBytes: rowBytes, height: pass.height,
         distance: header.filterDistance)
       {
-        let place = header.isInterlaced ? "row \(bad.row) of Adam7 pass \(index + 1)" : "row \(bad.row)"
+        let place =
+          header.isInterlaced ? "row \(bad.row) of Adam7 pass \(index + 1)" : "row \(bad.row)"
         throw fail(.malformed, "IDAT data: \(place) has filter type \(bad.type), expected 0…4")
       }
       start += pass.height * (rowBytes + 1)
@@ -117,7 +118,9 @@ struct PNGChunks {
         | Int(bytes[position + 2]) << 8 | Int(bytes[position + 3])
       let typeBytes = Array(bytes[(position + 4)..<(position + 8)])
       let isLetters = typeBytes.allSatisfy { (65...90).contains($0) || (97...122).contains($0) }
-      let type = isLetters ? String(decoding: typeBytes, as: UTF8.self)
+      let type =
+        isLetters
+        ? String(decoding: typeBytes, as: UTF8.self)
         : typeBytes.map { hex($0) }.joined(separator: " ")
       let label = "\(type) chunk at byte \(position)"
       guard isLetters else {

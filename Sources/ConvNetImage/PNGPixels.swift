@@ -17,6 +17,13 @@ enum PNGPixels {
       for y in 0..<pass.height {
         let row = start + y * stride + 1
         let outputRow = (pass.y0 + y * pass.dy) * width
+        if depth == 8 && pass.dx == 1 {
+          // Common case: whole rows of bytes, one per sample.
+          for i in 0..<(pass.width * stored) {
+            samples[outputRow * stored + i] = UInt16(data[row + i])
+          }
+          continue
+        }
         for x in 0..<pass.width {
           let output = (outputRow + pass.x0 + x * pass.dx) * stored
           for s in 0..<stored {

@@ -61,7 +61,7 @@ enum PNGUnfilter {
             let up = above.map { Int($0[i]) } ?? 0
             row[i] &+= UInt8((left + up) >> 1)
           }
-        case 4:  // Paeth: whichever of left, above, upper-left is closest to left+above−upper-left.
+        case 4:  // Paeth: of left, above, upper-left, the one nearest left + above − upper-left.
           for i in 0..<rowBytes {
             let a = i >= distance ? Int(row[i - distance]) : 0
             let b = above.map { Int($0[i]) } ?? 0

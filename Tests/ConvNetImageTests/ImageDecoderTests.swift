@@ -27,7 +27,9 @@ final class ImageDecoderTests: XCTestCase {
     assertDecodingError(
       .unknownFormat, containing: ["cat.gif: not a PNG or JPEG file (starts with 47 49 46 38)"]
     ) { try ImageDecoder.decode(gif, name: "cat.gif") }
-    assertDecodingError(.unknownFormat, containing: ["empty.png: not a PNG or JPEG file (the file is empty)"]) {
+    assertDecodingError(
+      .unknownFormat, containing: ["empty.png: not a PNG or JPEG file (the file is empty)"]
+    ) {
       try ImageDecoder.decode([UInt8](), name: "empty.png")
     }
   }

@@ -54,7 +54,9 @@ final class PNGMalformedTests: XCTestCase {
 
   func testTruncatedFileIsRefused() throws {
     let bytes = try fixture("rgb8_32x24.png")
-    assertDecodingError(.truncated, containing: ["cut.png: PNG: IDAT chunk at byte 33", "runs past"]) {
+    assertDecodingError(
+      .truncated, containing: ["cut.png: PNG: IDAT chunk at byte 33", "runs past"]
+    ) {
       try PNGDecoder.decode(Array(bytes.prefix(bytes.count / 2)), name: "cut.png")
     }
     assertDecodingError(.truncated, containing: ["cut.png: PNG:", "no IEND chunk"]) {
@@ -80,7 +82,9 @@ final class PNGMalformedTests: XCTestCase {
 
   func testMissingIHDRAndIENDAreRefused() throws {
     let original = chunks(of: try fixture("grey8_13x9.png"))
-    assertDecodingError(.malformed, containing: ["IDAT chunk at byte 8", "first chunk must be IHDR"]) {
+    assertDecodingError(
+      .malformed, containing: ["IDAT chunk at byte 8", "first chunk must be IHDR"]
+    ) {
       try PNGDecoder.decode(file(original.filter { $0.type != "IHDR" }), name: "x.png")
     }
     assertDecodingError(.truncated, containing: ["no IEND chunk"]) {
