@@ -76,6 +76,7 @@ let package = Package(
       resources: [.copy("Fixtures")]),
     .testTarget(name: "ConvNetModelsTests", dependencies: ["ConvNetModels", "TestSupport"]),
     .testTarget(name: "ConvNetTrainingTests", dependencies: ["ConvNet", "TestSupport"]),
+    .testTarget(name: "ConvNetCLITests", dependencies: ["convnet", "ConvNet", "TestSupport"]),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,111 @@
+import ConvNet
+import Foundation
+import XCTest
+
+/// Runs the built `convnet` executable as a user would.
+final class CLITests: XCTestCase {
+  struct Run {
+    let status: Int32
+    let standardOutput: String
+    let standardError: String
+  }
+
+  /// The folder holding the test bundle also holds the `convnet` executable.
+  private var executable: URL {
+    var directory = Bundle(for: CLITests.self).bundleURL
+    while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("convnet").path) {
+      let parent = directory.deletingLastPathComponent()
+      if parent == directory { break }
+      directory = parent
+    }
+    return directory.appendingPathComponent("convnet")
+  }
+
+  private func convnet(_ arguments: [String]) throws -> Run {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    let output = Pipe()
+    let error = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    try process.run()
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    let errorData = error.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Run(
+      status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
+      standardError: String(decoding: errorData, as: UTF8.self))
+  }
+
+  private func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("convnet-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+    return url
+  }
+
+  func testSummaryJSONCountsLeNet5() throws {
+    let run = try convnet(["summary", "--arch", "lenet5", "--input", "1x28x28", "--json"])
+    XCTAssertEqual(run.status, 0, run.standardError)
+    let object = try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any]
+    XCTAssertEqual(object?["total_parameters"] as? Int, 61706)
+    let table = try convnet(["summary"])
+    XCTAssertTrue(table.standardOutput.contains("(5·5·1+1)·6 = 156"), table.standardOutput)
+  }
+
+  /// train → save → eval --json → infer, on a few steps, and infer's logits equal the library's.
+  func testTrainEvalInferRoundTrip() throws {
+    let directory = try temporaryDirectory()
+    let weights = directory.appendingPathComponent("lenet.safetensors").path
+    let train = try convnet([
+      "train", "--epochs", "1", "--max-steps", "5", "--batch-size", "16", "--no-shuffle", "--save", weights,
+    ])
+    XCTAssertEqual(train.status, 0, train.standardError)
+    XCTAssertTrue(train.standardError.contains("saved"), train.standardError)
+
+    let eval = try convnet(["eval", "--weights", weights, "--json"])
+    XCTAssertEqual(eval.status, 0, eval.standardError)
+    let result = try JSONSerialization.jsonObject(with: Data(eval.standardOutput.utf8)) as? [String: Any]
+    XCTAssertEqual(result?["count"] as? Int, 10_000)
+    let accuracy = try XCTUnwrap(result?["accuracy"] as? Double)
+    XCTAssertTrue((0...1).contains(accuracy))
+
+    let input = directory.appendingPathComponent("x.safetensors")
+    let output = directory.appendingPathComponent("y.safetensors")
+    var generator = SeededGenerator(seed: 4)
+    let x = Tensor.randomUniform([3, 1, 28, 28], using: &generator)
+    try SafetensorsFile.write([(name: "input", tensor: x, dtype: .f32)], to: input)
+    let infer = try convnet(["infer", "--weights", weights, "--input", input.path, "--output", output.path])
+    XCTAssertEqual(infer.status, 0, infer.standardError)
+    let logits = try SafetensorsFile.read(from: output).tensor(named: "output")
+    let model = LeNet5()
+    try Checkpoint.loadWeights(into: model, from: URL(fileURLWithPath: weights))
+    model.eval()
+    let expected = withoutGradients { model(Variable(x)) }.value
+    XCTAssertEqual(logits.shape, [3, 10])
+    XCTAssertEqual(logits, expected)
+  }
+
+  /// Errors are one clear line on standard error and a non-zero exit status.
+  func testErrorsNameTheProblem() throws {
+    let directory = try temporaryDirectory()
+    let missing = try convnet(["eval", "--weights", directory.appendingPathComponent("none.safetensors").path])
+    XCTAssertNotEqual(missing.status, 0)
+    XCTAssertTrue(missing.standardError.contains("none.safetensors"), missing.standardError)
+
+    let badArch = try convnet(["summary", "--arch", "lenet6"])
+    XCTAssertNotEqual(badArch.status, 0)
+    XCTAssertTrue(badArch.standardError.contains("unknown architecture \"lenet6\""), badArch.standardError)
+
+    let garbage = directory.appendingPathComponent("garbage.safetensors")
+    try Data([1, 2, 3]).write(to: garbage)
+    let badWeights = try convnet(["eval", "--weights", garbage.path])
+    XCTAssertNotEqual(badWeights.status, 0)
+    XCTAssertTrue(badWeights.standardError.contains("garbage.safetensors"), badWeights.standardError)
+
+    let emptyData = try convnet(["train", "--data", directory.path, "--max-steps", "1"])
+    XCTAssertNotEqual(emptyData.status, 0)
+    XCTAssertTrue(emptyData.standardError.contains(directory.lastPathComponent), emptyData.standardError)
+  }
+}
