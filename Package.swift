@@ -57,6 +57,7 @@ let package = Package(
         "ConvNet",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    .executableTarget(name: "quickstart", dependencies: ["ConvNet"], path: "Examples/QuickStart"),
 
     .target(name: "TestSupport", dependencies: ["ConvNetTensor"], path: "Tests/TestSupport"),
     .testTarget(name: "ConvNetKernelsTests", dependencies: ["ConvNetKernels", "TestSupport"]),
