@@ -37,4 +37,9 @@ void cn_sgemm_pack_a(
 void cn_sgemm_pack_b(
   int trans_b, long kc, long nc, const float *b, long ldb, float *packed);
 
+// The m == 1 case (one row of C), see sgemm_row.c. Same contract as cn_sgemm otherwise.
+void cn_sgemm_row(
+  int trans_a, int trans_b, long n, long k, float alpha, const float *a, long lda,
+  const float *b, long ldb, float beta, float *c);
+
 #endif

@@ -57,11 +57,13 @@ public func gemm(
     run(rows: 0..<m, columns: 0..<n)
     return
   }
-  // Give each thread an independent slab of C along the side with more register tiles, cut
-  // on tile boundaries so no thread gets extra edge tiles. Each thread packs its own panels.
+  // Give each thread an independent slab of C, cut on register-tile boundaries so no thread gets
+  // extra edge tiles. Each thread packs its own panels, so the operand shared by all slabs is
+  // packed once per thread: split the rows of C when B is the smaller one (n < m), else the
+  // columns (then A is packed twice) — unless that side has too few tiles to go round.
   let rowTiles = (m + GemmTuning.tileRows - 1) / GemmTuning.tileRows
   let columnTiles = (n + GemmTuning.tileColumns - 1) / GemmTuning.tileColumns
-  let splitRows = rowTiles > columnTiles
+  let splitRows = (n < m && rowTiles >= threads) || columnTiles < threads
   let tiles = splitRows ? rowTiles : columnTiles
   let tileSize = splitRows ? GemmTuning.tileRows : GemmTuning.tileColumns
   let extent = splitRows ? m : n

@@ -101,6 +101,23 @@ final class GemmTests: XCTestCase {
     }
   }
 
+  /// One row of C (m = 1, the vector–matrix path used by batch-1 fully-connected layers),
+  /// including more than 2048 columns and (1×262147×9, over the threading threshold) a split.
+  func testSingleRowEveryTranspose() {
+    for transposeB in [false, true] {
+      check(Case(m: 1, n: 262_147, k: 9, transposeB: transposeB, alpha: 2, beta: -1))
+    }
+    for (n, k) in [(1, 9), (10, 84), (120, 400), (84, 7), (2053, 37)] {
+      forEachTranspose { transposeA, transposeB in
+        check(
+          Case(
+            m: 1, n: n, k: k, transposeA: transposeA, transposeB: transposeB, alpha: 0.5,
+            beta: 0.25, padding: 2))
+        check(Case(m: 1, n: n, k: k, transposeA: transposeA, transposeB: transposeB, nanC: true))
+      }
+    }
+  }
+
   /// beta = 0 must overwrite C without reading it, even when C holds NaN.
   func testBetaZeroIgnoresNaNInC() {
     for (m, n, k) in [(5, 7, 3), (6, 16, 8), (31, 47, 300), (200, 150, 260)] {
