@@ -75,9 +75,12 @@ static void tile(
   }
 }
 
-// Small problems with B not transposed and everything in one block: pack only A (m×k, cheap)
-// and let the micro-kernel read B's rows in place, skipping the B packing pass. Only the last,
-// partial column strip of B is copied (zero-padded) so the kernel never reads past B's end.
+// At most MR rows of C (one row of register tiles) and B not transposed: every element of B is
+// used by a single tile, so packing B could never pay for itself. Pack only A (≤ MR×KC, cheap)
+// and let the micro-kernel read B's rows in place. Only the last, partial column strip of B is
+// copied (zero-padded) so that the kernel never reads past B's end. (With more rows the
+// unpacked B strip is re-read from L1 and, when ldb is a multiple of 1 KiB, its rows collide in
+// the same cache sets: measured 2× slower than packing, hence the m ≤ MR limit.)
 static void sgemm_direct(
   cn_sgemm_microkernel kernel, int trans_a, long m, long n, long k, float alpha,
   const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc)
@@ -147,7 +150,7 @@ void cn_sgemm(
   const cn_sgemm_microkernel kernel = select_kernel(simd_level);
   if (m == 1) {
     cn_sgemm_row(trans_a, trans_b, n, k, alpha, a, lda, b, ldb, beta, c);
-  } else if (!trans_b && k <= KC && m <= MC) {
+  } else if (!trans_b && m <= MR && k <= KC) {
     sgemm_direct(kernel, trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   } else {
     sgemm_blocked(kernel, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
