@@ -21,12 +21,19 @@ public func gemm(
 ) {
   gemm(
     transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a,
-    lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, microKernel: .fastest)
+    lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, bias: nil, biasAlongRows: false,
+    relu: false)
 }
 
-/// `gemm` with an explicit choice of micro-kernel.
+/// `gemm` with a fused epilogue: C = act(alpha · op(A) · op(B) + beta · C + bias).
 ///
+/// The bias and ReLU are applied to each register tile of C right after it is computed (while
+/// it is still in L1), which saves the separate passes over C a layer would otherwise make.
 /// - Parameters:
+///   - bias: nil for none. With `biasAlongRows`, m values and `bias[i]` is added to every
+///     element of row i (convolution as W · im2col: one bias per output channel = row);
+///     otherwise n values and `bias[j]` is added to column j (fully connected as X · Wᵀ).
+///   - relu: afterwards replace negative elements of C with 0 (NaN stays NaN).
 ///   - microKernel: `.fastest` for normal use; `.portable` forces the plain-C kernel.
 ///   - Others: as in `gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`.
 public func gemm(
@@ -34,7 +41,8 @@ public func gemm(
   alpha: Float, a: UnsafePointer<Float>, lda: Int,
   b: UnsafePointer<Float>, ldb: Int,
   beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
-  microKernel: GemmMicroKernel
+  bias: UnsafePointer<Float>?, biasAlongRows: Bool, relu: Bool,
+  microKernel: GemmMicroKernel = .fastest
 ) {
   precondition(m >= 0 && n >= 0 && k >= 0, "gemm: negative size m \(m) n \(n) k \(k)")
   precondition(
@@ -47,9 +55,11 @@ public func gemm(
   func run(rows: Range<Int>, columns: Range<Int>) {
     let aPart = transposeA ? a + rows.lowerBound : a + rows.lowerBound * lda
     let bPart = transposeB ? b + columns.lowerBound * ldb : b + columns.lowerBound
+    let biasPart = bias.map { biasAlongRows ? $0 + rows.lowerBound : $0 + columns.lowerBound }
     cn_sgemm(
       simdLevel, transposeA ? 1 : 0, transposeB ? 1 : 0, rows.count, columns.count, k, alpha,
-      aPart, lda, bPart, ldb, beta, c + rows.lowerBound * ldc + columns.lowerBound, ldc)
+      aPart, lda, bPart, ldb, beta, c + rows.lowerBound * ldc + columns.lowerBound, ldc,
+      biasPart, biasAlongRows ? 1 : 0, relu ? 1 : 0)
   }
 
   let threads = GemmTuning.threadCount(m: m, n: n, k: k)
