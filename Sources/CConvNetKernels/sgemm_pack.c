@@ -65,9 +65,7 @@ void cn_sgemm_pack_b(
     // row p scatters NR floats into each panel, which sit in cache.
     for (long p = 0; p < kc; ++p) {
       const float *source = b + p * ldb;
-      const long ahead = p + 2 < kc ? 2 * ldb : 0;
       for (long j0 = 0; j0 < full_columns; j0 += NR) {
-        __builtin_prefetch(source + ahead + j0);
         memcpy(packed + j0 * kc + p * NR, source + j0, NR * sizeof(float));
       }
       if (full_columns < nc) {
