@@ -11,7 +11,9 @@
 // beta is applied on the first K block only; later K blocks accumulate (beta = 1). The optional
 // epilogue (bias, ReLU) is applied to each tile right after the last K block writes it, while
 // the tile is still in L1.
-// Threads are layered on top by the caller, each calling cn_sgemm on its own part of C.
+// Two shortcuts: m == 1 is a vector–matrix product (sgemm_row.c), and m ≤ MR with B not
+// transposed reads B in place (sgemm_direct below). Threads are layered on top by the caller,
+// each calling cn_sgemm on its own part of C.
 #include "CConvNetKernels.h"
 #include "sgemm_buffers.h"
 #include "sgemm_internal.h"

@@ -11,6 +11,9 @@ public enum GemmMicroKernel: Sendable {
 /// Single-precision GEMM: C = alpha · op(A) · op(B) + beta · C, row-major.
 ///
 /// Same contract as `gemmReference`. When `beta == 0`, C is only written, never read.
+/// The work is done by the packed-panel C kernels in CConvNetKernels (sgemm*.c: 6×16 AVX2+FMA
+/// micro-kernel chosen at run time, portable C otherwise); from 128³ multiply-adds up, C is cut
+/// into one slab per core and the slabs run in parallel. Does not allocate in steady state.
 /// Shapes: op(A) is m×k (A is stored k×m when `transposeA`), op(B) is k×n (B is stored n×k when
 /// `transposeB`), C is m×n; `lda`, `ldb`, `ldc` are the row strides of the stored matrices.
 public func gemm(
@@ -90,11 +93,11 @@ public func gemm(
   }
 }
 
-/// Constants that decide how `gemm` spreads work; they mirror the C driver's register tile.
+/// Constants that decide how `gemm` spreads work over threads.
 enum GemmTuning {
   /// Rows (MR) and columns (NR) of the C micro-kernel's register tile.
-  static let tileRows = 6
-  static let tileColumns = 16
+  static let tileRows = Int(CN_SGEMM_MR)
+  static let tileColumns = Int(CN_SGEMM_NR)
 
   /// Below this many multiply-adds a second thread costs more to wake than it saves.
   static let multiThreadThreshold = 128 * 128 * 128

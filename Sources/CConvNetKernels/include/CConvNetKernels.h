@@ -5,6 +5,13 @@
 /// 0 = portable C, 1 = AVX2 + FMA.
 int cn_simd_level(void);
 
+/// Register tile of the SGEMM micro-kernels: each call computes MR rows × NR columns of C.
+/// 6×16 fills AVX2's 16 ymm registers: 12 accumulators + 2 B vectors + 1 A broadcast; the
+/// portable kernel uses the same shape so that packing is shared. Callers that split C between
+/// threads cut on multiples of these so that no slab gets extra edge tiles.
+#define CN_SGEMM_MR 6
+#define CN_SGEMM_NR 16
+
 /// Single-precision GEMM on one thread: C = alpha · op(A) · op(B) + beta · C, row-major,
 /// optionally followed by an epilogue: C += bias, then C = max(C, 0).
 ///
