@@ -27,7 +27,8 @@ final class GemmTests: XCTestCase {
 
   /// Runs `gemm` and `gemmReference` on the same random inputs and compares all of C,
   /// padding included (so writes outside the m×n block are caught: the reference leaves it).
-  func check(_ test: Case, microKernel: GemmMicroKernel = .fastest, file: StaticString = #filePath,
+  func check(
+    _ test: Case, microKernel: GemmMicroKernel = .fastest, file: StaticString = #filePath,
     line: UInt = #line
   ) {
     var generator = SplitMix64(seed: UInt64(test.m * 1_000_003 + test.n * 1009 + test.k))
@@ -81,7 +82,9 @@ final class GemmTests: XCTestCase {
 
   /// All four transpose combinations.
   func forEachTranspose(_ body: (Bool, Bool) -> Void) {
-    for transposeA in [false, true] { for transposeB in [false, true] { body(transposeA, transposeB) } }
+    for transposeA in [false, true] {
+      for transposeB in [false, true] { body(transposeA, transposeB) }
+    }
   }
 
   func testSmallAndOddSizesEveryTranspose() {
