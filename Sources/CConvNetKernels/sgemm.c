@@ -8,17 +8,23 @@
 //         for jr in NC by NR:     B panel   (KC×NR, stays in L1 across the ir loop)
 //           for ir in MC by MR:   micro-kernel on an MR×NR tile of C
 //
-// beta is applied on the first K block only; later K blocks accumulate (beta = 1).
-// Threads are layered on top by the caller, each calling cn_sgemm on its own part of C.
+// beta is applied on the first K block only; later K blocks accumulate (beta = 1). The optional
+// epilogue (bias, ReLU) is applied to each tile right after the last K block writes it, while
+// the tile is still in L1.
+// Two shortcuts: m == 1 is a vector–matrix product (sgemm_row.c), and m ≤ MR with B not
+// transposed reads B in place (sgemm_direct below). Threads are layered on top by the caller,
+// each calling cn_sgemm on its own part of C.
 #include "CConvNetKernels.h"
 #include "sgemm_buffers.h"
 #include "sgemm_internal.h"
 
 enum { MR = CN_SGEMM_MR, NR = CN_SGEMM_NR };
 
-// Cache-block sizes (in elements). KC×NR floats of B (16 KiB) stay in L1 while a KC×MC block
-// of A (144 KiB) stays in L2; measured on Zen 3 (32 KiB L1d, 512 KiB L2).
-enum { KC = 256, MC = 144, NC = 4096 };
+// Cache-block sizes (in elements). A KC×NR panel of B (16 KiB) stays in L1 while an MC×KC
+// block of A (144 KiB) stays in L2 (Zen 3: 32 KiB L1d, 512 KiB L2). NC = 1024 keeps the packed
+// B block (1 MiB) and the C block it updates near the core; it measured better than 4096 when
+// m is small and n huge (im2col convolutions), and the same on square sizes.
+enum { KC = 256, MC = 144, NC = 1024 };
 
 static cn_sgemm_microkernel select_kernel(int simd_level) {
 #if defined(CN_SGEMM_HAVE_AVX2)
@@ -50,6 +56,39 @@ static void scale_c(long m, long n, float beta, float *c, long ldc) {
   }
 }
 
+// What happens to C after the product: add a bias (one value per row or per column of C)
+// and/or clamp negatives to zero.
+typedef struct {
+  const float *bias;  // NULL for none
+  int bias_per_row;   // 1: bias[i] is added to row i (m values); 0: bias[j] to column j (n)
+  int relu;           // 1: c = c < 0 ? 0 : c (NaN stays NaN)
+} epilogue_t;
+
+static int epilogue_is_active(const epilogue_t *epilogue) {
+  return epilogue->bias != NULL || epilogue->relu;
+}
+
+// Applies the epilogue to the rows × columns block of C at c, whose top-left element is
+// C(row0, column0) (the indices pick the bias values).
+static void apply_epilogue(
+  const epilogue_t *epilogue, long row0, long column0, long rows, long columns,
+  float *c, long ldc)
+{
+  for (long i = 0; i < rows; ++i) {
+    float *c_row = c + i * ldc;
+    if (epilogue->bias != NULL && epilogue->bias_per_row) {
+      const float value = epilogue->bias[row0 + i];
+      for (long j = 0; j < columns; ++j) c_row[j] += value;
+    } else if (epilogue->bias != NULL) {
+      const float *bias = epilogue->bias + column0;
+      for (long j = 0; j < columns; ++j) c_row[j] += bias[j];
+    }
+    if (epilogue->relu) {
+      for (long j = 0; j < columns; ++j) c_row[j] = c_row[j] < 0.0f ? 0.0f : c_row[j];
+    }
+  }
+}
+
 // Runs the micro-kernel on a tile that may be cut short by the edge of C (rows × columns, at
 // most MR × NR): full tiles go straight to C, partial ones through a scratch tile.
 static void tile(
@@ -73,35 +112,46 @@ static void tile(
   }
 }
 
-// Small problems with B not transposed and everything in one block: pack only A (m×k, cheap)
-// and let the micro-kernel read B's rows in place, skipping the B packing pass. Only the last,
-// partial column strip of B is copied (zero-padded) so the kernel never reads past B's end.
+// At most MR rows of C (one row of register tiles) and B not transposed: every element of B is
+// used by a single tile, so packing B could never pay for itself. Pack only A (≤ MR×KC, cheap)
+// and let the micro-kernel read B's rows in place. Only the last, partial column strip of B is
+// copied (zero-padded) so that the kernel never reads past B's end. (With more rows the
+// unpacked B strip is re-read from L1 and, when ldb is a multiple of 1 KiB, its rows collide in
+// the same cache sets: measured 2× slower than packing, hence the m ≤ MR limit.)
 static void sgemm_direct(
   cn_sgemm_microkernel kernel, int trans_a, long m, long n, long k, float alpha,
-  const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc)
+  const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc,
+  const epilogue_t *epilogue)
 {
+  const int finish = epilogue_is_active(epilogue);
   float *packed_a = cn_sgemm_buffer_a((size_t)ceil_div(m, MR) * MR * k);
   cn_sgemm_pack_a(trans_a, m, k, a, lda, packed_a);
   const long full_columns = n / NR * NR;
   for (long j0 = 0; j0 < full_columns; j0 += NR) {
     for (long i0 = 0; i0 < m; i0 += MR) {
-      tile(kernel, min_long(MR, m - i0), NR, k, packed_a + i0 * k,
-        b + j0, ldb, alpha, beta, c + i0 * ldc + j0, ldc);
+      const long rows = min_long(MR, m - i0);
+      float *c_tile = c + i0 * ldc + j0;
+      tile(kernel, rows, NR, k, packed_a + i0 * k, b + j0, ldb, alpha, beta, c_tile, ldc);
+      if (finish) apply_epilogue(epilogue, i0, j0, rows, NR, c_tile, ldc);
     }
   }
   if (full_columns < n) {
     float *strip = cn_sgemm_buffer_b((size_t)k * NR);
     cn_sgemm_pack_b(0, k, n - full_columns, b + full_columns, ldb, strip);
     for (long i0 = 0; i0 < m; i0 += MR) {
-      tile(kernel, min_long(MR, m - i0), n - full_columns, k, packed_a + i0 * k,
-        strip, NR, alpha, beta, c + i0 * ldc + full_columns, ldc);
+      const long rows = min_long(MR, m - i0);
+      float *c_tile = c + i0 * ldc + full_columns;
+      tile(kernel, rows, n - full_columns, k, packed_a + i0 * k, strip, NR, alpha, beta,
+        c_tile, ldc);
+      if (finish) apply_epilogue(epilogue, i0, full_columns, rows, n - full_columns, c_tile, ldc);
     }
   }
 }
 
 static void sgemm_blocked(
   cn_sgemm_microkernel kernel, int trans_a, int trans_b, long m, long n, long k, float alpha,
-  const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc)
+  const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc,
+  const epilogue_t *epilogue)
 {
   const long kc_block = balanced_block(k, KC, 1);
   const long mc_block = balanced_block(m, MC, MR);
@@ -114,6 +164,7 @@ static void sgemm_blocked(
     for (long pc = 0; pc < k; pc += kc_block) {
       const long kc = min_long(kc_block, k - pc);
       const float block_beta = pc == 0 ? beta : 1.0f;
+      const int finish = pc + kc == k && epilogue_is_active(epilogue);
       // op(B)[pc.., jc..]: row pc, column jc of op(B).
       const float *b_block = trans_b ? b + jc * ldb + pc : b + pc * ldb + jc;
       cn_sgemm_pack_b(trans_b, kc, nc, b_block, ldb, packed_b);
@@ -122,10 +173,13 @@ static void sgemm_blocked(
         const float *a_block = trans_a ? a + pc * lda + ic : a + ic * lda + pc;
         cn_sgemm_pack_a(trans_a, mc, kc, a_block, lda, packed_a);
         for (long jr = 0; jr < nc; jr += NR) {
+          const long columns = min_long(NR, nc - jr);
           for (long ir = 0; ir < mc; ir += MR) {
-            tile(kernel, min_long(MR, mc - ir), min_long(NR, nc - jr), kc,
-              packed_a + ir * kc, packed_b + jr * kc, NR,
-              alpha, block_beta, c + (ic + ir) * ldc + jc + jr, ldc);
+            const long rows = min_long(MR, mc - ir);
+            float *c_tile = c + (ic + ir) * ldc + jc + jr;
+            tile(kernel, rows, columns, kc, packed_a + ir * kc, packed_b + jr * kc, NR,
+              alpha, block_beta, c_tile, ldc);
+            if (finish) apply_epilogue(epilogue, ic + ir, jc + jr, rows, columns, c_tile, ldc);
           }
         }
       }
@@ -135,17 +189,24 @@ static void sgemm_blocked(
 
 void cn_sgemm(
   int simd_level, int trans_a, int trans_b, long m, long n, long k, float alpha,
-  const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc)
+  const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc,
+  const float *bias, int bias_per_row, int relu)
 {
   if (m <= 0 || n <= 0) return;
+  const epilogue_t epilogue = {bias, bias_per_row, relu};
   if (k <= 0 || alpha == 0.0f) {
     scale_c(m, n, beta, c, ldc);
+    apply_epilogue(&epilogue, 0, 0, m, n, c, ldc);
     return;
   }
   const cn_sgemm_microkernel kernel = select_kernel(simd_level);
-  if (!trans_b && k <= KC && m <= MC) {
-    sgemm_direct(kernel, trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  if (m == 1) {
+    cn_sgemm_row(trans_a, trans_b, n, k, alpha, a, lda, b, ldb, beta, c);
+    if (epilogue_is_active(&epilogue)) apply_epilogue(&epilogue, 0, 0, 1, n, c, ldc);
+  } else if (!trans_b && m <= MR && k <= KC) {
+    sgemm_direct(kernel, trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, &epilogue);
   } else {
-    sgemm_blocked(kernel, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    sgemm_blocked(
+      kernel, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, &epilogue);
   }
 }

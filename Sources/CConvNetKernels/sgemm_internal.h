@@ -2,11 +2,7 @@
 #ifndef CCONVNETKERNELS_SGEMM_INTERNAL_H
 #define CCONVNETKERNELS_SGEMM_INTERNAL_H
 
-// Register tile: the micro-kernel computes MR rows × NR columns of C at once.
-// 6×16 fills AVX2's 16 ymm registers: 12 accumulators + 2 B vectors + 1 A broadcast.
-// The portable kernel uses the same shape so that packing is shared.
-#define CN_SGEMM_MR 6
-#define CN_SGEMM_NR 16
+#include "CConvNetKernels.h"  // CN_SGEMM_MR, CN_SGEMM_NR: the register tile
 
 // Micro-kernel contract: for the full MR×NR tile, with A packed (element (i, p) at p·MR + i)
 // and B's rows b_k_stride floats apart (NR when packed, ldb when read in place),
@@ -36,5 +32,10 @@ void cn_sgemm_pack_a(
 // (element (p, j) of a panel at p·NR + j); columns past nc are zero.
 void cn_sgemm_pack_b(
   int trans_b, long kc, long nc, const float *b, long ldb, float *packed);
+
+// The m == 1 case (one row of C), see sgemm_row.c. Same contract as cn_sgemm otherwise.
+void cn_sgemm_row(
+  int trans_a, int trans_b, long n, long k, float alpha, const float *a, long lda,
+  const float *b, long ldb, float beta, float *c);
 
 #endif

@@ -11,6 +11,9 @@ public enum GemmMicroKernel: Sendable {
 /// Single-precision GEMM: C = alpha · op(A) · op(B) + beta · C, row-major.
 ///
 /// Same contract as `gemmReference`. When `beta == 0`, C is only written, never read.
+/// The work is done by the packed-panel C kernels in CConvNetKernels (sgemm*.c: 6×16 AVX2+FMA
+/// micro-kernel chosen at run time, portable C otherwise); from 128³ multiply-adds up, C is cut
+/// into one slab per core and the slabs run in parallel. Does not allocate in steady state.
 /// Shapes: op(A) is m×k (A is stored k×m when `transposeA`), op(B) is k×n (B is stored n×k when
 /// `transposeB`), C is m×n; `lda`, `ldb`, `ldc` are the row strides of the stored matrices.
 public func gemm(
@@ -21,12 +24,19 @@ public func gemm(
 ) {
   gemm(
     transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a,
-    lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, microKernel: .fastest)
+    lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, bias: nil, biasAlongRows: false,
+    relu: false)
 }
 
-/// `gemm` with an explicit choice of micro-kernel.
+/// `gemm` with a fused epilogue: C = act(alpha · op(A) · op(B) + beta · C + bias).
 ///
+/// The bias and ReLU are applied to each register tile of C right after it is computed (while
+/// it is still in L1), which saves the separate passes over C a layer would otherwise make.
 /// - Parameters:
+///   - bias: nil for none. With `biasAlongRows`, m values and `bias[i]` is added to every
+///     element of row i (convolution as W · im2col: one bias per output channel = row);
+///     otherwise n values and `bias[j]` is added to column j (fully connected as X · Wᵀ).
+///   - relu: afterwards replace negative elements of C with 0 (NaN stays NaN).
 ///   - microKernel: `.fastest` for normal use; `.portable` forces the plain-C kernel.
 ///   - Others: as in `gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`.
 public func gemm(
@@ -34,7 +44,8 @@ public func gemm(
   alpha: Float, a: UnsafePointer<Float>, lda: Int,
   b: UnsafePointer<Float>, ldb: Int,
   beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
-  microKernel: GemmMicroKernel
+  bias: UnsafePointer<Float>?, biasAlongRows: Bool, relu: Bool,
+  microKernel: GemmMicroKernel = .fastest
 ) {
   precondition(m >= 0 && n >= 0 && k >= 0, "gemm: negative size m \(m) n \(n) k \(k)")
   precondition(
@@ -47,9 +58,11 @@ public func gemm(
   func run(rows: Range<Int>, columns: Range<Int>) {
     let aPart = transposeA ? a + rows.lowerBound : a + rows.lowerBound * lda
     let bPart = transposeB ? b + columns.lowerBound * ldb : b + columns.lowerBound
+    let biasPart = bias.map { biasAlongRows ? $0 + rows.lowerBound : $0 + columns.lowerBound }
     cn_sgemm(
       simdLevel, transposeA ? 1 : 0, transposeB ? 1 : 0, rows.count, columns.count, k, alpha,
-      aPart, lda, bPart, ldb, beta, c + rows.lowerBound * ldc + columns.lowerBound, ldc)
+      aPart, lda, bPart, ldb, beta, c + rows.lowerBound * ldc + columns.lowerBound, ldc,
+      biasPart, biasAlongRows ? 1 : 0, relu ? 1 : 0)
   }
 
   let threads = GemmTuning.threadCount(m: m, n: n, k: k)
@@ -57,11 +70,13 @@ public func gemm(
     run(rows: 0..<m, columns: 0..<n)
     return
   }
-  // Give each thread an independent slab of C along the side with more register tiles, cut
-  // on tile boundaries so no thread gets extra edge tiles. Each thread packs its own panels.
+  // Give each thread an independent slab of C, cut on register-tile boundaries so no thread gets
+  // extra edge tiles. Each thread packs its own panels, so the operand shared by all slabs is
+  // packed once per thread: split the rows of C when B is the smaller one (n < m), else the
+  // columns (then A is packed twice) — unless that side has too few tiles to go round.
   let rowTiles = (m + GemmTuning.tileRows - 1) / GemmTuning.tileRows
   let columnTiles = (n + GemmTuning.tileColumns - 1) / GemmTuning.tileColumns
-  let splitRows = rowTiles > columnTiles
+  let splitRows = (n < m && rowTiles >= threads) || columnTiles < threads
   let tiles = splitRows ? rowTiles : columnTiles
   let tileSize = splitRows ? GemmTuning.tileRows : GemmTuning.tileColumns
   let extent = splitRows ? m : n
@@ -78,11 +93,11 @@ public func gemm(
   }
 }
 
-/// Constants that decide how `gemm` spreads work; they mirror the C driver's register tile.
+/// Constants that decide how `gemm` spreads work over threads.
 enum GemmTuning {
   /// Rows (MR) and columns (NR) of the C micro-kernel's register tile.
-  static let tileRows = 6
-  static let tileColumns = 16
+  static let tileRows = Int(CN_SGEMM_MR)
+  static let tileColumns = Int(CN_SGEMM_NR)
 
   /// Below this many multiply-adds a second thread costs more to wake than it saves.
   static let multiThreadThreshold = 128 * 128 * 128

@@ -13,16 +13,22 @@ final class GemmTests: XCTestCase {
     var padding = 0
     /// Fill C with NaN beforehand; only meaningful with beta == 0, where C must not be read.
     var nanC = false
+    /// The fused epilogue: a bias per row or per column of C, then ReLU.
+    var bias = Bias.none
+    var relu = false
+
+    enum Bias { case none, perRow, perColumn }
 
     var description: String {
       "m \(m) n \(n) k \(k) tA \(transposeA) tB \(transposeB) alpha \(alpha) beta \(beta) "
-        + "pad \(padding) nanC \(nanC)"
+        + "pad \(padding) nanC \(nanC) bias \(bias) relu \(relu)"
     }
   }
 
   /// Runs `gemm` and `gemmReference` on the same random inputs and compares all of C,
   /// padding included (so writes outside the m×n block are caught: the reference leaves it).
-  func check(_ test: Case, microKernel: GemmMicroKernel = .fastest, file: StaticString = #filePath,
+  func check(
+    _ test: Case, microKernel: GemmMicroKernel = .fastest, file: StaticString = #filePath,
     line: UInt = #line
   ) {
     var generator = SplitMix64(seed: UInt64(test.m * 1_000_003 + test.n * 1009 + test.k))
@@ -39,15 +45,34 @@ final class GemmTests: XCTestCase {
     if test.nanC {
       for i in 0..<test.m { for j in 0..<test.n { c0[i * ldc + j] = .nan } }
     }
+    let bias: [Float]? =
+      switch test.bias {
+      case .none: nil
+      case .perRow: (0..<test.m).map { _ in Float.random(in: -1...1, using: &generator) }
+      case .perColumn: (0..<test.n).map { _ in Float.random(in: -1...1, using: &generator) }
+      }
     var fast = c0
     var reference = c0
     gemm(
       transposeA: test.transposeA, transposeB: test.transposeB, m: test.m, n: test.n, k: test.k,
       alpha: test.alpha, a: a, lda: lda, b: b, ldb: ldb, beta: test.beta, c: &fast, ldc: ldc,
-      microKernel: microKernel)
+      bias: bias, biasAlongRows: test.bias == .perRow, relu: test.relu, microKernel: microKernel)
     gemmReference(
       transposeA: test.transposeA, transposeB: test.transposeB, m: test.m, n: test.n, k: test.k,
       alpha: test.alpha, a: a, lda: lda, b: b, ldb: ldb, beta: test.beta, c: &reference, ldc: ldc)
+    // The epilogue, written out: add the bias by row or by column, then clamp negatives.
+    for i in 0..<test.m {
+      for j in 0..<test.n {
+        var value = reference[i * ldc + j]
+        switch test.bias {
+        case .none: break
+        case .perRow: value += bias![i]
+        case .perColumn: value += bias![j]
+        }
+        if test.relu && value < 0 { value = 0 }
+        reference[i * ldc + j] = value
+      }
+    }
     // Float accumulation over k terms of size ≤ 1: error grows roughly like √k · ε · √k.
     let tolerance = 1e-5 * Float(max(test.k, 16))
     assertClose(
@@ -57,7 +82,9 @@ final class GemmTests: XCTestCase {
 
   /// All four transpose combinations.
   func forEachTranspose(_ body: (Bool, Bool) -> Void) {
-    for transposeA in [false, true] { for transposeB in [false, true] { body(transposeA, transposeB) } }
+    for transposeA in [false, true] {
+      for transposeB in [false, true] { body(transposeA, transposeB) }
+    }
   }
 
   func testSmallAndOddSizesEveryTranspose() {
@@ -99,6 +126,46 @@ final class GemmTests: XCTestCase {
         Case(m: 7, n: 4111, k: 9, transposeA: transposeA, transposeB: transposeB, beta: 0.5))
       check(Case(m: 3, n: 4097, k: 300, transposeA: transposeA, transposeB: transposeB))
     }
+  }
+
+  /// One row of C (m = 1, the vector–matrix path used by batch-1 fully-connected layers),
+  /// including more than 2048 columns and (1×262147×9, over the threading threshold) a split.
+  func testSingleRowEveryTranspose() {
+    for transposeB in [false, true] {
+      check(Case(m: 1, n: 262_147, k: 9, transposeB: transposeB, alpha: 2, beta: -1))
+    }
+    for (n, k) in [(1, 9), (10, 84), (120, 400), (84, 7), (2053, 37)] {
+      forEachTranspose { transposeA, transposeB in
+        check(
+          Case(
+            m: 1, n: n, k: k, transposeA: transposeA, transposeB: transposeB, alpha: 0.5,
+            beta: 0.25, padding: 2))
+        check(Case(m: 1, n: n, k: k, transposeA: transposeA, transposeB: transposeB, nanC: true))
+      }
+    }
+  }
+
+  /// The fused bias + ReLU epilogue on every path: one row, m ≤ 6 with B read in place,
+  /// blocked with several K blocks, threaded, k = 0, and the portable kernel.
+  func testEpilogueBiasAndReLU() {
+    for bias in [Case.Bias.perRow, .perColumn] {
+      check(Case(m: 130, n: 301, k: 149, transposeB: true, beta: 1, bias: bias, relu: true))
+    }
+    for (m, n, k) in [(1, 37, 20), (5, 33, 40), (13, 97, 300), (40, 37, 300), (7, 9, 0)] {
+      forEachTranspose { transposeA, transposeB in
+        for bias in [Case.Bias.none, .perRow, .perColumn] {
+          check(
+            Case(
+              m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, alpha: 0.5,
+              beta: 0.25, padding: 1, bias: bias, relu: true))
+          check(
+            Case(
+              m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, beta: 0,
+              nanC: true, bias: bias, relu: bias == .perRow))
+        }
+      }
+    }
+    check(Case(m: 13, n: 97, k: 101, bias: .perColumn, relu: true), microKernel: .portable)
   }
 
   /// beta = 0 must overwrite C without reading it, even when C holds NaN.
