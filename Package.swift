@@ -66,7 +66,7 @@ let package = Package(
     .testTarget(name: "ConvNetNNTests", dependencies: ["ConvNetNN", "TestSupport"]),
     .testTarget(
       name: "ConvNetImageTests", dependencies: ["ConvNetImage", "TestSupport"],
-      exclude: ["Fixtures/augment_reference.py"]),
+      resources: [.copy("Fixtures")]),
     .testTarget(
       name: "ConvNetDataTests",
       dependencies: ["ConvNetData", "ConvNetCompression", "TestSupport"],

@@ -1,1 +1,0 @@
-// Tests for ConvNetImage are added beside this file.
