@@ -190,7 +190,8 @@ public struct CIFARDataset: ClassNamedDataset {
   ) throws -> [String]? {
     let fileName =
       variant == .cifar10
-      ? "batches.meta.txt" : (labelKind == .fine ? "fine_label_names.txt" : "coarse_label_names.txt")
+      ? "batches.meta.txt"
+      : (labelKind == .fine ? "fine_label_names.txt" : "coarse_label_names.txt")
     let url = folder.appendingPathComponent(fileName)
     guard let text = try? String(contentsOf: url, encoding: .utf8) else { return nil }
     let names = text.split(whereSeparator: \.isNewline)

@@ -129,7 +129,8 @@ public enum CSVImageDataset {
     while let (line, row) = rows.next() { try parse(line, row) }
     guard !labels.isEmpty else {
       throw DataError(
-        file: fileName, field: "rows", problem: "none after the header, expected at least one image")
+        file: fileName, field: "rows", problem: "none after the header, expected at least one image"
+      )
     }
     let classes = classCount ?? Int(labels.max() ?? 0) + 1
     return ImageClassificationDataset(
@@ -163,7 +164,9 @@ struct CSVRows: IteratorProtocol {
       if lineEnd > lineStart && bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
       let line = bytes[lineStart..<lineEnd]
       if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
-      return (lineNumber, line.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false))
+      return (
+        lineNumber, line.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+      )
     }
     return nil
   }

@@ -71,7 +71,9 @@ public enum DatasetLocator {
           + "image folders give the folder that holds the files")
     }
     let names = Set((try? manager.contentsOfDirectory(atPath: path.path)) ?? [])
-    let idxNames = ["train-images-idx3-ubyte", "train-images.idx3-ubyte"].flatMap { [$0, $0 + ".gz"] }
+    let idxNames = ["train-images-idx3-ubyte", "train-images.idx3-ubyte"].flatMap {
+      [$0, $0 + ".gz"]
+    }
     if idxNames.contains(where: names.contains) { return .idx }
     if CIFARDataset.dataDirectory(in: path, variant: .cifar10) != nil { return .cifar10 }
     if CIFARDataset.dataDirectory(in: path, variant: .cifar100) != nil { return .cifar100 }

@@ -35,14 +35,15 @@ struct ImageFolderScan {
     guard !found.isEmpty else {
       throw DataError(
         file: root.path, field: "class folders",
-        problem: "none, expected one sub-folder per class holding its images (root/<class>/<image>)")
+        problem: "none, expected one sub-folder per class holding its images (root/<class>/<image>)"
+      )
     }
     let names = given ?? found
     if let stranger = found.first(where: { !names.contains($0) }) {
+      let listed = names.prefix(5).joined(separator: ", ") + (names.count > 5 ? ", …" : "")
       throw DataError(
         file: root.appendingPathComponent(stranger).path, field: "class folder",
-        problem: "is not one of the \(names.count) training classes (\(names.prefix(5).joined(separator: ", "))"
-          + (names.count > 5 ? ", …" : "") + ")")
+        problem: "is not one of the \(names.count) training classes (\(listed))")
     }
 
     var files: [URL] = []

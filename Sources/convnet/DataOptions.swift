@@ -122,7 +122,7 @@ struct DataOptions: ParsableArguments {
     let transform = try namedPixelTransform()
     guard transform.mean.count <= 1 || transform.mean.count == channels else {
       throw ValidationError(
-        "--normalize \(normalize) has \(transform.mean.count) per-channel means, but the images have \(channels) channel(s); use --rgb or --normalize mnist/none")
+        "--normalize \(normalize) has \(transform.mean.count) per-channel means, but the images have \(channels) channel(s); use --normalize mnist or none (or --rgb for class folders)")
     }
     return transform
   }

@@ -21,7 +21,7 @@ struct EvalCommand: ParsableCommand {
   func run() throws {
     let architecture = try Architectures.named(arch)
     guard let test = try dataOptions.load(inputShape: architecture.inputShape, seed: 1).test else {
-      throw ValidationError("the dataset has no test split: pass --val-split F (with the training --seed) to evaluate on held-out training images")
+      throw ValidationError("the dataset has no test split: pass --val-split F to evaluate on held-out training images (drawn with seed 1, train's default --seed)")
     }
     let weightsURL = URL(fileURLWithPath: weights)
     let classCount = try classCountOfWeights(weightsURL, architecture: architecture)

@@ -118,7 +118,8 @@ final class CIFARDatasetTests: XCTestCase {
     ) { error in
       XCTAssertEqual(
         error as? DataError,
-        DataError(file: "data_batch_1.bin", field: "label of record 2", problem: "is 10, expected 0…9"))
+        DataError(
+          file: "data_batch_1.bin", field: "label of record 2", problem: "is 10, expected 0…9"))
     }
     // CIFAR-100 coarse labels stop at 19; fine ones at 99.
     try directory.write("train.bin", [20, 5] + Self.pixels(record: 0))

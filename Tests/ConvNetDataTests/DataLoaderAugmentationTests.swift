@@ -25,7 +25,9 @@ final class DataLoaderAugmentationTests: XCTestCase {
     var expected: [Float] = []
     for i in 0..<2 {
       for y in 0..<4 {
-        for x in (0..<4).reversed() { expected.append((Float(16 * i + 4 * y + x) / 255 - 0.5) / 0.25) }
+        for x in (0..<4).reversed() {
+          expected.append((Float(16 * i + 4 * y + x) / 255 - 0.5) / 0.25)
+        }
       }
     }
     assertClose(batch.images.scalars, expected, absoluteTolerance: 1e-5)

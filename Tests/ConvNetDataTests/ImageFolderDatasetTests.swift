@@ -12,9 +12,11 @@ final class ImageFolderDatasetTests: XCTestCase {
   /// are not images: notes.txt in cat/, README in the root, a hidden .DS_Store.
   func makeTree() throws -> IDXTestDirectory {
     let directory = try IDXTestDirectory()
-    try directory.write(path: "zebra/z1.png", Files.fake(channels: 1, width: 2, height: 2, value: 200))
+    try directory.write(
+      path: "zebra/z1.png", Files.fake(channels: 1, width: 2, height: 2, value: 200))
     try directory.write(path: "cat/b.jpg", Files.fake(channels: 1, width: 2, height: 2, value: 20))
-    try directory.write(path: "cat/a/A.PNG", Files.fake(channels: 1, width: 2, height: 2, value: 10))
+    try directory.write(
+      path: "cat/a/A.PNG", Files.fake(channels: 1, width: 2, height: 2, value: 10))
     try directory.write(path: "cat/notes.txt", Array("hello".utf8))
     try directory.write(path: "dog/d.jpeg", Files.fake(channels: 1, width: 2, height: 2, value: 30))
     try directory.write(path: "README", Array("x".utf8))
@@ -45,7 +47,8 @@ final class ImageFolderDatasetTests: XCTestCase {
   func testConversionToGreyAndResizeCachedOrNot() throws {
     let directory = try IDXTestDirectory()
     // A 4 × 3 RGB image with r, g, b = 100, 110, 120 (/255).
-    try directory.write(path: "only/x.png", Files.fake(channels: 3, width: 4, height: 3, value: 100))
+    try directory.write(
+      path: "only/x.png", Files.fake(channels: 3, width: 4, height: 3, value: 100))
     for cache in [false, true] {
       let dataset = try ImageFolderDataset(
         root: directory.url, imageSize: (height: 2, width: 2), channels: 1, cache: cache,
@@ -103,7 +106,8 @@ final class ImageFolderDatasetTests: XCTestCase {
   func testTrainAndValFoldersShareLabels() throws {
     let directory = try IDXTestDirectory()
     for (path, value) in [("train/b/1.png", 1), ("train/a/2.png", 2), ("val/b/3.png", 3)] {
-      try directory.write(path: path, Files.fake(channels: 1, width: 1, height: 1, value: UInt8(value)))
+      try directory.write(
+        path: path, Files.fake(channels: 1, width: 1, height: 1, value: UInt8(value)))
     }
     let train = try ImageFolderDataset(
       root: directory.url.appendingPathComponent("train"), decode: Files.fakeDecode)
@@ -123,8 +127,14 @@ final class ImageFolderDatasetTests: XCTestCase {
 
   func testStratifiedValidationSplit() throws {
     let directory = try IDXTestDirectory()
-    for k in 0..<5 { try directory.write(path: "a/\(k).png", Files.fake(channels: 1, width: 1, height: 1, value: 1)) }
-    for k in 0..<3 { try directory.write(path: "b/\(k).png", Files.fake(channels: 1, width: 1, height: 1, value: 1)) }
+    for k in 0..<5 {
+      try directory.write(
+        path: "a/\(k).png", Files.fake(channels: 1, width: 1, height: 1, value: 1))
+    }
+    for k in 0..<3 {
+      try directory.write(
+        path: "b/\(k).png", Files.fake(channels: 1, width: 1, height: 1, value: 1))
+    }
     let dataset = try ImageFolderDataset(root: directory.url, decode: Files.fakeDecode)
     let (train, validation) = dataset.stratifiedSplit(validationFraction: 0.4, seed: 3)
     // Class a: round(0.4 · 5) = 2 held out; class b: round(0.4 · 3) = round(1.2) = 1.

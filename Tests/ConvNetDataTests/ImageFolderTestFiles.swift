@@ -22,7 +22,9 @@ enum ImageFolderTestFiles {
 
   @Sendable static func fakeDecode(_ url: URL) throws -> Image {
     let bytes = [UInt8](try Data(contentsOf: url))
-    guard bytes.count == 4, bytes[0] >= 1 else { throw FakeDecodingError(name: url.lastPathComponent) }
+    guard bytes.count == 4, bytes[0] >= 1 else {
+      throw FakeDecodingError(name: url.lastPathComponent)
+    }
     let (channels, width, height) = (Int(bytes[0]), Int(bytes[1]), Int(bytes[2]))
     var pixels: [Float] = []
     for c in 0..<channels {
@@ -35,7 +37,10 @@ enum ImageFolderTestFiles {
   /// uncompressed (a zlib stream of one stored DEFLATE block), each row with filter 0.
   static func png(width: Int, height: Int, grey: [UInt8]) -> [UInt8] {
     func bigEndian(_ value: UInt32) -> [UInt8] {
-      [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
+      [
+        UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF),
+        UInt8(value & 0xFF),
+      ]
     }
     func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
       let typed = Array(type.utf8) + data
@@ -45,8 +50,10 @@ enum ImageFolderTestFiles {
     for row in 0..<height { raw += [0] + grey[(row * width)..<((row + 1) * width)] }
     let length = UInt16(raw.count)
     let zlib: [UInt8] =
-      [0x78, 0x01, 0x01, UInt8(length & 0xFF), UInt8(length >> 8), UInt8(~length & 0xFF),
-       UInt8(~length >> 8)] + raw + bigEndian(Adler32.checksum(of: raw))
+      [
+        0x78, 0x01, 0x01, UInt8(length & 0xFF), UInt8(length >> 8), UInt8(~length & 0xFF),
+        UInt8(~length >> 8),
+      ] + raw + bigEndian(Adler32.checksum(of: raw))
     let header = bigEndian(UInt32(width)) + bigEndian(UInt32(height)) + [8, 0, 0, 0, 0]
     return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", header)
       + chunk("IDAT", zlib) + chunk("IEND", [])
