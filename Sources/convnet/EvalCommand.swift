@@ -13,19 +13,16 @@ struct EvalCommand: ParsableCommand {
   @Option(help: "The weights to evaluate (safetensors).")
   var weights: String
 
-  @Option(help: "A dataset folder (IDX files; the t10k- pair is used). Default: the bundled MNIST.")
-  var data: String?
-
-  @Option(help: "Normalise pixels as in training: none or mnist.")
-  var normalize = "none"
+  @OptionGroup var dataOptions: DataOptions
 
   @Flag(help: "Print one JSON object instead of tables.")
   var json = false
 
   func run() throws {
     let architecture = try Architectures.named(arch)
-    let directory = try data.map { URL(fileURLWithPath: $0) } ?? EmbeddedMNIST.directory()
-    let test = try ImageClassificationDataset.mnistStyle(directory: directory, split: .test)
+    guard let test = try dataOptions.load(inputShape: architecture.inputShape, seed: 1).test else {
+      throw ValidationError("the dataset has no test split: pass --val-split F to evaluate on held-out training images (drawn with seed 1, train's default --seed)")
+    }
     let weightsURL = URL(fileURLWithPath: weights)
     let classCount = try classCountOfWeights(weightsURL, architecture: architecture)
     guard test.classCount <= classCount else {
@@ -33,7 +30,7 @@ struct EvalCommand: ParsableCommand {
     }
     let model = architecture.build(inputChannels: test.sampleShape[0], classCount: classCount)
     try Checkpoint.loadWeights(into: model, from: weightsURL)
-    let loader = DataLoader(dataset: test, batchSize: 1000, shuffle: false, transform: try pixelTransform(normalize))
+    let loader = DataLoader(dataset: test, batchSize: 1000, shuffle: false, transform: try dataOptions.pixelTransform(channels: test.sampleShape[0]))
     let result = evaluate(model, on: loader, classCount: classCount)
     if json {
       printJSON([

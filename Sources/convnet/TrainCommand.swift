@@ -7,17 +7,16 @@ struct TrainCommand: ParsableCommand {
     commandName: "train",
     abstract: "Train a network on an image dataset (default: LeNet-5 on the bundled MNIST).",
     discussion: """
-      --data is a folder with train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz]
-      (and the t10k- pair for testing after each epoch). Without --data, the MNIST copy inside
-      ConvNet is used. --max-steps with --no-shuffle makes a run reproducible step by step:
+      --data is an IDX folder, CIFAR-10/100 binaries, class folders or a CSV of pixels; its
+      test split (or --val-split) is evaluated after each epoch. Without --data, the MNIST copy
+      inside ConvNet is used. --max-steps with --no-shuffle makes a run reproducible step by step:
       the first steps·batch-size samples in file order.
       """)
 
   @Option(help: "The architecture to train.")
   var arch = "lenet5"
 
-  @Option(help: "A dataset folder (IDX files). Default: the bundled MNIST.")
-  var data: String?
+  @OptionGroup var dataOptions: DataOptions
 
   @Option(help: "Passes over the training set.")
   var epochs = 2
@@ -61,9 +60,6 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Continue a run saved with --save: weights, optimiser state and epoch count.")
   var resume: String?
 
-  @Option(help: "Normalise pixels: none, or mnist (mean 0.1307, std 0.3081).")
-  var normalize = "none"
-
   func validate() throws {
     guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
     guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
@@ -76,9 +72,8 @@ struct TrainCommand: ParsableCommand {
 
   func run() throws {
     let architecture = try Architectures.named(arch)
-    let (train, test) = try loadDatasets(data)
-    let transform = try pixelTransform(normalize)
-    printError("data: \(train.name) (\(formatCount(train.count)) images)\(test.map { ", \($0.name) (\(formatCount($0.count)))" } ?? ", no test set")")
+    let (train, test) = try dataOptions.load(inputShape: architecture.inputShape, seed: seed)
+    let transform = try dataOptions.pixelTransform(channels: train.sampleShape[0])
 
     let model = RandomSource.withSeed(seed) {
       architecture.build(inputChannels: train.sampleShape[0], classCount: train.classCount)
@@ -91,8 +86,9 @@ struct TrainCommand: ParsableCommand {
       printError("resumed from \(resume) after epoch \(firstEpoch)")
     }
 
-    let trainLoader = DataLoader(
-      dataset: train, batchSize: batchSize, shuffle: !noShuffle, seed: seed, transform: transform)
+    let trainLoader = try DataLoader(
+      dataset: train, batchSize: batchSize, shuffle: !noShuffle, seed: seed, transform: transform,
+      augmentation: dataOptions.augmentation())
     let testLoader = test.map { DataLoader(dataset: $0, batchSize: 1000, shuffle: false, transform: transform) }
     let trainer = Trainer(
       model: model, optimizer: optimizer, trainLoader: trainLoader, testLoader: testLoader,
@@ -160,30 +156,5 @@ struct TrainCommand: ParsableCommand {
     default:
       throw ValidationError("--schedule \"\(schedule)\": expected constant, cosine or step:N[:gamma]")
     }
-  }
-}
-
-/// The training and (if present) test split of an IDX folder, or of the bundled MNIST.
-func loadDatasets(_ path: String?) throws -> (ImageClassificationDataset, ImageClassificationDataset?) {
-  let directory = try path.map { URL(fileURLWithPath: $0) } ?? EmbeddedMNIST.directory()
-  var isDirectory: ObjCBool = false
-  guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-    throw ValidationError("--data \(directory.path): no such folder")
-  }
-  let train = try ImageClassificationDataset.mnistStyle(directory: directory, split: .train)
-  // The test pair is optional, but when its files are there they must be valid.
-  let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-  let hasTest = names.contains { $0.hasPrefix("t10k-") }
-  let test = hasTest
-    ? try ImageClassificationDataset.mnistStyle(directory: directory, split: .test, classCount: train.classCount)
-    : nil
-  return (train, test)
-}
-
-func pixelTransform(_ name: String) throws -> PixelTransform {
-  switch name.lowercased() {
-  case "none": return .unitRange
-  case "mnist": return .mnist
-  default: throw ValidationError("--normalize \"\(name)\": expected none or mnist")
   }
 }
