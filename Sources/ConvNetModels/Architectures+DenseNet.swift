@@ -9,6 +9,8 @@ extension Architectures {
       summary: "DenseNet-\(layers) (torchvision; growth rate \(variant.growthRate), blocks "
         + "\(variant.blockConfiguration.map(String.init).joined(separator: "-")); inputs ≥ 29×29)",
       inputShape: [3, 224, 224], classifierPrefix: "classifier"
-    ) { channels, classes in DenseNet(variant: variant, inputChannels: channels, classCount: classes) }
+    ) { channels, classes in
+      DenseNet(variant: variant, inputChannels: channels, classCount: classes)
+    }
   }
 }

@@ -47,7 +47,8 @@ public final class DenseNet: Module {
   public convenience init(variant: Variant, inputChannels: Int = 3, classCount: Int = 1000) {
     self.init(
       growthRate: variant.growthRate, blockConfiguration: variant.blockConfiguration,
-      initialFeatures: variant.initialFeatures, inputChannels: inputChannels, classCount: classCount)
+      initialFeatures: variant.initialFeatures, inputChannels: inputChannels, classCount: classCount
+    )
   }
 
   /// Any DenseNet-BC, with torchvision's parameters.
@@ -64,7 +65,10 @@ public final class DenseNet: Module {
     inputChannels: Int = 3, classCount: Int = 1000
   ) {
     var layers: [(String, any Module)] = [
-      ("conv0", Conv2d(inputChannels, initialFeatures, kernelSize: 7, stride: 2, padding: 3, bias: false)),
+      (
+        "conv0",
+        Conv2d(inputChannels, initialFeatures, kernelSize: 7, stride: 2, padding: 3, bias: false)
+      ),
       ("norm0", BatchNorm2d(initialFeatures)),
       ("relu0", ReLU()),
       ("pool0", MaxPool2d(3, stride: 2, padding: 1)),
@@ -72,7 +76,8 @@ public final class DenseNet: Module {
     var channels = initialFeatures
     for (index, layerCount) in blockConfiguration.enumerated() {
       let block = DenseBlock(
-        channels, layerCount: layerCount, growthRate: growthRate, bottleneckFactor: bottleneckFactor)
+        channels, layerCount: layerCount, growthRate: growthRate, bottleneckFactor: bottleneckFactor
+      )
       layers.append(("denseblock\(index + 1)", block))
       channels = block.outputChannels
       if index < blockConfiguration.count - 1 {
@@ -101,7 +106,9 @@ public final class NamedSequential: Module {
   public let layers: [(name: String, module: any Module)]
   public var isTraining = true
 
-  public init(_ layers: [(String, any Module)]) { self.layers = layers.map { (name: $0.0, module: $0.1) } }
+  public init(_ layers: [(String, any Module)]) {
+    self.layers = layers.map { (name: $0.0, module: $0.1) }
+  }
 
   public var children: [(name: String, module: any Module)] { layers }
 

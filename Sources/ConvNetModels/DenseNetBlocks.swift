@@ -24,7 +24,8 @@ public final class DenseLayer: Module {
     norm1 = BatchNorm2d(inputChannels)
     conv1 = Conv2d(inputChannels, bottleneckFactor * growthRate, kernelSize: 1, bias: false)
     norm2 = BatchNorm2d(bottleneckFactor * growthRate)
-    conv2 = Conv2d(bottleneckFactor * growthRate, growthRate, kernelSize: 3, padding: 1, bias: false)
+    conv2 = Conv2d(
+      bottleneckFactor * growthRate, growthRate, kernelSize: 3, padding: 1, bias: false)
   }
 
   public var children: [(name: String, module: any Module)] {
@@ -49,7 +50,8 @@ public final class DenseBlock: Module {
 
   public init(_ inputChannels: Int, layerCount: Int, growthRate: Int, bottleneckFactor: Int) {
     layers = (0..<layerCount).map {
-      DenseLayer(inputChannels + $0 * growthRate, growthRate: growthRate, bottleneckFactor: bottleneckFactor)
+      DenseLayer(
+        inputChannels + $0 * growthRate, growthRate: growthRate, bottleneckFactor: bottleneckFactor)
     }
     outputChannels = inputChannels + layerCount * growthRate
   }

@@ -18,8 +18,9 @@ import ConvNetNN
 /// parameters, the shape of torchvision's pretrained model after loading), because the
 /// standard training loop only sees `forward`'s result.
 ///
-/// Input: 3×224×224 natively; 32×32 and 28×28 inputs also pass (the later pools then act on
-/// 1×1 maps).
+/// Input: 3×224×224 natively; anything from 32×32 up works (32×32 reaches maxpool4 as 2×2).
+/// 28×28 digits reach maxpool4 (2×2, stride 2, ceil mode) as a 1×1 map, which PyTorch pools to
+/// 1×1 but this library's pooling rejects as smaller than the kernel — pad them to 32×32.
 ///
 /// - Paper: C. Szegedy et al., "Going Deeper with Convolutions", CVPR 2015.
 public final class GoogLeNet: Module {
@@ -36,6 +37,7 @@ public final class GoogLeNet: Module {
 
   /// Table 1 of the paper (torchvision's values). Columns: input channels, #1×1, #3×3 reduce,
   /// #3×3, #5×5 reduce, #5×5, pool proj.
+  // swift-format-ignore
   static let table: [InceptionSpec] = [
     InceptionSpec("inception3a", 192,  64,  96, 128,  16,  32,  32),
     InceptionSpec("inception3b", 256, 128, 128, 192,  32,  96,  64),
@@ -88,7 +90,8 @@ public final class GoogLeNet: Module {
 
   public var children: [(name: String, module: any Module)] {
     var list: [(name: String, module: any Module)] = [
-      ("conv1", conv1), ("maxpool1", maxpool1), ("conv2", conv2), ("conv3", conv3), ("maxpool2", maxpool2),
+      ("conv1", conv1), ("maxpool1", maxpool1), ("conv2", conv2), ("conv3", conv3),
+      ("maxpool2", maxpool2),
     ]
     for (spec, module) in zip(Self.table, inceptions) {
       list.append((spec.name, module))

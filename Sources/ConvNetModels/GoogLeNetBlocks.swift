@@ -17,11 +17,14 @@ public final class BasicConv2d: Module {
     padding: Padding = 0
   ) {
     conv = Conv2d(
-      inputChannels, outputChannels, kernelSize: kernelSize, stride: stride, padding: padding, bias: false)
+      inputChannels, outputChannels, kernelSize: kernelSize, stride: stride, padding: padding,
+      bias: false)
     bn = BatchNorm2d(outputChannels, epsilon: 0.001)
   }
 
-  public var children: [(name: String, module: any Module)] { [("conv", conv), ("bn", bn), ("relu", relu)] }
+  public var children: [(name: String, module: any Module)] {
+    [("conv", conv), ("bn", bn), ("relu", relu)]
+  }
 
   public func forward(_ input: Variable) -> Variable { relu(bn(conv(input))) }
 }
@@ -92,7 +95,10 @@ public final class InceptionAux: Module {
   }
 
   public var children: [(name: String, module: any Module)] {
-    [("pool", pool), ("conv", conv), ("fc1", fc1), ("relu", relu), ("dropout", dropout), ("fc2", fc2)]
+    [
+      ("pool", pool), ("conv", conv), ("fc1", fc1), ("relu", relu), ("dropout", dropout),
+      ("fc2", fc2),
+    ]
   }
 
   public func forward(_ input: Variable) -> Variable {

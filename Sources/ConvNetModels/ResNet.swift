@@ -84,9 +84,11 @@ public final class ResNet: Module {
     blockKind: BlockKind, layerBlockCounts: [Int], inputChannels: Int = 3,
     classCount: Int = 1000, width: Int = 64, squeezeExcitation: Bool = false
   ) {
-    precondition(layerBlockCounts.count == 4 && layerBlockCounts.allSatisfy { $0 > 0 },
+    precondition(
+      layerBlockCounts.count == 4 && layerBlockCounts.allSatisfy { $0 > 0 },
       "ResNet: needs four stages of at least one block, got \(layerBlockCounts)")
-    precondition(!squeezeExcitation || blockKind == .bottleneck,
+    precondition(
+      !squeezeExcitation || blockKind == .bottleneck,
       "ResNet: squeeze-and-excitation is defined here for bottleneck blocks only")
     conv1 = Conv2d(inputChannels, width, kernelSize: 7, stride: 2, padding: 3, bias: false)
     bn1 = BatchNorm2d(width)
@@ -99,7 +101,8 @@ public final class ResNet: Module {
         let stride = stage > 0 && index == 0 ? 2 : 1
         switch blockKind {
         case .basic:
-          let shortcut = stride != 1 || channels != stageWidth
+          let shortcut =
+            stride != 1 || channels != stageWidth
             ? projectionShortcut(channels, stageWidth, stride: stride) : nil
           blocks.append(BasicBlock(channels, stageWidth, stride: stride, shortcut: shortcut))
         case .bottleneck:

@@ -41,7 +41,8 @@ public final class BasicBlock: Module {
     shortcutName: String = "downsample"
   ) {
     conv1 = Conv2d(
-      inputChannels, channels, kernelSize: 3, stride: Size2(stride, stride), padding: 1, bias: false)
+      inputChannels, channels, kernelSize: 3, stride: Size2(stride, stride), padding: 1, bias: false
+    )
     bn1 = BatchNorm2d(channels)
     conv2 = Conv2d(channels, channels, kernelSize: 3, padding: 1, bias: false)
     bn2 = BatchNorm2d(channels)
@@ -86,16 +87,20 @@ public final class Bottleneck: Module {
   ///   - channels: the bottleneck width; the output has `4·channels`.
   ///   - stride: stride of the 3×3 convolution.
   ///   - squeezeExcitation: add an SE module (reduction 16) after the last batch norm.
-  public init(_ inputChannels: Int, _ channels: Int, stride: Int = 1, squeezeExcitation: Bool = false) {
+  public init(
+    _ inputChannels: Int, _ channels: Int, stride: Int = 1, squeezeExcitation: Bool = false
+  ) {
     let outputChannels = channels * Self.expansion
     conv1 = Conv2d(inputChannels, channels, kernelSize: 1, bias: false)
     bn1 = BatchNorm2d(channels)
-    conv2 = Conv2d(channels, channels, kernelSize: 3, stride: Size2(stride, stride), padding: 1, bias: false)
+    conv2 = Conv2d(
+      channels, channels, kernelSize: 3, stride: Size2(stride, stride), padding: 1, bias: false)
     bn2 = BatchNorm2d(channels)
     conv3 = Conv2d(channels, outputChannels, kernelSize: 1, bias: false)
     bn3 = BatchNorm2d(outputChannels)
     se = squeezeExcitation ? SqueezeExcitation(outputChannels) : nil
-    downsample = stride != 1 || inputChannels != outputChannels
+    downsample =
+      stride != 1 || inputChannels != outputChannels
       ? projectionShortcut(inputChannels, outputChannels, stride: stride) : nil
   }
 

@@ -5,8 +5,8 @@ import ConvNetTensor
 /// The CIFAR-10 ResNets of section 4.2 of He et al.: a 3×3 convolution to 16 channels, three
 /// stages of n basic blocks with 16, 32 and 64 channels (the first block of stages 2 and 3
 /// halving the resolution), global average pooling and a linear classifier — 6n + 2 layers.
-/// ResNet-20 is n = 3 (272,474 parameters for 10 classes, the paper's "0.27M"), ResNet-56
-/// is n = 9 (855,770).
+/// ResNet-20 is n = 3 (269,722 parameters for 10 classes, the paper's "0.27M"), ResNet-56
+/// is n = 9 (853,018). (Option-B projections would add 2,752: 272,474 and 855,770.)
 ///
 /// Shortcuts are the paper's option A, as in its CIFAR experiments: identity, and where a block
 /// changes shape a parameter-free `ZeroPadShortcut` (strided subsampling and zero channels).
@@ -37,7 +37,8 @@ public final class CIFARResNet: Module {
   ///   - inputChannels: channels of the input images.
   ///   - classCount: outputs of `fc`.
   public init(depth: Int, inputChannels: Int = 3, classCount: Int = 10) {
-    precondition(depth >= 8 && (depth - 2) % 6 == 0, "CIFARResNet: depth must be 6n + 2, got \(depth)")
+    precondition(
+      depth >= 8 && (depth - 2) % 6 == 0, "CIFARResNet: depth must be 6n + 2, got \(depth)")
     blocksPerStage = (depth - 2) / 6
     conv1 = Conv2d(inputChannels, 16, kernelSize: 3, padding: 1, bias: false)
     bn1 = BatchNorm2d(16)
@@ -47,10 +48,12 @@ public final class CIFARResNet: Module {
       var blocks: [any Module] = []
       for index in 0..<blocksPerStage {
         let stride = stageWidth != 16 && index == 0 ? 2 : 1
-        let shortcut = stride != 1 || channels != stageWidth
+        let shortcut =
+          stride != 1 || channels != stageWidth
           ? ZeroPadShortcut(channels, stageWidth, stride: stride) : nil
         blocks.append(
-          BasicBlock(channels, stageWidth, stride: stride, shortcut: shortcut, shortcutName: "shortcut"))
+          BasicBlock(
+            channels, stageWidth, stride: stride, shortcut: shortcut, shortcutName: "shortcut"))
         channels = stageWidth
       }
       stages.append(Sequential(blocks))
