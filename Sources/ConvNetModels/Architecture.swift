@@ -41,7 +41,8 @@ public struct UnknownArchitectureError: Error, CustomStringConvertible {
 /// The catalogue of named architectures.
 public enum Architectures {
   /// Every family adds its list in its own file (`Architectures+<Family>.swift`).
-  public static let all: [Architecture] = leNetFamily
+  public static let all: [Architecture] =
+    leNetFamily + leNet1998Family + alexNetFamily + vggFamily + ninFamily + mobileNetFamily
 
   static let leNetFamily: [Architecture] = [
     Architecture(
