@@ -74,7 +74,9 @@ let package = Package(
     .testTarget(
       name: "ConvNetIOTests", dependencies: ["ConvNetIO", "TestSupport"],
       resources: [.copy("Fixtures")]),
-    .testTarget(name: "ConvNetModelsTests", dependencies: ["ConvNetModels", "TestSupport"]),
+    .testTarget(
+      name: "ConvNetModelsTests", dependencies: ["ConvNetModels", "ConvNetIO", "TestSupport"],
+      resources: [.copy("Fixtures")]),
     .testTarget(name: "ConvNetTrainingTests", dependencies: ["ConvNet", "TestSupport"]),
   ],
   swiftLanguageModes: [.v5]

@@ -4,7 +4,8 @@ extension Architectures {
   /// AlexNet (torchvision layout). Needs ≥ 63×63 input.
   static let alexNetFamily: [Architecture] = [
     Architecture(
-      name: "alexnet", summary: "AlexNet, torchvision layout (61,100,840 parameters for 1000 classes)",
+      name: "alexnet",
+      summary: "AlexNet, torchvision layout (61,100,840 parameters for 1000 classes)",
       inputShape: [3, 224, 224], classifierPrefix: "classifier.6"
     ) { channels, classes in AlexNet(inputChannels: channels, classCount: classes) }
   ]

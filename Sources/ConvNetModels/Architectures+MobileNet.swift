@@ -8,7 +8,8 @@ extension Architectures {
       inputShape: [3, 224, 224], classifierPrefix: "classifier"
     ) { channels, classes in MobileNetV1(inputChannels: channels, classCount: classes) },
     Architecture(
-      name: "mobilenet_v2", summary: "MobileNetV2, width 1.0, torchvision layout (3,504,872 parameters)",
+      name: "mobilenet_v2",
+      summary: "MobileNetV2, width 1.0, torchvision layout (3,504,872 parameters)",
       inputShape: [3, 224, 224], classifierPrefix: "classifier.1"
     ) { channels, classes in MobileNetV2(inputChannels: channels, classCount: classes) },
     Architecture(

@@ -55,7 +55,9 @@ public final class LeNet1998: Module {
   }
 
   public var children: [(name: String, module: any Module)] {
-    let layers: [(String, any Module)] = [("c1", c1), ("s2", s2), ("c3", c3), ("s4", s4), ("c5", c5), ("f6", f6)]
+    let layers: [(String, any Module)] = [
+      ("c1", c1), ("s2", s2), ("c3", c3), ("s4", s4), ("c5", c5), ("f6", f6),
+    ]
     var result: [(name: String, module: any Module)] = []
     for ((name, layer), squash) in zip(layers, squashes) {
       result.append((name, layer))
@@ -68,7 +70,9 @@ public final class LeNet1998: Module {
   public func forward(_ input: Variable) -> Variable {
     precondition(
       input.value.rank == 4 && input.shape[2] == 32 && input.shape[3] == 32,
-      "LeNet1998 expects [N, C, 32, 32] (pad 28×28 MNIST digits by 2 pixels, as the paper did), got \(input.shape)")
+      "LeNet1998 expects [N, C, 32, 32] (pad 28×28 MNIST digits by 2 pixels, as the paper did), "
+        + "got \(input.shape)"
+    )
     var x = input
     for (layer, squash) in zip([c1, s2, c3, s4, c5] as [any Module], squashes) {
       x = squash(layer(x))

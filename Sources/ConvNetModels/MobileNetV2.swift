@@ -49,7 +49,8 @@ public final class MobileNetV2: Module {
         layers.append(MobileNet.convBNActivation(input, hidden, kernelSize: 1, activation: .relu6))
       }
       layers.append(
-        MobileNet.convBNActivation(hidden, hidden, stride: stride, groups: hidden, activation: .relu6))
+        MobileNet.convBNActivation(
+          hidden, hidden, stride: stride, groups: hidden, activation: .relu6))
       layers.append(Conv2d(hidden, output, kernelSize: 1, bias: false))
       layers.append(BatchNorm2d(output))
       conv = Sequential(layers)
@@ -91,7 +92,8 @@ public final class MobileNetV2: Module {
         channels = output
       }
     }
-    layers.append(MobileNet.convBNActivation(channels, lastChannels, kernelSize: 1, activation: .relu6))
+    layers.append(
+      MobileNet.convBNActivation(channels, lastChannels, kernelSize: 1, activation: .relu6))
     features = Sequential(layers)
     classifier = Sequential {
       Dropout(dropout)

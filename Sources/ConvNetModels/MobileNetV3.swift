@@ -25,8 +25,10 @@ public final class MobileNetV3: Module {
     public let hardswish: Bool
     public let stride: Int
 
-    init(_ input: Int, _ kernel: Int, _ expanded: Int, _ output: Int, _ se: Bool, _ activation: String,
-      _ stride: Int) {
+    init(
+      _ input: Int, _ kernel: Int, _ expanded: Int, _ output: Int, _ se: Bool, _ activation: String,
+      _ stride: Int
+    ) {
       self.input = input
       self.kernel = kernel
       self.expanded = expanded
@@ -109,7 +111,8 @@ public final class MobileNetV3: Module {
         layers.append(convBN(c.input, c.expanded, kernelSize: 1, activation: activation))
       }
       layers.append(
-        convBN(c.expanded, c.expanded, kernelSize: c.kernel, stride: c.stride, groups: c.expanded,
+        convBN(
+          c.expanded, c.expanded, kernelSize: c.kernel, stride: c.stride, groups: c.expanded,
           activation: activation))
       if c.squeezeExcitation {
         layers.append(
@@ -154,7 +157,9 @@ public final class MobileNetV3: Module {
     ]
     layers += blocks.map { InvertedResidual($0) }
     let lastConvChannels = 6 * blocks[blocks.count - 1].output
-    layers.append(convBN(blocks[blocks.count - 1].output, lastConvChannels, kernelSize: 1, activation: .hardswish))
+    layers.append(
+      convBN(
+        blocks[blocks.count - 1].output, lastConvChannels, kernelSize: 1, activation: .hardswish))
     features = Sequential(layers)
     let hidden = adjust(variant.lastChannels)
     classifier = Sequential {

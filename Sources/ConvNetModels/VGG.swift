@@ -21,7 +21,10 @@ public final class VGG: Module {
 
   /// The configurations of the paper's Table 1 (torchvision's `cfgs`).
   public enum Depth: Int, Sendable, CaseIterable {
-    case vgg11 = 11, vgg13 = 13, vgg16 = 16, vgg19 = 19
+    case vgg11 = 11
+    case vgg13 = 13
+    case vgg16 = 16
+    case vgg19 = 19
 
     /// Column A, B, D or E of Table 1: convolution widths, with "M" for a max pooling.
     public var layers: [Layer] {

@@ -18,7 +18,7 @@ public final class ConnectionTableConv2d: Module {
   public let table: [[Int]]
   public let kernelSize: Size2
   /// One single-output convolution per output map, over `table[j].count` channels.
-  let maps: [Conv2d]
+  public let maps: [Conv2d]
   public var isTraining = true
 
   public init(
@@ -30,13 +30,16 @@ public final class ConnectionTableConv2d: Module {
       precondition(
         !inputs.isEmpty && inputs.allSatisfy { 0 <= $0 && $0 < inputChannels }
           && Set(inputs).count == inputs.count,
-        "ConnectionTableConv2d: map \(j) lists \(inputs), expected distinct channels in 0..<\(inputChannels)")
+        "ConnectionTableConv2d: map \(j) lists \(inputs), "
+          + "expected distinct channels in 0..<\(inputChannels)"
+      )
     }
     self.inputChannels = inputChannels
     self.table = table
     self.kernelSize = kernelSize
     maps = table.map { inputs in
-      Conv2d(inputs.count, 1, kernelSize: kernelSize, padding: padding, initialization: initialization)
+      Conv2d(
+        inputs.count, 1, kernelSize: kernelSize, padding: padding, initialization: initialization)
     }
   }
 

@@ -25,7 +25,8 @@ public final class Subsampling2d: Module {
   public init(
     _ channels: Int, kernelSize: Int = 2, initialization: WeightInitialization = .pytorchDefault
   ) {
-    precondition(channels > 0 && kernelSize > 0, "Subsampling2d: channels and kernel must be positive")
+    precondition(
+      channels > 0 && kernelSize > 0, "Subsampling2d: channels and kernel must be positive")
     self.channels = channels
     self.kernelSize = kernelSize
     let (weight, bias) = initialization.make(
