@@ -9,8 +9,10 @@ final class AlexNetTests: XCTestCase {
   /// 61,100,840 parameters (torchvision's model documentation) with torchvision's keys and
   /// shapes, `features.0.weight` [64, 3, 11, 11] … `classifier.6.bias` [1000].
   func testParameterCountKeysAndShapes() throws {
-    let model = try Architectures.named("alexnet").build(inputChannels: 3, classCount: 1000)
+    let architecture = try Architectures.named("alexnet")
+    let model = architecture.build(inputChannels: 3, classCount: 1000)
     XCTAssertEqual(model.parameterCount, 61_100_840)
+    assertClassifierPrefix(architecture, model, classCount: 1000)
     try TorchReference.assertKeysMatch(model, arch: "alexnet", folder: "alexnet")
   }
 

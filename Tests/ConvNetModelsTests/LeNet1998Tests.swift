@@ -10,8 +10,9 @@ final class LeNet1998Tests: XCTestCase {
   /// The paper's layer sizes: C1 156, S2 12, C3 1,516, S4 32, C5 48,120, F6 10,164 and an
   /// 84 → 10 output 850; 60,850 in all.
   func testParameterCountsPerLayer() throws {
-    let model = try XCTUnwrap(
-      Architectures.named("lenet5-1998").build(inputChannels: 1, classCount: 10) as? LeNet1998)
+    let architecture = try Architectures.named("lenet5-1998")
+    let model = try XCTUnwrap(architecture.build(inputChannels: 1, classCount: 10) as? LeNet1998)
+    assertClassifierPrefix(architecture, model, classCount: 10)
     let layers: [(any Module, Int)] = [
       (model.c1, 156), (model.s2, 12), (model.c3, 1_516), (model.s4, 32), (model.c5, 48_120),
       (model.f6, 10_164), (model.output, 850),

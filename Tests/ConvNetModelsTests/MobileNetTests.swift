@@ -32,7 +32,9 @@ final class MobileNetTests: XCTestCase {
 
   func testKeysAndShapesMatchReferences() throws {
     for name in ["mobilenet_v1", "mobilenet_v2", "mobilenet_v3_small", "mobilenet_v3_large"] {
-      let model = try Architectures.named(name).build(inputChannels: 3, classCount: 1000)
+      let architecture = try Architectures.named(name)
+      let model = architecture.build(inputChannels: 3, classCount: 1000)
+      assertClassifierPrefix(architecture, model, classCount: 1000)
       try TorchReference.assertKeysMatch(model, arch: name, folder: "mobilenet")
     }
   }

@@ -35,6 +35,7 @@ final class NiNTests: XCTestCase {
     let classifier = try XCTUnwrap(
       model.namedParameters().first { $0.name == architecture.classifierPrefix + ".weight" })
     XCTAssertEqual(classifier.parameter.shape, [7, 192, 1, 1])
+    assertClassifierPrefix(architecture, model, classCount: 7)
   }
 
   /// Shapes through the blocks — ceil-mode 3/2 pooling: 32 → 16 → 8 and 28 → 14 → 7 — and

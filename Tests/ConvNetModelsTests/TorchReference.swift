@@ -7,7 +7,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// Checks against the fixtures written by `Fixtures/make_models_b_references.py`.
+/// Checks against the fixtures written by `Fixtures/make_alexnet_vgg_mobilenet_references.py`.
 enum TorchReference {
   static func url(_ name: String, _ fileExtension: String, folder: String) throws -> URL {
     let url = Bundle.module.url(
@@ -60,4 +60,14 @@ enum TorchReference {
       line: line)
     return zip(output.scalars, expected.scalars).map { abs($0 - $1) }.max() ?? .infinity
   }
+}
+
+/// The catalogue's `classifierPrefix` names the final layer: `<prefix>.weight` exists and its
+/// first dimension is the class count (what the CLI reads and transfer learning replaces).
+func assertClassifierPrefix(
+  _ architecture: Architecture, _ model: any Module, classCount: Int,
+  file: StaticString = #filePath, line: UInt = #line
+) {
+  let weight = model.stateDict().first { $0.name == architecture.classifierPrefix + ".weight" }
+  XCTAssertEqual(weight?.value.shape.first, classCount, architecture.name, file: file, line: line)
 }

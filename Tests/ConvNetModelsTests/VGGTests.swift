@@ -16,8 +16,10 @@ final class VGGTests: XCTestCase {
     ]
     for name in expected.keys.sorted() {
       // Built one at a time (≈ 0.55 GB each); each is released before the next is built.
-      let model = try Architectures.named(name).build(inputChannels: 3, classCount: 1000)
+      let architecture = try Architectures.named(name)
+      let model = architecture.build(inputChannels: 3, classCount: 1000)
       XCTAssertEqual(model.parameterCount, expected[name], name)
+      assertClassifierPrefix(architecture, model, classCount: 1000)
       try TorchReference.assertKeysMatch(model, arch: name, folder: "vgg")
     }
   }

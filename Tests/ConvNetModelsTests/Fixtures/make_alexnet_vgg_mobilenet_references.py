@@ -1,6 +1,6 @@
 """Reference fixtures for the AlexNet, VGG and MobileNet tests (run by hand, not in CI).
 
-    /work/venv/bin/python Tests/ConvNetModelsTests/Fixtures/make_models_b_references.py
+    /work/venv/bin/python Tests/ConvNetModelsTests/Fixtures/make_alexnet_vgg_mobilenet_references.py
 
 Needs torch, torchvision and timm (timm only for MobileNet v1's `mobilenetv1_100` layout),
 numpy and safetensors. Writes into the alexnet/, vgg/ and mobilenet/ folders beside this file:
