@@ -101,6 +101,26 @@ final class LeNet1998Tests: XCTestCase {
     assertClose(output.scalars, [0, 1, -1, 1.7159], absoluteTolerance: 1e-5)
   }
 
+  /// Backpropagation through the whole network (subsampling, the connection table, the
+  /// squashing): SGD memorises 16 random 32×32 images with random labels.
+  func testTrainingReducesLoss() {
+    let model = RandomSource.withSeed(11) { LeNet1998() }
+    var generator = SeededGenerator(seed: 12)
+    let images = Variable(
+      Tensor.randomUniform([16, 1, 32, 32], low: -1, high: 1, using: &generator))
+    let labels = (0..<16).map { $0 % 10 }
+    let optimizer = SGD(parameters: model.parameters, learningRate: 0.05, momentum: 0.9)
+    var losses: [Float] = []
+    for _ in 0..<40 {
+      optimizer.zeroGradients()
+      let loss = crossEntropy(logits: model(images), labels: labels)
+      loss.backward()
+      optimizer.step()
+      losses.append(loss.value.scalar)
+    }
+    XCTAssertLessThan(losses.last!, 0.5 * losses.first!, "losses \(losses)")
+  }
+
   func testForwardShapeOn32By32() {
     let model = LeNet1998()
     let output = withoutGradients { model(Variable(Tensor.zeros([3, 1, 32, 32]))) }

@@ -72,6 +72,28 @@ final class MobileNetTests: XCTestCase {
     }
   }
 
+  /// Backpropagation in training mode (batch statistics, hardswish, squeeze-excitation gates,
+  /// shortcuts): a few SGD steps on one small batch lower the loss.
+  func testV3TrainingStepsReduceLoss() {
+    let model = RandomSource.withSeed(7) {
+      MobileNetV3(.small, classCount: 4, widthMultiplier: 0.25)
+    }
+    var generator = SeededGenerator(seed: 8)
+    let images = Variable(
+      Tensor.randomUniform([8, 3, 32, 32], low: -1, high: 1, using: &generator))
+    let labels = [0, 1, 2, 3, 0, 1, 2, 3]
+    let optimizer = SGD(parameters: model.parameters, learningRate: 0.05, momentum: 0.9)
+    var losses: [Float] = []
+    for _ in 0..<10 {
+      optimizer.zeroGradients()
+      let loss = crossEntropy(logits: model(images), labels: labels)
+      loss.backward()
+      optimizer.step()
+      losses.append(loss.value.scalar)
+    }
+    XCTAssertLessThan(losses.last!, losses.first!, "losses \(losses)")
+  }
+
   /// The shortcut of an inverted residual exists exactly when stride is 1 and channels are kept.
   func testShortcutRule() {
     XCTAssertTrue(MobileNetV2.InvertedResidual(24, 24, stride: 1, expansion: 6).usesShortcut)
