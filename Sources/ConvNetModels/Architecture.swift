@@ -41,7 +41,9 @@ public struct UnknownArchitectureError: Error, CustomStringConvertible {
 /// The catalogue of named architectures.
 public enum Architectures {
   /// Every family adds its list in its own file (`Architectures+<Family>.swift`).
-  public static let all: [Architecture] = leNetFamily + resNetFamily + denseNetFamily + googLeNetFamily
+  public static let all: [Architecture] =
+    leNetFamily + leNet1998Family + alexNetFamily + vggFamily + ninFamily + googLeNetFamily
+    + resNetFamily + denseNetFamily + mobileNetFamily
 
   static let leNetFamily: [Architecture] = [
     Architecture(
