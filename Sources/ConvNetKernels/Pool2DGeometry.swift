@@ -113,7 +113,10 @@ public struct Pool2DGeometry: Equatable, Sendable {
   {
     guard stride > 0 else { return 0 }
     let span = input + 2 * padding - kernel
-    if span < 0 { return 0 }
+    // A window larger than the padded input: floor mode has no output; ceil mode keeps one
+    // window hanging past the edge, as PyTorch does (ceil(negative / stride) = 0, plus 1).
+    if span < 0 && (!ceilMode || span <= -stride) { return 0 }
+    if span < 0 { return input + padding > 0 ? 1 : 0 }
     var size = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1
     if ceilMode && (size - 1) * stride >= input + padding { size -= 1 }
     return size

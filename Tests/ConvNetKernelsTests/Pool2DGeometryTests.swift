@@ -28,6 +28,12 @@ final class Pool2DGeometryTests: XCTestCase {
     XCTAssertEqual(outputWidth(5, kernel: 2, stride: 2, padding: 1, ceilMode: false), 3)
     XCTAssertEqual(outputWidth(5, kernel: 2, stride: 2, padding: 1, ceilMode: true), 3)
     XCTAssertEqual(outputWidth(4, kernel: 2, stride: 2, ceilMode: true), 2)  // exact fit
+    // A window larger than the input: H=1, k=2, s=2 → floor((−1)/2)+1 = 0 in floor mode, but
+    // ceil((−1)/2)+1 = 1 in ceil mode (PyTorch keeps the 1×1 map, as GoogLeNet on 28×28 needs);
+    // H=1, k=3, s=2: ceil(−2/2)+1 = 0.
+    XCTAssertEqual(outputWidth(1, kernel: 2, stride: 2, ceilMode: false), 0)
+    XCTAssertEqual(outputWidth(1, kernel: 2, stride: 2, ceilMode: true), 1)
+    XCTAssertEqual(outputWidth(1, kernel: 3, stride: 2, ceilMode: true), 0)
   }
 
   func testStrideDefaultsToKernelAndCountsFollow() {
