@@ -102,9 +102,9 @@ public enum DatasetLocator {
   ///
   /// - Parameters:
   ///   - imageSize: (height, width). Image folders are resized to it (nil: the first image's
-  ///     size); CSV rows are read as this shape (nil: square); IDX and CIFAR must already have
-  ///     it.
-  ///   - channels: 1 or 3. Image folders are converted to it; IDX and CIFAR must already have it.
+  ///     size); CSV rows are read as this shape (nil: square); IDX and CIFAR images are padded or
+  ///     resized to it (`ResampledDataset`).
+  ///   - channels: 1 or 3: images are converted to it (grey ↔ RGB).
   /// - Throws: `DataError` naming the file and field of the first problem.
   public static func open(
     path: URL, format: DatasetFormat? = nil, imageSize: (Int, Int)? = nil, channels: Int? = nil,
@@ -138,10 +138,13 @@ public enum DatasetLocator {
       (train, test) = try openFolders(
         path, imageSize: imageSize, channels: channels, options: options)
     }
-    if format != .folder && format != .csv {
-      try checkFixed(train, path: path, imageSize: imageSize, channels: channels)
-    }
-    return (train, test, format)
+    // Folders are decoded at the requested shape; CSV rows are read at `imageSize` already.
+    let size = format == .folder || format == .csv ? nil : imageSize
+    let convertedChannels = format == .folder ? nil : channels
+    return (
+      resampled(train, imageSize: size, channels: convertedChannels),
+      test.map { resampled($0, imageSize: size, channels: convertedChannels) }, format
+    )
   }
 
   private static func openCSV(
@@ -189,22 +192,14 @@ public enum DatasetLocator {
     return (train, test)
   }
 
-  /// IDX and CIFAR images are used as stored: a requested size or channel count must match.
-  private static func checkFixed(
-    _ dataset: any LabeledImageDataset, path: URL, imageSize: (Int, Int)?, channels: Int?
-  ) throws {
+  /// IDX, CIFAR and CSV images are stored at one size: a different requested size or channel
+  /// count is met by resampling each sample as it is read (`ResampledDataset`).
+  private static func resampled(
+    _ dataset: any LabeledImageDataset, imageSize: (Int, Int)?, channels: Int?
+  ) -> any LabeledImageDataset {
     let shape = dataset.sampleShape
-    if let imageSize, imageSize != (shape[1], shape[2]) {
-      throw DataError(
-        file: path.path, field: "image size",
-        problem: "\(shape[1])×\(shape[2]) in the files, but \(imageSize.0)×\(imageSize.1) was "
-          + "asked for; only image folders and CSV files take an image size")
-    }
-    if let channels, channels != shape[0] {
-      throw DataError(
-        file: path.path, field: "channels",
-        problem: "\(shape[0]) in the files, but \(channels) was asked for; only image folders "
-          + "are converted between grey and RGB")
-    }
+    let target = [channels ?? shape[0], imageSize?.0 ?? shape[1], imageSize?.1 ?? shape[2]]
+    return target == shape ? dataset : ResampledDataset(dataset, sampleShape: target)
   }
+
 }

@@ -11,22 +11,29 @@ public struct Architecture: Sendable {
   /// The state-dict prefix of the final classification layer (its `weight` is [classes, …]),
   /// used to read the class count from weights and to replace the head for transfer learning.
   public let classifierPrefix: String
+  /// The smallest height/width the network accepts (its pooling must not shrink maps to 0).
+  public let minimumInputSize: Int
+  /// Classes of the reference definition: 1000 for ImageNet networks, 10 for CIFAR/MNIST ones.
+  public let defaultClassCount: Int
   let make: @Sendable (_ inputChannels: Int, _ classCount: Int) -> any Module
 
   public init(
     name: String, summary: String, inputShape: [Int], classifierPrefix: String,
+    minimumInputSize: Int = 1, defaultClassCount: Int? = nil,
     make: @escaping @Sendable (_ inputChannels: Int, _ classCount: Int) -> any Module
   ) {
     self.name = name
     self.summary = summary
     self.inputShape = inputShape
     self.classifierPrefix = classifierPrefix
+    self.minimumInputSize = minimumInputSize
+    self.defaultClassCount = defaultClassCount ?? (inputShape[1] >= 224 ? 1000 : 10)
     self.make = make
   }
 
   /// Builds the network with fresh weights drawn from `RandomSource.current`.
-  public func build(inputChannels: Int? = nil, classCount: Int = 10) -> any Module {
-    make(inputChannels ?? inputShape[0], classCount)
+  public func build(inputChannels: Int? = nil, classCount: Int? = nil) -> any Module {
+    make(inputChannels ?? inputShape[0], classCount ?? defaultClassCount)
   }
 }
 

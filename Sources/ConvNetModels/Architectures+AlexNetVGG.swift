@@ -6,7 +6,7 @@ extension Architectures {
     Architecture(
       name: "alexnet",
       summary: "AlexNet, torchvision layout (61,100,840 parameters for 1000 classes)",
-      inputShape: [3, 224, 224], classifierPrefix: "classifier.6"
+      inputShape: [3, 224, 224], classifierPrefix: "classifier.6", minimumInputSize: 63
     ) { channels, classes in AlexNet(inputChannels: channels, classCount: classes) }
   ]
 
@@ -16,7 +16,7 @@ extension Architectures {
       Architecture(
         name: "vgg\(depth.rawValue)\(batchNorm ? "_bn" : "")",
         summary: "VGG-\(depth.rawValue)\(batchNorm ? " with batch norm" : ""), torchvision layout",
-        inputShape: [3, 224, 224], classifierPrefix: "classifier.6"
+        inputShape: [3, 224, 224], classifierPrefix: "classifier.6", minimumInputSize: 32
       ) { channels, classes in
         VGG(depth: depth, batchNorm: batchNorm, inputChannels: channels, classCount: classes)
       }

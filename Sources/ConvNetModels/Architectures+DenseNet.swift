@@ -8,7 +8,7 @@ extension Architectures {
       name: "densenet\(layers)",
       summary: "DenseNet-\(layers) (torchvision; growth rate \(variant.growthRate), blocks "
         + "\(variant.blockConfiguration.map(String.init).joined(separator: "-")); inputs ≥ 29×29)",
-      inputShape: [3, 224, 224], classifierPrefix: "classifier"
+      inputShape: [3, 224, 224], classifierPrefix: "classifier", minimumInputSize: 29
     ) { channels, classes in
       DenseNet(variant: variant, inputChannels: channels, classCount: classes)
     }

@@ -40,9 +40,9 @@ struct DataOptions: ParsableArguments {
     _ = try parsedImageSize()
     _ = try badImagePolicy()
     _ = try pixelTransformChannels()
-    if grayscale && rgb { throw ValidationError("--grayscale and --rgb exclude each other") }
+    if grayscale && rgb { throw CLIError("--grayscale and --rgb exclude each other") }
     if let valSplit, !(valSplit > 0 && valSplit < 1) {
-      throw ValidationError("--val-split must be a fraction strictly between 0 and 1, got \(valSplit)")
+      throw CLIError("--val-split must be a fraction strictly between 0 and 1, got \(valSplit)")
     }
     if let augment { _ = try TransformPipeline(parsing: augment) }
   }
@@ -121,7 +121,7 @@ struct DataOptions: ParsableArguments {
   func pixelTransform(channels: Int) throws -> PixelTransform {
     let transform = try namedPixelTransform()
     guard transform.mean.count <= 1 || transform.mean.count == channels else {
-      throw ValidationError(
+      throw CLIError(
         "--normalize \(normalize) has \(transform.mean.count) per-channel means, but the images have \(channels) channel(s); use --normalize mnist or none (or --rgb for class folders)")
     }
     return transform
@@ -140,7 +140,7 @@ struct DataOptions: ParsableArguments {
       return .normalized(mean: [0.4914, 0.4822, 0.4465], standardDeviation: [0.2470, 0.2435, 0.2616])
     case "imagenet":
       return .normalized(mean: [0.485, 0.456, 0.406], standardDeviation: [0.229, 0.224, 0.225])
-    default: throw ValidationError("--normalize \"\(normalize)\": expected none, mnist, cifar10 or imagenet")
+    default: throw CLIError("--normalize \"\(normalize)\": expected none, mnist, cifar10 or imagenet")
     }
   }
 
@@ -149,7 +149,7 @@ struct DataOptions: ParsableArguments {
   private func parsedFormat() throws -> DatasetFormat? {
     guard let format else { return nil }
     guard let parsed = DatasetFormat(rawValue: format.lowercased()) else {
-      throw ValidationError("--format \"\(format)\": expected \(DatasetFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+      throw CLIError("--format \"\(format)\": expected \(DatasetFormat.allCases.map(\.rawValue).joined(separator: ", "))")
     }
     return parsed
   }
@@ -159,7 +159,7 @@ struct DataOptions: ParsableArguments {
     guard let imageSize else { return nil }
     let parts = imageSize.lowercased().split(whereSeparator: { $0 == "x" || $0 == "×" }).map { Int($0) }
     guard (1...2).contains(parts.count), parts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
-      throw ValidationError("--image-size \"\(imageSize)\": expected HxW (e.g. 32x32) or one number, each at least 1")
+      throw CLIError("--image-size \"\(imageSize)\": expected HxW (e.g. 32x32) or one number, each at least 1")
     }
     let height = parts[0]!
     return (height, parts.count == 2 ? parts[1]! : height)
@@ -169,7 +169,29 @@ struct DataOptions: ParsableArguments {
     switch onBadImage.lowercased() {
     case "fail": return .fail
     case "skip": return .skipAndReport
-    default: throw ValidationError("--on-bad-image \"\(onBadImage)\": expected fail or skip")
+    default: throw CLIError("--on-bad-image \"\(onBadImage)\": expected fail or skip")
     }
   }
+}
+
+/// The datasets brought to the shape `architecture` accepts: `channels` (default: the data's),
+/// and the architecture's natural size when the images are smaller than its minimum (e.g.
+/// 28×28 digits for LeNet-5 (1998), which needs 32×32). Says on standard error what it does.
+func fitted(
+  _ datasets: (train: any LabeledImageDataset, test: (any LabeledImageDataset)?),
+  to architecture: Architecture, channels: Int?
+) -> (train: any LabeledImageDataset, test: (any LabeledImageDataset)?) {
+  let shape = datasets.train.sampleShape
+  var target = shape
+  if let channels { target[0] = channels }
+  if min(shape[1], shape[2]) < architecture.minimumInputSize {
+    target[1] = max(architecture.inputShape[1], architecture.minimumInputSize)
+    target[2] = max(architecture.inputShape[2], architecture.minimumInputSize)
+  }
+  guard target != shape else { return datasets }
+  let train = ResampledDataset(datasets.train, sampleShape: target)
+  let from = shape.map(String.init).joined(separator: "×")
+  let to = target.map(String.init).joined(separator: "×")
+  printError("images: \(from) → \(to) (\(train.pads ? "zero padding" : "resizing")) for \(architecture.name)")
+  return (train, datasets.test.map { ResampledDataset($0, sampleShape: target) })
 }

@@ -15,18 +15,22 @@ struct EvalCommand: ParsableCommand {
 
   @OptionGroup var dataOptions: DataOptions
 
+  @Option(help: "Input channels the weights expect (default: the dataset's); images are converted.")
+  var inChannels: Int?
+
   @Flag(help: "Print one JSON object instead of tables.")
   var json = false
 
   func run() throws {
     let architecture = try Architectures.named(arch)
-    guard let test = try dataOptions.load(inputShape: architecture.inputShape, seed: 1).test else {
-      throw ValidationError("the dataset has no test split: pass --val-split F to evaluate on held-out training images (drawn with seed 1, train's default --seed)")
+    let loaded = try dataOptions.load(inputShape: architecture.inputShape, seed: 1)
+    guard let test = fitted(loaded, to: architecture, channels: inChannels).test else {
+      throw CLIError("the dataset has no test split: pass --val-split F to evaluate on held-out training images (drawn with seed 1, train's default --seed)")
     }
     let weightsURL = URL(fileURLWithPath: weights)
     let classCount = try classCountOfWeights(weightsURL, architecture: architecture)
     guard test.classCount <= classCount else {
-      throw ValidationError("\(test.name) has labels up to \(test.classCount - 1), but the weights classify only \(classCount) classes")
+      throw CLIError("\(test.name) has labels up to \(test.classCount - 1), but the weights classify only \(classCount) classes")
     }
     let model = architecture.build(inputChannels: test.sampleShape[0], classCount: classCount)
     try Checkpoint.loadWeights(into: model, from: weightsURL)
@@ -58,7 +62,7 @@ func classCountOfWeights(_ url: URL, architecture: Architecture) throws -> Int {
   let file = try SafetensorsFile.read(from: url)
   let key = architecture.classifierPrefix + ".weight"
   guard let entry = file.entries.first(where: { $0.name == key }), let rows = entry.shape.first else {
-    throw ValidationError("\(url.path): no tensor \"\(key)\" — are these \(architecture.name) weights?")
+    throw CLIError("\(url.path): no tensor \"\(key)\" — are these \(architecture.name) weights?")
   }
   return rows
 }

@@ -55,7 +55,7 @@ func formatDuration(_ seconds: Double) -> String {
 func parseShape(_ text: String, option: String) throws -> [Int] {
   let parts = text.lowercased().split(separator: "x").map { Int($0) }
   guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else {
-    throw ValidationError("\(option) \"\(text)\": expected positive sizes like 1x28x28 (channels×height×width)")
+    throw CLIError("\(option) \"\(text)\": expected positive sizes like 1x28x28 (channels×height×width)")
   }
   let sizes = parts.map { $0! }
   return sizes.count == 2 ? [1] + sizes : sizes
@@ -70,4 +70,10 @@ func printJSON(_ object: Any) {
 /// Writes a line to standard error.
 func printError(_ text: String) {
   FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// A problem with what the user asked for, printed as one line ("Error: …") with exit status 1.
+struct CLIError: Error, CustomStringConvertible {
+  let description: String
+  init(_ description: String) { self.description = description }
 }

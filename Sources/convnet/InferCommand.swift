@@ -29,11 +29,11 @@ struct InferCommand: ParsableCommand {
     let inputURL = URL(fileURLWithPath: input)
     let inputFile = try SafetensorsFile.read(from: inputURL)
     guard inputFile.names.contains("input") else {
-      throw ValidationError("\(input): no tensor named \"input\" (found: \(inputFile.names.joined(separator: ", ")))")
+      throw CLIError("\(input): no tensor named \"input\" (found: \(inputFile.names.joined(separator: ", ")))")
     }
     let x = try inputFile.tensor(named: "input")
     guard x.rank == 4 else {
-      throw ValidationError("\(input): tensor \"input\" has shape \(x.shape), expected N×C×H×W")
+      throw CLIError("\(input): tensor \"input\" has shape \(x.shape), expected N×C×H×W")
     }
     let weightsURL = URL(fileURLWithPath: weights)
     let classCount = try classCountOfWeights(weightsURL, architecture: architecture)

@@ -51,8 +51,17 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Stop after this many optimiser steps in all.")
   var maxSteps: Int?
 
-  @Option(help: "Start from these weights (safetensors).")
+  @Option(help: "Start from these weights (safetensors), e.g. trained in PyTorch. With another class count, the classifier is replaced.")
   var initWeights: String?
+
+  @Option(help: "Number of classes of the final layer (default: the dataset's).")
+  var numClasses: Int?
+
+  @Option(help: "Input channels of the network (default: the dataset's); images are converted.")
+  var inChannels: Int?
+
+  @Option(help: "Freeze parameters whose names start with these prefixes, comma-separated (e.g. features or conv1,bn1,layer1).")
+  var freeze: String?
 
   @Option(help: "Save the weights here after every epoch (safetensors), and the optimiser state beside them.")
   var save: String?
@@ -61,25 +70,43 @@ struct TrainCommand: ParsableCommand {
   var resume: String?
 
   func validate() throws {
-    guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-    guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
-    if let maxSteps, maxSteps < 1 { throw ValidationError("--max-steps must be at least 1, got \(maxSteps)") }
-    guard (0..<1).contains(labelSmoothing) else { throw ValidationError("--label-smoothing must be in [0, 1)") }
+    guard epochs >= 1 else { throw CLIError("--epochs must be at least 1, got \(epochs)") }
+    guard batchSize >= 1 else { throw CLIError("--batch-size must be at least 1, got \(batchSize)") }
+    if let maxSteps, maxSteps < 1 { throw CLIError("--max-steps must be at least 1, got \(maxSteps)") }
+    guard (0..<1).contains(labelSmoothing) else { throw CLIError("--label-smoothing must be in [0, 1)") }
+    if let numClasses, numClasses < 1 { throw CLIError("--num-classes must be at least 1, got \(numClasses)") }
+    if let inChannels, inChannels != 1 && inChannels != 3 {
+      throw CLIError("--in-channels must be 1 or 3, got \(inChannels)")
+    }
     if initWeights != nil && resume != nil {
-      throw ValidationError("--init-weights and --resume exclude each other: --resume already restores weights")
+      throw CLIError("--init-weights and --resume exclude each other: --resume already restores weights")
     }
   }
 
   func run() throws {
     let architecture = try Architectures.named(arch)
-    let (train, test) = try dataOptions.load(inputShape: architecture.inputShape, seed: seed)
+    let loaded = try dataOptions.load(inputShape: architecture.inputShape, seed: seed)
+    let (train, test) = fitted(loaded, to: architecture, channels: inChannels)
     let transform = try dataOptions.pixelTransform(channels: train.sampleShape[0])
+    let classCount = numClasses ?? train.classCount
+    guard classCount >= train.classCount else {
+      throw CLIError("--num-classes \(classCount): the data has labels up to \(train.classCount - 1)")
+    }
 
     let model = RandomSource.withSeed(seed) {
-      architecture.build(inputChannels: train.sampleShape[0], classCount: train.classCount)
+      architecture.build(inputChannels: train.sampleShape[0], classCount: classCount)
     }
-    if let initWeights { try Checkpoint.loadWeights(into: model, from: URL(fileURLWithPath: initWeights)) }
-    let optimizer = try makeOptimizer(parameters: model.parameters)
+    if let initWeights {
+      let replaced = try FineTuning.loadPretrained(
+        into: model, from: URL(fileURLWithPath: initWeights), classifierPrefix: architecture.classifierPrefix)
+      printError("weights: \(initWeights)\(replaced ? " (new classifier \(architecture.classifierPrefix) for \(classCount) classes)" : "")")
+    }
+    if let freeze {
+      let prefixes = freeze.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+      let frozen = try FineTuning.freeze(model, prefixes: prefixes)
+      printError("frozen: \(prefixes.joined(separator: ", ")) (\(formatCount(frozen)) parameters; their batch norms keep their statistics)")
+    }
+    let optimizer = try makeOptimizer(parameters: model.parameters.filter(\.requiresGrad))
     var firstEpoch = 0
     if let resume {
       firstEpoch = try Checkpoint.resume(model: model, optimizer: optimizer, from: URL(fileURLWithPath: resume))
@@ -92,14 +119,15 @@ struct TrainCommand: ParsableCommand {
     let testLoader = test.map { DataLoader(dataset: $0, batchSize: 1000, shuffle: false, transform: transform) }
     let trainer = Trainer(
       model: model, optimizer: optimizer, trainLoader: trainLoader, testLoader: testLoader,
-      classCount: train.classCount)
+      classCount: classCount)
     try configureSchedule(trainer, initial: optimizer.learningRate, stepsPerEpoch: trainLoader.batchCount)
     trainer.labelSmoothing = labelSmoothing
     trainer.maximumSteps = maxSteps
     trainer.checkpointURL = (save ?? resume).map { URL(fileURLWithPath: $0) }
     trainer.architectureName = architecture.name
 
-    printError("model: \(architecture.name), \(formatCount(model.parameterCount)) parameters; optimizer \(optimizer) lr \(optimizer.learningRate)")
+    let trainable = model.parameters.filter(\.requiresGrad).reduce(0) { $0 + $1.value.count }
+    printError("model: \(architecture.name), \(formatCount(model.parameterCount)) parameters (\(formatCount(trainable)) trained); \(optimizerName) lr \(optimizer.learningRate)")
     let progress = ProgressBar()
     let started = Date()
     try trainer.run(epochs: epochs, firstEpoch: firstEpoch) { event in
@@ -123,6 +151,10 @@ struct TrainCommand: ParsableCommand {
     printError("done in \(formatDuration(Date().timeIntervalSince(started)))")
   }
 
+  var optimizerName: String {
+    ["sgd": "SGD", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop"][optimizer.lowercased()] ?? optimizer
+  }
+
   func makeOptimizer(parameters: [Variable]) throws -> any Optimizer {
     switch optimizer.lowercased() {
     case "sgd":
@@ -134,7 +166,7 @@ struct TrainCommand: ParsableCommand {
     case "rmsprop":
       return RMSprop(parameters: parameters, learningRate: lr ?? 0.001, weightDecay: weightDecay, momentum: momentum)
     default:
-      throw ValidationError("--optimizer \"\(optimizer)\": expected sgd, adam, adamw or rmsprop")
+      throw CLIError("--optimizer \"\(optimizer)\": expected sgd, adam, adamw or rmsprop")
     }
   }
 
@@ -148,13 +180,13 @@ struct TrainCommand: ParsableCommand {
       trainer.stepSchedule = CosineAnnealingLR(initial: initial, totalEpochs: epochs * stepsPerEpoch)
     case "step":
       guard parts.count >= 2, let size = Int(parts[1]), size > 0 else {
-        throw ValidationError("--schedule \"\(schedule)\": expected step:N[:gamma] with N ≥ 1")
+        throw CLIError("--schedule \"\(schedule)\": expected step:N[:gamma] with N ≥ 1")
       }
       let gamma = parts.count > 2 ? Float(parts[2]) : 0.1
-      guard let gamma else { throw ValidationError("--schedule \"\(schedule)\": gamma is not a number") }
+      guard let gamma else { throw CLIError("--schedule \"\(schedule)\": gamma is not a number") }
       trainer.schedule = StepLR(initial: initial, stepSize: size, gamma: gamma)
     default:
-      throw ValidationError("--schedule \"\(schedule)\": expected constant, cosine or step:N[:gamma]")
+      throw CLIError("--schedule \"\(schedule)\": expected constant, cosine or step:N[:gamma]")
     }
   }
 }

@@ -14,10 +14,10 @@ final class DatasetLocatorTests: XCTestCase {
     XCTAssertEqual(opened.train.count, 3)
     XCTAssertEqual(opened.train.sampleShape, [1, 2, 3])
     XCTAssertEqual(opened.test?.count, 1)
-    // IDX images are used as stored.
-    XCTAssertThrowsError(try DatasetLocator.open(path: directory.url, imageSize: (28, 28))) {
-      XCTAssertEqual(($0 as? DataError)?.field, "image size")
-    }
+    // A requested size or channel count resamples the stored images.
+    let padded = try DatasetLocator.open(path: directory.url, imageSize: (4, 5), channels: 3)
+    XCTAssertEqual(padded.train.sampleShape, [3, 4, 5])
+    XCTAssertEqual(padded.test?.sampleShape, [3, 4, 5])
   }
 
   func testCIFAR10ArchiveFolderAndCIFAR100() throws {

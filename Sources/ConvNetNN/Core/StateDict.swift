@@ -35,16 +35,19 @@ extension Module {
   ///
   /// Every key of the module must be present with the same shape, and (when `strict`) the
   /// dictionary may hold no other key; the error names the first mismatch. Nothing is changed
-  /// unless everything matches.
-  public func loadStateDict(_ tensors: [String: Tensor], strict: Bool = true) throws {
+  /// unless everything matches. Keys in `skipping` are neither loaded nor required (their
+  /// parameters keep their values) — e.g. a classifier replaced for transfer learning.
+  public func loadStateDict(
+    _ tensors: [String: Tensor], strict: Bool = true, skipping: Set<String> = []
+  ) throws {
     var parameterTargets: [(Variable, Tensor)] = []
     var bufferTargets: [(Buffer, Tensor)] = []
-    var expectedKeys = Set<String>()
-    for (name, parameter) in namedParameters() {
+    var expectedKeys = skipping
+    for (name, parameter) in namedParameters() where !skipping.contains(name) {
       expectedKeys.insert(name)
       parameterTargets.append((parameter, try Self.matching(name, parameter.value.shape, in: tensors)))
     }
-    for (name, buffer) in namedBuffers() {
+    for (name, buffer) in namedBuffers() where !skipping.contains(name) {
       expectedKeys.insert(name)
       bufferTargets.append((buffer, try Self.matching(name, buffer.value.shape, in: tensors)))
     }
