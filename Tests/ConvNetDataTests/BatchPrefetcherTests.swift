@@ -40,34 +40,4 @@ final class BatchPrefetcherTests: XCTestCase {
     // A second epoch still works after the abandoned one.
     XCTAssertEqual(Array(loader.batches(epoch: 1)).count, 100)
   }
-
-  /// Measures one epoch of CIFAR-sized augmented batches (64 × 3 × 32 × 32, crop + flip)
-  /// with a simulated 5 ms training step, with and without prefetching. Without it, each
-  /// step waits for its batch (time ≈ steps · (build + 5 ms)); with it, building overlaps the
-  /// step (≈ steps · max(build, 5 ms)).
-  func testPrefetchOverlapsASimulatedTrainingStep() throws {
-    let cifarLike = ImageClassificationDataset(
-      name: "cifar-like", pixels: (0..<(640 * 3072)).map { UInt8(($0 * 31) % 256) },
-      labels: (0..<640).map { Int32($0 % 10) }, sampleShape: [3, 32, 32], classCount: 10)
-    var loader = try DataLoader(
-      dataset: cifarLike, batchSize: 64, seed: 1,
-      augmentation: TransformPipeline(parsing: "crop:32:4,flip-h"))
-    func epochSeconds(depth: Int) -> Double {
-      loader.prefetchDepth = depth
-      let start = Date()
-      for _ in loader.batches(epoch: 0) { Thread.sleep(forTimeInterval: 0.005) }
-      return Date().timeIntervalSince(start)
-    }
-    loader.prefetchDepth = 0
-    let buildStart = Date()
-    _ = Array(loader.batches(epoch: 0))
-    let build = Date().timeIntervalSince(buildStart) / 10
-    let plain = epochSeconds(depth: 0)
-    let prefetched = epochSeconds(depth: 2)
-    print(
-      String(
-        format: "prefetch: 10 batches, build %.1f ms each; epoch with 5 ms steps: "
-          + "plain %.1f ms, prefetched %.1f ms", build * 1000, plain * 1000, prefetched * 1000))
-    XCTAssertLessThan(prefetched, plain)
-  }
 }
