@@ -1,5 +1,6 @@
 import ConvNet
 import Foundation
+import TestSupport
 import XCTest
 
 /// Runs the built `convnet` executable as a user would.
@@ -85,6 +86,35 @@ final class CLITests: XCTestCase {
     let expected = withoutGradients { model(Variable(x)) }.value
     XCTAssertEqual(logits.shape, [3, 10])
     XCTAssertEqual(logits, expected)
+  }
+
+  /// `convnet infer` on weights exported from PyTorch (the resnet20 reference file made by
+  /// Tests/ConvNetModelsTests/Fixtures/make_resnet_densenet_googlenet_references.py: its
+  /// `model.*` tensors are the PyTorch state dict, `input`/`output` the eval-mode logits) gives
+  /// PyTorch's logits within 1e-4 of the largest.
+  func testInferMatchesPyTorchOnExportedWeights() throws {
+    let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("../ConvNetModelsTests/Fixtures/resnet/resnet20.safetensors")
+    let reference = try SafetensorsFile.read(from: fixture)
+    let directory = try temporaryDirectory()
+    let weights = directory.appendingPathComponent("resnet20.safetensors")
+    let input = directory.appendingPathComponent("input.safetensors")
+    let output = directory.appendingPathComponent("output.safetensors")
+    var stateDict: [(name: String, tensor: Tensor, dtype: SafetensorsDType)] = []
+    for entry in reference.entries where entry.name.hasPrefix("model.") {
+      stateDict.append((String(entry.name.dropFirst(6)), try reference.tensor(named: entry.name), entry.dtype))
+    }
+    try SafetensorsFile.write(stateDict, to: weights)
+    try SafetensorsFile.write([(name: "input", tensor: try reference.tensor(named: "input"), dtype: .f32)], to: input)
+    let run = try convnet([
+      "infer", "--arch", "resnet20", "--weights", weights.path, "--input", input.path, "--output", output.path,
+    ])
+    XCTAssertEqual(run.status, 0, run.standardError)
+    let logits = try SafetensorsFile.read(from: output).tensor(named: "output")
+    let expected = try reference.tensor(named: "output")
+    XCTAssertEqual(logits.shape, expected.shape)
+    let largest = expected.scalars.map(abs).max() ?? 1
+    assertClose(logits, expected, absoluteTolerance: 1e-4 * largest, relativeTolerance: 0)
   }
 
   /// Errors are one clear line on standard error and a non-zero exit status.
