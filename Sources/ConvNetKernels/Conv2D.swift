@@ -25,6 +25,11 @@ public func conv2DForward(
       input: input, weight: weight, bias: bias, output: output, geometry: geometry)
     return
   }
+  if winogradApplies(geometry) {
+    winogradConv2DForward(
+      input: input, weight: weight, bias: bias, output: output, geometry: geometry)
+    return
+  }
   let N = geometry.batch
   let (C, OC, G) = (geometry.inputChannels, geometry.outputChannels, geometry.groups)
   let (CG, OCG) = (C / G, OC / G)
@@ -75,6 +80,11 @@ public func conv2DBackwardInput(
   if let problem = geometry.validate() { preconditionFailure(problem) }
   if geometry.isDepthwise {
     depthwiseConv2DBackwardInput(
+      gradOutput: gradOutput, weight: weight, gradInput: gradInput, geometry: geometry)
+    return
+  }
+  if winogradApplies(geometry) {
+    winogradConv2DBackwardInput(
       gradOutput: gradOutput, weight: weight, gradInput: gradInput, geometry: geometry)
     return
   }
