@@ -192,8 +192,19 @@ func sumOverBatchAndPixels(
     var total = 0.0
     for n in 0..<N {
       let plane = values + (n * channels + c) * P
-      var planeSum: Float = 0  // one plane in Float (vectorises), planes added in Double
-      for p in 0..<P { planeSum += plane[p] }
+      // One plane in Float, 8 lanes at a time (a fixed order, so reproducible); planes are
+      // added in Double.
+      var lanes = SIMD8<Float>(repeating: 0)
+      var p = 0
+      while p + 8 <= P {
+        lanes += UnsafeRawPointer(plane + p).loadUnaligned(as: SIMD8<Float>.self)
+        p += 8
+      }
+      var planeSum = lanes.sum()
+      while p < P {
+        planeSum += plane[p]
+        p += 1
+      }
       total += Double(planeSum)
     }
     sums[c] = Float(total)

@@ -80,6 +80,13 @@ final class Conv2DTests: XCTestCase {
     Conv2DGeometry(
       batch: 1, inputChannels: 4, inputHeight: 12, inputWidth: 13, outputChannels: 4,
       kernelSize: 3, padding: 2, dilation: 2, groups: 4),
+    // depthwise stride 2 (two column phases), odd width, 7×7 kernel (49 taps, the lane limit)
+    Conv2DGeometry(
+      batch: 3, inputChannels: 7, inputHeight: 11, inputWidth: 17, outputChannels: 7,
+      kernelSize: 3, stride: 2, padding: 1, groups: 7),
+    Conv2DGeometry(
+      batch: 2, inputChannels: 3, inputHeight: 12, inputWidth: 19, outputChannels: 3,
+      kernelSize: 7, padding: 3, groups: 3),
     // Winograd F(2×2, 3×3) (3×3, stride 1, ≥ 16 channels each side; the input gradient runs
     // the same kernels with padding 2 − p): odd output sizes (clipped tail tiles), batch 1
     Conv2DGeometry(

@@ -50,4 +50,21 @@ void cn_winograd_f23_output(
   const float *m, long channels, long out_height, long out_width, long tiles_h, long tiles_w,
   long tile_begin, long tile_count, const float *bias, int relu, float *output);
 
+/// Direct depthwise convolution of one channel plane (depthwise_conv.c). `geometry` holds 12
+/// values: height, width, out_height, out_width, kernel_h, kernel_w, stride_h, stride_w,
+/// dilation_h, dilation_w, pad_top, pad_left. `scratch` needs cn_depthwise_scratch_count floats.
+long cn_depthwise_scratch_count(const long *geometry);
+
+/// y[OH][OW] = bias + Σ taps w[kH][kW] ⋆ x[H][W] (zero padding). Overwrites y.
+void cn_depthwise_forward_plane(
+  const long *geometry, const float *x, const float *w, float bias, float *y, float *scratch);
+
+/// dx[H][W] = the adjoint of the forward applied to dy[OH][OW]. Overwrites dx.
+void cn_depthwise_backward_input_plane(
+  const long *geometry, const float *dy, const float *w, float *dx, float *scratch);
+
+/// dw[kH][kW] += Σ over output pixels dy · the input pixel each tap read. Accumulates.
+void cn_depthwise_backward_weight_plane(
+  const long *geometry, const float *x, const float *dy, float *dw, float *scratch);
+
 #endif
