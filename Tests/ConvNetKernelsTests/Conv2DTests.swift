@@ -80,6 +80,34 @@ final class Conv2DTests: XCTestCase {
     Conv2DGeometry(
       batch: 1, inputChannels: 4, inputHeight: 12, inputWidth: 13, outputChannels: 4,
       kernelSize: 3, padding: 2, dilation: 2, groups: 4),
+    // depthwise stride 2 (two column phases), odd width, 7×7 kernel (49 taps, the lane limit)
+    Conv2DGeometry(
+      batch: 3, inputChannels: 7, inputHeight: 11, inputWidth: 17, outputChannels: 7,
+      kernelSize: 3, stride: 2, padding: 1, groups: 7),
+    Conv2DGeometry(
+      batch: 2, inputChannels: 3, inputHeight: 12, inputWidth: 19, outputChannels: 3,
+      kernelSize: 7, padding: 3, groups: 3),
+    // Winograd F(2×2, 3×3) (3×3, stride 1, ≥ 16 channels each side; the input gradient runs
+    // the same kernels with padding 2 − p): odd output sizes (clipped tail tiles), batch 1
+    Conv2DGeometry(
+      batch: 1, inputChannels: 16, inputHeight: 7, inputWidth: 9, outputChannels: 17,
+      kernelSize: 3, padding: 1),
+    // asymmetric padding 0…2, tiles that start in the padding on every side, odd batch
+    Conv2DGeometry(
+      batch: 3, inputChannels: 20, inputHeight: 6, inputWidth: 5, outputChannels: 16,
+      kernelHeight: 3, kernelWidth: 3, paddingTop: 0, paddingBottom: 2, paddingLeft: 2,
+      paddingRight: 1),
+    // unpadded 4×4 → one tile per image; padding 2 (the input gradient then has padding 0)
+    Conv2DGeometry(
+      batch: 2, inputChannels: 16, inputHeight: 4, inputWidth: 4, outputChannels: 16,
+      kernelSize: 3),
+    Conv2DGeometry(
+      batch: 5, inputChannels: 17, inputHeight: 10, inputWidth: 11, outputChannels: 18,
+      kernelSize: 3, padding: 2),
+    // enough tiles (3 · 12 · 12 = 432) for several blocks per thread, runs across images
+    Conv2DGeometry(
+      batch: 3, inputChannels: 16, inputHeight: 23, inputWidth: 24, outputChannels: 16,
+      kernelSize: 3, padding: 1),
   ]
 
   func testFastKernelsMatchReferenceTwins() {

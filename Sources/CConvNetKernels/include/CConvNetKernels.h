@@ -28,4 +28,43 @@ void cn_sgemm(
   const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc,
   const float *bias, int bias_per_row, int relu);
 
+/// Winograd F(2×2, 3×3) weight transform (winograd_f23.c): u[16][out_channels][in_channels].
+/// flip = 0 transforms weight [out_channels][in_channels][3][3]; flip ≠ 0 transforms the
+/// 180°-rotated weight[c][o] of a weight [in_channels][out_channels][3][3] (the adjoint
+/// convolution used for the input gradient).
+void cn_winograd_f23_weights(
+  const float *weight, long out_channels, long in_channels, int flip, float *u);
+
+/// Winograd F(2×2, 3×3) input transform of tiles [tile_begin, tile_begin + tile_count) of a batch
+/// of NCHW images (tiles_h × tiles_w 2×2 output tiles per image, tile (ty, tx) reading input rows
+/// 2ty − pad_top … +3 and columns 2tx − pad_left … +3, zero outside the image) into
+/// v[16][channels][tile_count].
+void cn_winograd_f23_input(
+  const float *input, long channels, long height, long width, long pad_top, long pad_left,
+  long tiles_h, long tiles_w, long tile_begin, long tile_count, float *v);
+
+/// Winograd F(2×2, 3×3) output transform: m[16][channels][tile_count] back to 2×2 output tiles of
+/// NCHW `output` [N][channels][out_height][out_width] (tail rows/columns clipped), plus bias
+/// (NULL for none), then ReLU when relu ≠ 0. Overwrites the pixels it covers.
+void cn_winograd_f23_output(
+  const float *m, long channels, long out_height, long out_width, long tiles_h, long tiles_w,
+  long tile_begin, long tile_count, const float *bias, int relu, float *output);
+
+/// Direct depthwise convolution of one channel plane (depthwise_conv.c). `geometry` holds 12
+/// values: height, width, out_height, out_width, kernel_h, kernel_w, stride_h, stride_w,
+/// dilation_h, dilation_w, pad_top, pad_left. `scratch` needs cn_depthwise_scratch_count floats.
+long cn_depthwise_scratch_count(const long *geometry);
+
+/// y[OH][OW] = bias + Σ taps w[kH][kW] ⋆ x[H][W] (zero padding). Overwrites y.
+void cn_depthwise_forward_plane(
+  const long *geometry, const float *x, const float *w, float bias, float *y, float *scratch);
+
+/// dx[H][W] = the adjoint of the forward applied to dy[OH][OW]. Overwrites dx.
+void cn_depthwise_backward_input_plane(
+  const long *geometry, const float *dy, const float *w, float *dx, float *scratch);
+
+/// dw[kH][kW] += Σ over output pixels dy · the input pixel each tap read. Accumulates.
+void cn_depthwise_backward_weight_plane(
+  const long *geometry, const float *x, const float *dy, float *dw, float *scratch);
+
 #endif
