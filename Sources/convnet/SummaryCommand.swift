@@ -13,8 +13,8 @@ struct SummaryCommand: ParsableCommand {
   @Option(help: "The shape of one input sample, CxHxW (default: the architecture's own, e.g. 1x28x28).")
   var input: String?
 
-  @Option(help: "Number of classes of the final layer.")
-  var numClasses = 10
+  @Option(help: "Number of classes of the final layer (default: the architecture's, e.g. 1000 for ImageNet networks).")
+  var numClasses: Int?
 
   @Flag(help: "Print one JSON object instead of a table.")
   var json = false
