@@ -12,16 +12,18 @@ import ConvNetNN
 /// `ConvNetModels.ResNet` fixes the ImageNet stem (7×7 stride 2 + max pool), so the variant is
 /// assembled here from the model zoo's public `BasicBlock`. `bench/pytorch_peer.py` builds the
 /// same network.
-final class CIFARResNet18: Module {
-  let conv1: Conv2d
-  let bn1: BatchNorm2d
-  let layers: [Sequential]
-  let avgpool = AdaptiveAvgPool2d(1)
-  let fc: Linear
+public final class CIFARResNet18: Module {
+  public let conv1: Conv2d
+  public let bn1: BatchNorm2d
+  /// The four stages (`layer1` … `layer4`).
+  public let layers: [Sequential]
+  public let avgpool = AdaptiveAvgPool2d(1)
+  public let fc: Linear
   let relu = ReLU()
-  var isTraining = true
+  public var isTraining = true
 
-  init(classCount: Int = 10) {
+  /// - Parameter classCount: outputs of `fc`.
+  public init(classCount: Int = 10) {
     conv1 = Conv2d(3, 64, kernelSize: 3, padding: 1, bias: false)
     bn1 = BatchNorm2d(64)
     var channels = 64
@@ -45,13 +47,13 @@ final class CIFARResNet18: Module {
     fc = Linear(512, classCount)
   }
 
-  var children: [(name: String, module: any Module)] {
+  public var children: [(name: String, module: any Module)] {
     [("conv1", conv1), ("bn1", bn1), ("relu", relu)]
       + layers.enumerated().map { ("layer\($0.offset + 1)", $0.element) }
       + [("avgpool", avgpool), ("fc", fc)]
   }
 
-  func forward(_ input: Variable) -> Variable {
+  public func forward(_ input: Variable) -> Variable {
     var x = relu(bn1(conv1(input)))
     for stage in layers { x = stage(x) }
     return fc(avgpool(x).flattened())

@@ -1,3 +1,4 @@
+import ConvNet
 import ConvNetBenchmarks
 import Foundation
 import XCTest
@@ -88,5 +89,21 @@ final class BenchmarkHarnessTests: XCTestCase {
     XCTAssertTrue(table.contains("GFLOP/s"), table)
     XCTAssertTrue(table.contains("m=64 k=64 n=64"), table)
     XCTAssertTrue(table.contains("peak-rss"), table)
+    let names = try convnet(["bench", "--list"]).split(separator: "\n").map(String.init)
+    XCTAssertEqual(names, Workloads.all.map(\.name))
+  }
+}
+
+/// The benchmark's ResNet-18 variant is the network the PyTorch peer builds.
+final class CIFARResNet18Tests: XCTestCase {
+  func testParameterCountAndOutputShapeMatchThePyTorchDefinition() {
+    let model = CIFARResNet18()
+    // sum(p.numel() for p in resnet18(cifar_stem=True, classes=10).parameters()) in
+    // bench/pytorch_peer.py (the usual CIFAR ResNet-18 of kuangliu/pytorch-cifar).
+    XCTAssertEqual(model.parameterCount, 11_173_962)
+    var generator = SeededGenerator(seed: 1)
+    let output = model(Variable(Tensor.randomNormal([2, 3, 32, 32], using: &generator)))
+    XCTAssertEqual(output.shape, [2, 10])
+    XCTAssertTrue(output.value.scalars.allSatisfy(\.isFinite))
   }
 }
