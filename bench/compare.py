@@ -3,7 +3,8 @@
 
     python3 bench/compare.py convnet.jsonl peer.jsonl [--meta "swift=6.3.1" ...]
 
-Rows are keyed by (workload, metric, config); columns are the frameworks. "vs best" is ConvNet
+Rows are keyed by (workload, metric, config); columns are the frameworks. A figure measured
+several times (compare.sh with ROUNDS > 1) shows its median. "vs best" is ConvNet
 against the best peer and "vs torch" against PyTorch eager, both oriented so that > 1 means
 ConvNet is better: value ratio for throughput (images/s, GFLOP/s), inverse ratio for latency
 and memory (µs, ms, MiB). Standard library only.
@@ -14,6 +15,7 @@ import datetime
 import json
 import os
 import platform
+import statistics
 from importlib import metadata
 
 FRAMEWORKS = [("convnet", "ConvNet"), ("pytorch", "PyTorch"), ("onnxruntime", "ONNX RT"),
@@ -69,7 +71,11 @@ def table(records):
     for record in records:
         key = (record["workload"], record["metric"], record["config"])
         row = rows.setdefault(key, {"unit": record["unit"], "better": record["better"]})
-        row[record["framework"]] = record["value"]
+        row.setdefault(record["framework"], []).append(record["value"])
+    for row in rows.values():
+        for name, _ in FRAMEWORKS:
+            if name in row:
+                row[name] = statistics.median(row[name])
 
     header = ["workload", "metric", "config", "unit"] + [title for _, title in FRAMEWORKS]
     header += ["vs best", "vs torch"]

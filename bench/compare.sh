@@ -8,7 +8,9 @@
 # Environment: PYTHON — a Python with torch, onnx, onnxruntime, numpy (see the top of
 # bench/pytorch_peer.py; default /work/venv/bin/python if present, else python3);
 # SCRATCH_PATH — SwiftPM build directory (default .build); OUT — where to keep the raw
-# JSON-lines files (default: a fresh temporary directory).
+# JSON-lines files (default: a fresh temporary directory); ROUNDS — how many times to run the
+# whole interleaved sequence (default 1; the table then shows each figure's median over rounds,
+# which steadies the comparison on a machine shared with other work).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,14 +29,17 @@ convnet="$scratch/release/convnet"
 
 : > "$out/convnet.jsonl"
 : > "$out/peer.jsonl"
-for workload in $("$convnet" bench --list); do
-  echo "── $workload: ConvNet" >&2
-  "$convnet" bench --workload "$workload" --json "${quick[@]}" >> "$out/convnet.jsonl"
-  echo "── $workload: peers" >&2
-  "$PYTHON" bench/pytorch_peer.py --workload "$workload" "${quick[@]}" >> "$out/peer.jsonl"
+rounds="${ROUNDS:-1}"
+for round in $(seq 1 "$rounds"); do
+  for workload in $("$convnet" bench --list); do
+    echo "── round $round/$rounds, $workload: ConvNet" >&2
+    "$convnet" bench --workload "$workload" --json "${quick[@]}" >> "$out/convnet.jsonl"
+    echo "── round $round/$rounds, $workload: peers" >&2
+    "$PYTHON" bench/pytorch_peer.py --workload "$workload" "${quick[@]}" >> "$out/peer.jsonl"
+  done
 done
 
 "$PYTHON" bench/compare.py "$out/convnet.jsonl" "$out/peer.jsonl" \
   --meta "swift=$(swift --version 2>/dev/null | head -1)" \
   --meta "convnet=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (modified)')" \
-  --meta "raw=$out"
+  --meta "rounds=$rounds (median per figure)" --meta "raw=$out"
