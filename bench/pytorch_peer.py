@@ -318,8 +318,11 @@ def gemm(quick, framework):
         torch = torch_setup()
     random = np.random.default_rng(6)
     for m, k, n in gemm_shapes(quick):
-        a = random.uniform(-1, 1, (m, k)).astype(np.float32)
-        b = random.uniform(-1, 1, (k, n)).astype(np.float32)
+        # U(-1, 1) drawn directly in float32, in place: no float64 copies inflating peak RSS.
+        a = random.random((m, k), dtype=np.float32) * 2 - 1
+        b = random.random((k, n), dtype=np.float32)
+        b *= 2
+        b -= 1
         c = np.empty((m, n), dtype=np.float32)
         if framework == "pytorch":
             a, b, c = torch.from_numpy(a), torch.from_numpy(b), torch.from_numpy(c)
