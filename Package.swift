@@ -16,6 +16,7 @@
 //   ConvNetModels       named architectures (LeNet-5, …)
 //   ConvNetTraining     the training loop, evaluation, checkpoints
 //   ConvNet             the umbrella module users import
+//   ConvNetBenchmarks   the workloads `convnet bench` measures (bench/ holds the PyTorch peer)
 //   convnet             the command-line tool (parsing and printing only)
 import PackageDescription
 
@@ -51,10 +52,11 @@ let package = Package(
         "ConvNetKernels", "ConvNetTensor", "ConvNetAutograd", "ConvNetNN", "ConvNetImage", "ConvNetData",
         "ConvNetIO", "ConvNetModels", "ConvNetTraining",
       ]),
+    .target(name: "ConvNetBenchmarks", dependencies: ["ConvNet"]),
     .executableTarget(
       name: "convnet",
       dependencies: [
-        "ConvNet",
+        "ConvNet", "ConvNetBenchmarks",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "quickstart", dependencies: ["ConvNet"], path: "Examples/QuickStart"),
@@ -80,6 +82,7 @@ let package = Package(
       resources: [.copy("Fixtures")]),
     .testTarget(name: "ConvNetTrainingTests", dependencies: ["ConvNet", "TestSupport"]),
     .testTarget(name: "ConvNetCLITests", dependencies: ["convnet", "ConvNet", "TestSupport"]),
+    .testTarget(name: "ConvNetBenchmarksTests", dependencies: ["ConvNetBenchmarks", "ConvNet", "convnet"]),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,68 @@
+import ConvNetAutograd
+import ConvNetModels
+import ConvNetNN
+import ConvNetTensor
+
+extension Workloads {
+  /// `resnet18-cifar-train`: `CIFARResNet18` on synthetic 3×32×32 images (N(0, 1) pixels,
+  /// uniform random labels; CIFAR-10 is not bundled and the data do not change the work),
+  /// batch 128, SGD lr 0.01 momentum 0.9: forward, cross-entropy, backward, step. Images per
+  /// second from the median of 10 timed steps after 2 warm-up steps.
+  public static let resNet18CIFARTrain = Workload(
+    name: "resnet18-cifar-train",
+    summary: "ResNet-18 (CIFAR stem) training step at batch 128 on 32×32 inputs (images/s)"
+  ) { settings, emit in
+    let batchSize = settings.quick ? 4 : 128
+    var generator = SeededGenerator(seed: 3)
+    let images = Tensor.randomNormal([batchSize, 3, 32, 32], using: &generator)
+    let labels = (0..<batchSize).map { _ in Int(generator.next() % 10) }
+    let model = RandomSource.withSeed(1) { CIFARResNet18() }
+    model.train()
+    let optimizer = SGD(parameters: model.parameters, learningRate: 0.01, momentum: 0.9)
+    let times = Stopwatch.samples(warmUp: settings.quick ? 1 : 2, repeats: settings.quick ? 2 : 10) {
+      let loss = crossEntropy(logits: model(Variable(images)), labels: labels)
+      optimizer.zeroGradients()
+      loss.backward()
+      optimizer.step()
+    }
+    emit(
+      BenchmarkRecord(
+        workload: "resnet18-cifar-train", metric: "train-throughput", config: "batch=\(batchSize)",
+        value: Double(batchSize) / median(times), unit: "images/s", better: .higher))
+  }
+
+  /// `resnet18-infer`: the catalogue's `resnet18` (torchvision's, 1,000 classes) in evaluation
+  /// mode without gradients on N(0, 1) images of 3×224×224: batch-1 latency (median of 30 runs
+  /// after 3 warm-up runs, ms) and batch-16 throughput (median of 5 runs after 1 warm-up run).
+  public static let resNet18Inference = Workload(
+    name: "resnet18-infer",
+    summary: "ResNet-18 (torchvision) inference at 224×224: batch-1 latency (ms), batch-16 (images/s)"
+  ) { settings, emit in
+    // Quick mode shrinks the image to 64×64 so that even a debug build finishes in seconds.
+    let side = settings.quick ? 64 : 224
+    let architecture = try Architectures.named("resnet18")
+    let model = RandomSource.withSeed(1) { architecture.build(inputChannels: 3, classCount: 1_000) }
+    model.eval()
+    var generator = SeededGenerator(seed: 4)
+    let single = Variable(Tensor.randomNormal([1, 3, side, side], using: &generator))
+    let latencies = withoutGradients {
+      Stopwatch.samples(warmUp: settings.quick ? 1 : 3, repeats: settings.quick ? 2 : 30) {
+        _ = model(single)
+      }
+    }
+    emit(
+      BenchmarkRecord(
+        workload: "resnet18-infer", metric: "latency", config: "batch=1 size=\(side)",
+        value: median(latencies) * 1e3, unit: "ms", better: .lower))
+
+    let batchSize = settings.quick ? 2 : 16
+    let batch = Variable(Tensor.randomNormal([batchSize, 3, side, side], using: &generator))
+    let times = withoutGradients {
+      Stopwatch.samples(warmUp: 1, repeats: settings.quick ? 1 : 5) { _ = model(batch) }
+    }
+    emit(
+      BenchmarkRecord(
+        workload: "resnet18-infer", metric: "throughput", config: "batch=\(batchSize) size=\(side)",
+        value: Double(batchSize) / median(times), unit: "images/s", better: .higher))
+  }
+}

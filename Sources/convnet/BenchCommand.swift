@@ -1,0 +1,79 @@
+import ArgumentParser
+import ConvNet
+import ConvNetBenchmarks
+import Foundation
+
+struct BenchCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "bench",
+    abstract: "Measure training, inference, convolution and GEMM speed (float32).",
+    discussion: """
+      Workloads: \(Workloads.all.map(\.name).joined(separator: ", ")). Without --workload each
+      one runs in a fresh child process (`convnet bench --workload NAME --json`), so its peak
+      memory (metric peak-rss) is its own. Kernels use one thread per core (\(Parallelism.threadCount)
+      here). bench/compare.sh runs the same workloads in PyTorch and prints both side by side.
+      """)
+
+  @Option(help: "Run only this workload, in this process.")
+  var workload: String?
+
+  @Flag(help: "Print one JSON object per figure and line instead of a table.")
+  var json = false
+
+  @Flag(help: "Shrink every workload to smoke-test the harness; the figures mean nothing.")
+  var quick = false
+
+  @Flag(help: "Print the workload names, one per line, and stop.")
+  var list = false
+
+  func validate() throws {
+    if let workload {
+      do { _ = try Workloads.named(workload) } catch { throw ValidationError("\(error)") }
+    }
+  }
+
+  func run() throws {
+    if list {
+      for workload in Workloads.all { print(workload.name) }
+      return
+    }
+    var records: [BenchmarkRecord] = []
+    let emit: (BenchmarkRecord) -> Void = { record in
+      if json {
+        print(record.jsonLine)
+        fflush(stdout)
+      } else {
+        records.append(record)
+      }
+    }
+    let settings = BenchmarkSettings(quick: quick)
+    if let workload {
+      try Workloads.named(workload).run(settings, emit: emit)
+    } else {
+      let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+      for workload in Workloads.all {
+        printError("running \(workload.name)…")
+        try runBenchmarkChild(
+          executable: executable,
+          arguments: ["bench", "--workload", workload.name, "--json"] + (quick ? ["--quick"] : []),
+          emit: emit)
+      }
+    }
+    if !json { print(table(records)) }
+  }
+
+  func table(_ records: [BenchmarkRecord]) -> String {
+    var table = TextTable(columns: ["workload", "metric", "config", "value", "unit"])
+    for record in records {
+      table.add([record.workload, record.metric, record.config, formatValue(record.value), record.unit])
+    }
+    return table.render(rightAligned: [3])
+  }
+
+  /// Three significant figures at least, grouped thousands: 12,345 / 123.4 / 1.23.
+  func formatValue(_ value: Double) -> String {
+    if value >= 1_000 { return formatCount(Int(value.rounded())) }
+    if value >= 100 { return String(format: "%.1f", value) }
+    return String(format: "%.2f", value)
+  }
+}
