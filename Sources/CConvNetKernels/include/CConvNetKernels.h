@@ -28,4 +28,6 @@ void cn_sgemm(
   const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc,
   const float *bias, int bias_per_row, int relu);
 
+#include "cn_pooling.h"
+
 #endif
