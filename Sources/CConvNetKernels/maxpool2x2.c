@@ -62,33 +62,79 @@ CN_AVX2 static inline void consider(__m256 value, __m256i index, __m256 *best, _
     _mm256_castsi256_ps(*best_index), _mm256_castsi256_ps(index), take));
 }
 
+// Pools the 8 windows ow ..< ow + 8 of output row oh (needs 2·(ow + 8) ≤ width).
+CN_AVX2 static inline void pool8(
+  const float *x, float *y, int32_t *argmax, long width, long oh, long ow, long out_w, int relu)
+{
+  const long top = 2 * oh * width;
+  __m256 a, b, c, d;
+  deinterleave(x + top + 2 * ow, &a, &b);
+  deinterleave(x + top + width + 2 * ow, &c, &d);
+  const __m256i index_a = _mm256_add_epi32(
+    _mm256_set1_epi32((int)(top + 2 * ow)), _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14));
+  const __m256i index_b = _mm256_add_epi32(index_a, _mm256_set1_epi32(1));
+  const __m256i index_c = _mm256_add_epi32(index_a, _mm256_set1_epi32((int)width));
+  const __m256i index_d = _mm256_add_epi32(index_c, _mm256_set1_epi32(1));
+  __m256 best = relu8(a, relu);
+  __m256i best_index = index_a;
+  consider(relu8(b, relu), index_b, &best, &best_index);
+  consider(relu8(c, relu), index_c, &best, &best_index);
+  consider(relu8(d, relu), index_d, &best, &best_index);
+  _mm256_storeu_ps(y + oh * out_w + ow, best);
+  _mm256_storeu_si256((__m256i *)(argmax + oh * out_w + ow), best_index);
+}
+
+// Planes narrower than 8 windows (e.g. LeNet's 10×10 → 5×5): 8 consecutive outputs of the
+// flattened plane at a time, their candidates gathered (needs out_h·out_w ≥ 8). The last
+// block overlaps the one before rather than running a scalar tail.
+CN_AVX2 static void pool_narrow_plane_avx2(
+  const float *x, float *y, int32_t *argmax, long width, long out_h, long out_w, int relu)
+{
+  const long count = out_h * out_w;
+  int32_t first[8];
+  for (long block = 0; block < count; block += 8) {
+    const long start = block + 8 <= count ? block : count - 8;
+    long oh = start / out_w;
+    long ow = start - oh * out_w;
+    for (int lane = 0; lane < 8; ++lane) {
+      first[lane] = (int32_t)(2 * oh * width + 2 * ow);
+      if (++ow == out_w) {
+        ow = 0;
+        ++oh;
+      }
+    }
+    const __m256i index_a = _mm256_loadu_si256((const __m256i *)first);
+    const __m256i index_b = _mm256_add_epi32(index_a, _mm256_set1_epi32(1));
+    const __m256i index_c = _mm256_add_epi32(index_a, _mm256_set1_epi32((int)width));
+    const __m256i index_d = _mm256_add_epi32(index_c, _mm256_set1_epi32(1));
+    __m256 best = relu8(_mm256_i32gather_ps(x, index_a, 4), relu);
+    __m256i best_index = index_a;
+    consider(relu8(_mm256_i32gather_ps(x, index_b, 4), relu), index_b, &best, &best_index);
+    consider(relu8(_mm256_i32gather_ps(x, index_c, 4), relu), index_c, &best, &best_index);
+    consider(relu8(_mm256_i32gather_ps(x, index_d, 4), relu), index_d, &best, &best_index);
+    _mm256_storeu_ps(y + start, best);
+    _mm256_storeu_si256((__m256i *)(argmax + start), best_index);
+  }
+}
+
 CN_AVX2 static void pool_plane_avx2(
   const float *x, float *y, int32_t *argmax, long width, long out_h, long out_w, int relu)
 {
-  const __m256i even_offsets = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14);
-  const __m256i one = _mm256_set1_epi32(1);
-  const __m256i row = _mm256_set1_epi32((int)width);
-  for (long oh = 0; oh < out_h; ++oh) {
-    const long top = 2 * oh * width;
-    long ow = 0;
-    for (; ow + 8 <= out_w; ow += 8) {  // 2·(ow + 8) ≤ 2·out_w ≤ width: 16 floats per row exist
-      __m256 a, b, c, d;
-      deinterleave(x + top + 2 * ow, &a, &b);
-      deinterleave(x + top + width + 2 * ow, &c, &d);
-      const __m256i index_a =
-        _mm256_add_epi32(_mm256_set1_epi32((int)(top + 2 * ow)), even_offsets);
-      const __m256i index_b = _mm256_add_epi32(index_a, one);
-      const __m256i index_c = _mm256_add_epi32(index_a, row);
-      const __m256i index_d = _mm256_add_epi32(index_c, one);
-      __m256 best = relu8(a, relu);
-      __m256i best_index = index_a;
-      consider(relu8(b, relu), index_b, &best, &best_index);
-      consider(relu8(c, relu), index_c, &best, &best_index);
-      consider(relu8(d, relu), index_d, &best, &best_index);
-      _mm256_storeu_ps(y + oh * out_w + ow, best);
-      _mm256_storeu_si256((__m256i *)(argmax + oh * out_w + ow), best_index);
+  if (out_w < 8) {  // rows too narrow for a vector
+    if (out_h * out_w >= 8) {
+      pool_narrow_plane_avx2(x, y, argmax, width, out_h, out_w, relu);
+    } else {
+      for (long oh = 0; oh < out_h; ++oh) pool_row_portable(x, y, argmax, width, oh, 0, out_w, relu);
     }
-    pool_row_portable(x, y, argmax, width, oh, ow, out_w, relu);
+    return;
+  }
+  for (long oh = 0; oh < out_h; ++oh) {
+    // 2·(ow + 8) ≤ 2·out_w ≤ width, so every block's 16 floats per input row exist.
+    long ow = 0;
+    for (; ow + 8 <= out_w; ow += 8) pool8(x, y, argmax, width, oh, ow, out_w, relu);
+    // The last partial block is redone as the (overlapping) last 8 windows: the same values
+    // are written again, without a branchy scalar tail.
+    if (ow < out_w) pool8(x, y, argmax, width, oh, out_w - 8, out_w, relu);
   }
 }
 #endif

@@ -9,7 +9,7 @@ final class MaxPool2DReLUTests: XCTestCase {
   /// last row/column), several planes.
   private let shapes = [
     (1, 1, 2, 2), (2, 3, 8, 6), (3, 2, 7, 9), (1, 4, 33, 17), (2, 6, 28, 28), (1, 2, 10, 40),
-    (1, 1, 5, 35),
+    (1, 1, 5, 35), (2, 16, 10, 10), (1, 3, 4, 4), (1, 2, 6, 7),
   ]
 
   private func relu(_ values: [Float]) -> [Float] { values.map { $0 > 0 ? $0 : 0 } }
