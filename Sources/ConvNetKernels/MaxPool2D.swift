@@ -5,6 +5,12 @@
 // never wins. The winner is the first largest value in row-major window order, except that a
 // NaN always wins (the last NaN seen), so NaN propagates — PyTorch's `val > max || isnan(val)`.
 // Planes (n, c) are independent; both passes split them over threads.
+//
+// `applyingReLU` pools relu(x) = x > 0 ? x : 0 instead of x, without storing relu(x): the
+// fused ReLU → MaxPool2d of LeNet-style networks (see `reluMaxPool2d` in ConvNetAutograd).
+// Candidates are rectified before they are compared, so the result — values and indices — is
+// exactly that of pooling a rectified copy.
+import CConvNetKernels
 
 /// Max pooling forward. Overwrites `output` and `indices`.
 ///
@@ -12,10 +18,11 @@
 /// `OH = floor_or_ceil((H + 2·padH − kH) / strideH) + 1` (see `Pool2DGeometry`).
 /// `indices` holds, for every output, the flat position `ih·W + iw` of the winning pixel within
 /// its input plane (what `maxPool2DBackward` routes the gradient to). The common 2×2 / stride 2
-/// unpadded case takes a fast path that gives exactly the same results.
+/// unpadded case takes a fast path (C, AVX2 when available) that gives exactly the same results.
+/// With `applyingReLU`, pools relu(input) (see the file comment).
 public func maxPool2DForward(
   input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-  indices: UnsafeMutablePointer<Int32>, geometry: Pool2DGeometry
+  indices: UnsafeMutablePointer<Int32>, geometry: Pool2DGeometry, applyingReLU: Bool = false
 ) {
   if let problem = geometry.validate() { preconditionFailure(problem) }
   let g = geometry
@@ -24,18 +31,21 @@ public func maxPool2DForward(
     && g.paddingHeight == 0 && g.paddingWidth == 0
   // Ceil mode may add a last window hanging past the edge; the fast path needs whole windows.
   if isTwoByTwo && 2 * g.outputHeight <= g.inputHeight && 2 * g.outputWidth <= g.inputWidth {
-    maxPool2DForwardTwoByTwo(input: input, output: output, indices: indices, geometry: g)
+    maxPool2DForwardTwoByTwo(
+      input: input, output: output, indices: indices, geometry: g, applyingReLU: applyingReLU,
+      simdLevel: poolSIMDLevel)
   } else {
-    maxPool2DForwardReference(input: input, output: output, indices: indices, geometry: g)
+    maxPool2DForwardReference(
+      input: input, output: output, indices: indices, geometry: g, applyingReLU: applyingReLU)
   }
 }
 
 /// The general max pooling loop for any window, stride, padding and ceil mode — the definition
 /// the 2×2 fast path is tested against. Same contract as `maxPool2DForward`; overwrites
-/// `output` and `indices`.
+/// `output` and `indices`; with `applyingReLU`, pools relu(input).
 public func maxPool2DForwardReference(
   input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-  indices: UnsafeMutablePointer<Int32>, geometry: Pool2DGeometry
+  indices: UnsafeMutablePointer<Int32>, geometry: Pool2DGeometry, applyingReLU: Bool = false
 ) {
   if let problem = geometry.validate() { preconditionFailure(problem) }
   let g = geometry
@@ -56,7 +66,8 @@ public func maxPool2DForwardReference(
           var bestIndex = rows.lowerBound * W + columns.lowerBound
           for ih in rows {
             for iw in columns {
-              let value = x[ih * W + iw]
+              var value = x[ih * W + iw]
+              if applyingReLU { value = value > 0 ? value : 0 }
               if value > best || value.isNaN {
                 best = value
                 bestIndex = ih * W + iw
@@ -71,40 +82,24 @@ public func maxPool2DForwardReference(
   }
 }
 
-/// 2×2 windows at stride 2 that lie wholly inside the image: the four candidates of output
-/// (oh, ow) are input (2oh, 2ow), (2oh, 2ow+1), (2oh+1, 2ow), (2oh+1, 2ow+1), compared in that
-/// (row-major) order with the same rule as the general loop.
-private func maxPool2DForwardTwoByTwo(
+/// The SIMD level the 2×2 kernel runs at on this CPU (see `cn_simd_level`).
+let poolSIMDLevel: Int32 = cn_simd_level()
+
+/// 2×2 windows at stride 2 that lie wholly inside the image, in C (`cn_maxpool2x2_forward`):
+/// the four candidates of output (oh, ow) are input (2oh, 2ow), (2oh, 2ow+1), (2oh+1, 2ow),
+/// (2oh+1, 2ow+1), compared in that (row-major) order with the same rule as the general loop.
+/// `simdLevel` 0 forces the portable C loop (tests cover both).
+func maxPool2DForwardTwoByTwo(
   input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-  indices: UnsafeMutablePointer<Int32>, geometry g: Pool2DGeometry
+  indices: UnsafeMutablePointer<Int32>, geometry g: Pool2DGeometry, applyingReLU: Bool,
+  simdLevel: Int32
 ) {
   let (H, W, OH, OW) = (g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
   parallelChunks(g.planeCount, minimumChunk: planesPerChunk(H * W)) { planes in
-    for plane in planes {
-      let x = input + plane * H * W
-      let y = output + plane * OH * OW
-      let argmax = indices + plane * OH * OW
-      for oh in 0..<OH {
-        let top = 2 * oh * W  // flat index of the window's top-left pixel when ow = 0
-        for ow in 0..<OW {
-          let first = top + 2 * ow
-          var best = x[first]
-          var bestIndex = first
-          @inline(__always) func consider(_ candidate: Int) {
-            let value = x[candidate]
-            if value > best || value.isNaN {
-              best = value
-              bestIndex = candidate
-            }
-          }
-          consider(first + 1)
-          consider(first + W)
-          consider(first + W + 1)
-          y[oh * OW + ow] = best
-          argmax[oh * OW + ow] = Int32(bestIndex)
-        }
-      }
-    }
+    cn_maxpool2x2_forward(
+      simdLevel, planes.count, H, W, OH, OW, input + planes.lowerBound * H * W,
+      output + planes.lowerBound * OH * OW, indices + planes.lowerBound * OH * OW,
+      applyingReLU ? 1 : 0)
   }
 }
 
@@ -114,9 +109,13 @@ private func maxPool2DForwardTwoByTwo(
 ///
 /// Shapes: gradOutput and indices `[N, C, OH, OW]` (indices from `maxPool2DForward`),
 /// gradInput `[N, C, H, W]`.
+/// - Parameter reluOutput: for a forward run `applyingReLU`, its output `[N, C, OH, OW]`:
+///   gradients then pass only where the pooled value is > 0 (the ReLU's derivative, taken as 0
+///   at 0 as PyTorch does). nil for plain max pooling.
 public func maxPool2DBackward(
   gradOutput: UnsafePointer<Float>, indices: UnsafePointer<Int32>,
-  gradInput: UnsafeMutablePointer<Float>, geometry: Pool2DGeometry
+  gradInput: UnsafeMutablePointer<Float>, geometry: Pool2DGeometry,
+  reluOutput: UnsafePointer<Float>? = nil
 ) {
   if let problem = geometry.validate() { preconditionFailure(problem) }
   let g = geometry
@@ -128,7 +127,12 @@ public func maxPool2DBackward(
       let dy = gradOutput + plane * outputPlaneSize
       let argmax = indices + plane * outputPlaneSize
       dx.update(repeating: 0, count: planeSize)
-      for o in 0..<outputPlaneSize { dx[Int(argmax[o])] += dy[o] }
+      if let reluOutput {
+        let y = reluOutput + plane * outputPlaneSize
+        for o in 0..<outputPlaneSize where y[o] > 0 { dx[Int(argmax[o])] += dy[o] }
+      } else {
+        for o in 0..<outputPlaneSize { dx[Int(argmax[o])] += dy[o] }
+      }
     }
   }
 }

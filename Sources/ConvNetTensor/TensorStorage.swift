@@ -1,6 +1,7 @@
 /// The heap buffer behind a `Tensor`: `count` float32 values, 64-byte aligned so that SIMD
 /// kernels can use aligned loads. Tensors share a storage until one of them writes
-/// (copy-on-write, see `Tensor.ensureUniqueStorage()`).
+/// (copy-on-write, see `Tensor.ensureUniqueStorage()`). Buffers come from and go back to
+/// `BufferCache`, so a loop that makes the same tensors every step reuses their memory.
 public final class TensorStorage: @unchecked Sendable {
   public let count: Int
   public let pointer: UnsafeMutablePointer<Float>
@@ -9,8 +10,7 @@ public final class TensorStorage: @unchecked Sendable {
   public init(uninitializedCount count: Int) {
     precondition(count >= 0, "TensorStorage: negative element count \(count)")
     self.count = count
-    let raw = UnsafeMutableRawPointer.allocate(
-      byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+    let raw = BufferCache.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride)
     pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
   }
 
@@ -26,6 +26,7 @@ public final class TensorStorage: @unchecked Sendable {
   }
 
   deinit {
-    UnsafeMutableRawPointer(pointer).deallocate()
+    BufferCache.deallocate(
+      UnsafeMutableRawPointer(pointer), byteCount: max(count, 1) * MemoryLayout<Float>.stride)
   }
 }

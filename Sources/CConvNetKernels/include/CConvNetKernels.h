@@ -66,5 +66,6 @@ void cn_depthwise_backward_input_plane(
 /// dw[kH][kW] += Σ over output pixels dy · the input pixel each tap read. Accumulates.
 void cn_depthwise_backward_weight_plane(
   const long *geometry, const float *x, const float *dy, float *dw, float *scratch);
+#include "cn_pooling.h"
 
 #endif

@@ -7,8 +7,8 @@ public func maxPool2d(_ input: Variable, geometry template: Pool2DGeometry) -> V
   let geometry = poolGeometry(template, for: input.value, name: "maxPool2d")
   let outputShape = [geometry.batch, geometry.channels, geometry.outputHeight, geometry.outputWidth]
   let output = Tensor(uninitializedShape: outputShape)
-  let indices = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, output.count))
-  let indexOwner = IndexBuffer(indices)
+  let indexOwner = IndexBuffer(count: output.count)
+  let indices = indexOwner.buffer
   maxPool2DForward(
     input: input.value.storage.pointer, output: output.storage.pointer,
     indices: indices.baseAddress!, geometry: geometry)
@@ -22,11 +22,44 @@ public func maxPool2d(_ input: Variable, geometry template: Pool2DGeometry) -> V
   }
 }
 
-/// Owns the argmax indices a max-pool backward needs, freed with the graph.
+/// Max pooling of relu(input), fused: the same values and gradients as
+/// `maxPool2d(relu(input), geometry:)`, in one pass and without the rectified copy of the input
+/// (max and ReLU commute, and the ReLU's derivative — 0 where the pooled value is ≤ 0 — is
+/// applied while routing the gradient to the window maxima). `Sequential` uses it for a ReLU
+/// followed by a MaxPool2d, the LeNet/VGG pattern.
+public func reluMaxPool2d(_ input: Variable, geometry template: Pool2DGeometry) -> Variable {
+  let geometry = poolGeometry(template, for: input.value, name: "reluMaxPool2d")
+  let outputShape = [geometry.batch, geometry.channels, geometry.outputHeight, geometry.outputWidth]
+  let output = Tensor(uninitializedShape: outputShape)
+  let indexOwner = IndexBuffer(count: output.count)
+  let indices = indexOwner.buffer
+  maxPool2DForward(
+    input: input.value.storage.pointer, output: output.storage.pointer,
+    indices: indices.baseAddress!, geometry: geometry, applyingReLU: true)
+  let inputShape = input.shape
+  return Variable.makeOutput(output, name: "relu_max_pool2d", inputs: [input]) { gradient in
+    let gradInput = Tensor(uninitializedShape: inputShape)
+    maxPool2DBackward(
+      gradOutput: gradient.storage.pointer, indices: indexOwner.buffer.baseAddress!,
+      gradInput: gradInput.storage.pointer, geometry: geometry,
+      reluOutput: output.storage.pointer)
+    return [gradInput]
+  }
+}
+
+/// Owns the argmax indices a max-pool backward needs, freed with the graph (into
+/// `BufferCache`, like tensors, so that steady training steps reuse them).
 final class IndexBuffer {
   let buffer: UnsafeMutableBufferPointer<Int32>
-  init(_ buffer: UnsafeMutableBufferPointer<Int32>) { self.buffer = buffer }
-  deinit { buffer.deallocate() }
+  private var byteCount: Int { max(1, buffer.count) * MemoryLayout<Int32>.stride }
+
+  init(count: Int) {
+    let raw = BufferCache.allocate(byteCount: max(1, count) * MemoryLayout<Int32>.stride)
+    buffer = UnsafeMutableBufferPointer(
+      start: raw.bindMemory(to: Int32.self, capacity: max(1, count)), count: count)
+  }
+
+  deinit { BufferCache.deallocate(UnsafeMutableRawPointer(buffer.baseAddress!), byteCount: byteCount) }
 }
 
 /// Average pooling over [N, C, H, W]; the gradient is spread evenly over each window.

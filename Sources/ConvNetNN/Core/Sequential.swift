@@ -14,6 +14,12 @@ public enum ModuleBuilder {
 
 /// Layers applied one after another; children are named "0", "1", … as in PyTorch.
 ///
+/// Two layer pairs run as one fused operation: a `ReLU` directly followed by a `MaxPool2d`
+/// (`reluMaxPool2d`: same values and gradients, one pass over memory instead of three, no
+/// rectified copy), and a `Linear` directly followed by a `ReLU` (`linearReLU`: bias and ReLU
+/// in the GEMM's epilogue). While a `ModuleTracer` records (summaries), layers run one by one so that
+/// every layer is seen.
+///
 ///     let features = Sequential {
 ///       Conv2d(1, 6, kernelSize: 5, padding: 2)
 ///       ReLU()
@@ -32,7 +38,26 @@ public final class Sequential: Module {
 
   public func forward(_ input: Variable) -> Variable {
     var x = input
-    for layer in layers { x = layer(x) }
+    let fuse = ModuleTracer.current == nil
+    var index = 0
+    while index < layers.count {
+      if fuse, index + 1 < layers.count, layers[index] is ReLU,
+        let pool = layers[index + 1] as? MaxPool2d
+      {
+        x = pool.forwardAfterReLU(x)
+        index += 2
+        continue
+      }
+      if fuse, index + 1 < layers.count, let linear = layers[index] as? Linear,
+        layers[index + 1] is ReLU
+      {
+        x = linear.forwardWithReLU(x)
+        index += 2
+        continue
+      }
+      x = layers[index](x)
+      index += 1
+    }
     return x
   }
 

@@ -24,6 +24,11 @@ public final class Linear: Module {
 
   public func forward(_ input: Variable) -> Variable { linear(input, weight: weight, bias: bias) }
 
+  /// relu(forward(input)), fused (what `Sequential` runs for Linear → ReLU).
+  public func forwardWithReLU(_ input: Variable) -> Variable {
+    linearReLU(input, weight: weight, bias: bias)
+  }
+
   public var ownParameters: [(name: String, parameter: Variable)] {
     [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
   }

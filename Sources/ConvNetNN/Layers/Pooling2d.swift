@@ -27,6 +27,11 @@ public final class MaxPool2d: Module {
 
   public func forward(_ input: Variable) -> Variable { maxPool2d(input, geometry: geometry) }
 
+  /// This pooling applied to relu(input), fused (what `Sequential` runs for ReLU → MaxPool2d).
+  public func forwardAfterReLU(_ input: Variable) -> Variable {
+    reluMaxPool2d(input, geometry: geometry)
+  }
+
   public var layerDescription: String {
     "MaxPool2d(\(kernelSize)\(stride != kernelSize ? ", stride \(stride)" : "")\(padding != 0 ? ", padding \(padding)" : "")\(ceilMode ? ", ceil" : ""))"
   }
