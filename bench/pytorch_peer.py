@@ -142,7 +142,7 @@ def lenet5():
 
 
 def resnet18(cifar_stem, classes):
-    """torchvision's resnet18 (cifar_stem=False) or CIFARResNet18.swift (3×3 stem, no max pool)."""
+    """torchvision's resnet18 (cifar_stem=False) or ConvNetModels.ResNet(depth: .resNet18, stem: .cifar) (3×3 stem, no max pool)."""
     from torch import nn
 
     class BasicBlock(nn.Module):

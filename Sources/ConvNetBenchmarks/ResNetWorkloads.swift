@@ -4,7 +4,7 @@ import ConvNetNN
 import ConvNetTensor
 
 extension Workloads {
-  /// `resnet18-cifar-train`: `CIFARResNet18` on synthetic 3×32×32 images (N(0, 1) pixels,
+  /// `resnet18-cifar-train`: ResNet-18 with the CIFAR stem (`ResNet(depth: .resNet18, stem: .cifar)`) on synthetic 3×32×32 images (N(0, 1) pixels,
   /// uniform random labels; CIFAR-10 is not bundled and the data do not change the work),
   /// batch 128, SGD lr 0.01 momentum 0.9: forward, cross-entropy, backward, step. Images per
   /// second from the median of 10 timed steps after 2 warm-up steps.
@@ -16,7 +16,7 @@ extension Workloads {
     var generator = SeededGenerator(seed: 3)
     let images = Tensor.randomNormal([batchSize, 3, 32, 32], using: &generator)
     let labels = (0..<batchSize).map { _ in Int(generator.next() % 10) }
-    let model = RandomSource.withSeed(1) { CIFARResNet18() }
+    let model = RandomSource.withSeed(1) { ResNet(depth: .resNet18, classCount: 10, stem: .cifar) }
     model.train()
     let optimizer = SGD(parameters: model.parameters, learningRate: 0.01, momentum: 0.9)
     let times = Stopwatch.samples(warmUp: settings.quick ? 1 : 2, repeats: settings.quick ? 2 : 10) {

@@ -83,13 +83,14 @@ public func maxPool2DForwardReference(
 }
 
 /// The SIMD level the 2×2 kernel runs at on this CPU (see `cn_simd_level`).
-let poolSIMDLevel: Int32 = cn_simd_level()
+/// The SIMD level the pooling kernels use on this CPU (0 portable C, 1 AVX2).
+public let poolSIMDLevel: Int32 = cn_simd_level()
 
 /// 2×2 windows at stride 2 that lie wholly inside the image, in C (`cn_maxpool2x2_forward`):
 /// the four candidates of output (oh, ow) are input (2oh, 2ow), (2oh, 2ow+1), (2oh+1, 2ow),
 /// (2oh+1, 2ow+1), compared in that (row-major) order with the same rule as the general loop.
 /// `simdLevel` 0 forces the portable C loop (tests cover both).
-func maxPool2DForwardTwoByTwo(
+public func maxPool2DForwardTwoByTwo(
   input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
   indices: UnsafeMutablePointer<Int32>, geometry g: Pool2DGeometry, applyingReLU: Bool,
   simdLevel: Int32

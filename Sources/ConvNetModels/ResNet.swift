@@ -52,13 +52,23 @@ public final class ResNet: Module {
 
   public let conv1: Conv2d
   public let bn1: BatchNorm2d
-  public let maxpool = MaxPool2d(3, stride: 2, padding: 1)
+  /// The stem's max pool (nil with the CIFAR stem).
+  public let maxpool: MaxPool2d?
   /// The four stages (`layer1` … `layer4`).
   public let layers: [Sequential]
   public let avgpool = AdaptiveAvgPool2d(1)
   public let fc: Linear
   let relu = ReLU()
   public var isTraining = true
+
+  /// The layers before the first stage.
+  public enum Stem: Sendable {
+    /// 7×7 convolution, stride 2, then 3×3 max pooling, stride 2 (torchvision, 224×224 input).
+    case imageNet
+    /// 3×3 convolution, stride 1, no pooling: the variant CIFAR-10 training scripts use for
+    /// 32×32 input (e.g. kuangliu's pytorch-cifar), stages at 32, 16, 8 and 4 pixels.
+    case cifar
+  }
 
   /// A network of the paper's table 1.
   ///
@@ -69,20 +79,22 @@ public final class ResNet: Module {
   ///   - width: channels of the stem and the first stage (64 in the paper; smaller values give
   ///     the same structure in miniature, e.g. for tests).
   ///   - squeezeExcitation: add SE modules to bottleneck blocks (SE-ResNet, see `SEResNet.swift`).
+  ///   - stem: `.imageNet` (torchvision) or `.cifar` (3×3 stride-1 convolution, no max pool).
   public convenience init(
     depth: Depth, inputChannels: Int = 3, classCount: Int = 1000, width: Int = 64,
-    squeezeExcitation: Bool = false
+    squeezeExcitation: Bool = false, stem: Stem = .imageNet
   ) {
     self.init(
       blockKind: depth.blockKind, layerBlockCounts: depth.layerBlockCounts,
       inputChannels: inputChannels, classCount: classCount, width: width,
-      squeezeExcitation: squeezeExcitation)
+      squeezeExcitation: squeezeExcitation, stem: stem)
   }
 
   /// Any stage layout: `blockKind` blocks, `layerBlockCounts[i]` of them in stage i + 1.
   public init(
     blockKind: BlockKind, layerBlockCounts: [Int], inputChannels: Int = 3,
-    classCount: Int = 1000, width: Int = 64, squeezeExcitation: Bool = false
+    classCount: Int = 1000, width: Int = 64, squeezeExcitation: Bool = false,
+    stem: Stem = .imageNet
   ) {
     precondition(
       layerBlockCounts.count == 4 && layerBlockCounts.allSatisfy { $0 > 0 },
@@ -90,7 +102,14 @@ public final class ResNet: Module {
     precondition(
       !squeezeExcitation || blockKind == .bottleneck,
       "ResNet: squeeze-and-excitation is defined here for bottleneck blocks only")
-    conv1 = Conv2d(inputChannels, width, kernelSize: 7, stride: 2, padding: 3, bias: false)
+    switch stem {
+    case .imageNet:
+      conv1 = Conv2d(inputChannels, width, kernelSize: 7, stride: 2, padding: 3, bias: false)
+      maxpool = MaxPool2d(3, stride: 2, padding: 1)
+    case .cifar:
+      conv1 = Conv2d(inputChannels, width, kernelSize: 3, padding: 1, bias: false)
+      maxpool = nil
+    }
     bn1 = BatchNorm2d(width)
     var channels = width
     var stages: [Sequential] = []
@@ -118,13 +137,14 @@ public final class ResNet: Module {
   }
 
   public var children: [(name: String, module: any Module)] {
-    [("conv1", conv1), ("bn1", bn1), ("relu", relu), ("maxpool", maxpool)]
+    [("conv1", conv1), ("bn1", bn1), ("relu", relu)] + (maxpool.map { [("maxpool", $0)] } ?? [])
       + layers.enumerated().map { ("layer\($0.offset + 1)", $0.element) }
       + [("avgpool", avgpool), ("fc", fc)]
   }
 
   public func forward(_ input: Variable) -> Variable {
-    var x = maxpool(relu(bn1(conv1(input))))
+    var x = relu(bn1(conv1(input)))
+    if let maxpool { x = maxpool(x) }
     for stage in layers { x = stage(x) }
     return fc(avgpool(x).flattened())
   }

@@ -95,9 +95,9 @@ final class BenchmarkHarnessTests: XCTestCase {
 }
 
 /// The benchmark's ResNet-18 variant is the network the PyTorch peer builds.
-final class CIFARResNet18Tests: XCTestCase {
+final class CIFARStemResNet18Tests: XCTestCase {
   func testParameterCountAndOutputShapeMatchThePyTorchDefinition() {
-    let model = CIFARResNet18()
+    let model = ResNet(depth: .resNet18, classCount: 10, stem: .cifar)
     // sum(p.numel() for p in resnet18(cifar_stem=True, classes=10).parameters()) in
     // bench/pytorch_peer.py (the usual CIFAR ResNet-18 of kuangliu/pytorch-cifar).
     XCTAssertEqual(model.parameterCount, 11_173_962)

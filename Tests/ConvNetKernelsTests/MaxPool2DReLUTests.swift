@@ -1,4 +1,4 @@
-@testable import ConvNetKernels
+import ConvNetKernels
 import ConvNetTensor
 import XCTest
 
