@@ -12,10 +12,17 @@
 //        | 0 −1  1  0 |         | ½   −½    ½  |
 //        | 0  1  0 −1 |         | 0    0    1  |
 //
-// Layouts: U is [16][OC][C], V is [16][C][T] and M is [16][OC][T] for a block of T tiles,
-// tile j of the block being tile (tile_begin + j) of the whole batch, numbered image by image
-// and row-major inside an image (tiles_h × tiles_w per image, tile (ty, tx) covering output rows
-// 2ty, 2ty+1 and columns 2tx, 2tx+1). Plain C: the transforms cost ~1/OC of the GEMMs.
+// Layouts: U is [16][OC][C], V is [16][C][T] and M is [16][OC][T] for a block of T columns.
+// Tile (ty, tx) covers output rows 2ty, 2ty+1 and columns 2tx, 2tx+1. Each tile row of each
+// image is cut into `pieces_per_row` pieces of at most `piece_tiles` consecutive tiles; pieces
+// are numbered image by image, row by row. A block is a run of consecutive pieces, and in V and
+// M a piece of c tiles takes c + 1 columns: its tiles, then one spare column. The spare column
+// is what makes the transforms fast: the input transform of a whole block becomes a handful of
+// long loops over contiguous rows (tile q reads de-interleaved columns q and q + 1; the spare
+// column belongs to the next piece's first) that the compiler vectorises, instead of 16 strided
+// loads and stores per tile (which compiled to scalar code and took half of a small ResNet's
+// training step). The GEMMs compute the spare columns too (1/(c+1) extra work) and the output
+// transform skips them.
 #include "CConvNetKernels.h"
 
 void cn_winograd_f23_weights(
@@ -49,169 +56,232 @@ void cn_winograd_f23_weights(
   }
 }
 
-// The block's tiles are walked as runs of consecutive tiles in one tile row of one image, so
-// the inner loops step through memory with a fixed stride (2 floats per tile on the image side,
-// 1 on the V/M side) and the compiler can vectorise them; channels are the outer loop so that
-// each of the 16 V or M rows being written is contiguous.
-typedef struct {
-  long first;   // index of the run's first tile inside the block
-  long count;   // tiles in the run
-  long n;       // image
-  long row;     // first output row of the tiles (2·ty)
-  long column;  // first output column of the first tile (2·tx)
-} tile_run_t;
-
-// The next run starting at block tile `j`.
-static tile_run_t tile_run(
-  long tile_begin, long j, long tile_count, long tiles_h, long tiles_w)
+cn_winograd_tiling cn_winograd_f23_tiling(long out_height, long out_width)
 {
-  const long tile = tile_begin + j;
-  const long inside = tile % (tiles_h * tiles_w);
-  const long tx = inside % tiles_w;
-  tile_run_t run;
-  run.first = j;
-  run.count = tiles_w - tx < tile_count - j ? tiles_w - tx : tile_count - j;
-  run.n = tile / (tiles_h * tiles_w);
-  run.row = 2 * (inside / tiles_w);
-  run.column = 2 * tx;
-  return run;
+  cn_winograd_tiling t;
+  t.tiles_h = (out_height + 1) / 2;
+  t.tiles_w = (out_width + 1) / 2;
+  t.pieces_per_row = (t.tiles_w + CN_WINOGRAD_MAX_PIECE_TILES - 1) / CN_WINOGRAD_MAX_PIECE_TILES;
+  t.piece_tiles = (t.tiles_w + t.pieces_per_row - 1) / t.pieces_per_row;
+  return t;
 }
 
-// v = Bᵀ d B for the 4×4 patch d, written to the 16 ξ rows at `target` (ξ rows `plane` apart).
-#define CN_WINOGRAD_INPUT_TILE(d, target, plane)                                   \
-  do {                                                                             \
-    float t_[4][4];                                                                \
-    for (int k_ = 0; k_ < 4; ++k_) {                                               \
-      t_[0][k_] = d[0][k_] - d[2][k_];                                             \
-      t_[1][k_] = d[1][k_] + d[2][k_];                                             \
-      t_[2][k_] = d[2][k_] - d[1][k_];                                             \
-      t_[3][k_] = d[1][k_] - d[3][k_];                                             \
-    }                                                                              \
-    for (int i_ = 0; i_ < 4; ++i_) {                                               \
-      (target)[(i_ * 4 + 0) * (plane)] = t_[i_][0] - t_[i_][2];                    \
-      (target)[(i_ * 4 + 1) * (plane)] = t_[i_][1] + t_[i_][2];                    \
-      (target)[(i_ * 4 + 2) * (plane)] = t_[i_][2] - t_[i_][1];                    \
-      (target)[(i_ * 4 + 3) * (plane)] = t_[i_][1] - t_[i_][3];                    \
-    }                                                                              \
-  } while (0)
+// Where piece `index` lies: image n, tile row ty, first tile tx and its tile count.
+typedef struct {
+  long n, ty, tx, count;
+} piece_t;
+
+static inline piece_t piece_at(const cn_winograd_tiling *t, long index)
+{
+  const long row = index / t->pieces_per_row;  // tile row over the whole batch
+  const long part = index % t->pieces_per_row;
+  piece_t p;
+  p.n = row / t->tiles_h;
+  p.ty = row % t->tiles_h;
+  p.tx = part * t->piece_tiles;
+  p.count = t->tiles_w - p.tx < t->piece_tiles ? t->tiles_w - p.tx : t->piece_tiles;
+  return p;
+}
+
+long cn_winograd_f23_columns(const cn_winograd_tiling *t, long first_piece, long piece_count)
+{
+  long columns = 0;
+  for (long i = 0; i < piece_count; ++i) columns += piece_at(t, first_piece + i).count + 1;
+  return columns;
+}
+
+long cn_winograd_f23_work_count(long columns)
+{
+  return 16 * (columns + 16);
+}
+
+// Rounds up to a multiple of 8 floats (one AVX2 vector), so that the vector loops below run
+// whole vectors over zero-filled padding instead of a scalar remainder.
+static inline long round8(long x) { return (x + 7) & ~7L; }
+
+// even[k] = x[column0 + 2k], odd[k] = x[column0 + 2k + 1] for k = 0 … count (count + 1 values),
+// zero where the column lies outside [0, width) or the row is missing (x == NULL: padding).
+static inline __attribute__((always_inline)) void gather_row(
+  const float *restrict x, long width, long column0, long count, float *restrict even,
+  float *restrict odd)
+{
+  if (!x) {
+    for (long k = 0; k <= count; ++k) even[k] = odd[k] = 0.0f;
+    return;
+  }
+  // [lo, hi): both columns inside, so no checks.
+  long lo = column0 >= 0 ? 0 : (-column0 + 1) / 2;
+  long hi = width - 2 - column0 >= 0 ? (width - 2 - column0) / 2 + 1 : 0;
+  if (hi > count + 1) hi = count + 1;
+  if (lo > hi) lo = hi;
+  for (long k = 0; k < lo; ++k) {
+    const long c = column0 + 2 * k;
+    even[k] = c >= 0 && c < width ? x[c] : 0.0f;
+    odd[k] = c + 1 >= 0 && c + 1 < width ? x[c + 1] : 0.0f;
+  }
+  const float *restrict base = x + column0;
+  for (long k = lo; k < hi; ++k) {
+    even[k] = base[2 * k];
+    odd[k] = base[2 * k + 1];
+  }
+  for (long k = hi; k <= count; ++k) {
+    const long c = column0 + 2 * k;
+    even[k] = c >= 0 && c < width ? x[c] : 0.0f;
+    odd[k] = c + 1 >= 0 && c + 1 < width ? x[c + 1] : 0.0f;
+  }
+}
+
+// The three loops of the input transform, as functions whose restrict parameters tell the
+// compiler that the rows do not overlap (restrict on local pointers was not enough for it to
+// vectorise without run-time overlap checks, which it then gave up on).
+
+// t = Bᵀ d for n columns of the four de-interleaved rows d0 … d3 (even or odd columns).
+static inline __attribute__((always_inline)) void input_rows(
+  const float *restrict d0, const float *restrict d1, const float *restrict d2,
+  const float *restrict d3, float *restrict t0, float *restrict t1, float *restrict t2,
+  float *restrict t3, long n)
+{
+  for (long k = 0; k < n; ++k) {
+    t0[k] = d0[k] - d2[k];
+    t1[k] = d1[k] + d2[k];
+    t2[k] = d2[k] - d1[k];
+    t3[k] = d1[k] - d3[k];
+  }
+}
+
+// 8 floats as one vector (GCC/Clang vector extension), loaded and stored through unaligned,
+// aliasing pointers. Used where the auto-vectoriser gives up: it treats e[q + 1] of one
+// iteration as a value carried into the next and then refuses the loop.
+typedef float f8 __attribute__((vector_size(32), aligned(4), may_alias));
+
+// v = t B for n tiles of one row of t: tile q's four columns are e[q], o[q], e[q + 1], o[q + 1].
+static inline __attribute__((always_inline)) void input_columns(
+  const float *restrict e, const float *restrict o, float *restrict v0, float *restrict v1,
+  float *restrict v2, float *restrict v3, long n)
+{
+  long q = 0;
+  for (; q + 8 <= n; q += 8) {
+    const f8 e0 = *(const f8 *)(e + q), e1 = *(const f8 *)(e + q + 1);
+    const f8 o0 = *(const f8 *)(o + q), o1 = *(const f8 *)(o + q + 1);
+    *(f8 *)(v0 + q) = e0 - e1;
+    *(f8 *)(v1 + q) = o0 + e1;
+    *(f8 *)(v2 + q) = e1 - o0;
+    *(f8 *)(v3 + q) = o0 - o1;
+  }
+  for (; q < n; ++q) {
+    v0[q] = e[q] - e[q + 1];
+    v1[q] = o[q] + e[q + 1];
+    v2[q] = e[q + 1] - o[q];
+    v3[q] = o[q] - o[q + 1];
+  }
+}
 
 // The body of cn_winograd_f23_input, inlined into a portable and an AVX2 + FMA copy.
 static inline __attribute__((always_inline)) void winograd_input(
   const float *restrict input, long channels, long height, long width, long pad_top,
-  long pad_left, long tiles_h, long tiles_w, long tile_begin, long tile_count, float *restrict v)
+  long pad_left, const cn_winograd_tiling *t, long first_piece, long piece_count, long columns,
+  float *restrict v, float *restrict work)
 {
-  const long plane = channels * tile_count;  // floats between two ξ matrices of V
-  for (long j = 0; j < tile_count;) {
-    const tile_run_t run = tile_run(tile_begin, j, tile_count, tiles_h, tiles_w);
-    j += run.count;
-    const long row0 = run.row - pad_top;
-    const int rows_inside = row0 >= 0 && row0 + 4 <= height;
-    // Tiles [lo, hi) of the run read only columns inside the image: column0 = column − pad_left
-    // + 2·i ≥ 0 and column0 + 4 ≤ width.
-    const long column0 = run.column - pad_left;
-    long lo = column0 >= 0 ? 0 : (-column0 + 1) / 2;
-    long hi = (width - 4 - column0) >= 0 ? (width - 4 - column0) / 2 + 1 : 0;
-    if (hi > run.count) hi = run.count;
-    if (lo > hi || !rows_inside) lo = hi = 0;
-    const float *image = input + run.n * channels * height * width;
-    for (long c = 0; c < channels; ++c) {
-      const float *x = image + c * height * width;
-      float *target = v + c * tile_count + run.first;
-      for (long i = 0; i < run.count; ++i) {
-        if (i == lo && hi > lo) {  // the interior stretch: no bounds checks, vectorisable
-          const float *r0 = x + row0 * width + column0, *r1 = r0 + width;
-          const float *r2 = r1 + width, *r3 = r2 + width;
-          for (long q = lo; q < hi; ++q) {
-            const long s = 2 * q;
-            const float d[4][4] = {
-              {r0[s], r0[s + 1], r0[s + 2], r0[s + 3]},
-              {r1[s], r1[s + 1], r1[s + 2], r1[s + 3]},
-              {r2[s], r2[s + 1], r2[s + 2], r2[s + 3]},
-              {r3[s], r3[s + 1], r3[s + 2], r3[s + 3]},
-            };
-            CN_WINOGRAD_INPUT_TILE(d, target + q, plane);
-          }
-          i = hi - 1;
-          continue;
-        }
-        // Border tile: pixels outside the image are the zero padding (or unused tails).
-        float d[4][4];
-        for (int a = 0; a < 4; ++a) {
-          const long r = row0 + a;
-          for (int b = 0; b < 4; ++b) {
-            const long col = column0 + 2 * i + b;
-            d[a][b] = (r >= 0 && r < height && col >= 0 && col < width) ? x[r * width + col] : 0.0f;
-          }
-        }
-        CN_WINOGRAD_INPUT_TILE(d, target + i, plane);
+  const long plane = channels * columns;  // floats between two ξ matrices of V
+  const long stride = round8(columns + 1) + 8;  // one work row
+  float *restrict even[4], *restrict odd[4];
+  for (int a = 0; a < 4; ++a) {
+    even[a] = work + a * stride;
+    odd[a] = work + (4 + a) * stride;
+  }
+  float *restrict te = work + 8 * stride, *restrict to = work + 12 * stride;  // [4][stride] each
+  const long span = round8(columns + 1);
+  for (int a = 0; a < 8; ++a)  // zero padding past the last piece (read by whole vectors)
+    for (long k = columns; k < stride; ++k) work[a * stride + k] = 0.0f;
+  for (long c = 0; c < channels; ++c) {
+    // d: the 4 input rows under each piece, de-interleaved into even and odd columns.
+    long base = 0;
+    for (long i = 0; i < piece_count; ++i) {
+      const piece_t p = piece_at(t, first_piece + i);
+      const float *x = input + ((p.n * channels + c) * height) * width;
+      for (int a = 0; a < 4; ++a) {
+        const long r = 2 * p.ty - pad_top + a;
+        gather_row(
+          r >= 0 && r < height ? x + r * width : 0, width, 2 * p.tx - pad_left, p.count,
+          even[a] + base, odd[a] + base);
       }
+      base += p.count + 1;
+    }
+    // t = Bᵀ d, row by row, then v = t B.
+    input_rows(even[0], even[1], even[2], even[3], te, te + stride, te + 2 * stride,
+      te + 3 * stride, span);
+    input_rows(odd[0], odd[1], odd[2], odd[3], to, to + stride, to + 2 * stride,
+      to + 3 * stride, span);
+    for (int i = 0; i < 4; ++i) {
+      float *target = v + i * 4 * plane + c * columns;
+      input_columns(te + i * stride, to + i * stride, target, target + plane,
+        target + 2 * plane, target + 3 * plane, columns);
     }
   }
 }
 
-// y = Aᵀ s A + b for the 4×4 tile s read from the 16 ξ rows at `source` (`plane` apart).
-#define CN_WINOGRAD_OUTPUT_TILE(source, plane, b, y00, y01, y10, y11)                \
-  do {                                                                             \
-    float r_[2][4];                                                                \
-    for (int k_ = 0; k_ < 4; ++k_) {                                               \
-      const float s0_ = (source)[(0 * 4 + k_) * (plane)];                          \
-      const float s1_ = (source)[(1 * 4 + k_) * (plane)];                          \
-      const float s2_ = (source)[(2 * 4 + k_) * (plane)];                          \
-      const float s3_ = (source)[(3 * 4 + k_) * (plane)];                          \
-      r_[0][k_] = s0_ + s1_ + s2_;                                                 \
-      r_[1][k_] = s1_ - s2_ - s3_;                                                 \
-    }                                                                              \
-    y00 = r_[0][0] + r_[0][1] + r_[0][2] + (b);                                    \
-    y01 = r_[0][1] - r_[0][2] - r_[0][3] + (b);                                    \
-    y10 = r_[1][0] + r_[1][1] + r_[1][2] + (b);                                    \
-    y11 = r_[1][1] - r_[1][2] - r_[1][3] + (b);                                    \
-  } while (0)
+// y = Aᵀ s A + b (then ReLU) for n tiles whose 16 transformed values are s[ξ·plane + q]; the
+// tile's four pixels go to y00[q], y01[q] (top row) and y10[q], y11[q] (bottom row).
+static inline __attribute__((always_inline)) void output_tiles(
+  const float *restrict s, long plane, long n, float b, int relu, float *restrict y00,
+  float *restrict y01, float *restrict y10, float *restrict y11)
+{
+  for (long q = 0; q < n; ++q) {
+    float r0[4], r1[4];
+    for (int k = 0; k < 4; ++k) {
+      r0[k] = s[k * plane + q] + s[(4 + k) * plane + q] + s[(8 + k) * plane + q];
+      r1[k] = s[(4 + k) * plane + q] - s[(8 + k) * plane + q] - s[(12 + k) * plane + q];
+    }
+    float a00 = r0[0] + r0[1] + r0[2] + b, a01 = r0[1] - r0[2] - r0[3] + b;
+    float a10 = r1[0] + r1[1] + r1[2] + b, a11 = r1[1] - r1[2] - r1[3] + b;
+    if (relu) {
+      a00 = a00 < 0.0f ? 0.0f : a00;
+      a01 = a01 < 0.0f ? 0.0f : a01;
+      a10 = a10 < 0.0f ? 0.0f : a10;
+      a11 = a11 < 0.0f ? 0.0f : a11;
+    }
+    y00[q] = a00;
+    y01[q] = a01;
+    y10[q] = a10;
+    y11[q] = a11;
+  }
+}
 
 // The body of cn_winograd_f23_output, inlined into a portable and an AVX2 + FMA copy.
 static inline __attribute__((always_inline)) void winograd_output(
-  const float *restrict m, long channels, long out_height, long out_width, long tiles_h,
-  long tiles_w, long tile_begin, long tile_count, const float *restrict bias, int relu,
-  float *restrict output)
+  const float *restrict m, long channels, long out_height, long out_width,
+  const cn_winograd_tiling *t, long first_piece, long piece_count, long columns,
+  const float *restrict bias, int relu, float *restrict output, float *restrict work)
 {
-  const long plane = channels * tile_count;
-  for (long j = 0; j < tile_count;) {
-    const tile_run_t run = tile_run(tile_begin, j, tile_count, tiles_h, tiles_w);
-    j += run.count;
-    const long rows = out_height - run.row < 2 ? 1 : 2;  // tail row of an odd-sized output
-    // Tiles [0, full) have both output columns inside; a last tile may have only one.
-    long full = (out_width - run.column) / 2;
-    if (full > run.count) full = run.count;
-    float *image = output + run.n * channels * out_height * out_width;
-    for (long o = 0; o < channels; ++o) {
-      const float *source = m + o * tile_count + run.first;
-      const float b = bias ? bias[o] : 0.0f;
-      float *y = image + (o * out_height + run.row) * out_width + run.column;
-      // Tiles whose 2×2 pixels all lie inside: no checks, so the loop vectorises.
-      const long clean = rows == 2 ? full : 0;
-      for (long i = 0; i < clean; ++i) {
-        float y00, y01, y10, y11;
-        CN_WINOGRAD_OUTPUT_TILE(source + i, plane, b, y00, y01, y10, y11);
-        if (relu) {
-          y00 = y00 < 0.0f ? 0.0f : y00;
-          y01 = y01 < 0.0f ? 0.0f : y01;
-          y10 = y10 < 0.0f ? 0.0f : y10;
-          y11 = y11 < 0.0f ? 0.0f : y11;
+  const long plane = channels * columns;
+  const long stride = round8(columns) + 8;
+  float *restrict y00 = work, *restrict y01 = work + stride;
+  float *restrict y10 = work + 2 * stride, *restrict y11 = work + 3 * stride;
+  for (long o = 0; o < channels; ++o) {
+    // y = Aᵀ s A + b over all columns of the block at once.
+    const float b = bias ? bias[o] : 0.0f;
+    output_tiles(m + o * columns, plane, columns, b, relu, y00, y01, y10, y11);
+    // Interleave each piece's two tile columns back into its two output rows (clipped at an
+    // odd-sized output's last row and column).
+    long base = 0;
+    for (long i = 0; i < piece_count; ++i) {
+      const piece_t p = piece_at(t, first_piece + i);
+      const long row = 2 * p.ty, column = 2 * p.tx;
+      const long rows = out_height - row < 2 ? 1 : 2;
+      long full = (out_width - column) / 2;  // tiles with both columns inside
+      if (full > p.count) full = p.count;
+      float *image = output + ((p.n * channels + o) * out_height + row) * out_width + column;
+      for (long a = 0; a < rows; ++a) {
+        const float *restrict left = (a == 0 ? y00 : y10) + base;
+        const float *restrict right = (a == 0 ? y01 : y11) + base;
+        float *restrict out = image + a * out_width;
+        for (long q = 0; q < full; ++q) {
+          out[2 * q] = left[q];
+          out[2 * q + 1] = right[q];
         }
-        y[2 * i] = y00;
-        y[2 * i + 1] = y01;
-        y[out_width + 2 * i] = y10;
-        y[out_width + 2 * i + 1] = y11;
+        if (full < p.count) out[2 * full] = left[full];  // the last tile of an odd width
       }
-      for (long i = clean; i < run.count; ++i) {  // clipped tiles at the bottom/right edge
-        float out[2][2];
-        CN_WINOGRAD_OUTPUT_TILE(source + i, plane, b, out[0][0], out[0][1], out[1][0], out[1][1]);
-        for (long a = 0; a < rows; ++a) {
-          for (long c = 0; c < (i < full ? 2 : 1); ++c) {
-            const float value = out[a][c];
-            y[a * out_width + 2 * i + c] = relu && value < 0.0f ? 0.0f : value;
-          }
-        }
-      }
+      base += p.count + 1;
     }
   }
 }
@@ -220,53 +290,57 @@ static inline __attribute__((always_inline)) void winograd_output(
 #define CN_WINOGRAD_HAVE_AVX2 1
 __attribute__((target("avx2,fma"))) static void winograd_input_avx2(
   const float *input, long channels, long height, long width, long pad_top, long pad_left,
-  long tiles_h, long tiles_w, long tile_begin, long tile_count, float *v)
+  const cn_winograd_tiling *t, long first_piece, long piece_count, long columns, float *v,
+  float *work)
 {
   winograd_input(
-    input, channels, height, width, pad_top, pad_left, tiles_h, tiles_w, tile_begin, tile_count,
-    v);
+    input, channels, height, width, pad_top, pad_left, t, first_piece, piece_count, columns, v,
+    work);
 }
 
 __attribute__((target("avx2,fma"))) static void winograd_output_avx2(
-  const float *m, long channels, long out_height, long out_width, long tiles_h, long tiles_w,
-  long tile_begin, long tile_count, const float *bias, int relu, float *output)
+  const float *m, long channels, long out_height, long out_width, const cn_winograd_tiling *t,
+  long first_piece, long piece_count, long columns, const float *bias, int relu, float *output,
+  float *work)
 {
   winograd_output(
-    m, channels, out_height, out_width, tiles_h, tiles_w, tile_begin, tile_count, bias, relu,
-    output);
+    m, channels, out_height, out_width, t, first_piece, piece_count, columns, bias, relu, output,
+    work);
 }
 #endif
 
 void cn_winograd_f23_input(
   const float *input, long channels, long height, long width, long pad_top, long pad_left,
-  long tiles_h, long tiles_w, long tile_begin, long tile_count, float *v)
+  const cn_winograd_tiling *t, long first_piece, long piece_count, long columns, float *v,
+  float *work)
 {
 #if defined(CN_WINOGRAD_HAVE_AVX2)
   if (cn_simd_level() >= 1) {
     winograd_input_avx2(
-      input, channels, height, width, pad_top, pad_left, tiles_h, tiles_w, tile_begin,
-      tile_count, v);
+      input, channels, height, width, pad_top, pad_left, t, first_piece, piece_count, columns, v,
+      work);
     return;
   }
 #endif
   winograd_input(
-    input, channels, height, width, pad_top, pad_left, tiles_h, tiles_w, tile_begin, tile_count,
-    v);
+    input, channels, height, width, pad_top, pad_left, t, first_piece, piece_count, columns, v,
+    work);
 }
 
 void cn_winograd_f23_output(
-  const float *m, long channels, long out_height, long out_width, long tiles_h, long tiles_w,
-  long tile_begin, long tile_count, const float *bias, int relu, float *output)
+  const float *m, long channels, long out_height, long out_width, const cn_winograd_tiling *t,
+  long first_piece, long piece_count, long columns, const float *bias, int relu, float *output,
+  float *work)
 {
 #if defined(CN_WINOGRAD_HAVE_AVX2)
   if (cn_simd_level() >= 1) {
     winograd_output_avx2(
-      m, channels, out_height, out_width, tiles_h, tiles_w, tile_begin, tile_count, bias, relu,
-      output);
+      m, channels, out_height, out_width, t, first_piece, piece_count, columns, bias, relu,
+      output, work);
     return;
   }
 #endif
   winograd_output(
-    m, channels, out_height, out_width, tiles_h, tiles_w, tile_begin, tile_count, bias, relu,
-    output);
+    m, channels, out_height, out_width, t, first_piece, piece_count, columns, bias, relu, output,
+    work);
 }

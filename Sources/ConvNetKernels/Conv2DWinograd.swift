@@ -14,11 +14,12 @@ import CConvNetKernels
 // direct sum by a few ulps of the largest partial sums (tests use 1e-4 relative to magnitude,
 // as for im2col).
 
-/// Tiles per block. The 16 GEMMs of a block each pack their U[ξ] (OC×C) again, so wide blocks
-/// make that cheap next to the OC·C·T multiply-adds; narrow blocks keep V and M (16·(C+OC)·T
-/// floats) near the core between the transforms and the GEMMs. 128 measured best of 64…512
-/// on 64–256 channels (Zen 3, 512 KiB L2).
-private let winogradBlockTiles = 128
+/// Columns (tiles plus one spare per piece of a tile row, see winograd_f23.c) per block. The 16
+/// GEMMs of a block each pack their U[ξ] (OC×C) again, so wide blocks make that cheap next to
+/// the OC·C·T multiply-adds; narrow blocks keep V and M (16·(C+OC)·T floats) near the core
+/// between the transforms and the GEMMs. 128 tiles measured best of 64…512 on 64–256 channels
+/// (Zen 3, 512 KiB L2).
+private let winogradBlockColumns = 128
 
 /// True when `geometry` is one the Winograd kernels compute (and compute faster): 3×3, stride 1,
 /// dilation 1, groups 1, padding at most 2 on every side (so the input gradient is itself such
@@ -68,35 +69,42 @@ func winogradConv2DBackwardInput(
   }
 }
 
-/// The shared driver: tiles of the whole batch in blocks of up to `winogradBlockTiles`, blocks
-/// spread over threads; per block input transform → 16 GEMMs → output transform, all in the
-/// block's own scratch (V `[16, C, T]` and M `[16, OC, T]`) so nothing is allocated per call.
+/// The shared driver: the output's tile rows, cut into pieces (`cn_winograd_tiling`), in blocks
+/// of about `winogradBlockColumns` columns, blocks spread over threads; per block input
+/// transform → 16 GEMMs → output transform, all in the block's own scratch (V `[16, C, T]`,
+/// M `[16, OC, T]` and the transforms' workspace) so nothing is allocated per call.
 private func winogradConvolve(
   input: UnsafePointer<Float>, transformedWeight u: UnsafePointer<Float>,
   bias: UnsafePointer<Float>?, relu: Bool, output: UnsafeMutablePointer<Float>, batch N: Int,
   channels C: Int, height H: Int, width W: Int, outputChannels OC: Int, outputHeight OH: Int,
   outputWidth OW: Int, padTop: Int, padLeft: Int
 ) {
-  let (tilesH, tilesW) = ((OH + 1) / 2, (OW + 1) / 2)
-  let tileCount = N * tilesH * tilesW
+  let tiling = cn_winograd_f23_tiling(OH, OW)
+  let pieceCount = N * tiling.tiles_h * tiling.pieces_per_row
   // Small batches: cut into one block per thread rather than leave a thread idle.
-  let perThread = (tileCount + Parallelism.threadCount - 1) / Parallelism.threadCount
-  let blockTiles = max(1, min(winogradBlockTiles, perThread))
-  let blockCount = (tileCount + blockTiles - 1) / blockTiles
+  let perThread = (pieceCount + Parallelism.threadCount - 1) / Parallelism.threadCount
+  let piecesPerBlock = max(1, min(winogradBlockColumns / (tiling.piece_tiles + 1), perThread))
+  let blockCount = (pieceCount + piecesPerBlock - 1) / piecesPerBlock
   let simdLevel = GemmTuning.simdLevel
   parallelFor(blockCount) { block in
-    let first = block * blockTiles
-    let T = min(blockTiles, tileCount - first)
-    ScratchPool.withBuffer(count: 16 * (C + OC) * T) { scratch in
-      let v = scratch
-      let m = scratch + 16 * C * T
-      cn_winograd_f23_input(input, C, H, W, padTop, padLeft, tilesH, tilesW, first, T, v)
-      for xi in 0..<16 {  // M[ξ][OC, T] = U[ξ][OC, C] · V[ξ][C, T], single-threaded
-        cn_sgemm(
-          simdLevel, 0, 0, OC, T, C, 1, u + xi * OC * C, C, v + xi * C * T, T, 0,
-          m + xi * OC * T, T, nil, 0, 0)
+    withUnsafePointer(to: tiling) { tiling in
+      let first = block * piecesPerBlock
+      let pieces = min(piecesPerBlock, pieceCount - first)
+      let T = cn_winograd_f23_columns(tiling, first, pieces)
+      let workCount = cn_winograd_f23_work_count(T)
+      ScratchPool.withBuffer(count: 16 * (C + OC) * T + workCount) { scratch in
+        let v = scratch
+        let m = scratch + 16 * C * T
+        let work = m + 16 * OC * T
+        cn_winograd_f23_input(input, C, H, W, padTop, padLeft, tiling, first, pieces, T, v, work)
+        for xi in 0..<16 {  // M[ξ][OC, T] = U[ξ][OC, C] · V[ξ][C, T], single-threaded
+          cn_sgemm(
+            simdLevel, 0, 0, OC, T, C, 1, u + xi * OC * C, C, v + xi * C * T, T, 0,
+            m + xi * OC * T, T, nil, 0, 0)
+        }
+        cn_winograd_f23_output(
+          m, OC, OH, OW, tiling, first, pieces, T, bias, relu ? 1 : 0, output, work)
       }
-      cn_winograd_f23_output(m, OC, OH, OW, tilesH, tilesW, first, T, bias, relu ? 1 : 0, output)
     }
   }
 }

@@ -108,6 +108,10 @@ final class Conv2DTests: XCTestCase {
     Conv2DGeometry(
       batch: 3, inputChannels: 16, inputHeight: 23, inputWidth: 24, outputChannels: 16,
       kernelSize: 3, padding: 1),
+    // rows of 131 tiles: each tile row cut into 3 pieces (at most 64 tiles each), odd width
+    Conv2DGeometry(
+      batch: 2, inputChannels: 16, inputHeight: 5, inputWidth: 261, outputChannels: 16,
+      kernelSize: 3, padding: 1),
   ]
 
   func testFastKernelsMatchReferenceTwins() {

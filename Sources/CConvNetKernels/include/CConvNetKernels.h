@@ -35,20 +35,43 @@ void cn_sgemm(
 void cn_winograd_f23_weights(
   const float *weight, long out_channels, long in_channels, int flip, float *u);
 
-/// Winograd F(2×2, 3×3) input transform of tiles [tile_begin, tile_begin + tile_count) of a batch
-/// of NCHW images (tiles_h × tiles_w 2×2 output tiles per image, tile (ty, tx) reading input rows
-/// 2ty − pad_top … +3 and columns 2tx − pad_left … +3, zero outside the image) into
-/// v[16][channels][tile_count].
+/// Largest number of 2×2 tiles in one piece of a tile row (see cn_winograd_tiling).
+#define CN_WINOGRAD_MAX_PIECE_TILES 64
+
+/// How the Winograd F(2×2, 3×3) kernels cut an output into work: tiles_h × tiles_w 2×2 tiles
+/// per image, each tile row cut into pieces_per_row pieces of piece_tiles tiles (the last piece
+/// of a row may have fewer). Pieces are numbered image by image, row by row, piece by piece.
+typedef struct {
+  long tiles_h, tiles_w, pieces_per_row, piece_tiles;
+} cn_winograd_tiling;
+
+/// The tiling of an out_height × out_width output.
+cn_winograd_tiling cn_winograd_f23_tiling(long out_height, long out_width);
+
+/// Columns of V and M for pieces [first_piece, first_piece + piece_count): each piece takes its
+/// tile count + 1 (one spare column that the output transform ignores).
+long cn_winograd_f23_columns(const cn_winograd_tiling *t, long first_piece, long piece_count);
+
+/// Floats of workspace the input and output transforms need for a block of `columns` columns.
+long cn_winograd_f23_work_count(long columns);
+
+/// Winograd F(2×2, 3×3) input transform of pieces [first_piece, first_piece + piece_count) of a
+/// batch of NCHW images (tile (ty, tx) reads input rows 2ty − pad_top … +3 and columns
+/// 2tx − pad_left … +3, zero outside the image) into v[16][channels][columns], `columns` being
+/// cn_winograd_f23_columns of the pieces. `work`: cn_winograd_f23_work_count(columns) floats.
 void cn_winograd_f23_input(
   const float *input, long channels, long height, long width, long pad_top, long pad_left,
-  long tiles_h, long tiles_w, long tile_begin, long tile_count, float *v);
+  const cn_winograd_tiling *t, long first_piece, long piece_count, long columns, float *v,
+  float *work);
 
-/// Winograd F(2×2, 3×3) output transform: m[16][channels][tile_count] back to 2×2 output tiles of
-/// NCHW `output` [N][channels][out_height][out_width] (tail rows/columns clipped), plus bias
-/// (NULL for none), then ReLU when relu ≠ 0. Overwrites the pixels it covers.
+/// Winograd F(2×2, 3×3) output transform: m[16][channels][columns] of the same pieces back to
+/// the 2×2 output tiles of NCHW `output` [N][channels][out_height][out_width] (tail rows and
+/// columns clipped), plus bias (NULL for none), then ReLU when relu ≠ 0. Overwrites the pixels
+/// it covers. `work`: cn_winograd_f23_work_count(columns) floats.
 void cn_winograd_f23_output(
-  const float *m, long channels, long out_height, long out_width, long tiles_h, long tiles_w,
-  long tile_begin, long tile_count, const float *bias, int relu, float *output);
+  const float *m, long channels, long out_height, long out_width, const cn_winograd_tiling *t,
+  long first_piece, long piece_count, long columns, const float *bias, int relu, float *output,
+  float *work);
 
 /// Direct depthwise convolution of one channel plane (depthwise_conv.c). `geometry` holds 12
 /// values: height, width, out_height, out_width, kernel_h, kernel_w, stride_h, stride_w,
