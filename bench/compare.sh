@@ -10,7 +10,8 @@
 # SCRATCH_PATH — SwiftPM build directory (default .build); OUT — where to keep the raw
 # JSON-lines files (default: a fresh temporary directory); ROUNDS — how many times to run the
 # whole interleaved sequence (default 1; the table then shows each figure's median over rounds,
-# which steadies the comparison on a machine shared with other work).
+# which steadies the comparison on a machine shared with other work); WORKLOADS — a
+# space-separated subset of the workloads (default: all of `convnet bench --list`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,7 +32,7 @@ convnet="$scratch/release/convnet"
 : > "$out/peer.jsonl"
 rounds="${ROUNDS:-1}"
 for round in $(seq 1 "$rounds"); do
-  for workload in $("$convnet" bench --list); do
+  for workload in ${WORKLOADS:-$("$convnet" bench --list)}; do
     echo "── round $round/$rounds, $workload: ConvNet" >&2
     "$convnet" bench --workload "$workload" --json "${quick[@]}" >> "$out/convnet.jsonl"
     echo "── round $round/$rounds, $workload: peers" >&2

@@ -56,7 +56,13 @@ public enum Architectures {
     Architecture(
       name: "lenet5", summary: "LeNet-5 with ReLU and max pooling (61,706 parameters for MNIST)",
       inputShape: [1, 28, 28], classifierPrefix: "classifier.4"
-    ) { channels, classes in LeNet5(inputChannels: channels, classCount: classes) }
+    ) { channels, classes in LeNet5(inputChannels: channels, classCount: classes) },
+    Architecture(
+      name: "smallcnn",
+      summary: "two 3×3 conv blocks (32, 64) with batch norm and pooling, dropout, 128-unit FC "
+        + "(421,834 parameters for 28×28)",
+      inputShape: [1, 28, 28], classifierPrefix: "classifier.4"
+    ) { channels, classes in SmallCNN(inputChannels: channels, classCount: classes) },
   ]
 
   public static func named(_ name: String) throws -> Architecture {

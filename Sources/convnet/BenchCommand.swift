@@ -8,9 +8,9 @@ struct BenchCommand: ParsableCommand {
     commandName: "bench",
     abstract: "Measure training, inference, convolution and GEMM speed (float32).",
     discussion: """
-      Workloads: \(Workloads.all.map(\.name).joined(separator: ", ")). Without --workload each
-      one runs in a fresh child process (`convnet bench --workload NAME --json`), so its peak
-      memory (metric peak-rss) is its own. Kernels use one thread per core (\(Parallelism.threadCount)
+      Workloads: \(Workloads.all.map(\.name).joined(separator: ", ")). Without --workload each \
+      one runs in a fresh child process (`convnet bench --workload NAME --json`), so its peak \
+      memory (metric peak-rss) is its own. Kernels use one thread per core (\(Parallelism.threadCount) \
       here). bench/compare.sh runs the same workloads in PyTorch and prints both side by side.
       """)
 

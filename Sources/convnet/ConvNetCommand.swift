@@ -6,7 +6,7 @@ struct ConvNetCommand: ParsableCommand {
     commandName: "convnet",
     abstract: "Build, train, inspect and run convolutional neural networks on the CPU.",
     discussion: """
-      Start with `convnet train`: it trains LeNet-5 on the MNIST digits that ship with ConvNet.
+      Start with `convnet train`: it trains LeNet-5 on the MNIST digits that ship with ConvNet. \
       Every subcommand has its own --help.
       """,
     subcommands: [TrainCommand.self, EvalCommand.self, InferCommand.self, SummaryCommand.self, BenchCommand.self])

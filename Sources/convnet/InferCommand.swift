@@ -7,8 +7,8 @@ struct InferCommand: ParsableCommand {
     commandName: "infer",
     abstract: "Run a network in evaluation mode on a tensor file and write the logits.",
     discussion: """
-      Reads the tensor named "input" (N, C, H, W) from --input and writes a tensor named "output"
-      (N, classes) to --output. The number of classes is read from the weights, which may come
+      Reads the tensor named "input" (N, C, H, W) from --input and writes a tensor named "output" \
+      (N, classes) to --output. The number of classes is read from the weights, which may come \
       from PyTorch (safetensors.torch.save_file(model.state_dict(), …)).
       """)
 

@@ -7,9 +7,9 @@ struct TrainCommand: ParsableCommand {
     commandName: "train",
     abstract: "Train a network on an image dataset (default: LeNet-5 on the bundled MNIST).",
     discussion: """
-      --data is an IDX folder, CIFAR-10/100 binaries, class folders or a CSV of pixels; its
-      test split (or --val-split) is evaluated after each epoch. Without --data, the MNIST copy
-      inside ConvNet is used. --max-steps with --no-shuffle makes a run reproducible step by step:
+      --data is an IDX folder, CIFAR-10/100 binaries, class folders or a CSV of pixels; its \
+      test split (or --val-split) is evaluated after each epoch. Without --data, the MNIST copy \
+      inside ConvNet is used. --max-steps with --no-shuffle makes a run reproducible step by step: \
       the first steps·batch-size samples in file order.
       """)
 

@@ -45,13 +45,8 @@ public func batchNorm(
             var sum = 0.0
             var sumSquares = 0.0
             for n in 0..<batch {
-              let plane = x.storage.pointer + (n * channels + c) * spatial
-              var partial: Float = 0
-              var partialSquares: Float = 0
-              for s in 0..<spatial {
-                partial += plane[s]
-                partialSquares += plane[s] * plane[s]
-              }
+              let (partial, partialSquares) = planeSums(
+                x.storage.pointer + (n * channels + c) * spatial, count: spatial)
               sum += Double(partial)
               sumSquares += Double(partialSquares)
             }
@@ -106,23 +101,24 @@ public func batchNorm(
     // Per-channel Σ dy and Σ dy·x̂.
     var sumGradient = [Float](repeating: 0, count: channels)
     var sumGradientXHat = [Float](repeating: 0, count: channels)
-    for c in 0..<channels {
-      var a = 0.0
-      var b = 0.0
-      for n in 0..<batch {
-        let offset = (n * channels + c) * spatial
-        var partialA: Float = 0
-        var partialB: Float = 0
-        for s in 0..<spatial {
-          let xHat = (x.storage.pointer[offset + s] - mean[c]) * inverseStd[c]
-          partialA += dy[offset + s]
-          partialB += dy[offset + s] * xHat
+    sumGradient.withUnsafeMutableBufferPointer { sumGradient in
+      sumGradientXHat.withUnsafeMutableBufferPointer { sumGradientXHat in
+        parallelChunks(channels) { range in
+          for c in range {
+            var a = 0.0
+            var b = 0.0
+            for n in 0..<batch {
+              let offset = (n * channels + c) * spatial
+              let (partialA, partialB) = planeGradientSums(
+                dy + offset, x.storage.pointer + offset, mean: mean[c], count: spatial)
+              a += Double(partialA)
+              b += Double(partialB)
+            }
+            sumGradient[c] = Float(a)
+            sumGradientXHat[c] = Float(b) * inverseStd[c]
+          }
         }
-        a += Double(partialA)
-        b += Double(partialB)
       }
-      sumGradient[c] = Float(a)
-      sumGradientXHat[c] = Float(b)
     }
     var gradients: [Tensor?] = []
     if input.requiresGrad {
@@ -134,13 +130,15 @@ public func batchNorm(
           let g = gamma?.storage.pointer[c] ?? 1
           let offset = plane * spatial
           if training {
-            // dx = γ·invStd/M · (M·dy − Σdy − x̂·Σ(dy·x̂))
+            // dx = γ·invStd/M · (M·dy − Σdy − x̂·Σ(dy·x̂)) with x̂ = (x − μ)·invStd, i.e.
+            // dx = a·dy + b·x + d per channel (one vectorisable pass).
             let k = g * inverseStd[c] / count
-            for s in 0..<spatial {
-              let xHat = (x.storage.pointer[offset + s] - mean[c]) * inverseStd[c]
-              dx.storage.pointer[offset + s] =
-                k * (count * dy[offset + s] - sumGradient[c] - xHat * sumGradientXHat[c])
-            }
+            let a = k * count
+            let b = -k * inverseStd[c] * sumGradientXHat[c]
+            let d = -k * sumGradient[c] - b * mean[c]
+            let (dyPlane, xPlane) = (dy + offset, x.storage.pointer + offset)
+            let dxPlane = dx.storage.pointer + offset
+            for s in 0..<spatial { dxPlane[s] = a * dyPlane[s] + b * xPlane[s] + d }
           } else {
             let k = g * inverseStd[c]
             for s in 0..<spatial { dx.storage.pointer[offset + s] = k * dy[offset + s] }
@@ -155,4 +153,53 @@ public func batchNorm(
     if bias != nil { gradients.append(Tensor(shape: [channels], scalars: sumGradient)) }
     return gradients
   }
+}
+
+/// (Σ p[s], Σ p[s]²) over one plane, 8 lanes at a time (Swift does not reorder a scalar float
+/// sum into vector lanes by itself; the order is fixed, so results are reproducible).
+@inline(__always)
+private func planeSums(_ p: UnsafePointer<Float>, count: Int) -> (Float, Float) {
+  var sum = SIMD8<Float>(repeating: 0)
+  var squares = SIMD8<Float>(repeating: 0)
+  var s = 0
+  while s + 8 <= count {
+    let v = UnsafeRawPointer(p + s).loadUnaligned(as: SIMD8<Float>.self)
+    sum += v
+    squares += v * v
+    s += 8
+  }
+  var total = sum.sum()
+  var totalSquares = squares.sum()
+  while s < count {
+    total += p[s]
+    totalSquares += p[s] * p[s]
+    s += 1
+  }
+  return (total, totalSquares)
+}
+
+/// (Σ dy[s], Σ dy[s]·(x[s] − mean)) over one plane, 8 lanes at a time.
+@inline(__always)
+private func planeGradientSums(
+  _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, mean: Float, count: Int
+) -> (Float, Float) {
+  var sum = SIMD8<Float>(repeating: 0)
+  var dot = SIMD8<Float>(repeating: 0)
+  let m = SIMD8<Float>(repeating: mean)
+  var s = 0
+  while s + 8 <= count {
+    let g = UnsafeRawPointer(dy + s).loadUnaligned(as: SIMD8<Float>.self)
+    let v = UnsafeRawPointer(x + s).loadUnaligned(as: SIMD8<Float>.self)
+    sum += g
+    dot += g * (v - m)
+    s += 8
+  }
+  var total = sum.sum()
+  var totalDot = dot.sum()
+  while s < count {
+    total += dy[s]
+    totalDot += dy[s] * (x[s] - mean)
+    s += 1
+  }
+  return (total, totalDot)
 }
