@@ -26,10 +26,11 @@
 #include "CConvNetKernels.h"
 
 void cn_winograd_f23_weights(
-  const float *weight, long out_channels, long in_channels, int flip, float *u)
+  const float *weight, long out_channels, long in_channels, int flip, long first_out,
+  long out_count, float *u)
 {
   const long plane = out_channels * in_channels;
-  for (long o = 0; o < out_channels; ++o) {
+  for (long o = first_out; o < first_out + out_count; ++o) {
     for (long c = 0; c < in_channels; ++c) {
       // g = weight[o][c] (3×3), or for flip the 180°-rotated weight[c][o] of a tensor whose
       // first axis is `in_channels` (the adjoint convolution of the backward pass).

@@ -25,7 +25,7 @@ public func conv2DForward(
       input: input, weight: weight, bias: bias, output: output, geometry: geometry)
     return
   }
-  if winogradApplies(geometry) {
+  if winogradApplies(geometry) && winogradPays(geometry) {
     winogradConv2DForward(
       input: input, weight: weight, bias: bias, output: output, geometry: geometry)
     return
@@ -83,7 +83,7 @@ public func conv2DBackwardInput(
       gradOutput: gradOutput, weight: weight, gradInput: gradInput, geometry: geometry)
     return
   }
-  if winogradApplies(geometry) {
+  if winogradApplies(geometry) && winogradPays(geometry) {
     winogradConv2DBackwardInput(
       gradOutput: gradOutput, weight: weight, gradInput: gradInput, geometry: geometry)
     return

@@ -162,6 +162,22 @@ final class Conv2DTests: XCTestCase {
       assertClose(gradWeight, expectedGradWeight, absoluteTolerance: 1e-4, "gradWeight \(label)")
       assertClose(gradBias, expectedGradBias, absoluteTolerance: 1e-4, "gradBias \(label)")
 
+      // The Winograd kernels themselves, also where `conv2DForward` would pick im2col because
+      // the batch has too few tiles for the weight transform to pay.
+      if winogradApplies(geometry) {
+        var winograd = [Float](repeating: .nan, count: geometry.outputCount)
+        winogradConv2DForward(
+          input: input, weight: weight, bias: bias, output: &winograd, geometry: geometry)
+        assertClose(winograd, expectedOutput, absoluteTolerance: 1e-4, "Winograd \(label)")
+        var winogradGradInput = [Float](repeating: .nan, count: geometry.inputCount)
+        winogradConv2DBackwardInput(
+          gradOutput: gradOutput, weight: weight, gradInput: &winogradGradInput,
+          geometry: geometry)
+        assertClose(
+          winogradGradInput, expectedGradInput, absoluteTolerance: 1e-4,
+          "Winograd gradInput \(label)")
+      }
+
       var gradWeightOnly = [Float](repeating: .nan, count: geometry.weightCount)
       conv2DBackwardWeight(
         input: input, gradOutput: gradOutput, gradWeight: &gradWeightOnly, gradBias: nil,

@@ -31,9 +31,11 @@ void cn_sgemm(
 /// Winograd F(2×2, 3×3) weight transform (winograd_f23.c): u[16][out_channels][in_channels].
 /// flip = 0 transforms weight [out_channels][in_channels][3][3]; flip ≠ 0 transforms the
 /// 180°-rotated weight[c][o] of a weight [in_channels][out_channels][3][3] (the adjoint
-/// convolution used for the input gradient).
+/// convolution used for the input gradient). Writes the rows of output channels
+/// [first_out, first_out + out_count) only, so that threads can share the work.
 void cn_winograd_f23_weights(
-  const float *weight, long out_channels, long in_channels, int flip, float *u);
+  const float *weight, long out_channels, long in_channels, int flip, long first_out,
+  long out_count, float *u);
 
 /// Largest number of 2×2 tiles in one piece of a tile row (see cn_winograd_tiling).
 #define CN_WINOGRAD_MAX_PIECE_TILES 64
