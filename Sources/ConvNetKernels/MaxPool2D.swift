@@ -35,8 +35,87 @@ public func maxPool2DForward(
       input: input, output: output, indices: indices, geometry: g, applyingReLU: applyingReLU,
       simdLevel: poolSIMDLevel)
   } else {
-    maxPool2DForwardReference(
+    maxPool2DForwardWindowed(
       input: input, output: output, indices: indices, geometry: g, applyingReLU: applyingReLU)
+  }
+}
+
+/// Any window, stride, padding and ceil mode, with the outputs whose window lies wholly inside
+/// the image computed 8 at a time in SIMD lanes: per kernel tap, the 8 candidates are compared
+/// with the 8 running maxima at once and the winners kept by mask — no branch per candidate
+/// (on random data those branches mispredict about half the time). Border outputs run the
+/// reference loop. Same contract and exactly the same results as
+/// `maxPool2DForwardReference` (same comparison, same tap order: row-major).
+public func maxPool2DForwardWindowed(
+  input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+  indices: UnsafeMutablePointer<Int32>, geometry: Pool2DGeometry, applyingReLU: Bool = false
+) {
+  if let problem = geometry.validate() { preconditionFailure(problem) }
+  let g = geometry
+  let (H, W, OH, OW) = (g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
+  let (kH, kW, sW) = (g.kernelHeight, g.kernelWidth, g.strideWidth)
+  // Outputs [interiorStart, interiorEnd) have columnStart ≥ 0 and columnStart + kW ≤ W.
+  let interiorStart = min(OW, (g.paddingWidth + sW - 1) / sW)
+  let interiorEnd = max(interiorStart, min(OW, W - kW + g.paddingWidth >= 0 ? (W - kW + g.paddingWidth) / sW + 1 : 0))
+  let laneOffsets = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) &* Int32(sW)
+  parallelChunks(g.planeCount, minimumChunk: planesPerChunk(H * W)) { planes in
+    for plane in planes {
+      let x = input + plane * H * W
+      let y = output + plane * OH * OW
+      let argmax = indices + plane * OH * OW
+      for oh in 0..<OH {
+        let rowStart = oh * g.strideHeight - g.paddingHeight
+        let rows = max(rowStart, 0)..<min(rowStart + kH, H)
+        // One output by the reference rule (border columns and the tail of the interior).
+        func single(_ ow: Int) {
+          let columnStart = ow * sW - g.paddingWidth
+          let columns = max(columnStart, 0)..<min(columnStart + kW, W)
+          var best = -Float.infinity
+          var bestIndex = rows.lowerBound * W + columns.lowerBound
+          for ih in rows {
+            for iw in columns {
+              var value = x[ih * W + iw]
+              if applyingReLU { value = value > 0 ? value : 0 }
+              if value > best || value.isNaN {
+                best = value
+                bestIndex = ih * W + iw
+              }
+            }
+          }
+          y[oh * OW + ow] = best
+          argmax[oh * OW + ow] = Int32(bestIndex)
+        }
+        for ow in 0..<interiorStart { single(ow) }
+        var ow = interiorStart
+        while ow + 8 <= interiorEnd {
+          let columnStart = ow * sW - g.paddingWidth
+          var best = SIMD8<Float>(repeating: -.infinity)
+          var bestIndex = SIMD8<Int32>(repeating: Int32(rows.lowerBound * W + columnStart)) &+ laneOffsets
+          for ih in rows {
+            for kj in 0..<kW {
+              let first = ih * W + columnStart + kj  // lane 0's candidate; lane l adds l·sW
+              var candidate = SIMD8<Float>()
+              for lane in 0..<8 { candidate[lane] = x[first + lane * sW] }
+              if applyingReLU {
+                candidate.replace(with: 0, where: .!(candidate .> 0))
+              }
+              let wins = (candidate .> best) .| (candidate .!= candidate)
+              best.replace(with: candidate, where: wins)
+              bestIndex.replace(with: SIMD8<Int32>(repeating: Int32(first)) &+ laneOffsets, where: wins)
+            }
+          }
+          for lane in 0..<8 {
+            y[oh * OW + ow + lane] = best[lane]
+            argmax[oh * OW + ow + lane] = bestIndex[lane]
+          }
+          ow += 8
+        }
+        while ow < OW {
+          single(ow)
+          ow += 1
+        }
+      }
+    }
   }
 }
 

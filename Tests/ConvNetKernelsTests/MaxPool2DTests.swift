@@ -84,6 +84,48 @@ final class MaxPool2DTests: XCTestCase {
     }
   }
 
+  /// The SIMD windowed loop (every geometry but 2×2/2) gives bit for bit what the reference
+  /// loop gives — values and indices, with and without ReLU — for ResNet's 3×3/2 padded pool,
+  /// stride 1, ceil mode, wide rows (several 8-output groups plus a tail) and planted NaNs.
+  func testWindowedLoopMatchesReference() {
+    var generator = SeededGenerator(seed: 8)
+    let geometries = [
+      Pool2DGeometry(
+        batch: 2, channels: 3, inputHeight: 23, inputWidth: 37, kernelSize: 3, stride: 2,
+        padding: 1),
+      Pool2DGeometry(
+        batch: 1, channels: 2, inputHeight: 9, inputWidth: 30, kernelSize: 3, stride: 1,
+        padding: 1),
+      Pool2DGeometry(
+        batch: 1, channels: 2, inputHeight: 10, inputWidth: 41, kernelSize: 3, stride: 2,
+        ceilMode: true),
+      Pool2DGeometry(
+        batch: 1, channels: 1, inputHeight: 12, inputWidth: 50, kernelSize: 5, stride: 3,
+        padding: 2),
+      Pool2DGeometry(batch: 1, channels: 1, inputHeight: 5, inputWidth: 5, kernelSize: 3),
+    ]
+    for geometry in geometries {
+      var input = randomValues(geometry.inputCount, &generator)
+      input[input.count / 3] = .nan
+      input[input.count / 2] = .nan
+      for relu in [false, true] {
+        var output = [Float](repeating: 0, count: geometry.outputCount)
+        var indices = [Int32](repeating: -1, count: geometry.outputCount)
+        maxPool2DForwardWindowed(
+          input: input, output: &output, indices: &indices, geometry: geometry,
+          applyingReLU: relu)
+        var expected = [Float](repeating: 0, count: geometry.outputCount)
+        var expectedIndices = [Int32](repeating: -2, count: geometry.outputCount)
+        maxPool2DForwardReference(
+          input: input, output: &expected, indices: &expectedIndices, geometry: geometry,
+          applyingReLU: relu)
+        XCTAssertEqual(indices, expectedIndices, "\(geometry) relu \(relu)")
+        XCTAssertEqual(
+          output.map(\.bitPattern), expected.map(\.bitPattern), "\(geometry) relu \(relu)")
+      }
+    }
+  }
+
   /// Backward routes each gradient to its window's maximum: 4×4 arange, 2×2 stride 2, gradients
   /// [1, 2, 3, 4] land at 5, 7, 13, 15 and everything else is 0.
   func testBackwardRoutesToTheMaximum() {
