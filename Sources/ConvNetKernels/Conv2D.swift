@@ -30,12 +30,9 @@ public func conv2DForward(
       input: input, weight: weight, bias: bias, output: output, geometry: geometry)
     return
   }
-  let N = geometry.batch
-  let (C, OC, G) = (geometry.inputChannels, geometry.outputChannels, geometry.groups)
-  let (CG, OCG) = (C / G, OC / G)
-  let K = CG * geometry.kernelHeight * geometry.kernelWidth
-  let HW = geometry.inputHeight * geometry.inputWidth
-  let P = geometry.outputHeight * geometry.outputWidth
+  let (N, C, OC, G) = (
+    geometry.batch, geometry.inputChannels, geometry.outputChannels, geometry.groups)
+  let (CG, OCG, K, HW, P) = geometry.gemmSizes
   let pointwise = geometry.isPointwise
   parallelChunks(N) { images in
     ScratchPool.withBuffer(count: pointwise ? 0 : K * P) { columns in
@@ -50,13 +47,12 @@ public func conv2DForward(
             im2col(input: x, columns: columns, channels: CG, geometry: geometry)
             right = UnsafePointer(columns)
           }
-          if let bias {  // start every output row at its bias and let GEMM add onto it
-            for o in 0..<OCG { (y + o * P).update(repeating: bias[g * OCG + o], count: P) }
-          }
-          // y[OCG, P] = w[OCG, K] · right[K, P]
+          // y[OCG, P] = w[OCG, K] · right[K, P] + bias, the bias added by the GEMM's epilogue
+          // while each tile is in registers' reach (no separate pass over y).
           gemm(
             transposeA: false, transposeB: false, m: OCG, n: P, k: K, alpha: 1, a: w, lda: K,
-            b: right, ldb: P, beta: bias == nil ? 0 : 1, c: y, ldc: P)
+            b: right, ldb: P, beta: 0, c: y, ldc: P, bias: bias.map { $0 + g * OCG },
+            biasAlongRows: true, relu: false)
         }
       }
     }
@@ -88,12 +84,9 @@ public func conv2DBackwardInput(
       gradOutput: gradOutput, weight: weight, gradInput: gradInput, geometry: geometry)
     return
   }
-  let N = geometry.batch
-  let (C, OC, G) = (geometry.inputChannels, geometry.outputChannels, geometry.groups)
-  let (CG, OCG) = (C / G, OC / G)
-  let K = CG * geometry.kernelHeight * geometry.kernelWidth
-  let HW = geometry.inputHeight * geometry.inputWidth
-  let P = geometry.outputHeight * geometry.outputWidth
+  let (N, C, OC, G) = (
+    geometry.batch, geometry.inputChannels, geometry.outputChannels, geometry.groups)
+  let (CG, OCG, K, HW, P) = geometry.gemmSizes
   let pointwise = geometry.isPointwise
   parallelChunks(N) { images in
     ScratchPool.withBuffer(count: pointwise ? 0 : K * P) { columns in
@@ -139,12 +132,9 @@ public func conv2DBackwardWeight(
       geometry: geometry)
     return
   }
-  let N = geometry.batch
-  let (C, OC, G) = (geometry.inputChannels, geometry.outputChannels, geometry.groups)
-  let (CG, OCG) = (C / G, OC / G)
-  let K = CG * geometry.kernelHeight * geometry.kernelWidth
-  let HW = geometry.inputHeight * geometry.inputWidth
-  let P = geometry.outputHeight * geometry.outputWidth
+  let (N, C, OC, G) = (
+    geometry.batch, geometry.inputChannels, geometry.outputChannels, geometry.groups)
+  let (CG, OCG, K, HW, P) = geometry.gemmSizes
   let pointwise = geometry.isPointwise
   let weightCount = geometry.weightCount
 

@@ -103,6 +103,17 @@ public struct Conv2DGeometry: Equatable, Sendable {
   /// Elements of the output: `batch · outputChannels · outputHeight · outputWidth`.
   public var outputCount: Int { batch * outputChannels * outputHeight * outputWidth }
 
+  /// The sizes the im2col + GEMM kernels work with, in their letter legend (see Conv2D.swift):
+  /// channels per group CG and OCG, the GEMM depth K = CG·kH·kW (one weight row), the input
+  /// plane HW = H·W and the output plane P = OH·OW.
+  var gemmSizes: (CG: Int, OCG: Int, K: Int, HW: Int, P: Int) {
+    let (CG, OCG) = (inputChannels / groups, outputChannels / groups)
+    return (
+      CG, OCG, CG * kernelHeight * kernelWidth, inputHeight * inputWidth,
+      outputHeight * outputWidth
+    )
+  }
+
   /// True when every output channel reads exactly its own input channel
   /// (`groups == inputChannels == outputChannels`, which includes the one-channel-in,
   /// one-channel-out case); such convolutions use the direct depthwise kernels.

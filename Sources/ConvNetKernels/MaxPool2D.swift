@@ -70,18 +70,8 @@ public func maxPool2DForwardWindowed(
         func single(_ ow: Int) {
           let columnStart = ow * sW - g.paddingWidth
           let columns = max(columnStart, 0)..<min(columnStart + kW, W)
-          var best = -Float.infinity
-          var bestIndex = rows.lowerBound * W + columns.lowerBound
-          for ih in rows {
-            for iw in columns {
-              var value = x[ih * W + iw]
-              if applyingReLU { value = value > 0 ? value : 0 }
-              if value > best || value.isNaN {
-                best = value
-                bestIndex = ih * W + iw
-              }
-            }
-          }
+          let (best, bestIndex) = windowMaximum(
+            x, width: W, rows: rows, columns: columns, applyingReLU: applyingReLU)
           y[oh * OW + ow] = best
           argmax[oh * OW + ow] = Int32(bestIndex)
         }
@@ -141,18 +131,8 @@ public func maxPool2DForwardReference(
         for ow in 0..<OW {
           let columnStart = ow * g.strideWidth - g.paddingWidth
           let columns = max(columnStart, 0)..<min(columnStart + g.kernelWidth, W)
-          var best = -Float.infinity
-          var bestIndex = rows.lowerBound * W + columns.lowerBound
-          for ih in rows {
-            for iw in columns {
-              var value = x[ih * W + iw]
-              if applyingReLU { value = value > 0 ? value : 0 }
-              if value > best || value.isNaN {
-                best = value
-                bestIndex = ih * W + iw
-              }
-            }
-          }
+          let (best, bestIndex) = windowMaximum(
+            x, width: W, rows: rows, columns: columns, applyingReLU: applyingReLU)
           y[oh * OW + ow] = best
           argmax[oh * OW + ow] = Int32(bestIndex)
         }
@@ -161,7 +141,29 @@ public func maxPool2DForwardReference(
   }
 }
 
-/// The SIMD level the 2×2 kernel runs at on this CPU (see `cn_simd_level`).
+/// The maximum of one window of plane `x` (row width `width`) and its flat index, by the rule
+/// of the file comment: the first largest value in row-major order, a NaN always winning;
+/// with `applyingReLU`, of relu(x).
+@inline(__always)
+private func windowMaximum(
+  _ x: UnsafePointer<Float>, width W: Int, rows: Range<Int>, columns: Range<Int>,
+  applyingReLU: Bool
+) -> (Float, Int) {
+  var best = -Float.infinity
+  var bestIndex = rows.lowerBound * W + columns.lowerBound
+  for ih in rows {
+    for iw in columns {
+      var value = x[ih * W + iw]
+      if applyingReLU { value = value > 0 ? value : 0 }
+      if value > best || value.isNaN {
+        best = value
+        bestIndex = ih * W + iw
+      }
+    }
+  }
+  return (best, bestIndex)
+}
+
 /// The SIMD level the pooling kernels use on this CPU (0 portable C, 1 AVX2).
 public let poolSIMDLevel: Int32 = cn_simd_level()
 
