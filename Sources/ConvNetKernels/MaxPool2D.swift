@@ -110,7 +110,7 @@ public func maxPool2DForwardWindowed(
 }
 
 /// The general max pooling loop for any window, stride, padding and ceil mode — the definition
-/// the 2×2 fast path is tested against. Same contract as `maxPool2DForward`; overwrites
+/// the 2×2 and SIMD windowed paths are tested against. Same contract as `maxPool2DForward`; overwrites
 /// `output` and `indices`; with `applyingReLU`, pools relu(input).
 public func maxPool2DForwardReference(
   input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,

@@ -4,22 +4,7 @@ import ConvNetTensor
 /// Max pooling over [N, C, H, W]; the gradient goes to the position of each window's maximum
 /// (the course's "upsampling of the residuals" for max pooling).
 public func maxPool2d(_ input: Variable, geometry template: Pool2DGeometry) -> Variable {
-  let geometry = poolGeometry(template, for: input.value, name: "maxPool2d")
-  let outputShape = [geometry.batch, geometry.channels, geometry.outputHeight, geometry.outputWidth]
-  let output = Tensor(uninitializedShape: outputShape)
-  let indexOwner = IndexBuffer(count: output.count)
-  let indices = indexOwner.buffer
-  maxPool2DForward(
-    input: input.value.storage.pointer, output: output.storage.pointer,
-    indices: indices.baseAddress!, geometry: geometry)
-  let inputShape = input.shape
-  return Variable.makeOutput(output, name: "max_pool2d", inputs: [input]) { gradient in
-    let gradInput = Tensor(uninitializedShape: inputShape)
-    maxPool2DBackward(
-      gradOutput: gradient.storage.pointer, indices: indexOwner.buffer.baseAddress!,
-      gradInput: gradInput.storage.pointer, geometry: geometry)
-    return [gradInput]
-  }
+  maxPool2d(input, geometry: template, applyingReLU: false)
 }
 
 /// Max pooling of relu(input), fused: the same values and gradients as
@@ -28,21 +13,29 @@ public func maxPool2d(_ input: Variable, geometry template: Pool2DGeometry) -> V
 /// applied while routing the gradient to the window maxima). `Sequential` uses it for a ReLU
 /// followed by a MaxPool2d, the LeNet/VGG pattern.
 public func reluMaxPool2d(_ input: Variable, geometry template: Pool2DGeometry) -> Variable {
-  let geometry = poolGeometry(template, for: input.value, name: "reluMaxPool2d")
+  maxPool2d(input, geometry: template, applyingReLU: true)
+}
+
+/// The shared body of `maxPool2d` and `reluMaxPool2d`.
+private func maxPool2d(
+  _ input: Variable, geometry template: Pool2DGeometry, applyingReLU: Bool
+) -> Variable {
+  let name = applyingReLU ? "reluMaxPool2d" : "maxPool2d"
+  let geometry = poolGeometry(template, for: input.value, name: name)
   let outputShape = [geometry.batch, geometry.channels, geometry.outputHeight, geometry.outputWidth]
   let output = Tensor(uninitializedShape: outputShape)
   let indexOwner = IndexBuffer(count: output.count)
-  let indices = indexOwner.buffer
   maxPool2DForward(
     input: input.value.storage.pointer, output: output.storage.pointer,
-    indices: indices.baseAddress!, geometry: geometry, applyingReLU: true)
+    indices: indexOwner.buffer.baseAddress!, geometry: geometry, applyingReLU: applyingReLU)
   let inputShape = input.shape
-  return Variable.makeOutput(output, name: "relu_max_pool2d", inputs: [input]) { gradient in
+  let nodeName = applyingReLU ? "relu_max_pool2d" : "max_pool2d"
+  return Variable.makeOutput(output, name: nodeName, inputs: [input]) { gradient in
     let gradInput = Tensor(uninitializedShape: inputShape)
     maxPool2DBackward(
       gradOutput: gradient.storage.pointer, indices: indexOwner.buffer.baseAddress!,
       gradInput: gradInput.storage.pointer, geometry: geometry,
-      reluOutput: output.storage.pointer)
+      reluOutput: applyingReLU ? output.storage.pointer : nil)
     return [gradInput]
   }
 }
