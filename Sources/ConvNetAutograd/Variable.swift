@@ -35,17 +35,50 @@ public final class Variable {
   public func detached() -> Variable { Variable(value) }
 }
 
-/// One recorded operation: the variables it read and a closure that maps the gradient of its
-/// output to the gradients of those inputs (nil where an input needs none).
+/// One recorded operation: where each input's gradient goes and a closure that maps the
+/// gradient of its output to the gradients of those inputs (nil where an input needs none).
+///
+/// A node points at the nodes that produced its inputs, not at the input variables, so an
+/// intermediate value lives only as long as something needs it — the user, or a backward
+/// closure that saved it — as in PyTorch. ReLU saves its output, so the batch-norm output
+/// before it is freed during the forward pass. Once its backward has run, a node drops its
+/// closure (and with it the saved tensors) and its edges: memory falls as backward proceeds,
+/// and a graph can be backpropagated once (PyTorch's default, without `retain_graph`).
 final class Node {
+  /// Where one input's gradient is sent.
+  enum Edge {
+    /// The input was produced by this node; its shape is kept to check the gradient's.
+    case node(Node, shape: [Int])
+    /// The input is a leaf: its `grad` accumulates (if it still requires one then).
+    case leaf(Variable)
+    /// The input needs no gradient.
+    case none
+  }
+
   let name: String
-  let inputs: [Variable]
-  let backward: (Tensor) -> [Tensor?]
+  private(set) var edges: [Edge]
+  private var backward: ((Tensor) -> [Tensor?])?
 
   init(name: String, inputs: [Variable], backward: @escaping (Tensor) -> [Tensor?]) {
     self.name = name
-    self.inputs = inputs
+    self.edges = inputs.map { input in
+      if let node = input.node { return .node(node, shape: input.shape) }
+      return input.requiresGrad ? .leaf(input) : .none
+    }
     self.backward = backward
+  }
+
+  /// Runs the backward closure once, then releases it and the edges' hold on the graph.
+  func runBackward(_ outputGradient: Tensor) -> (edges: [Edge], gradients: [Tensor?]) {
+    guard let backward else {
+      preconditionFailure(
+        "autograd: \(name) was already backpropagated; its saved tensors are freed. Build the graph again (run the forward pass) before calling backward() a second time.")
+    }
+    let gradients = backward(outputGradient)
+    let edges = self.edges
+    self.backward = nil
+    self.edges = []
+    return (edges, gradients)
   }
 }
 
@@ -81,54 +114,68 @@ extension Variable {
   }
 
   /// Backpropagates `gradient` (the gradient of some scalar with respect to this variable).
+  /// The graph behind this variable is consumed: its saved tensors are freed as it goes.
   public func backward(gradient: Tensor) {
     precondition(gradient.shape == shape, "backward(gradient:): shape \(gradient.shape) ≠ \(shape)")
     guard requiresGrad else { return }
+    guard let root = node else {
+      Variable.accumulate(gradient, into: self)
+      return
+    }
     // Reverse topological order: every node runs after all nodes that consume its output.
-    var order: [Variable] = []
+    var order: [Node] = []
     var visited = Set<ObjectIdentifier>()
-    var stack: [(Variable, Bool)] = [(self, false)]
-    while let (variable, expanded) = stack.popLast() {
+    var stack: [(Node, Bool)] = [(root, false)]
+    while let (node, expanded) = stack.popLast() {
       if expanded {
-        order.append(variable)
+        order.append(node)
         continue
       }
-      guard visited.insert(ObjectIdentifier(variable)).inserted else { continue }
-      stack.append((variable, true))
-      if let node = variable.node {
-        for input in node.inputs where input.requiresGrad && !visited.contains(ObjectIdentifier(input)) {
-          stack.append((input, false))
+      guard visited.insert(ObjectIdentifier(node)).inserted else { continue }
+      stack.append((node, true))
+      for case .node(let input, _) in node.edges where !visited.contains(ObjectIdentifier(input)) {
+        stack.append((input, false))
+      }
+    }
+    var pending: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): gradient]
+    for node in order.reversed() {
+      guard let outputGradient = pending.removeValue(forKey: ObjectIdentifier(node)) else {
+        continue
+      }
+      let (edges, inputGradients) = node.runBackward(outputGradient)
+      for (edge, inputGradient) in zip(edges, inputGradients) {
+        guard let inputGradient else { continue }
+        switch edge {
+        case .none:
+          continue
+        case .leaf(let leaf):
+          guard leaf.requiresGrad else { continue }
+          precondition(
+            inputGradient.shape == leaf.shape,
+            "autograd: \(node.name) returned gradient \(inputGradient.shape) for input \(leaf.shape)")
+          Variable.accumulate(inputGradient, into: leaf)
+        case .node(let input, let shape):
+          precondition(
+            inputGradient.shape == shape,
+            "autograd: \(node.name) returned gradient \(inputGradient.shape) for input \(shape)")
+          let key = ObjectIdentifier(input)
+          if var existing = pending.removeValue(forKey: key) {
+            existing += inputGradient
+            pending[key] = existing
+          } else {
+            pending[key] = inputGradient
+          }
         }
       }
     }
-    var pending: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): gradient]
-    for variable in order.reversed() {
-      guard let outputGradient = pending.removeValue(forKey: ObjectIdentifier(variable)) else {
-        continue
-      }
-      guard let node = variable.node else {
-        // A leaf: accumulate, as PyTorch does.
-        if variable.grad == nil {
-          variable.grad = outputGradient
-        } else {
-          variable.grad! += outputGradient
-        }
-        continue
-      }
-      let inputGradients = node.backward(outputGradient)
-      for (input, inputGradient) in zip(node.inputs, inputGradients) {
-        guard input.requiresGrad, let inputGradient else { continue }
-        precondition(
-          inputGradient.shape == input.shape,
-          "autograd: \(node.name) returned gradient \(inputGradient.shape) for input \(input.shape)")
-        let key = ObjectIdentifier(input)
-        if var existing = pending.removeValue(forKey: key) {
-          existing += inputGradient
-          pending[key] = existing
-        } else {
-          pending[key] = inputGradient
-        }
-      }
+  }
+
+  /// A leaf's gradient accumulates, as in PyTorch.
+  private static func accumulate(_ gradient: Tensor, into leaf: Variable) {
+    if leaf.grad == nil {
+      leaf.grad = gradient
+    } else {
+      leaf.grad! += gradient
     }
   }
 }

@@ -1,0 +1,26 @@
+import ConvNetAutograd
+import ConvNetTensor
+import XCTest
+
+/// The graph keeps a tensor alive only while a backward closure needs it, as PyTorch does.
+final class GraphLifetimeTests: XCTestCase {
+  func testIntermediatesLiveOnlyAsLongAsBackwardNeedsThem() {
+    let w = Variable(Tensor(shape: [3], scalars: [-1, 2, 3]), requiresGrad: true)
+    weak var scaledStorage: TensorStorage?
+    weak var rectifiedStorage: TensorStorage?
+    var loss: Variable
+    do {
+      let scaled = w * 2  // its backward needs nothing saved
+      let rectified = relu(scaled)  // its backward needs its own output
+      scaledStorage = scaled.value.storage
+      rectifiedStorage = rectified.value.storage
+      loss = rectified.sum()
+    }
+    XCTAssertNil(scaledStorage, "no backward closure needs 2·w: freed during the forward pass")
+    XCTAssertNotNil(rectifiedStorage, "relu's backward needs its output until backward runs")
+    loss.backward()
+    XCTAssertNil(rectifiedStorage, "after backward, relu's saved output is released")
+    // d/dw Σ relu(2w) = 2·[w > 0].
+    XCTAssertEqual(w.grad?.scalars, [0, 2, 2])
+  }
+}
