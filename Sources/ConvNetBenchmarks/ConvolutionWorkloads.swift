@@ -53,7 +53,7 @@ extension Workloads {
     let batch = settings.quick ? 2 : 64
     let budget = settings.quick ? 0.01 : 0.5
     var generator = SeededGenerator(seed: 5)
-    for layerCase in convolutionCases {
+    for layerCase in convolutionCases where settings.includes(config: layerCase.config(batch: batch)) {
       let layer = RandomSource.withSeed(1) {
         Conv2d(
           layerCase.inputChannels, layerCase.outputChannels,

@@ -16,6 +16,8 @@ extension Workloads {
         (64, 576, 65_536)]
     var generator = SeededGenerator(seed: 6)
     for (m, k, n) in shapes {
+      let config = "m=\(m) k=\(k) n=\(n)"
+      guard settings.includes(config: config) else { continue }
       let a = Tensor.randomUniform([m, k], low: -1, high: 1, using: &generator)
       let b = Tensor.randomUniform([k, n], low: -1, high: 1, using: &generator)
       var c = Tensor(uninitializedShape: [m, n])
@@ -35,7 +37,7 @@ extension Workloads {
       }
       emit(
         BenchmarkRecord(
-          workload: "gemm", metric: "matmul", config: "m=\(m) k=\(k) n=\(n)",
+          workload: "gemm", metric: "matmul", config: config,
           value: 2 * Double(m) * Double(n) * Double(k) / median(times) / 1e9, unit: "GFLOP/s",
           better: .higher))
     }

@@ -3,8 +3,20 @@ public struct BenchmarkSettings: Sendable {
   /// Shrink every workload (fewer images, smaller batches and matrices, fewer repeats) so that
   /// the harness can be smoke-tested in seconds; the figures are then not comparable.
   public var quick: Bool
+  /// Run only the cases whose config contains this text (the `conv` and `gemm` workloads,
+  /// which measure many cases); nil runs them all.
+  public var caseFilter: String?
 
-  public init(quick: Bool = false) { self.quick = quick }
+  public init(quick: Bool = false, caseFilter: String? = nil) {
+    self.quick = quick
+    self.caseFilter = caseFilter
+  }
+
+  /// Whether the case with this config is to be measured.
+  public func includes(config: String) -> Bool {
+    guard let caseFilter else { return true }
+    return config.contains(caseFilter)
+  }
 }
 
 /// A named benchmark: what `convnet bench --workload NAME` runs.

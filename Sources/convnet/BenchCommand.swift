@@ -23,6 +23,12 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Shrink every workload to smoke-test the harness; the figures mean nothing.")
   var quick = false
 
+  @Option(
+    help: ArgumentHelp(
+      "Measure only the cases whose config contains this text (conv and gemm), e.g. \"s=2\" or \"m=256\".",
+      valueName: "text"))
+  var only: String?
+
   @Flag(help: "Print the workload names, one per line, and stop.")
   var list = false
 
@@ -46,7 +52,7 @@ struct BenchCommand: ParsableCommand {
         records.append(record)
       }
     }
-    let settings = BenchmarkSettings(quick: quick)
+    let settings = BenchmarkSettings(quick: quick, caseFilter: only)
     if let workload {
       try Workloads.named(workload).run(settings, emit: emit)
     } else {
@@ -55,7 +61,8 @@ struct BenchCommand: ParsableCommand {
         printError("running \(workload.name)…")
         try runBenchmarkChild(
           executable: executable,
-          arguments: ["bench", "--workload", workload.name, "--json"] + (quick ? ["--quick"] : []),
+          arguments: ["bench", "--workload", workload.name, "--json"] + (quick ? ["--quick"] : [])
+            + (only.map { ["--only", $0] } ?? []),
           emit: emit)
       }
     }
