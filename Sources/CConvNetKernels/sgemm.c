@@ -11,7 +11,8 @@
 // beta is applied on the first K block only; later K blocks accumulate (beta = 1). The optional
 // epilogue (bias, ReLU) is applied to each tile right after the last K block writes it, while
 // the tile is still in L1.
-// Two shortcuts: m == 1 is a vector–matrix product (sgemm_row.c), and m ≤ MR with B not
+// B is a stored matrix or, for convolutions, an im2col matrix packed straight from the image
+// (cn_sgemm_im2col). Two shortcuts for stored matrices: m == 1 is a vector–matrix product (sgemm_row.c), and m ≤ MR with B not
 // transposed reads B in place (sgemm_direct below). Threads are layered on top by the caller,
 // each calling cn_sgemm on its own part of C.
 #include "CConvNetKernels.h"
@@ -24,7 +25,7 @@ enum { MR = CN_SGEMM_MR, NR = CN_SGEMM_NR };
 // block of A (144 KiB) stays in L2 (Zen 3: 32 KiB L1d, 512 KiB L2). NC = 1024 keeps the packed
 // B block (1 MiB) and the C block it updates near the core; it measured better than 4096 when
 // m is small and n huge (im2col convolutions), and the same on square sizes.
-enum { KC = 256, MC = 144, NC = 1024 };
+enum { KC = CN_SGEMM_KC_MAX, MC = 144, NC = 1024 };
 
 static cn_sgemm_microkernel select_kernel(int simd_level) {
 #if defined(CN_SGEMM_HAVE_AVX2)
@@ -148,9 +149,29 @@ static void sgemm_direct(
   }
 }
 
+// Where the blocked driver gets op(B) from: a stored matrix, or an im2col matrix that is
+// packed straight from its image (see sgemm_pack_im2col.c).
+typedef struct {
+  int trans;
+  const float *b;  // stored matrix (NULL when im2col is used)
+  long ldb;
+  const cn_im2col *im2col;
+  long first_column;  // of the im2col matrix (or its transpose)
+} b_operand_t;
+
+// Packs rows pc ..< pc + kc and columns jc ..< jc + nc of op(B).
+static void pack_b_block(const b_operand_t *b, long pc, long kc, long jc, long nc, float *packed) {
+  if (b->im2col != NULL) {
+    cn_sgemm_pack_b_im2col(b->im2col, b->trans, pc, kc, b->first_column + jc, nc, packed);
+  } else {
+    const float *block = b->trans ? b->b + jc * b->ldb + pc : b->b + pc * b->ldb + jc;
+    cn_sgemm_pack_b(b->trans, kc, nc, block, b->ldb, packed);
+  }
+}
+
 static void sgemm_blocked(
-  cn_sgemm_microkernel kernel, int trans_a, int trans_b, long m, long n, long k, float alpha,
-  const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc,
+  cn_sgemm_microkernel kernel, int trans_a, long m, long n, long k, float alpha,
+  const float *a, long lda, const b_operand_t *b, float beta, float *c, long ldc,
   const epilogue_t *epilogue)
 {
   const long kc_block = balanced_block(k, KC, 1);
@@ -165,9 +186,7 @@ static void sgemm_blocked(
       const long kc = min_long(kc_block, k - pc);
       const float block_beta = pc == 0 ? beta : 1.0f;
       const int finish = pc + kc == k && epilogue_is_active(epilogue);
-      // op(B)[pc.., jc..]: row pc, column jc of op(B).
-      const float *b_block = trans_b ? b + jc * ldb + pc : b + pc * ldb + jc;
-      cn_sgemm_pack_b(trans_b, kc, nc, b_block, ldb, packed_b);
+      pack_b_block(b, pc, kc, jc, nc, packed_b);
       for (long ic = 0; ic < m; ic += mc_block) {
         const long mc = min_long(mc_block, m - ic);
         const float *a_block = trans_a ? a + pc * lda + ic : a + ic * lda + pc;
@@ -206,7 +225,24 @@ void cn_sgemm(
   } else if (!trans_b && m <= MR && k <= KC) {
     sgemm_direct(kernel, trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, &epilogue);
   } else {
-    sgemm_blocked(
-      kernel, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, &epilogue);
+    const b_operand_t operand = {trans_b, b, ldb, NULL, 0};
+    sgemm_blocked(kernel, trans_a, m, n, k, alpha, a, lda, &operand, beta, c, ldc, &epilogue);
   }
+}
+
+void cn_sgemm_im2col(
+  int simd_level, int trans_b, long m, long n, long k, float alpha, const float *a, long lda,
+  const cn_im2col *b, long first_column, float beta, float *c, long ldc, const float *bias,
+  int bias_per_row, int relu)
+{
+  if (m <= 0 || n <= 0) return;
+  const epilogue_t epilogue = {bias, bias_per_row, relu};
+  if (k <= 0 || alpha == 0.0f) {
+    scale_c(m, n, beta, c, ldc);
+    apply_epilogue(&epilogue, 0, 0, m, n, c, ldc);
+    return;
+  }
+  const b_operand_t operand = {trans_b, NULL, 0, b, first_column};
+  sgemm_blocked(
+    select_kernel(simd_level), 0, m, n, k, alpha, a, lda, &operand, beta, c, ldc, &epilogue);
 }

@@ -33,6 +33,15 @@ void cn_sgemm_pack_a(
 void cn_sgemm_pack_b(
   int trans_b, long kc, long nc, const float *b, long ldb, float *packed);
 
+// The largest depth block (KC) the driver packs; the im2col packer sizes its tables by it.
+#define CN_SGEMM_KC_MAX 256
+
+// Packs rows row0 ..< row0 + kc and columns col0 ..< col0 + nc of op(B) — the im2col matrix
+// of `source` (trans_b = 0) or its transpose — into the same panel layout as cn_sgemm_pack_b.
+// kc ≤ CN_SGEMM_KC_MAX.
+void cn_sgemm_pack_b_im2col(
+  const cn_im2col *source, int trans_b, long row0, long kc, long col0, long nc, float *packed);
+
 // The m == 1 case (one row of C), see sgemm_row.c. Same contract as cn_sgemm otherwise.
 void cn_sgemm_row(
   int trans_a, int trans_b, long n, long k, float alpha, const float *a, long lda,

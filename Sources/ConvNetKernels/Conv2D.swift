@@ -34,25 +34,39 @@ public func conv2DForward(
     geometry.batch, geometry.inputChannels, geometry.outputChannels, geometry.groups)
   let (CG, OCG, K, HW, P) = geometry.gemmSizes
   let pointwise = geometry.isPointwise
+  // im2col packed by the GEMM on the fly, unless the GEMM would not pack B at all: with at most
+  // one register tile of rows (OCG ≤ 6, e.g. LeNet's first layer) it reads a stored im2col
+  // matrix in place, which costs no more than packing it.
+  let implicitIm2col = !pointwise && OCG > GemmTuning.tileRows
+  // Whole images per core when there are enough of them, else each image's GEMM is split.
+  let perImageThreads = N < Parallelism.threadCount
   parallelChunks(N) { images in
-    ScratchPool.withBuffer(count: pointwise ? 0 : K * P) { columns in
+    ScratchPool.withBuffer(count: pointwise || implicitIm2col ? 0 : K * P) { columns in
       for n in images {
         for g in 0..<G {
           let x = input + (n * C + g * CG) * HW  // image n, first channel of group g
           let y = output + (n * OC + g * OCG) * P
           let w = weight + g * OCG * K  // rows g·OCG ..< (g+1)·OCG of weight [OC, K]
+          let groupBias = bias.map { $0 + g * OCG }
+          // y[OCG, P] = w[OCG, K] · right[K, P] + bias, the bias added by the GEMM's epilogue
+          // while each tile is in registers' reach (no separate pass over y).
+          if implicitIm2col {
+            gemmIm2col(
+              transposeB: false, m: OCG, n: P, k: K, a: w, lda: K, image: x, channels: CG,
+              geometry: geometry, beta: 0, c: y, ldc: P, bias: groupBias,
+              parallel: perImageThreads)
+            continue
+          }
           // The K×P right-hand side: the image itself for 1×1 convolutions, else im2col.
           var right = x
           if !pointwise {
             im2col(input: x, columns: columns, channels: CG, geometry: geometry)
             right = UnsafePointer(columns)
           }
-          // y[OCG, P] = w[OCG, K] · right[K, P] + bias, the bias added by the GEMM's epilogue
-          // while each tile is in registers' reach (no separate pass over y).
           gemm(
             transposeA: false, transposeB: false, m: OCG, n: P, k: K, alpha: 1, a: w, lda: K,
-            b: right, ldb: P, beta: 0, c: y, ldc: P, bias: bias.map { $0 + g * OCG },
-            biasAlongRows: true, relu: false)
+            b: right, ldb: P, beta: 0, c: y, ldc: P, bias: groupBias, biasAlongRows: true,
+            relu: false)
         }
       }
     }
@@ -140,27 +154,39 @@ public func conv2DBackwardWeight(
 
   if let gradBias { sumOverBatchAndPixels(gradOutput, into: gradBias, N: N, channels: OC, P: P) }
 
+  // im2colᵀ is packed by the GEMM on the fly (pixel by pixel, 16 gathered taps at a time)
+  // when the stored matrix would be large; a small one (LeNet's layers, 3-channel stems: few
+  // taps) is cheaper to write with im2col's contiguous row copies and pack by 4×4 transposes.
+  let explicitIm2col = !pointwise && K * P < implicitWeightGradientMinimum
   let chunkCount = min(Parallelism.threadCount, N)
   // Chunk 0 sums straight into gradWeight; chunks 1… into their slices of `partials`.
   ScratchPool.withBuffer(count: (chunkCount - 1) * weightCount) { partials in
     parallelFor(chunkCount) { chunk in
       let target = chunk == 0 ? gradWeight : partials + (chunk - 1) * weightCount
       let images = (N * chunk / chunkCount)..<(N * (chunk + 1) / chunkCount)
-      ScratchPool.withBuffer(count: pointwise ? 0 : K * P) { columns in
+      ScratchPool.withBuffer(count: explicitIm2col ? K * P : 0) { columns in
         for n in images {
           for g in 0..<G {
             let x = input + (n * C + g * CG) * HW
             let dy = gradOutput + (n * OC + g * OCG) * P
-            var right = x  // [K, P]: the image itself for 1×1 convolutions, else im2col
-            if !pointwise {
-              im2col(input: x, columns: columns, channels: CG, geometry: geometry)
-              right = UnsafePointer(columns)
+            let c = target + g * OCG * K
+            // target[OCG, K] (+)= dy[OCG, P] · right[K, P]ᵀ; a chunk's first image overwrites.
+            let beta: Float = n == images.lowerBound ? 0 : 1
+            if pointwise || explicitIm2col {
+              // right = the image itself for 1×1 convolutions, else the stored im2col matrix.
+              var right = x
+              if !pointwise {
+                im2col(input: x, columns: columns, channels: CG, geometry: geometry)
+                right = UnsafePointer(columns)
+              }
+              gemm(
+                transposeA: false, transposeB: true, m: OCG, n: K, k: P, alpha: 1, a: dy,
+                lda: P, b: right, ldb: P, beta: beta, c: c, ldc: K)
+            } else {
+              gemmIm2col(
+                transposeB: true, m: OCG, n: K, k: P, a: dy, lda: P, image: x, channels: CG,
+                geometry: geometry, beta: beta, c: c, ldc: K, parallel: chunkCount == 1)
             }
-            // target[OCG, K] (+)= dy[OCG, P] · right[K, P]ᵀ; the chunk's first image overwrites.
-            gemm(
-              transposeA: false, transposeB: true, m: OCG, n: K, k: P, alpha: 1, a: dy, lda: P,
-              b: right, ldb: P, beta: n == images.lowerBound ? 0 : 1,
-              c: target + g * OCG * K, ldc: K)
           }
         }
       }
@@ -171,6 +197,10 @@ public func conv2DBackwardWeight(
     }
   }
 }
+
+/// The im2col size (K·P floats, 128 KiB) from which the weight gradient packs im2colᵀ on the
+/// fly rather than storing it (measured with `convnet bench --workload conv`).
+let implicitWeightGradientMinimum = 32 * 1024
 
 /// `sums[c] = Σₙ Σₚ values[n, c, p]` for values `[N, channels, P]`, accumulated in Double.
 /// Overwrites `sums`. Shared with the depthwise kernels for the bias gradient.

@@ -108,6 +108,14 @@ final class Conv2DTests: XCTestCase {
     Conv2DGeometry(
       batch: 3, inputChannels: 16, inputHeight: 23, inputWidth: 24, outputChannels: 16,
       kernelSize: 3, padding: 1),
+    // im2col large enough (K·P = 72 · 600 ≥ 32 Ki) for the weight gradient to pack it on the
+    // fly; stride 2 with groups 2 as well (K·P = 36 · 1,188)
+    Conv2DGeometry(
+      batch: 3, inputChannels: 8, inputHeight: 24, inputWidth: 25, outputChannels: 9,
+      kernelSize: 3, padding: 1),
+    Conv2DGeometry(
+      batch: 2, inputChannels: 8, inputHeight: 71, inputWidth: 65, outputChannels: 14,
+      kernelSize: 3, stride: 2, padding: 1, groups: 2),
     // rows of 131 tiles: each tile row cut into 3 pieces (at most 64 tiles each), odd width
     Conv2DGeometry(
       batch: 2, inputChannels: 16, inputHeight: 5, inputWidth: 261, outputChannels: 16,

@@ -28,6 +28,28 @@ void cn_sgemm(
   const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc,
   const float *bias, int bias_per_row, int relu);
 
+/// The im2col matrix of one image (or of one group of its channels), described instead of
+/// stored: row r = (c·kernel_h + ki)·kernel_w + kj and column q = oh·out_width + ow hold
+/// input[c][oh·stride_h − pad_top + ki·dilation_h][ow·stride_w − pad_left + kj·dilation_w],
+/// or 0 where that position lies in the padding.
+typedef struct {
+  const float *input;  // [channels][height][width]
+  long channels, height, width, out_height, out_width;
+  long kernel_h, kernel_w, stride_h, stride_w, dilation_h, dilation_w, pad_top, pad_left;
+} cn_im2col;
+
+/// `cn_sgemm` with an implicit im2col matrix as B: C = alpha · A · op(B) + beta · C, then the
+/// epilogue (bias per row of C when bias_per_row ≠ 0, else per column; ReLU). A is m×k,
+/// not transposed. trans_b = 0: op(B) = columns first_column ..< first_column + n of the
+/// im2col matrix (k = its row count; a convolution's forward pass, W · im2col(x)).
+/// trans_b ≠ 0: op(B) = columns first_column ..< first_column + n of im2colᵀ (k = the pixel
+/// count; the weight gradient, dy · im2col(x)ᵀ). The GEMM packs its B panels straight from
+/// the image, so the im2col matrix is never written out. Single-threaded, like `cn_sgemm`.
+void cn_sgemm_im2col(
+  int simd_level, int trans_b, long m, long n, long k, float alpha, const float *a, long lda,
+  const cn_im2col *b, long first_column, float beta, float *c, long ldc, const float *bias,
+  int bias_per_row, int relu);
+
 /// Winograd F(2×2, 3×3) weight transform (winograd_f23.c): u[16][out_channels][in_channels].
 /// flip = 0 transforms weight [out_channels][in_channels][3][3]; flip ≠ 0 transforms the
 /// 180°-rotated weight[c][o] of a weight [in_channels][out_channels][3][3] (the adjoint

@@ -1,0 +1,59 @@
+import CConvNetKernels
+
+/// `gemm` whose right-hand operand is the im2col matrix of one image (or of one group of its
+/// channels), or its transpose, without that matrix ever being stored: the GEMM packs its B
+/// panels straight from the image (`cn_sgemm_im2col`).
+///
+/// `C[m, n] = alpha · A[m, k] · op(B)[k, n] + beta · C (+ bias per row) `, A row-major with row
+/// stride `lda`, where
+/// - `transposeB == false`: op(B) = `im2col(image)` `[channels·kH·kW, OH·OW]` — a convolution's
+///   forward pass `W · im2col(x)`; k = channels·kH·kW, n ≤ OH·OW;
+/// - `transposeB == true`: op(B) = `im2col(image)ᵀ` `[OH·OW, channels·kH·kW]` — the weight
+///   gradient `dy · im2col(x)ᵀ`; k = OH·OW, n ≤ channels·kH·kW.
+///
+/// `firstColumn` selects columns `firstColumn ..< firstColumn + n` of op(B) (C's columns follow
+/// them). With `parallel`, C's columns are split over the cores when the work is large enough;
+/// leave it off when the caller already runs one call per core. `image` is `[channels, H, W]`;
+/// sizes, stride, padding and dilation come from `geometry`. The result equals `gemm` on the
+/// stored `im2col` matrix.
+public func gemmIm2col(
+  transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+  image: UnsafePointer<Float>, channels: Int, geometry: Conv2DGeometry, firstColumn: Int = 0,
+  beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>? = nil,
+  parallel: Bool = false
+) {
+  let taps = channels * geometry.kernelHeight * geometry.kernelWidth
+  let pixels = geometry.outputHeight * geometry.outputWidth
+  precondition(
+    k == (transposeB ? pixels : taps) && firstColumn >= 0
+      && firstColumn + n <= (transposeB ? taps : pixels) && lda >= k && ldc >= n,
+    "gemmIm2col: sizes m \(m) n \(n) k \(k) (first column \(firstColumn)) do not fit the im2col matrix [\(taps), \(pixels)]")
+  if m == 0 || n == 0 { return }
+  var source = cn_im2col(
+    input: image, channels: channels, height: geometry.inputHeight, width: geometry.inputWidth,
+    out_height: geometry.outputHeight, out_width: geometry.outputWidth,
+    kernel_h: geometry.kernelHeight, kernel_w: geometry.kernelWidth,
+    stride_h: geometry.strideHeight, stride_w: geometry.strideWidth,
+    dilation_h: geometry.dilationHeight, dilation_w: geometry.dilationWidth,
+    pad_top: geometry.paddingTop, pad_left: geometry.paddingLeft)
+
+  // One single-threaded C call on C's columns `columns`.
+  func run(columns: Range<Int>) {
+    cn_sgemm_im2col(
+      GemmTuning.simdLevel, transposeB ? 1 : 0, m, columns.count, k, alpha, a, lda, &source,
+      firstColumn + columns.lowerBound, beta, c + columns.lowerBound, ldc, bias, 1, 0)
+  }
+  let threads = parallel ? GemmTuning.threadCount(m: m, n: n, k: k) : 1
+  let columnTiles = (n + GemmTuning.tileColumns - 1) / GemmTuning.tileColumns
+  let chunks = min(threads, columnTiles)
+  if chunks <= 1 {
+    run(columns: 0..<n)
+    return
+  }
+  // Cut on register-tile boundaries so that no thread gets extra edge tiles.
+  parallelFor(chunks) { chunk in
+    let start = min(n, columnTiles * chunk / chunks * GemmTuning.tileColumns)
+    let end = min(n, columnTiles * (chunk + 1) / chunks * GemmTuning.tileColumns)
+    if start < end { run(columns: start..<end) }
+  }
+}

@@ -1,0 +1,102 @@
+import ConvNetKernels
+import ConvNetTensor
+import TestSupport
+import XCTest
+
+/// `gemmIm2col` packs the im2col matrix straight from the image; it must equal the reference
+/// GEMM on the stored `im2col` matrix (itself checked by hand in Im2colTests), for both
+/// orientations, column windows, beta, bias and threads.
+final class GemmIm2colTests: XCTestCase {
+  /// Each geometry aims at one path of the packer: panels of 16 pixels on one image row
+  /// (stride 1, copied), strided and dilated gathers, padding on every side, panels that cross
+  /// output rows, more than 256 taps or pixels (several depth blocks), more than 1,024 pixels
+  /// (several column blocks).
+  static let geometries: [(Conv2DGeometry, channels: Int)] = [
+    (Conv2DGeometry(
+      batch: 1, inputChannels: 3, inputHeight: 9, inputWidth: 40, outputChannels: 1,
+      kernelSize: 3, padding: 1), 3),
+    (Conv2DGeometry(
+      batch: 1, inputChannels: 4, inputHeight: 21, inputWidth: 37, outputChannels: 1,
+      kernelSize: 3, stride: 2, padding: 1), 4),
+    (Conv2DGeometry(
+      batch: 1, inputChannels: 2, inputHeight: 19, inputWidth: 35, outputChannels: 1,
+      kernelHeight: 3, kernelWidth: 5, strideHeight: 1, strideWidth: 2, paddingTop: 0,
+      paddingBottom: 2, paddingLeft: 3, paddingRight: 1, dilationHeight: 2, dilationWidth: 1),
+     2),
+    (Conv2DGeometry(
+      batch: 1, inputChannels: 6, inputHeight: 14, inputWidth: 14, outputChannels: 1,
+      kernelSize: 5), 6),
+    (Conv2DGeometry(
+      batch: 1, inputChannels: 30, inputHeight: 12, inputWidth: 13, outputChannels: 1,
+      kernelSize: 3, padding: 1), 30),
+    (Conv2DGeometry(
+      batch: 1, inputChannels: 2, inputHeight: 37, inputWidth: 36, outputChannels: 1,
+      kernelSize: 3, padding: 1), 2),
+  ]
+
+  func testEqualsGemmOnTheStoredIm2colMatrix() {
+    var generator = SeededGenerator(seed: 11)
+    for (geometry, channels) in Self.geometries {
+      let taps = channels * geometry.kernelHeight * geometry.kernelWidth
+      let pixels = geometry.outputHeight * geometry.outputWidth
+      let image = Tensor.randomNormal(
+        [channels, geometry.inputHeight, geometry.inputWidth], using: &generator).scalars
+      var columns = [Float](repeating: .nan, count: taps * pixels)
+      im2col(input: image, columns: &columns, channels: channels, geometry: geometry)
+      for transposeB in [false, true] {
+        let (k, columnCount) = transposeB ? (pixels, taps) : (taps, pixels)
+        // Whole matrix and a window that starts mid-panel; 1, 7 and 13 rows of C.
+        for (m, firstColumn, n) in [
+          (7, 0, columnCount), (13, 5, columnCount - 9), (1, 3, min(20, columnCount - 3)),
+        ] {
+          for (beta, withBias, parallel) in [
+            (Float(0), false, false), (0.5, true, true),
+          ] {
+            let a = Tensor.randomNormal([m, k], using: &generator).scalars
+            let initial = Tensor.randomNormal([m, n], using: &generator).scalars
+            let bias = (0..<m).map { Float($0) - 2.5 }
+            var expected = initial
+            gemmReference(
+              transposeA: false, transposeB: transposeB, m: m, n: n, k: k, alpha: 1, a: a,
+              lda: k, b: columns, ldb: pixels, beta: beta,
+              c: &expected, ldc: n, firstColumn: firstColumn)
+            if withBias {
+              for i in 0..<m { for j in 0..<n { expected[i * n + j] += bias[i] } }
+            }
+            var actual = initial
+            image.withUnsafeBufferPointer { image in
+              bias.withUnsafeBufferPointer { bias in
+                gemmIm2col(
+                  transposeB: transposeB, m: m, n: n, k: k, a: a, lda: k,
+                  image: image.baseAddress!, channels: channels, geometry: geometry,
+                  firstColumn: firstColumn, beta: beta, c: &actual, ldc: n,
+                  bias: withBias ? bias.baseAddress! : nil, parallel: parallel)
+              }
+            }
+            assertClose(
+              actual, expected, absoluteTolerance: 1e-4,
+              "\(geometry) transposeB \(transposeB) m \(m) columns \(firstColumn)+\(n) beta \(beta)")
+          }
+        }
+      }
+    }
+  }
+}
+
+/// The reference GEMM on columns `firstColumn ..< firstColumn + n` of op(B), where B is the
+/// stored `[taps, pixels]` im2col matrix (row stride `ldb`) and op(B) is B or Bᵀ.
+private func gemmReference(
+  transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: [Float],
+  lda: Int, b: [Float], ldb: Int, beta: Float, c: inout [Float], ldc: Int, firstColumn: Int
+) {
+  a.withUnsafeBufferPointer { a in
+    b.withUnsafeBufferPointer { b in
+      // op(B) = B: column j of op(B) starts at b + j. op(B) = Bᵀ: stored as B, so column j of
+      // op(B) is row j of B, at b + j·ldb.
+      let start = transposeB ? b.baseAddress! + firstColumn * ldb : b.baseAddress! + firstColumn
+      ConvNetKernels.gemmReference(
+        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+        a: a.baseAddress!, lda: lda, b: start, ldb: ldb, beta: beta, c: &c, ldc: ldc)
+    }
+  }
+}
