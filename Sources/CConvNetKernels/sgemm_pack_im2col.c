@@ -22,18 +22,34 @@ typedef struct {
   long offset;   // y·width + x, plus c·height·width for a tap
 } point_t;
 
-static point_t tap_point(const cn_im2col *g, long row) {
+// The taps first ..< first + count, in im2col row order (kj fastest, then ki, then c).
+static void tap_points(const cn_im2col *g, long first, long count, point_t *points) {
   const long taps = g->kernel_h * g->kernel_w;
-  const long channel = row / taps, within = row % taps;
-  const long y = within / g->kernel_w * g->dilation_h;
-  const long x = within % g->kernel_w * g->dilation_w;
-  return (point_t){y, x, channel * g->height * g->width + y * g->width + x};
+  long channel = first / taps, ki = first % taps / g->kernel_w, kj = first % g->kernel_w;
+  for (long t = 0; t < count; ++t) {
+    const long y = ki * g->dilation_h, x = kj * g->dilation_w;
+    points[t] = (point_t){y, x, channel * g->height * g->width + y * g->width + x};
+    if (++kj == g->kernel_w) {
+      kj = 0;
+      if (++ki == g->kernel_h) {
+        ki = 0;
+        ++channel;
+      }
+    }
+  }
 }
 
-static point_t pixel_point(const cn_im2col *g, long column) {
-  const long y = column / g->out_width * g->stride_h - g->pad_top;
-  const long x = column % g->out_width * g->stride_w - g->pad_left;
-  return (point_t){y, x, y * g->width + x};
+// The output pixels first ..< first + count, in row-major order.
+static void pixel_points(const cn_im2col *g, long first, long count, point_t *points) {
+  long oh = first / g->out_width, ow = first % g->out_width;
+  for (long t = 0; t < count; ++t) {
+    const long y = oh * g->stride_h - g->pad_top, x = ow * g->stride_w - g->pad_left;
+    points[t] = (point_t){y, x, y * g->width + x};
+    if (++ow == g->out_width) {
+      ow = 0;
+      ++oh;
+    }
+  }
 }
 
 void cn_sgemm_pack_b_im2col(
@@ -42,26 +58,26 @@ void cn_sgemm_pack_b_im2col(
   const long height = g->height, width = g->width;
   // The depth points of this block, once (rows of op(B)).
   point_t rows[CN_SGEMM_KC_MAX];
-  for (long p = 0; p < kc; ++p) {
-    rows[p] = trans_b ? pixel_point(g, row0 + p) : tap_point(g, row0 + p);
-  }
+  (trans_b ? pixel_points : tap_points)(g, row0, kc, rows);
   for (long j0 = 0; j0 < nc; j0 += NR) {
     const long columns = nc - j0 < NR ? nc - j0 : NR;
     point_t panel[NR];
     long offsets[NR];
     long y_min = 0, y_max = 0, x_min = 0, x_max = 0;
+    (trans_b ? tap_points : pixel_points)(g, col0 + j0, columns, panel);
     for (long t = 0; t < columns; ++t) {
-      panel[t] = trans_b ? tap_point(g, col0 + j0 + t) : pixel_point(g, col0 + j0 + t);
       offsets[t] = panel[t].offset;
       if (t == 0 || panel[t].y < y_min) y_min = panel[t].y;
       if (t == 0 || panel[t].y > y_max) y_max = panel[t].y;
       if (t == 0 || panel[t].x < x_min) x_min = panel[t].x;
       if (t == 0 || panel[t].x > x_max) x_max = panel[t].x;
     }
-    // Sixteen neighbours on one image row (stride-1 pixels of one output row): one copy.
-    int contiguous = columns == NR;
-    for (long t = 1; t < columns && contiguous; ++t) {
-      contiguous = offsets[t] == offsets[0] + t && panel[t].y == panel[0].y;
+    // Sixteen evenly spaced reads on one image row (the pixels of one output row, or the
+    // taps of one kernel row): a copy (step 1) or a strided loop, without the offset table.
+    const long step = columns == NR ? offsets[1] - offsets[0] : 0;
+    int even = columns == NR;
+    for (long t = 1; t < columns && even; ++t) {
+      even = offsets[t] == offsets[0] + t * step && panel[t].y == panel[0].y;
     }
     float *target = packed + j0 * kc;
     for (long p = 0; p < kc; ++p, target += NR) {
@@ -69,8 +85,11 @@ void cn_sgemm_pack_b_im2col(
       const float *base = g->input + row.offset;
       const int inside = y_min + row.y >= 0 && y_max + row.y < height && x_min + row.x >= 0
         && x_max + row.x < width;
-      if (inside && contiguous) {
+      if (inside && even && step == 1) {
         memcpy(target, base + offsets[0], NR * sizeof(float));
+      } else if (inside && even) {
+        const float *source = base + offsets[0];
+        for (long t = 0; t < NR; ++t) target[t] = source[t * step];
       } else if (inside && columns == NR) {
         for (long t = 0; t < NR; ++t) target[t] = base[offsets[t]];
       } else if (inside) {  // the last, partial panel

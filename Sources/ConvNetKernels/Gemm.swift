@@ -65,15 +65,22 @@ public func gemm(
       biasPart, biasAlongRows ? 1 : 0, relu ? 1 : 0)
   }
 
-  let threads = GemmTuning.threadCount(m: m, n: n, k: k)
+  forEachSlab(m: m, n: n, threads: GemmTuning.threadCount(m: m, n: n, k: k), run)
+}
+
+/// Cuts an m×n C into one independent slab per thread and runs `body(rows, columns)` on each in
+/// parallel (inline when `threads` is 1). Slabs are cut on register-tile boundaries so that no
+/// thread gets extra edge tiles. Each thread packs its own panels, so the operand shared by all
+/// slabs is packed once per thread: split the rows of C when B is the smaller one (n < m; e.g.
+/// late convolution layers at batch 1: large weights, few pixels), else the columns (then A is
+/// packed twice) — unless that side has too few tiles to go round.
+func forEachSlab(
+  m: Int, n: Int, threads: Int, _ body: (_ rows: Range<Int>, _ columns: Range<Int>) -> Void
+) {
   if threads == 1 {
-    run(rows: 0..<m, columns: 0..<n)
+    body(0..<m, 0..<n)
     return
   }
-  // Give each thread an independent slab of C, cut on register-tile boundaries so no thread gets
-  // extra edge tiles. Each thread packs its own panels, so the operand shared by all slabs is
-  // packed once per thread: split the rows of C when B is the smaller one (n < m), else the
-  // columns (then A is packed twice) — unless that side has too few tiles to go round.
   let rowTiles = (m + GemmTuning.tileRows - 1) / GemmTuning.tileRows
   let columnTiles = (n + GemmTuning.tileColumns - 1) / GemmTuning.tileColumns
   let splitRows = (n < m && rowTiles >= threads) || columnTiles < threads
@@ -86,9 +93,9 @@ public func gemm(
     let end = min(extent, tiles * (chunk + 1) / chunks * tileSize)
     if start == end { return }
     if splitRows {
-      run(rows: start..<end, columns: 0..<n)
+      body(start..<end, 0..<n)
     } else {
-      run(rows: 0..<m, columns: start..<end)
+      body(0..<m, start..<end)
     }
   }
 }

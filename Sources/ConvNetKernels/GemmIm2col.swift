@@ -12,7 +12,8 @@ import CConvNetKernels
 ///   gradient `dy · im2col(x)ᵀ`; k = OH·OW, n ≤ channels·kH·kW.
 ///
 /// `firstColumn` selects columns `firstColumn ..< firstColumn + n` of op(B) (C's columns follow
-/// them). With `parallel`, C's columns are split over the cores when the work is large enough;
+/// them). With `parallel`, C is split over the cores (by rows or columns, as `gemm` does) when
+/// the work is large enough;
 /// leave it off when the caller already runs one call per core. `image` is `[channels, H, W]`;
 /// sizes, stride, padding and dilation come from `geometry`. The result equals `gemm` on the
 /// stored `im2col` matrix.
@@ -37,23 +38,13 @@ public func gemmIm2col(
     dilation_h: geometry.dilationHeight, dilation_w: geometry.dilationWidth,
     pad_top: geometry.paddingTop, pad_left: geometry.paddingLeft)
 
-  // One single-threaded C call on C's columns `columns`.
-  func run(columns: Range<Int>) {
+  // One single-threaded C call on the block rows × columns of C.
+  func run(rows: Range<Int>, columns: Range<Int>) {
     cn_sgemm_im2col(
-      GemmTuning.simdLevel, transposeB ? 1 : 0, m, columns.count, k, alpha, a, lda, &source,
-      firstColumn + columns.lowerBound, beta, c + columns.lowerBound, ldc, bias, 1, 0)
+      GemmTuning.simdLevel, transposeB ? 1 : 0, rows.count, columns.count, k, alpha,
+      a + rows.lowerBound * lda, lda, &source, firstColumn + columns.lowerBound, beta,
+      c + rows.lowerBound * ldc + columns.lowerBound, ldc, bias.map { $0 + rows.lowerBound }, 1, 0)
   }
-  let threads = parallel ? GemmTuning.threadCount(m: m, n: n, k: k) : 1
-  let columnTiles = (n + GemmTuning.tileColumns - 1) / GemmTuning.tileColumns
-  let chunks = min(threads, columnTiles)
-  if chunks <= 1 {
-    run(columns: 0..<n)
-    return
-  }
-  // Cut on register-tile boundaries so that no thread gets extra edge tiles.
-  parallelFor(chunks) { chunk in
-    let start = min(n, columnTiles * chunk / chunks * GemmTuning.tileColumns)
-    let end = min(n, columnTiles * (chunk + 1) / chunks * GemmTuning.tileColumns)
-    if start < end { run(columns: start..<end) }
-  }
+  forEachSlab(
+    m: m, n: n, threads: parallel ? GemmTuning.threadCount(m: m, n: n, k: k) : 1, run)
 }

@@ -10,7 +10,7 @@ final class GemmIm2colTests: XCTestCase {
   /// Each geometry aims at one path of the packer: panels of 16 pixels on one image row
   /// (stride 1, copied), strided and dilated gathers, padding on every side, panels that cross
   /// output rows, more than 256 taps or pixels (several depth blocks), more than 1,024 pixels
-  /// (several column blocks).
+  /// (several column blocks), 16 taps on one kernel row (the transposed orientation's copy).
   static let geometries: [(Conv2DGeometry, channels: Int)] = [
     (Conv2DGeometry(
       batch: 1, inputChannels: 3, inputHeight: 9, inputWidth: 40, outputChannels: 1,
@@ -32,6 +32,9 @@ final class GemmIm2colTests: XCTestCase {
     (Conv2DGeometry(
       batch: 1, inputChannels: 2, inputHeight: 37, inputWidth: 36, outputChannels: 1,
       kernelSize: 3, padding: 1), 2),
+    (Conv2DGeometry(
+      batch: 1, inputChannels: 2, inputHeight: 5, inputWidth: 40, outputChannels: 1,
+      kernelHeight: 2, kernelWidth: 17, paddingTop: 1, dilationHeight: 1, dilationWidth: 2), 2),
   ]
 
   func testEqualsGemmOnTheStoredIm2colMatrix() {
