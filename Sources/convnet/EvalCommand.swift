@@ -18,6 +18,10 @@ struct EvalCommand: ParsableCommand {
   @Option(help: "Input channels the weights expect (default: the dataset's); images are converted.")
   var inChannels: Int?
 
+  @Flag(
+    help: "Test-time augmentation: average each image's class probabilities with those of its left–right mirror image. For classes that mirroring keeps (clothes, CIFAR, photos), not digits.")
+  var flipTTA = false
+
   @Flag(help: "Print one JSON object instead of tables.")
   var json = false
 
@@ -35,7 +39,8 @@ struct EvalCommand: ParsableCommand {
     let model = architecture.build(inputChannels: test.sampleShape[0], classCount: classCount)
     try Checkpoint.loadWeights(into: model, from: weightsURL)
     let loader = DataLoader(dataset: test, batchSize: 1000, shuffle: false, transform: try dataOptions.pixelTransform(channels: test.sampleShape[0]))
-    let result = evaluate(model, on: loader, classCount: classCount)
+    let result = evaluate(
+      model, on: loader, classCount: classCount, averagingMirrorImages: flipTTA)
     if json {
       printJSON([
         "accuracy": result.accuracy, "loss": result.loss, "count": result.count,

@@ -113,4 +113,26 @@ final class TrainerTests: XCTestCase {
     // Loss: (−ln(1/4) − 3·ln(3/4)) / 4.
     XCTAssertEqual(result.loss, Float((log(4.0) - 3 * log(0.75)) / 4), accuracy: 1e-5)
   }
+
+  /// Mirror averaging by hand: logit 0 = the top-left pixel, logit 1 = 0. Image A (top-left 1)
+  /// gives p₀ = e/(e+1) and its mirror p₀ = 1/2; image B (top-right 1) the same two the other
+  /// way round. Both average to p₀ = (e/(e+1) + 1/2)/2, so both are predicted class 0.
+  func testMirrorAveragedEvaluationByHand() throws {
+    let linear = Linear(4, 2)
+    linear.weight.value = Tensor(shape: [2, 4], scalars: [1, 0, 0, 0, 0, 0, 0, 0])
+    linear.bias!.value = Tensor.zeros([2])
+    let model = Sequential { Flatten(); linear }
+    let dataset = ImageClassificationDataset(
+      name: "tiny", pixels: [255, 0, 0, 0, 0, 255, 0, 0], labels: [0, 1],
+      sampleShape: [1, 2, 2], classCount: 2)
+    let loader = DataLoader(dataset: dataset, batchSize: 2, shuffle: false)
+    let result = evaluate(model, on: loader, classCount: 2, averagingMirrorImages: true)
+    let p0 = (exp(1.0) / (exp(1.0) + 1) + 0.5) / 2
+    XCTAssertEqual(result.accuracy, 0.5)
+    XCTAssertEqual(result.confusion, [[1, 0], [1, 0]])
+    XCTAssertEqual(result.loss, Float((-log(p0) - log(1 - p0)) / 2), accuracy: 1e-5)
+    // Without averaging, image B's logits tie ([0, 0] → class 0) and image A is sure of class 0.
+    let plain = evaluate(model, on: loader, classCount: 2)
+    XCTAssertEqual(plain.loss, Float((-log(exp(1.0) / (exp(1.0) + 1)) + log(2.0)) / 2), accuracy: 1e-5)
+  }
 }
