@@ -30,13 +30,7 @@ public func gemmIm2col(
       && firstColumn + n <= (transposeB ? taps : pixels) && lda >= k && ldc >= n,
     "gemmIm2col: sizes m \(m) n \(n) k \(k) (first column \(firstColumn)) do not fit the im2col matrix [\(taps), \(pixels)]")
   if m == 0 || n == 0 { return }
-  var source = cn_im2col(
-    input: image, channels: channels, height: geometry.inputHeight, width: geometry.inputWidth,
-    out_height: geometry.outputHeight, out_width: geometry.outputWidth,
-    kernel_h: geometry.kernelHeight, kernel_w: geometry.kernelWidth,
-    stride_h: geometry.strideHeight, stride_w: geometry.strideWidth,
-    dilation_h: geometry.dilationHeight, dilation_w: geometry.dilationWidth,
-    pad_top: geometry.paddingTop, pad_left: geometry.paddingLeft)
+  var source = im2colSource(image: image, channels: channels, geometry: geometry)
 
   // One single-threaded C call on the block rows × columns of C.
   func run(rows: Range<Int>, columns: Range<Int>) {

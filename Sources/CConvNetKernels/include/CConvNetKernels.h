@@ -38,6 +38,15 @@ typedef struct {
   long kernel_h, kernel_w, stride_h, stride_w, dilation_h, dilation_w, pad_top, pad_left;
 } cn_im2col;
 
+/// Writes the im2col matrix of `source` to `columns` [channels·kernel_h·kernel_w][out_h·out_w]
+/// (im2col.c). Overwrites all of it.
+void cn_im2col_store(const cn_im2col *source, float *columns);
+
+/// The adjoint of cn_im2col_store: zeroes `image` [channels][height][width] (the geometry of
+/// `source`; its input pointer is not read), then adds every entry of `columns` into the pixel
+/// it was read from (entries from the padding are dropped).
+void cn_col2im_add(const float *columns, const cn_im2col *source, float *image);
+
 /// `cn_sgemm` with an implicit im2col matrix as B: C = alpha · A · op(B) + beta · C, then the
 /// epilogue (bias per row of C when bias_per_row ≠ 0, else per column; ReLU). A is m×k,
 /// not transposed. trans_b = 0: op(B) = columns first_column ..< first_column + n of the
