@@ -1,8 +1,20 @@
 // im2col and its adjoint col2im for one image (or one group of its channels), as stored
-// matrices; see cn_im2col in CConvNetKernels.h for the index map. In C with `restrict` so that
-// the short row copies (LeNet's 10- and 28-pixel rows) compile to plain vector moves without
-// the overlap checks Swift's loops carried.
+// matrices; see cn_im2col in CConvNetKernels.h for the index map. Rows are short (LeNet's 10
+// and 28 pixels; 0–3 padding zeros).
+#include <string.h>
+
 #include "CConvNetKernels.h"
+
+// Plain loops, kept as loops: without this the compiler turns the short row copies and zero
+// fills into memmove/memset calls, which cost more than the work at these lengths.
+#if defined(__has_attribute)
+#if __has_attribute(no_builtin)
+#define CN_NO_MEMCPY_CALLS __attribute__((no_builtin("memcpy", "memmove", "memset")))
+#endif
+#endif
+#ifndef CN_NO_MEMCPY_CALLS
+#define CN_NO_MEMCPY_CALLS
+#endif
 
 // The outputs o in [0, count) whose read o·stride + offset lies in [0, limit): [*first, *end).
 static void valid_range(long count, long stride, long offset, long limit, long *first, long *end) {
@@ -15,7 +27,7 @@ static void valid_range(long count, long stride, long offset, long limit, long *
   *end = e;
 }
 
-void cn_im2col_store(const cn_im2col *g, float *restrict columns) {
+CN_NO_MEMCPY_CALLS void cn_im2col_store(const cn_im2col *g, float *restrict columns) {
   const long height = g->height, width = g->width;
   const long out_h = g->out_height, out_w = g->out_width;
   const long stride_w = g->stride_w;
@@ -53,7 +65,7 @@ void cn_col2im_add(const float *restrict columns, const cn_im2col *g, float *res
   const long height = g->height, width = g->width;
   const long out_h = g->out_height, out_w = g->out_width;
   const long stride_w = g->stride_w;
-  for (long i = 0; i < g->channels * height * width; ++i) image[i] = 0.0f;
+  memset(image, 0, (size_t)(g->channels * height * width) * sizeof(float));
   for (long c = 0; c < g->channels; ++c) {
     float *restrict plane = image + c * height * width;
     for (long ki = 0; ki < g->kernel_h; ++ki) {
