@@ -206,18 +206,25 @@ static void sgemm_blocked(
   }
 }
 
+// The degenerate cases shared by both entry points: nothing to do (returns 1 when done), or
+// no product term (C = beta·C, then the epilogue).
+static int sgemm_trivial(
+  long m, long n, long k, float alpha, float beta, float *c, long ldc, const epilogue_t *epilogue)
+{
+  if (m <= 0 || n <= 0) return 1;
+  if (k > 0 && alpha != 0.0f) return 0;
+  scale_c(m, n, beta, c, ldc);
+  apply_epilogue(epilogue, 0, 0, m, n, c, ldc);
+  return 1;
+}
+
 void cn_sgemm(
   int simd_level, int trans_a, int trans_b, long m, long n, long k, float alpha,
   const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc,
   const float *bias, int bias_per_row, int relu)
 {
-  if (m <= 0 || n <= 0) return;
   const epilogue_t epilogue = {bias, bias_per_row, relu};
-  if (k <= 0 || alpha == 0.0f) {
-    scale_c(m, n, beta, c, ldc);
-    apply_epilogue(&epilogue, 0, 0, m, n, c, ldc);
-    return;
-  }
+  if (sgemm_trivial(m, n, k, alpha, beta, c, ldc, &epilogue)) return;
   const cn_sgemm_microkernel kernel = select_kernel(simd_level);
   if (m == 1) {
     cn_sgemm_row(trans_a, trans_b, n, k, alpha, a, lda, b, ldb, beta, c);
@@ -235,13 +242,8 @@ void cn_sgemm_im2col(
   const cn_im2col *b, long first_column, float beta, float *c, long ldc, const float *bias,
   int bias_per_row, int relu)
 {
-  if (m <= 0 || n <= 0) return;
   const epilogue_t epilogue = {bias, bias_per_row, relu};
-  if (k <= 0 || alpha == 0.0f) {
-    scale_c(m, n, beta, c, ldc);
-    apply_epilogue(&epilogue, 0, 0, m, n, c, ldc);
-    return;
-  }
+  if (sgemm_trivial(m, n, k, alpha, beta, c, ldc, &epilogue)) return;
   const b_operand_t operand = {trans_b, NULL, 0, b, first_column};
   sgemm_blocked(
     select_kernel(simd_level), 0, m, n, k, alpha, a, lda, &operand, beta, c, ldc, &epilogue);
