@@ -1,29 +1,17 @@
-import Dispatch
+import CConvNetKernels
 
 /// The number of worker threads kernels split their work across.
 public enum Parallelism {
-  /// Cores available to this process (at least 1).
-  public static let threadCount: Int = max(1, sysconfThreadCount())
+  /// Threads a parallel loop runs on: the caller plus one pool worker per further core (≥ 1).
+  public static let threadCount: Int = cn_parallel_thread_count()
 }
 
-private func sysconfThreadCount() -> Int {
-  #if canImport(Glibc) || canImport(Darwin)
-    return Int(_activeProcessorCount())
-  #else
-    return 1
-  #endif
-}
-
-#if canImport(Glibc)
-  import Glibc
-  private func _activeProcessorCount() -> Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
-#elseif canImport(Darwin)
-  import Darwin
-  private func _activeProcessorCount() -> Int { Int(sysconf(_SC_NPROCESSORS_ONLN)) }
-#endif
-
-/// Runs `body(i)` for every i in 0..<count, spread over the worker threads.
-/// Runs inline when `count` is 1 or there is one thread, to avoid the dispatch cost.
+/// Runs `body(i)` for every i in 0..<count, spread over the caller and the pool's workers.
+///
+/// The pool (thread_pool.c) keeps its workers polling for a short while between jobs, because
+/// waking a sleeping thread (as Dispatch does on every call) cost 4–13 µs here — comparable to
+/// the work of a small layer. Nested calls, and calls while another thread's loop runs, run
+/// inline. Runs inline when `count` is 1 or there is one thread.
 @inline(__always)
 public func parallelFor(_ count: Int, _ body: (Int) -> Void) {
   if count <= 0 { return }
@@ -32,7 +20,12 @@ public func parallelFor(_ count: Int, _ body: (Int) -> Void) {
     return
   }
   withoutActuallyEscaping(body) { escapable in
-    DispatchQueue.concurrentPerform(iterations: count, execute: escapable)
+    var closure = escapable
+    withUnsafeMutablePointer(to: &closure) { pointer in
+      cn_parallel_for(count, { context, index in
+        context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(index)
+      }, pointer)
+    }
   }
 }
 
