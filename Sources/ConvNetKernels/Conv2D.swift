@@ -6,7 +6,9 @@
 //
 // Work is split over the batch (each thread owns whole images and its own im2col scratch),
 // because GEMM itself may be multi-threaded and per-image GEMMs are small. Depthwise
-// geometries go to the direct kernels in Conv2DDepthwise.swift instead.
+// geometries go to the direct kernels in Conv2DDepthwise.swift instead, 3×3 stride-1 layers
+// with enough channels to Winograd (Conv2DWinograd.swift), and unpadded layers with few taps
+// to the gather tiles (Conv2DGather.swift).
 
 /// 2-D convolution (cross-correlation), forward: `output = weight ⋆ input + bias`. Overwrites
 /// `output`.
@@ -27,6 +29,11 @@ public func conv2DForward(
   }
   if winogradApplies(geometry) && winogradPays(geometry) {
     winogradConv2DForward(
+      input: input, weight: weight, bias: bias, output: output, geometry: geometry)
+    return
+  }
+  if gatherApplies(geometry) {
+    gatherConv2DForward(
       input: input, weight: weight, bias: bias, output: output, geometry: geometry)
     return
   }
@@ -158,11 +165,18 @@ public func conv2DBackwardWeight(
   // when the stored matrix would be large; a small one (LeNet's layers, 3-channel stems: few
   // taps) is cheaper to write with im2col's contiguous row copies and pack by 4×4 transposes.
   let explicitIm2col = !pointwise && K * P < implicitWeightGradientMinimum
+  let gather = gatherApplies(geometry)
   let chunkCount = min(Parallelism.threadCount, N)
   // Chunk 0 sums straight into gradWeight; chunks 1… into their slices of `partials`.
   ScratchPool.withBuffer(count: (chunkCount - 1) * weightCount) { partials in
     parallelFor(chunkCount) { chunk in
       let target = chunk == 0 ? gradWeight : partials + (chunk - 1) * weightCount
+      if gather {
+        gatherConv2DBackwardWeight(
+          input: input, gradOutput: gradOutput, geometry: geometry, chunk: chunk,
+          chunkCount: chunkCount, target: target)
+        return
+      }
       let images = (N * chunk / chunkCount)..<(N * (chunk + 1) / chunkCount)
       ScratchPool.withBuffer(count: explicitIm2col ? K * P : 0) { columns in
         for n in images {

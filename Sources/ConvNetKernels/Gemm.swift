@@ -6,6 +6,9 @@ public enum GemmMicroKernel: Sendable {
   case fastest
   /// Plain C that any CPU runs; lets tests cover that path on an AVX2 machine.
   case portable
+
+  /// The `simd_level` argument of the C kernels.
+  var simdLevel: Int32 { self == .fastest ? GemmTuning.simdLevel : 0 }
 }
 
 /// Single-precision GEMM: C = alpha · op(A) · op(B) + beta · C, row-major.
@@ -52,7 +55,7 @@ public func gemm(
     lda >= (transposeA ? m : k) && ldb >= (transposeB ? k : n) && ldc >= n,
     "gemm: leading dimension too small: lda \(lda) ldb \(ldb) ldc \(ldc) for m \(m) n \(n) k \(k)")
   if m == 0 || n == 0 { return }
-  let simdLevel: Int32 = microKernel == .fastest ? GemmTuning.simdLevel : 0
+  let simdLevel = microKernel.simdLevel
 
   // One single-threaded C call on the block rows × columns of C.
   func run(rows: Range<Int>, columns: Range<Int>) {

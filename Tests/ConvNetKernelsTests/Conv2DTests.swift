@@ -120,6 +120,23 @@ final class Conv2DTests: XCTestCase {
     Conv2DGeometry(
       batch: 2, inputChannels: 16, inputHeight: 5, inputWidth: 261, outputChannels: 16,
       kernelSize: 3, padding: 1),
+  ] + gatherConfigurations
+
+  /// Unpadded layers the gather tiles take (see `gatherApplies`): LeNet-5's second layer;
+  /// 20 output channels (a full and a 4-lane block), strides 2×3, dilation 2, a non-square
+  /// kernel (36 taps) and 5 images of 5×5 pixels whose 6-pixel tiles straddle rows and images,
+  /// with a short last tile; exactly 256 taps and 12 channels at batch 1.
+  static let gatherConfigurations: [Conv2DGeometry] = [
+    Conv2DGeometry(
+      batch: 3, inputChannels: 6, inputHeight: 14, inputWidth: 14, outputChannels: 16,
+      kernelSize: 5),
+    Conv2DGeometry(
+      batch: 5, inputChannels: 6, inputHeight: 13, inputWidth: 17, outputChannels: 20,
+      kernelHeight: 3, kernelWidth: 2, strideHeight: 2, strideWidth: 3, dilationHeight: 2,
+      dilationWidth: 2),
+    Conv2DGeometry(
+      batch: 1, inputChannels: 4, inputHeight: 11, inputWidth: 9, outputChannels: 12,
+      kernelSize: 8),
   ]
 
   func testFastKernelsMatchReferenceTwins() {
@@ -191,6 +208,57 @@ final class Conv2DTests: XCTestCase {
         input: input, gradOutput: gradOutput, gradWeight: &gradWeightOnly, gradBias: nil,
         geometry: geometry)
       assertClose(gradWeightOnly, expectedGradWeight, absoluteTolerance: 1e-4, "no bias \(label)")
+    }
+  }
+
+  /// The gather rows above exercise what they say (a change to `gatherApplies` would otherwise
+  /// silently move them to another kernel), and the near misses go elsewhere.
+  func testGatherTilesTakeUnpaddedFewTapLayers() {
+    for geometry in Self.gatherConfigurations {
+      XCTAssertTrue(gatherApplies(geometry), "\(geometry)")
+    }
+    let lenetConv2 = Self.gatherConfigurations[0]
+    var padded = lenetConv2
+    padded.paddingTop = 1
+    var fewChannels = lenetConv2
+    fewChannels.outputChannels = 6
+    var manyTaps = lenetConv2
+    manyTaps.inputChannels = 11  // 275 taps
+    XCTAssertFalse(gatherApplies(padded))
+    XCTAssertFalse(gatherApplies(fewChannels))
+    XCTAssertFalse(gatherApplies(manyTaps))
+    var fewTaps = lenetConv2
+    fewTaps.inputChannels = 1  // 25 taps
+    XCTAssertFalse(gatherApplies(fewTaps))
+  }
+
+  /// The plain-C gather tile (what CPUs without AVX2 run) against the reference twins.
+  func testPortableGatherTilesMatchReference() {
+    var generator = SeededGenerator(seed: 11)
+    for geometry in Self.gatherConfigurations {
+      let input = randomValues(geometry.inputCount, &generator)
+      let weight = randomValues(geometry.weightCount, &generator)
+      let bias = randomValues(geometry.outputChannels, &generator)
+      let gradOutput = randomValues(geometry.outputCount, &generator)
+      var output = [Float](repeating: .nan, count: geometry.outputCount)
+      var expectedOutput = output
+      gatherConv2DForward(
+        input: input, weight: weight, bias: bias, output: &output, geometry: geometry,
+        microKernel: .portable)
+      conv2DForwardReference(
+        input: input, weight: weight, bias: bias, output: &expectedOutput, geometry: geometry)
+      assertClose(output, expectedOutput, absoluteTolerance: 1e-4, "forward \(geometry)")
+
+      var gradWeight = [Float](repeating: .nan, count: geometry.weightCount)
+      var expectedGradWeight = gradWeight
+      var expectedGradBias = [Float](repeating: .nan, count: geometry.outputChannels)
+      gatherConv2DBackwardWeight(
+        input: input, gradOutput: gradOutput, geometry: geometry, target: &gradWeight,
+        microKernel: .portable)
+      conv2DBackwardWeightReference(
+        input: input, gradOutput: gradOutput, gradWeight: &expectedGradWeight,
+        gradBias: &expectedGradBias, geometry: geometry)
+      assertClose(gradWeight, expectedGradWeight, absoluteTolerance: 1e-4, "gradWeight \(geometry)")
     }
   }
 

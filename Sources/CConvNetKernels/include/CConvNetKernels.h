@@ -71,6 +71,36 @@ void cn_sgemm_im2col(
   const cn_im2col *b, long first_column, float beta, float *c, long ldc, const float *bias,
   int bias_per_row, int relu);
 
+/// Direct convolution tiles that read the image in place (conv_gather.c), for unpadded
+/// convolutions with few taps (LeNet's second layer), where packing im2col costs as much as the
+/// arithmetic. Output channels are handled in blocks of 16 (the tile's vector lanes).
+///
+/// Packs weight [out_channels][taps] as [ceil(out_channels/16)][taps][16], zero-padded.
+void cn_conv_gather_pack_weight(const float *weight, long out_channels, long taps, float *packed);
+
+/// Forward pass for the flattened output positions q ∈ [first, first + count), q = image·P +
+/// pixel, P = out_height·out_width: output[image·output_image_stride + o·P + pixel] =
+/// bias[o] + Σ_taps weight · input. `g` describes image 0 (its input pointer; pads must be 0),
+/// images are image_stride floats apart; bias may be NULL. `offsets` is
+/// scratch for channels·kernel_h·kernel_w longs. Single-threaded.
+void cn_conv_gather_forward(
+  int simd_level, const cn_im2col *g, long image_stride, long out_channels,
+  const float *packed_weight, const float *bias, float *output,
+  long output_image_stride, long first, long count, long *offsets);
+
+/// Lays out grad_output [images][out_channels][pixels] as
+/// [ceil(out_channels/16)][images·pixels][16], zero-padded (the weight gradient's B operand).
+void cn_conv_gather_transpose_gradient(
+  const float *grad_output, long out_channels, long pixels, long images, float *transposed);
+
+/// grad_weight [out_channels][taps] = Σ over the `images` images starting at g->input
+/// (image_stride apart) of grad_output · im2colᵀ (overwritten), from the transposed gradient
+/// of those images. Pads must be 0. `offsets` is scratch
+/// for images·P + taps longs. Single-threaded.
+void cn_conv_gather_weight_gradient(
+  int simd_level, const cn_im2col *g, long image_stride, long images, long out_channels,
+  const float *transposed_gradient, float *grad_weight, long *offsets);
+
 /// Winograd F(2×2, 3×3) weight transform (winograd_f23.c): u[16][out_channels][in_channels].
 /// flip = 0 transforms weight [out_channels][in_channels][3][3]; flip ≠ 0 transforms the
 /// 180°-rotated weight[c][o] of a weight [in_channels][out_channels][3][3] (the adjoint
