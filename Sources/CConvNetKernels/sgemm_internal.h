@@ -34,7 +34,7 @@ void cn_sgemm_pack_b(
   int trans_b, long kc, long nc, const float *b, long ldb, float *packed);
 
 // The largest depth block (KC) the driver packs; the im2col packer sizes its tables by it.
-#define CN_SGEMM_KC_MAX 256
+#define CN_SGEMM_KC_MAX 384
 
 // Packs rows row0 ..< row0 + kc and columns col0 ..< col0 + nc of op(B) — the im2col matrix
 // of `source` (trans_b = 0) or its transpose — into the same panel layout as cn_sgemm_pack_b.

@@ -9,7 +9,7 @@ import XCTest
 final class GemmIm2colTests: XCTestCase {
   /// Each geometry aims at one path of the packer: panels of 16 pixels on one image row
   /// (stride 1, copied), strided and dilated gathers, padding on every side, panels that cross
-  /// output rows, more than 256 taps or pixels (several depth blocks), more than 1,024 pixels
+  /// output rows, more than 384 taps or pixels (several depth blocks), more than 1,024 pixels
   /// (several column blocks), 16 taps on one kernel row (the transposed orientation's copy).
   static let geometries: [(Conv2DGeometry, channels: Int)] = [
     (Conv2DGeometry(
@@ -27,8 +27,8 @@ final class GemmIm2colTests: XCTestCase {
       batch: 1, inputChannels: 6, inputHeight: 14, inputWidth: 14, outputChannels: 1,
       kernelSize: 5), 6),
     (Conv2DGeometry(
-      batch: 1, inputChannels: 30, inputHeight: 12, inputWidth: 13, outputChannels: 1,
-      kernelSize: 3, padding: 1), 30),
+      batch: 1, inputChannels: 48, inputHeight: 12, inputWidth: 13, outputChannels: 1,
+      kernelSize: 3, padding: 1), 48),
     (Conv2DGeometry(
       batch: 1, inputChannels: 2, inputHeight: 37, inputWidth: 36, outputChannels: 1,
       kernelSize: 3, padding: 1), 2),

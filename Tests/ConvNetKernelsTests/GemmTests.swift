@@ -103,10 +103,10 @@ final class GemmTests: XCTestCase {
     }
   }
 
-  /// Sizes just below, at and above the cache blocks (KC = 256, MC = 144) and the register tile.
+  /// Sizes just below, at and above the cache blocks (KC = 384, MC = 144) and the register tile.
   func testBlockBoundariesEveryTranspose() {
     let sizes = [
-      (143, 17, 255), (144, 16, 256), (145, 18, 257), (150, 37, 513), (289, 23, 40),
+      (143, 17, 383), (144, 16, 384), (145, 18, 385), (150, 37, 769), (289, 23, 40),
       (11, 211, 293), (151, 157, 163),
     ]
     for (m, n, k) in sizes {
@@ -119,7 +119,7 @@ final class GemmTests: XCTestCase {
     }
   }
 
-  /// More than NC = 4096 columns, so the outer column blocking runs more than once.
+  /// More than NC = 1024 columns (4× over), so the outer column blocking runs several times.
   func testWideMatrixCrossesColumnBlock() {
     forEachTranspose { transposeA, transposeB in
       check(
