@@ -7,8 +7,9 @@
 // Work is split over the batch (each thread owns whole images and its own im2col scratch),
 // because GEMM itself may be multi-threaded and per-image GEMMs are small. Depthwise
 // geometries go to the direct kernels in Conv2DDepthwise.swift instead, 3×3 stride-1 layers
-// with enough channels to Winograd (Conv2DWinograd.swift), and unpadded layers with few taps
-// to the gather tiles (Conv2DGather.swift).
+// with enough channels to Winograd (Conv2DWinograd.swift), unpadded layers with few taps
+// to the gather tiles (Conv2DGather.swift), and stride-1 layers with at most 6 output channels
+// to the row tiles (Conv2DRows.swift).
 
 /// 2-D convolution (cross-correlation), forward: `output = weight ⋆ input + bias`. Overwrites
 /// `output`.
@@ -34,6 +35,11 @@ public func conv2DForward(
   }
   if gatherApplies(geometry) {
     gatherConv2DForward(
+      input: input, weight: weight, bias: bias, output: output, geometry: geometry)
+    return
+  }
+  if rowTilesApply(geometry) {
+    rowTilesConv2DForward(
       input: input, weight: weight, bias: bias, output: output, geometry: geometry)
     return
   }

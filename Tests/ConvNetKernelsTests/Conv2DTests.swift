@@ -120,7 +120,7 @@ final class Conv2DTests: XCTestCase {
     Conv2DGeometry(
       batch: 2, inputChannels: 16, inputHeight: 5, inputWidth: 261, outputChannels: 16,
       kernelSize: 3, padding: 1),
-  ] + gatherConfigurations
+  ] + gatherConfigurations + rowTileConfigurations
 
   /// Unpadded layers the gather tiles take (see `gatherApplies`): LeNet-5's second layer;
   /// 20 output channels (a full and a 4-lane block), strides 2×3, dilation 2, a non-square
@@ -208,6 +208,55 @@ final class Conv2DTests: XCTestCase {
         input: input, gradOutput: gradOutput, gradWeight: &gradWeightOnly, gradBias: nil,
         geometry: geometry)
       assertClose(gradWeightOnly, expectedGradWeight, absoluteTolerance: 1e-4, "no bias \(label)")
+    }
+  }
+
+  /// Stride-1 layers with at most 6 output channels, which the row tiles take (see
+  /// `rowTilesApply`): LeNet-5's first layer; 4 output channels (a partial block of rows),
+  /// 3 channels, a 3×5 kernel with dilation 2, asymmetric padding and output rows of 35 pixels
+  /// (two full tiles and a 3-pixel one); output rows shorter than one tile at batch 5.
+  static let rowTileConfigurations: [Conv2DGeometry] = [
+    Conv2DGeometry(
+      batch: 3, inputChannels: 1, inputHeight: 28, inputWidth: 28, outputChannels: 6,
+      kernelSize: 5, padding: 2),
+    Conv2DGeometry(
+      batch: 2, inputChannels: 3, inputHeight: 9, inputWidth: 41, outputChannels: 4,
+      kernelHeight: 3, kernelWidth: 5, paddingTop: 1, paddingBottom: 2, paddingLeft: 2,
+      paddingRight: 0, dilationHeight: 2, dilationWidth: 2),
+    Conv2DGeometry(
+      batch: 5, inputChannels: 2, inputHeight: 7, inputWidth: 9, outputChannels: 6,
+      kernelSize: 3),
+  ]
+
+  /// The row-tile rows above exercise what they say, and the near misses go elsewhere.
+  func testRowTilesTakeStrideOneLayersWithFewOutputChannels() {
+    for geometry in Self.rowTileConfigurations {
+      XCTAssertTrue(rowTilesApply(geometry), "\(geometry)")
+    }
+    let lenetConv1 = Self.rowTileConfigurations[0]
+    var strided = lenetConv1
+    strided.strideWidth = 2
+    var sevenChannels = lenetConv1
+    sevenChannels.outputChannels = 7
+    XCTAssertFalse(rowTilesApply(strided))
+    XCTAssertFalse(rowTilesApply(sevenChannels))
+  }
+
+  /// The plain-C row tile (what CPUs without AVX2 run) against the reference twin.
+  func testPortableRowTilesMatchReference() {
+    var generator = SeededGenerator(seed: 13)
+    for geometry in Self.rowTileConfigurations {
+      let input = randomValues(geometry.inputCount, &generator)
+      let weight = randomValues(geometry.weightCount, &generator)
+      let bias = randomValues(geometry.outputChannels, &generator)
+      var output = [Float](repeating: .nan, count: geometry.outputCount)
+      var expectedOutput = output
+      rowTilesConv2DForward(
+        input: input, weight: weight, bias: bias, output: &output, geometry: geometry,
+        microKernel: .portable)
+      conv2DForwardReference(
+        input: input, weight: weight, bias: bias, output: &expectedOutput, geometry: geometry)
+      assertClose(output, expectedOutput, absoluteTolerance: 1e-4, "forward \(geometry)")
     }
   }
 

@@ -101,6 +101,22 @@ void cn_conv_gather_weight_gradient(
   int simd_level, const cn_im2col *g, long image_stride, long images, long out_channels,
   const float *transposed_gradient, float *grad_weight, long *offsets);
 
+/// Stride-1 convolution tiles of 6 output channels × 16 pixels of one output row that read
+/// the image in place (conv_rows.c), for layers with few output channels (LeNet's first).
+///
+/// Packs weight [out_channels][taps] as [ceil(out_channels/6)][taps][6], zero-padded.
+void cn_conv_rows_pack_weight(const float *weight, long out_channels, long taps, float *packed);
+
+/// Forward pass of one image: output [out_channels][out_height][out_width] = bias[o] +
+/// Σ_taps weight · input. `g` describes the image as the kernels see it: already zero-padded
+/// (its pads are ignored and must have been applied), stride 1 (its strides are ignored),
+/// and with at least 16 readable floats after its last one (a row tile may read that far;
+/// those lanes are dropped). bias may be NULL. `offsets` is scratch for channels·kernel_h·
+/// kernel_w longs. Single-threaded.
+void cn_conv_rows_forward(
+  int simd_level, const cn_im2col *g, long out_channels, const float *packed_weight,
+  const float *bias, float *output, long *offsets);
+
 /// Winograd F(2×2, 3×3) weight transform (winograd_f23.c): u[16][out_channels][in_channels].
 /// flip = 0 transforms weight [out_channels][in_channels][3][3]; flip ≠ 0 transforms the
 /// 180°-rotated weight[c][o] of a weight [in_channels][out_channels][3][3] (the adjoint
