@@ -187,7 +187,7 @@ void cn_conv_gather_transpose_gradient(
 
 void cn_conv_gather_weight_gradient(
   int simd_level, const cn_im2col *g, long image_stride, long images, long out_channels,
-  const float *transposed_gradient, float *grad_weight, long *offsets)
+  const float *transposed_gradient, int accumulate, float *grad_weight, long *offsets)
 {
   const gather_tile_kernel kernel = select_kernel(simd_level);
   const long taps = taps_of(g), pixels = g->out_height * g->out_width;
@@ -205,7 +205,11 @@ void cn_conv_gather_weight_gradient(
       const long lanes = out_channels - block * LANES < LANES ? out_channels - block * LANES : LANES;
       for (long j = 0; j < lanes; ++j) {
         float *target = grad_weight + (block * LANES + j) * taps + t0;
-        for (long i = 0; i < rows; ++i) target[i] = tile[i * LANES + j];
+        if (accumulate) {
+          for (long i = 0; i < rows; ++i) target[i] += tile[i * LANES + j];
+        } else {
+          for (long i = 0; i < rows; ++i) target[i] = tile[i * LANES + j];
+        }
       }
     }
   }

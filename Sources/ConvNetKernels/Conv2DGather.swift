@@ -7,21 +7,25 @@ import CConvNetKernels
 // keeps the im2col + GEMM path (its "output channels" are the few input channels).
 
 /// True when the gather tiles handle this geometry's forward pass and weight gradient: no
-/// padding (the tiles read the image without bounds checks), one group, not 1×1 or depthwise,
-/// at least 12 output channels (the 16 vector lanes mostly used) and 32…256 taps
-/// (`gatherTaps`).
+/// padding (the tiles read the image without bounds checks), one group, not 1×1 unpadded or
+/// depthwise, 12…64 output channels (`gatherOutputChannels`) and 32…256 taps (`gatherTaps`).
 ///
 /// Measured at batch 64 against im2col + GEMM (`convnet bench --workload conv` with extra
 /// layers, forward / forward+backward GFLOP/s): 6→16 5×5 on 14×14 146/106 vs 58/59;
 /// 8→32 5×5 173/145 vs 119/109; 12→16 3×3 139/109 vs 70/70; 5→32 3×3 115/97 vs 96/95;
-/// 16→64 and 16→128 3×3 (144 taps) on par; 3→64 3×3 (27 taps) 101/70 vs 115/92 — too few
-/// taps per tile to pay for its transposed stores — hence the lower bound.
+/// 16→64 3×3 (144 taps) on par. Where each im2col element feeds many multiply-adds the GEMM's
+/// packing pays for itself: 1×1 stride-2 layers with 128–512 output channels 5–8 % slower,
+/// hence the upper bound on channels. With 27 taps (3→64 3×3) 101/70 vs 115/92 — too few taps
+/// per tile to pay for its transposed stores — hence the lower bound on taps.
 public func gatherApplies(_ geometry: Conv2DGeometry) -> Bool {
   let (_, OCG, K, _, _) = geometry.gemmSizes
   return geometry.paddingTop == 0 && geometry.paddingBottom == 0 && geometry.paddingLeft == 0
     && geometry.paddingRight == 0 && geometry.groups == 1 && !geometry.isPointwise
-    && !geometry.isDepthwise && OCG >= 12 && gatherTaps.contains(K)
+    && !geometry.isDepthwise && gatherOutputChannels.contains(OCG) && gatherTaps.contains(K)
 }
+
+/// At least 12 of the tile's 16 lanes in use; at most 64, see `gatherApplies`.
+let gatherOutputChannels = 12...64
 
 /// At most 256 taps: 256 × 16 lanes × 4 bytes = 16 KiB of packed weight per block of output
 /// channels, which stays in L1 while a tile runs.
@@ -81,16 +85,26 @@ public func gatherConv2DBackwardWeight(
     return
   }
   let blocks = (OC + gatherLanes - 1) / gatherLanes
-  let steps = images.count * P
+  // Each tile streams the transposed gradient of the images it sums over once per block of
+  // taps, so take them a few at a time: at most `gatherWeightGradientSteps` pixels (256 KiB of
+  // one block), which then stays in L2.
+  let imagesPerStep = max(1, gatherWeightGradientSteps / P)
+  let steps = min(images.count, imagesPerStep) * P
   ScratchPool.withBuffer(count: blocks * steps * gatherLanes) { transposed in
-    cn_conv_gather_transpose_gradient(
-      gradOutput + images.lowerBound * OC * P, OC, P, images.count, transposed)
-    var source = im2colSource(
-      image: input + images.lowerBound * C * HW, channels: C, geometry: geometry)
     withUnsafeTemporaryAllocation(of: Int.self, capacity: steps + K) { offsets in
-      cn_conv_gather_weight_gradient(
-        microKernel.simdLevel, &source, C * HW, images.count, OC, transposed, target,
-        offsets.baseAddress!)
+      for first in stride(from: images.lowerBound, to: images.upperBound, by: imagesPerStep) {
+        let count = min(imagesPerStep, images.upperBound - first)
+        cn_conv_gather_transpose_gradient(gradOutput + first * OC * P, OC, P, count, transposed)
+        var source = im2colSource(
+          image: input + first * C * HW, channels: C, geometry: geometry)
+        cn_conv_gather_weight_gradient(
+          microKernel.simdLevel, &source, C * HW, count, OC, transposed,
+          first == images.lowerBound ? 0 : 1, target, offsets.baseAddress!)
+      }
     }
   }
 }
+
+/// Output pixels (over images) the weight gradient sums per pass; see
+/// `gatherConv2DBackwardWeight`.
+let gatherWeightGradientSteps = 4096

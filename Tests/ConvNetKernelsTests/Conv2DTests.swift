@@ -125,7 +125,8 @@ final class Conv2DTests: XCTestCase {
   /// Unpadded layers the gather tiles take (see `gatherApplies`): LeNet-5's second layer;
   /// 20 output channels (a full and a 4-lane block), strides 2×3, dilation 2, a non-square
   /// kernel (36 taps) and 5 images of 5×5 pixels whose 6-pixel tiles straddle rows and images,
-  /// with a short last tile; exactly 256 taps and 12 channels at batch 1.
+  /// with a short last tile; exactly 256 taps and 12 channels at batch 1; 64 channels in 4
+  /// blocks over large images.
   static let gatherConfigurations: [Conv2DGeometry] = [
     Conv2DGeometry(
       batch: 3, inputChannels: 6, inputHeight: 14, inputWidth: 14, outputChannels: 16,
@@ -137,6 +138,11 @@ final class Conv2DTests: XCTestCase {
     Conv2DGeometry(
       batch: 1, inputChannels: 4, inputHeight: 11, inputWidth: 9, outputChannels: 12,
       kernelSize: 8),
+    // 1,936 pixels per image: the weight gradient sums 2 images per pass (4,096 pixels at most),
+    // so a thread's run of 3 or 4 images takes two passes, the last one short for 3
+    Conv2DGeometry(
+      batch: 7, inputChannels: 4, inputHeight: 46, inputWidth: 46, outputChannels: 64,
+      kernelSize: 3),
   ]
 
   func testFastKernelsMatchReferenceTwins() {
@@ -279,6 +285,9 @@ final class Conv2DTests: XCTestCase {
     var fewTaps = lenetConv2
     fewTaps.inputChannels = 1  // 25 taps
     XCTAssertFalse(gatherApplies(fewTaps))
+    var manyChannels = lenetConv2
+    manyChannels.outputChannels = 65
+    XCTAssertFalse(gatherApplies(manyChannels))
   }
 
   /// The plain-C gather tile (what CPUs without AVX2 run) against the reference twins.

@@ -94,12 +94,12 @@ void cn_conv_gather_transpose_gradient(
   const float *grad_output, long out_channels, long pixels, long images, float *transposed);
 
 /// grad_weight [out_channels][taps] = Σ over the `images` images starting at g->input
-/// (image_stride apart) of grad_output · im2colᵀ (overwritten), from the transposed gradient
-/// of those images. Pads must be 0. `offsets` is scratch
-/// for images·P + taps longs. Single-threaded.
+/// (image_stride apart) of grad_output · im2colᵀ, from the transposed gradient of those
+/// images; overwritten, or added to grad_weight when accumulate ≠ 0. Pads must be 0.
+/// `offsets` is scratch for images·P + taps longs. Single-threaded.
 void cn_conv_gather_weight_gradient(
   int simd_level, const cn_im2col *g, long image_stride, long images, long out_channels,
-  const float *transposed_gradient, float *grad_weight, long *offsets);
+  const float *transposed_gradient, int accumulate, float *grad_weight, long *offsets);
 
 /// Stride-1 convolution tiles of 6 output channels × 16 pixels of one output row that read
 /// the image in place (conv_rows.c), for layers with few output channels (LeNet's first).
