@@ -10,8 +10,20 @@ final class GemmIm2colTests: XCTestCase {
   /// Each geometry aims at one path of the packer: panels of 16 pixels on one image row
   /// (stride 1, copied), strided and dilated gathers, padding on every side, panels that cross
   /// output rows, more than 384 taps or pixels (several depth blocks), more than 1,024 pixels
-  /// (several column blocks), 16 taps on one kernel row (the transposed orientation's copy).
+  /// (several column blocks), 16 taps on one kernel row (the transposed orientation's copy);
+  /// output rows of exactly 16 pixels at stride 2 (the vector stride-2 copy) whose border
+  /// windows reach into the left padding, and into the right padding (width 31), and at
+  /// stride 1 into both (5×5, padding 2).
   static let geometries: [(Conv2DGeometry, channels: Int)] = [
+    (Conv2DGeometry(
+      batch: 1, inputChannels: 3, inputHeight: 9, inputWidth: 32, outputChannels: 1,
+      kernelSize: 3, stride: 2, padding: 1), 3),
+    (Conv2DGeometry(
+      batch: 1, inputChannels: 3, inputHeight: 9, inputWidth: 31, outputChannels: 1,
+      kernelSize: 3, stride: 2, padding: 1), 3),
+    (Conv2DGeometry(
+      batch: 1, inputChannels: 2, inputHeight: 6, inputWidth: 16, outputChannels: 1,
+      kernelSize: 5, padding: 2), 2),
     (Conv2DGeometry(
       batch: 1, inputChannels: 3, inputHeight: 9, inputWidth: 40, outputChannels: 1,
       kernelSize: 3, padding: 1), 3),
