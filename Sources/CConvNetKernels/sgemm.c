@@ -171,15 +171,28 @@ static void pack_b_block(const b_operand_t *b, long pc, long kc, long jc, long n
   }
 }
 
+// Where the blocked driver gets op(A) from: a stored matrix it packs block by block, or
+// panels packed beforehand over the whole depth (cn_sgemm_pack_a_panels), which a caller that
+// multiplies the same A by many B (a convolution's weight, image after image) packs once.
+typedef struct {
+  int trans;
+  const float *a;  // stored matrix (NULL when prepacked is used)
+  long lda;
+  const float *prepacked;  // [ceil(m/MR)][k][MR]
+} a_operand_t;
+
 static void sgemm_blocked(
-  cn_sgemm_microkernel kernel, int trans_a, long m, long n, long k, float alpha,
-  const float *a, long lda, const b_operand_t *b, float beta, float *c, long ldc,
-  const epilogue_t *epilogue)
+  cn_sgemm_microkernel kernel, long m, long n, long k, float alpha, const a_operand_t *a_operand,
+  const b_operand_t *b, float beta, float *c, long ldc, const epilogue_t *epilogue)
 {
   const long kc_block = balanced_block(k, KC, 1);
   const long mc_block = balanced_block(m, MC, MR);
   const long nc_block = balanced_block(n, NC, NR);
-  float *packed_a = cn_sgemm_buffer_a((size_t)mc_block * kc_block);
+  const int trans_a = a_operand->trans;
+  const float *a = a_operand->a;
+  const long lda = a_operand->lda;
+  float *packed_a =
+    a_operand->prepacked != NULL ? NULL : cn_sgemm_buffer_a((size_t)mc_block * kc_block);
   float *packed_b = cn_sgemm_buffer_b((size_t)nc_block * kc_block);
 
   for (long jc = 0; jc < n; jc += nc_block) {
@@ -191,15 +204,25 @@ static void sgemm_blocked(
       pack_b_block(b, pc, kc, jc, nc, packed_b);
       for (long ic = 0; ic < m; ic += mc_block) {
         const long mc = min_long(mc_block, m - ic);
-        const float *a_block = trans_a ? a + pc * lda + ic : a + ic * lda + pc;
-        cn_sgemm_pack_a(trans_a, mc, kc, a_block, lda, packed_a);
+        // The A panels of this block, the micro-kernel's MR rows × kc steps each.
+        const float *a_panels;
+        long panel_stride;
+        if (a_operand->prepacked != NULL) {
+          a_panels = a_operand->prepacked + ic * k + pc * MR;
+          panel_stride = MR * k;
+        } else {
+          const float *a_block = trans_a ? a + pc * lda + ic : a + ic * lda + pc;
+          cn_sgemm_pack_a(trans_a, mc, kc, a_block, lda, packed_a);
+          a_panels = packed_a;
+          panel_stride = MR * kc;
+        }
         for (long jr = 0; jr < nc; jr += NR) {
           const long columns = min_long(NR, nc - jr);
           for (long ir = 0; ir < mc; ir += MR) {
             const long rows = min_long(MR, mc - ir);
             float *c_tile = c + (ic + ir) * ldc + jc + jr;
-            tile(kernel, rows, columns, kc, packed_a + ir * kc, packed_b + jr * kc, NR,
-              alpha, block_beta, c_tile, ldc);
+            tile(kernel, rows, columns, kc, a_panels + ir / MR * panel_stride,
+              packed_b + jr * kc, NR, alpha, block_beta, c_tile, ldc);
             if (finish) apply_epilogue(epilogue, ic + ir, jc + jr, rows, columns, c_tile, ldc);
           }
         }
@@ -234,19 +257,41 @@ void cn_sgemm(
   } else if (!trans_b && m <= MR && k <= KC) {
     sgemm_direct(kernel, trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, &epilogue);
   } else {
-    const b_operand_t operand = {trans_b, b, ldb, NULL, 0};
-    sgemm_blocked(kernel, trans_a, m, n, k, alpha, a, lda, &operand, beta, c, ldc, &epilogue);
+    const a_operand_t a_operand = {trans_a, a, lda, NULL};
+    const b_operand_t b_operand = {trans_b, b, ldb, NULL, 0};
+    sgemm_blocked(kernel, m, n, k, alpha, &a_operand, &b_operand, beta, c, ldc, &epilogue);
   }
 }
 
-void cn_sgemm_im2col(
-  int simd_level, int trans_b, long m, long n, long k, float alpha, const float *a, long lda,
-  const cn_im2col *b, long first_column, float beta, float *c, long ldc, const float *bias,
+long cn_sgemm_packed_a_count(long m, long k) { return ceil_div(m, MR) * MR * k; }
+
+void cn_sgemm_pack_a_panels(int trans_a, long m, long k, const float *a, long lda, float *packed) {
+  cn_sgemm_pack_a(trans_a, m, k, a, lda, packed);
+}
+
+void cn_sgemm_packed(
+  int simd_level, long m, long n, long k, float alpha, const float *packed_a,
+  const float *b, long ldb, float beta, float *c, long ldc, const float *bias,
   int bias_per_row, int relu)
 {
   const epilogue_t epilogue = {bias, bias_per_row, relu};
   if (sgemm_trivial(m, n, k, alpha, beta, c, ldc, &epilogue)) return;
-  const b_operand_t operand = {trans_b, NULL, 0, b, first_column};
+  const a_operand_t a_operand = {0, NULL, 0, packed_a};
+  const b_operand_t b_operand = {0, b, ldb, NULL, 0};
   sgemm_blocked(
-    select_kernel(simd_level), 0, m, n, k, alpha, a, lda, &operand, beta, c, ldc, &epilogue);
+    select_kernel(simd_level), m, n, k, alpha, &a_operand, &b_operand, beta, c, ldc, &epilogue);
+}
+
+void cn_sgemm_im2col(
+  int simd_level, int trans_b, long m, long n, long k, float alpha, const float *a, long lda,
+  const float *packed_a, const cn_im2col *b, long first_column, float beta, float *c, long ldc, const float *bias,
+  int bias_per_row, int relu)
+{
+  const epilogue_t epilogue = {bias, bias_per_row, relu};
+  if (sgemm_trivial(m, n, k, alpha, beta, c, ldc, &epilogue)) return;
+  // A is either stored (packed_a NULL) or prepacked.
+  const a_operand_t a_operand = {0, packed_a == NULL ? a : NULL, lda, packed_a};
+  const b_operand_t b_operand = {trans_b, NULL, 0, b, first_column};
+  sgemm_blocked(
+    select_kernel(simd_level), m, n, k, alpha, &a_operand, &b_operand, beta, c, ldc, &epilogue);
 }

@@ -53,33 +53,42 @@ public func conv2DForward(
   let implicitIm2col = !pointwise && OCG > GemmTuning.tileRows
   // Whole images per core when there are enough of them, else each image's GEMM is split.
   let perImageThreads = N < Parallelism.threadCount
-  parallelChunks(N) { images in
-    ScratchPool.withBuffer(count: pointwise || implicitIm2col ? 0 : K * P) { columns in
-      for n in images {
-        for g in 0..<G {
-          let x = input + (n * C + g * CG) * HW  // image n, first channel of group g
-          let y = output + (n * OC + g * OCG) * P
-          let w = weight + g * OCG * K  // rows g·OCG ..< (g+1)·OCG of weight [OC, K]
-          let groupBias = bias.map { $0 + g * OCG }
-          // y[OCG, P] = w[OCG, K] · right[K, P] + bias, the bias added by the GEMM's epilogue
-          // while each tile is in registers' reach (no separate pass over y).
-          if implicitIm2col {
-            gemmIm2col(
-              transposeB: false, m: OCG, n: P, k: K, a: w, lda: K, image: x, channels: CG,
-              geometry: geometry, beta: 0, c: y, ldc: P, bias: groupBias,
-              parallel: perImageThreads)
-            continue
+  // The implicit-im2col GEMMs take each group's weight packed once for all images.
+  let packedCount = implicitIm2col ? packedGemmOperandCount(m: OCG, k: K) : 0
+  ScratchPool.withBuffer(count: G * packedCount) { packedWeight in
+    for g in 0..<(implicitIm2col ? G : 0) {
+      packGemmOperand(
+        transposeA: false, m: OCG, k: K, a: weight + g * OCG * K, lda: K,
+        into: packedWeight + g * packedCount)
+    }
+    parallelChunks(N) { images in
+      ScratchPool.withBuffer(count: pointwise || implicitIm2col ? 0 : K * P) { columns in
+        for n in images {
+          for g in 0..<G {
+            let x = input + (n * C + g * CG) * HW  // image n, first channel of group g
+            let y = output + (n * OC + g * OCG) * P
+            let w = weight + g * OCG * K  // rows g·OCG ..< (g+1)·OCG of weight [OC, K]
+            let groupBias = bias.map { $0 + g * OCG }
+            // y[OCG, P] = w[OCG, K] · right[K, P] + bias, the bias added by the GEMM's epilogue
+            // while each tile is in registers' reach (no separate pass over y).
+            if implicitIm2col {
+              gemmIm2col(
+                transposeB: false, m: OCG, n: P, k: K, a: w, lda: K, image: x, channels: CG,
+                geometry: geometry, beta: 0, c: y, ldc: P, bias: groupBias,
+                packedA: packedWeight + g * packedCount, parallel: perImageThreads)
+              continue
+            }
+            // The K×P right-hand side: the image itself for 1×1 convolutions, else im2col.
+            var right = x
+            if !pointwise {
+              im2col(input: x, columns: columns, channels: CG, geometry: geometry)
+              right = UnsafePointer(columns)
+            }
+            gemm(
+              transposeA: false, transposeB: false, m: OCG, n: P, k: K, alpha: 1, a: w, lda: K,
+              b: right, ldb: P, beta: 0, c: y, ldc: P, bias: groupBias, biasAlongRows: true,
+              relu: false)
           }
-          // The K×P right-hand side: the image itself for 1×1 convolutions, else im2col.
-          var right = x
-          if !pointwise {
-            im2col(input: x, columns: columns, channels: CG, geometry: geometry)
-            right = UnsafePointer(columns)
-          }
-          gemm(
-            transposeA: false, transposeB: false, m: OCG, n: P, k: K, alpha: 1, a: w, lda: K,
-            b: right, ldb: P, beta: 0, c: y, ldc: P, bias: groupBias, biasAlongRows: true,
-            relu: false)
         }
       }
     }

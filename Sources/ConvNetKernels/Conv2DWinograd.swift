@@ -57,8 +57,7 @@ public func winogradConv2DForward(
 ) {
   precondition(winogradApplies(g), "winogradConv2DForward: unsupported geometry \(g)")
   let (C, OC) = (g.inputChannels, g.outputChannels)
-  ScratchPool.withBuffer(count: 16 * OC * C) { u in
-    transformWeights(weight, outputChannels: OC, inputChannels: C, flip: false, into: u)
+  withTransformedWeights(weight, outputChannels: OC, inputChannels: C, flip: false) { u in
     winogradConvolve(
       input: input, transformedWeight: u, bias: bias, relu: relu, output: output, batch: g.batch,
       channels: C, height: g.inputHeight, width: g.inputWidth, outputChannels: OC,
@@ -77,8 +76,7 @@ public func winogradConv2DBackwardInput(
 ) {
   precondition(winogradApplies(g), "winogradConv2DBackwardInput: unsupported geometry \(g)")
   let (C, OC) = (g.inputChannels, g.outputChannels)
-  ScratchPool.withBuffer(count: 16 * OC * C) { u in
-    transformWeights(weight, outputChannels: C, inputChannels: OC, flip: true, into: u)
+  withTransformedWeights(weight, outputChannels: C, inputChannels: OC, flip: true) { u in
     winogradConvolve(
       input: gradOutput, transformedWeight: u, bias: nil, relu: false, output: gradInput,
       batch: g.batch, channels: OC, height: g.outputHeight, width: g.outputWidth,
@@ -87,22 +85,37 @@ public func winogradConv2DBackwardInput(
   }
 }
 
-/// U = G g Gᵀ for every (output, input) channel pair, split over threads by output channel: at
-/// batch 1 with 512 channels this transform (16 floats written per 9 read) costs as much as
-/// the convolution itself.
-private func transformWeights(
+/// Runs `body` with U = G g Gᵀ for every (output, input) channel pair, packed for the GEMMs:
+/// the 16 matrices U[ξ] `[outputChannels, inputChannels]` one after another, each in the
+/// micro-kernel's panel layout (`packGemmOperand`), so that every block of tiles multiplies
+/// them without packing them again. Both steps are split over threads (by output channel, then
+/// by ξ): at batch 1 with 512 channels the transform (16 floats written per 9 read) costs as
+/// much as the convolution itself.
+private func withTransformedWeights(
   _ weight: UnsafePointer<Float>, outputChannels: Int, inputChannels: Int, flip: Bool,
-  into u: UnsafeMutablePointer<Float>
+  _ body: (UnsafePointer<Float>) -> Void
 ) {
-  parallelChunks(outputChannels, minimumChunk: max(1, 4096 / max(1, inputChannels))) { range in
-    cn_winograd_f23_weights(
-      weight, outputChannels, inputChannels, flip ? 1 : 0, range.lowerBound, range.count, u)
+  let plane = outputChannels * inputChannels
+  let packedPlane = packedGemmOperandCount(m: outputChannels, k: inputChannels)
+  ScratchPool.withBuffer(count: 16 * plane + 16 * packedPlane) { scratch in
+    let u = scratch
+    let packed = scratch + 16 * plane
+    parallelChunks(outputChannels, minimumChunk: max(1, 4096 / max(1, inputChannels))) { range in
+      cn_winograd_f23_weights(
+        weight, outputChannels, inputChannels, flip ? 1 : 0, range.lowerBound, range.count, u)
+    }
+    parallelFor(16) { xi in
+      packGemmOperand(
+        transposeA: false, m: outputChannels, k: inputChannels, a: u + xi * plane,
+        lda: inputChannels, into: packed + xi * packedPlane)
+    }
+    body(packed)
   }
 }
 
 /// The shared driver: the output's tile rows, cut into pieces (`cn_winograd_tiling`), in blocks
 /// of about `winogradBlockColumns` columns, blocks spread over threads; per block input
-/// transform → 16 GEMMs → output transform, all in the block's own scratch (V `[16, C, T]`,
+/// transform → 16 GEMMs with the packed U (`withTransformedWeights`) → output transform, all in the block's own scratch (V `[16, C, T]`,
 /// M `[16, OC, T]` and the transforms' workspace) so nothing is allocated per call.
 private func winogradConvolve(
   input: UnsafePointer<Float>, transformedWeight u: UnsafePointer<Float>,
@@ -117,6 +130,7 @@ private func winogradConvolve(
   let piecesPerBlock = max(1, min(winogradBlockColumns / (tiling.piece_tiles + 1), perThread))
   let blockCount = (pieceCount + piecesPerBlock - 1) / piecesPerBlock
   let simdLevel = GemmTuning.simdLevel
+  let packedPlane = packedGemmOperandCount(m: OC, k: C)
   parallelFor(blockCount) { block in
     withUnsafePointer(to: tiling) { tiling in
       let first = block * piecesPerBlock
@@ -129,8 +143,8 @@ private func winogradConvolve(
         let work = m + 16 * OC * T
         cn_winograd_f23_input(input, C, H, W, padTop, padLeft, tiling, first, pieces, T, v, work)
         for xi in 0..<16 {  // M[ξ][OC, T] = U[ξ][OC, C] · V[ξ][C, T], single-threaded
-          cn_sgemm(
-            simdLevel, 0, 0, OC, T, C, 1, u + xi * OC * C, C, v + xi * C * T, T, 0,
+          cn_sgemm_packed(
+            simdLevel, OC, T, C, 1, u + xi * packedPlane, v + xi * C * T, T, 0,
             m + xi * OC * T, T, nil, 0, 0)
         }
         cn_winograd_f23_output(

@@ -71,6 +71,33 @@ public func gemm(
   forEachSlab(m: m, n: n, threads: GemmTuning.threadCount(m: m, n: n, k: k), run)
 }
 
+/// Floats `packGemmOperand` writes for an m×k A.
+public func packedGemmOperandCount(m: Int, k: Int) -> Int { cn_sgemm_packed_a_count(m, k) }
+
+/// Packs op(A) (m×k; A stored k×m when `transposeA`) into the micro-kernel's panel layout, over
+/// the whole depth, for `gemmPacked` and `gemmIm2col(packedA:)`: an A that multiplies many
+/// right-hand sides (a convolution's weight, image after image, or Winograd's transformed
+/// weights, block after block) is then packed once. Writes `packedGemmOperandCount(m:k:)` floats.
+public func packGemmOperand(
+  transposeA: Bool, m: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+  into packed: UnsafeMutablePointer<Float>
+) {
+  cn_sgemm_pack_a_panels(transposeA ? 1 : 0, m, k, a, lda, packed)
+}
+
+/// `gemm` with A prepacked by `packGemmOperand` and B stored untransposed, single-threaded:
+/// C = alpha · A · B + beta · C (+ bias per row of C, when given).
+public func gemmPacked(
+  m: Int, n: Int, k: Int, alpha: Float = 1, packedA: UnsafePointer<Float>,
+  b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+  bias: UnsafePointer<Float>? = nil, microKernel: GemmMicroKernel = .fastest
+) {
+  precondition(m >= 0 && n >= 0 && k >= 0 && ldb >= n && ldc >= n, "gemmPacked: sizes m \(m) n \(n) k \(k) ldb \(ldb) ldc \(ldc)")
+  cn_sgemm_packed(
+    microKernel.simdLevel, m, n, k, alpha, packedA, b, ldb, beta, c, ldc, bias,
+    bias == nil ? 0 : 1, 0)
+}
+
 /// Cuts an m×n C into one independent slab per thread and runs `body(rows, columns)` on each in
 /// parallel (inline when `threads` is 1). Slabs are cut on register-tile boundaries so that no
 /// thread gets extra edge tiles. Each thread packs its own panels, so the operand shared by all

@@ -12,7 +12,8 @@ import CConvNetKernels
 ///   gradient `dy · im2col(x)ᵀ`; k = OH·OW, n ≤ channels·kH·kW.
 ///
 /// `firstColumn` selects columns `firstColumn ..< firstColumn + n` of op(B) (C's columns follow
-/// them). With `parallel`, C is split over the cores (by rows or columns, as `gemm` does) when
+/// them). `packedA`, when given, is A already packed by `packGemmOperand` (then `a` is not
+/// read): a convolution packs its weight once per call instead of once per image. With `parallel`, C is split over the cores (by rows or columns, as `gemm` does) when
 /// the work is large enough;
 /// leave it off when the caller already runs one call per core. `image` is `[channels, H, W]`;
 /// sizes, stride, padding and dilation come from `geometry`. The result equals `gemm` on the
@@ -21,7 +22,7 @@ public func gemmIm2col(
   transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
   image: UnsafePointer<Float>, channels: Int, geometry: Conv2DGeometry, firstColumn: Int = 0,
   beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>? = nil,
-  parallel: Bool = false
+  packedA: UnsafePointer<Float>? = nil, parallel: Bool = false
 ) {
   let taps = channels * geometry.kernelHeight * geometry.kernelWidth
   let pixels = geometry.outputHeight * geometry.outputWidth
@@ -36,7 +37,8 @@ public func gemmIm2col(
   func run(rows: Range<Int>, columns: Range<Int>) {
     cn_sgemm_im2col(
       GemmTuning.simdLevel, transposeB ? 1 : 0, rows.count, columns.count, k, alpha,
-      a + rows.lowerBound * lda, lda, &source, firstColumn + columns.lowerBound, beta,
+      a + rows.lowerBound * lda, lda, packedA.map { $0 + rows.lowerBound * k }, &source,
+      firstColumn + columns.lowerBound, beta,
       c + rows.lowerBound * ldc + columns.lowerBound, ldc, bias.map { $0 + rows.lowerBound }, 1, 0)
   }
   forEachSlab(

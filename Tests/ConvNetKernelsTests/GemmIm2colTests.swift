@@ -64,8 +64,8 @@ final class GemmIm2colTests: XCTestCase {
         for (m, firstColumn, n) in [
           (7, 0, columnCount), (13, 5, columnCount - 9), (1, 3, min(20, columnCount - 3)),
         ] {
-          for (beta, withBias, parallel) in [
-            (Float(0), false, false), (0.5, true, true),
+          for (beta, withBias, parallel, prepacked) in [
+            (Float(0), false, false, false), (0.5, true, true, false), (0.25, true, true, true),
           ] {
             let a = Tensor.randomNormal([m, k], using: &generator).scalars
             let initial = Tensor.randomNormal([m, n], using: &generator).scalars
@@ -79,22 +79,61 @@ final class GemmIm2colTests: XCTestCase {
               for i in 0..<m { for j in 0..<n { expected[i * n + j] += bias[i] } }
             }
             var actual = initial
+            // With `prepacked`, A is handed over packed and the stored copy is garbage.
+            var packed = [Float](repeating: .nan, count: packedGemmOperandCount(m: m, k: k))
+            if prepacked { packGemmOperand(transposeA: false, m: m, k: k, a: a, lda: k, into: &packed) }
+            let stored = prepacked ? [Float](repeating: .nan, count: a.count) : a
             image.withUnsafeBufferPointer { image in
               bias.withUnsafeBufferPointer { bias in
-                gemmIm2col(
-                  transposeB: transposeB, m: m, n: n, k: k, a: a, lda: k,
-                  image: image.baseAddress!, channels: channels, geometry: geometry,
-                  firstColumn: firstColumn, beta: beta, c: &actual, ldc: n,
-                  bias: withBias ? bias.baseAddress! : nil, parallel: parallel)
+                packed.withUnsafeBufferPointer { packed in
+                  gemmIm2col(
+                    transposeB: transposeB, m: m, n: n, k: k, a: stored, lda: k,
+                    image: image.baseAddress!, channels: channels, geometry: geometry,
+                    firstColumn: firstColumn, beta: beta, c: &actual, ldc: n,
+                    bias: withBias ? bias.baseAddress! : nil,
+                    packedA: prepacked ? packed.baseAddress! : nil, parallel: parallel)
+                }
               }
             }
             assertClose(
               actual, expected, absoluteTolerance: 1e-4,
-              "\(geometry) transposeB \(transposeB) m \(m) columns \(firstColumn)+\(n) beta \(beta)")
+              "\(geometry) transposeB \(transposeB) m \(m) columns \(firstColumn)+\(n) beta \(beta) prepacked \(prepacked)")
           }
         }
       }
     }
+  }
+}
+
+extension GemmIm2colTests {
+  /// A prepacked A split by rows between threads (C taller than wide, work over the threading
+  /// threshold): each slab must start at its own rows of the packed panels.
+  func testPrepackedOperandAcrossRowSlabs() {
+    var generator = SeededGenerator(seed: 12)
+    let geometry = Conv2DGeometry(
+      batch: 1, inputChannels: 48, inputHeight: 12, inputWidth: 13, outputChannels: 1,
+      kernelSize: 3, padding: 1)
+    let (m, n, k) = (301, 40, 48 * 9)
+    let image = Tensor.randomNormal([48, 12, 13], using: &generator).scalars
+    var columns = [Float](repeating: .nan, count: k * 156)
+    im2col(input: image, columns: &columns, channels: 48, geometry: geometry)
+    let a = Tensor.randomNormal([m, k], using: &generator).scalars
+    var expected = [Float](repeating: 0, count: m * n)
+    gemmReference(
+      transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k,
+      b: columns, ldb: 156, beta: 0, c: &expected, ldc: n, firstColumn: 0)
+    var packed = [Float](repeating: .nan, count: packedGemmOperandCount(m: m, k: k))
+    packGemmOperand(transposeA: false, m: m, k: k, a: a, lda: k, into: &packed)
+    var actual = [Float](repeating: .nan, count: m * n)
+    image.withUnsafeBufferPointer { image in
+      packed.withUnsafeBufferPointer { packed in
+        gemmIm2col(
+          transposeB: false, m: m, n: n, k: k, a: a, lda: k, image: image.baseAddress!,
+          channels: 48, geometry: geometry, beta: 0, c: &actual, ldc: n,
+          packedA: packed.baseAddress!, parallel: true)
+      }
+    }
+    assertClose(actual, expected, absoluteTolerance: 1e-3, "prepacked row slabs")
   }
 }
 

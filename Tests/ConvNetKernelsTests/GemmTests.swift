@@ -168,6 +168,38 @@ final class GemmTests: XCTestCase {
     check(Case(m: 13, n: 97, k: 101, bias: .perColumn, relu: true), microKernel: .portable)
   }
 
+  /// `gemmPacked` with A packed once by `packGemmOperand` (from A or from a stored Aᵀ): partial
+  /// row panels, several depth blocks (k > 384) and row blocks (m > 144), bias, beta, and the
+  /// portable kernel.
+  func testPrepackedOperand() {
+    var generator = SplitMix64(seed: 5)
+    for (m, n, k) in [(7, 33, 5), (13, 97, 385), (145, 40, 30), (301, 17, 800)] {
+      for transposeA in [false, true] {
+        for microKernel in [GemmMicroKernel.fastest, .portable] {
+          let a = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &generator) }
+          let b = (0..<(k * n)).map { _ in Float.random(in: -1...1, using: &generator) }
+          let bias = (0..<m).map { _ in Float.random(in: -1...1, using: &generator) }
+          let c0 = (0..<(m * n)).map { _ in Float.random(in: -1...1, using: &generator) }
+          var expected = c0
+          gemmReference(
+            transposeA: transposeA, transposeB: false, m: m, n: n, k: k, alpha: 0.5, a: a,
+            lda: transposeA ? m : k, b: b, ldb: n, beta: 0.25, c: &expected, ldc: n)
+          for i in 0..<m { for j in 0..<n { expected[i * n + j] += bias[i] } }
+          var packed = [Float](repeating: .nan, count: packedGemmOperandCount(m: m, k: k))
+          packGemmOperand(
+            transposeA: transposeA, m: m, k: k, a: a, lda: transposeA ? m : k, into: &packed)
+          var actual = c0
+          gemmPacked(
+            m: m, n: n, k: k, alpha: 0.5, packedA: packed, b: b, ldb: n, beta: 0.25, c: &actual,
+            ldc: n, bias: bias, microKernel: microKernel)
+          assertClose(
+            actual, expected, absoluteTolerance: 1e-3,
+            "m \(m) n \(n) k \(k) transposeA \(transposeA) \(microKernel)")
+        }
+      }
+    }
+  }
+
   /// beta = 0 must overwrite C without reading it, even when C holds NaN.
   func testBetaZeroIgnoresNaNInC() {
     for (m, n, k) in [(5, 7, 3), (6, 16, 8), (31, 47, 300), (200, 150, 260)] {

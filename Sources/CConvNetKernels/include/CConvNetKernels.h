@@ -59,16 +59,32 @@ void cn_im2col_store(const cn_im2col *source, float *columns);
 /// it was read from (entries from the padding are dropped).
 void cn_col2im_add(const float *columns, const cn_im2col *source, float *image);
 
+/// Floats of the prepacked form of an m×k matrix A (cn_sgemm_pack_a_panels): ceil(m/6)·6·k.
+long cn_sgemm_packed_a_count(long m, long k);
+
+/// Packs op(A) (m×k; A is k×m when trans_a ≠ 0) into the panels the micro-kernel reads — 6 rows
+/// each, over the whole depth, rows past m zero — for cn_sgemm_packed / cn_sgemm_im2col, so
+/// that an A multiplied by many B (a convolution's weight) is packed once, not once per call.
+/// Rows r0 ≥ 0 with r0 a multiple of 6 start at packed + r0·k.
+void cn_sgemm_pack_a_panels(int trans_a, long m, long k, const float *a, long lda, float *packed);
+
+/// `cn_sgemm` with A prepacked by cn_sgemm_pack_a_panels and B stored, not transposed.
+void cn_sgemm_packed(
+  int simd_level, long m, long n, long k, float alpha, const float *packed_a,
+  const float *b, long ldb, float beta, float *c, long ldc, const float *bias,
+  int bias_per_row, int relu);
+
 /// `cn_sgemm` with an implicit im2col matrix as B: C = alpha · A · op(B) + beta · C, then the
 /// epilogue (bias per row of C when bias_per_row ≠ 0, else per column; ReLU). A is m×k,
-/// not transposed. trans_b = 0: op(B) = columns first_column ..< first_column + n of the
+/// not transposed: stored (a, lda) when packed_a is NULL, else packed_a from
+/// cn_sgemm_pack_a_panels (a and lda are then ignored). trans_b = 0: op(B) = columns first_column ..< first_column + n of the
 /// im2col matrix (k = its row count; a convolution's forward pass, W · im2col(x)).
 /// trans_b ≠ 0: op(B) = columns first_column ..< first_column + n of im2colᵀ (k = the pixel
 /// count; the weight gradient, dy · im2col(x)ᵀ). The GEMM packs its B panels straight from
 /// the image, so the im2col matrix is never written out. Single-threaded, like `cn_sgemm`.
 void cn_sgemm_im2col(
   int simd_level, int trans_b, long m, long n, long k, float alpha, const float *a, long lda,
-  const cn_im2col *b, long first_column, float beta, float *c, long ldc, const float *bias,
+  const float *packed_a, const cn_im2col *b, long first_column, float beta, float *c, long ldc, const float *bias,
   int bias_per_row, int relu);
 
 /// Direct convolution tiles that read the image in place (conv_gather.c), for unpadded
