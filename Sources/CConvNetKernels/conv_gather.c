@@ -17,10 +17,13 @@
 //
 // Padding is not handled: callers use these kernels only on unpadded geometries.
 #include "CConvNetKernels.h"
+#include "sgemm_internal.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define CN_GATHER_HAVE_AVX2 1
 #include <immintrin.h>
+
+#include "avx2_tile.h"
 #define CN_AVX2 __attribute__((target("avx2,fma")))
 #endif
 
@@ -60,12 +63,7 @@ CN_AVX2 static void gather_tile_avx2(
 {
   const float *r0 = rows[0], *r1 = rows[1], *r2 = rows[2];
   const float *r3 = rows[3], *r4 = rows[4], *r5 = rows[5];
-  __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
-  __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
-  __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
-  __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
-  __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
-  __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+  CN_TILE_ZERO_ACCUMULATORS();
   for (long s = 0; s < steps; ++s) {
     const long offset = offsets[s];
     const __m256 b0 = _mm256_loadu_ps(b);
@@ -78,12 +76,7 @@ CN_AVX2 static void gather_tile_avx2(
     CN_GATHER_ROW(r5, c50, c51);
     b += LANES;
   }
-  _mm256_storeu_ps(tile + 0 * LANES, c00), _mm256_storeu_ps(tile + 0 * LANES + 8, c01);
-  _mm256_storeu_ps(tile + 1 * LANES, c10), _mm256_storeu_ps(tile + 1 * LANES + 8, c11);
-  _mm256_storeu_ps(tile + 2 * LANES, c20), _mm256_storeu_ps(tile + 2 * LANES + 8, c21);
-  _mm256_storeu_ps(tile + 3 * LANES, c30), _mm256_storeu_ps(tile + 3 * LANES + 8, c31);
-  _mm256_storeu_ps(tile + 4 * LANES, c40), _mm256_storeu_ps(tile + 4 * LANES + 8, c41);
-  _mm256_storeu_ps(tile + 5 * LANES, c50), _mm256_storeu_ps(tile + 5 * LANES + 8, c51);
+  CN_TILE_STORE(tile);
 }
 #endif
 
@@ -119,15 +112,8 @@ static long window_origin(const cn_im2col *g, long image_stride, long q) {
 }
 
 void cn_conv_gather_pack_weight(const float *weight, long out_channels, long taps, float *packed) {
-  for (long block = 0; block * LANES < out_channels; ++block) {
-    float *panel = packed + block * taps * LANES;
-    for (long t = 0; t < taps; ++t) {
-      for (long j = 0; j < LANES; ++j) {
-        const long o = block * LANES + j;
-        panel[t * LANES + j] = o < out_channels ? weight[o * taps + t] : 0.0f;
-      }
-    }
-  }
+  // The GEMM's B panels of weightᵀ [taps][out_channels]: 16 columns each, zero-padded.
+  cn_sgemm_pack_b(1, taps, out_channels, weight, taps, packed);
 }
 
 void cn_conv_gather_forward(

@@ -13,6 +13,8 @@
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define CN_ROWS_HAVE_AVX2 1
 #include <immintrin.h>
+
+#include "avx2_tile.h"
 #define CN_AVX2 __attribute__((target("avx2,fma")))
 #endif
 
@@ -49,12 +51,7 @@ static void rows_tile_portable(
 CN_AVX2 static void rows_tile_avx2(
   long steps, const float *a, const float *base, const long *offsets, float *tile)
 {
-  __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
-  __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
-  __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
-  __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
-  __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
-  __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+  CN_TILE_ZERO_ACCUMULATORS();
   for (long s = 0; s < steps; ++s) {
     const float *b = base + offsets[s];
     const __m256 b0 = _mm256_loadu_ps(b);
@@ -67,12 +64,7 @@ CN_AVX2 static void rows_tile_avx2(
     CN_ROWS_UPDATE(5, c50, c51);
     a += ROWS;
   }
-  _mm256_storeu_ps(tile + 0 * LANES, c00), _mm256_storeu_ps(tile + 0 * LANES + 8, c01);
-  _mm256_storeu_ps(tile + 1 * LANES, c10), _mm256_storeu_ps(tile + 1 * LANES + 8, c11);
-  _mm256_storeu_ps(tile + 2 * LANES, c20), _mm256_storeu_ps(tile + 2 * LANES + 8, c21);
-  _mm256_storeu_ps(tile + 3 * LANES, c30), _mm256_storeu_ps(tile + 3 * LANES + 8, c31);
-  _mm256_storeu_ps(tile + 4 * LANES, c40), _mm256_storeu_ps(tile + 4 * LANES + 8, c41);
-  _mm256_storeu_ps(tile + 5 * LANES, c50), _mm256_storeu_ps(tile + 5 * LANES + 8, c51);
+  CN_TILE_STORE(tile);
 }
 #endif
 
@@ -82,18 +74,6 @@ static rows_tile_kernel select_kernel(int simd_level) {
 #endif
   (void)simd_level;
   return rows_tile_portable;
-}
-
-void cn_conv_rows_pack_weight(const float *weight, long out_channels, long taps, float *packed) {
-  for (long block = 0; block * ROWS < out_channels; ++block) {
-    float *panel = packed + block * taps * ROWS;
-    for (long t = 0; t < taps; ++t) {
-      for (long i = 0; i < ROWS; ++i) {
-        const long o = block * ROWS + i;
-        panel[t * ROWS + i] = o < out_channels ? weight[o * taps + t] : 0.0f;
-      }
-    }
-  }
 }
 
 void cn_conv_rows_forward(

@@ -7,6 +7,8 @@
 #if defined(CN_SGEMM_HAVE_AVX2)
 #include <immintrin.h>
 
+#include "avx2_tile.h"
+
 #define CN_AVX2 __attribute__((target("avx2,fma")))
 
 // One rank-1 update: row i of the tile += a(i) · (b0, b1).
@@ -35,12 +37,7 @@ CN_AVX2 void cn_sgemm_kernel_avx2(
   long k, const float *a, const float *b, long b_k_stride, float alpha, float beta,
   float *c, long ldc)
 {
-  __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
-  __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
-  __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
-  __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
-  __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
-  __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+  CN_TILE_ZERO_ACCUMULATORS();
   // Warm the C tile while the loop runs; it is needed only at the end.
   for (int i = 0; i < CN_SGEMM_MR; ++i) _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
 

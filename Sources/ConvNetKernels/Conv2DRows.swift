@@ -34,9 +34,8 @@ public func rowTilesConv2DForward(
   let paddedHeight = H + geometry.paddingTop + geometry.paddingBottom
   let paddedWidth = W + geometry.paddingLeft + geometry.paddingRight
   let paddedCount = C * paddedHeight * paddedWidth
-  let blocks = (OC + GemmTuning.tileRows - 1) / GemmTuning.tileRows
-  ScratchPool.withBuffer(count: blocks * K * GemmTuning.tileRows) { packed in
-    cn_conv_rows_pack_weight(weight, OC, K, packed)
+  ScratchPool.withBuffer(count: packedGemmOperandCount(m: OC, k: K)) { packed in
+    packGemmOperand(transposeA: false, m: OC, k: K, a: weight, lda: K, into: packed)
     parallelChunks(N) { images in
       // The padded image plus 16 floats a row tile may read past its end.
       ScratchPool.withBuffer(count: paddedCount + 16) { padded in

@@ -248,21 +248,34 @@ final class Conv2DTests: XCTestCase {
     XCTAssertFalse(rowTilesApply(sevenChannels))
   }
 
+  /// Runs a forward kernel with `conv2DForward`'s contract on random data (output starting as
+  /// NaN) and compares it with `conv2DForwardReference`.
+  private func checkForward(
+    _ geometry: Conv2DGeometry, _ generator: inout SeededGenerator,
+    _ forward: (
+      _ input: [Float], _ weight: [Float], _ bias: [Float], _ output: inout [Float]
+    ) -> Void
+  ) {
+    let input = randomValues(geometry.inputCount, &generator)
+    let weight = randomValues(geometry.weightCount, &generator)
+    let bias = randomValues(geometry.outputChannels, &generator)
+    var output = [Float](repeating: .nan, count: geometry.outputCount)
+    var expectedOutput = output
+    forward(input, weight, bias, &output)
+    conv2DForwardReference(
+      input: input, weight: weight, bias: bias, output: &expectedOutput, geometry: geometry)
+    assertClose(output, expectedOutput, absoluteTolerance: 1e-4, "forward \(geometry)")
+  }
+
   /// The plain-C row tile (what CPUs without AVX2 run) against the reference twin.
   func testPortableRowTilesMatchReference() {
     var generator = SeededGenerator(seed: 13)
     for geometry in Self.rowTileConfigurations {
-      let input = randomValues(geometry.inputCount, &generator)
-      let weight = randomValues(geometry.weightCount, &generator)
-      let bias = randomValues(geometry.outputChannels, &generator)
-      var output = [Float](repeating: .nan, count: geometry.outputCount)
-      var expectedOutput = output
-      rowTilesConv2DForward(
-        input: input, weight: weight, bias: bias, output: &output, geometry: geometry,
-        microKernel: .portable)
-      conv2DForwardReference(
-        input: input, weight: weight, bias: bias, output: &expectedOutput, geometry: geometry)
-      assertClose(output, expectedOutput, absoluteTolerance: 1e-4, "forward \(geometry)")
+      checkForward(geometry, &generator) { input, weight, bias, output in
+        rowTilesConv2DForward(
+          input: input, weight: weight, bias: bias, output: &output, geometry: geometry,
+          microKernel: .portable)
+      }
     }
   }
 
@@ -294,19 +307,13 @@ final class Conv2DTests: XCTestCase {
   func testPortableGatherTilesMatchReference() {
     var generator = SeededGenerator(seed: 11)
     for geometry in Self.gatherConfigurations {
+      checkForward(geometry, &generator) { input, weight, bias, output in
+        gatherConv2DForward(
+          input: input, weight: weight, bias: bias, output: &output, geometry: geometry,
+          microKernel: .portable)
+      }
       let input = randomValues(geometry.inputCount, &generator)
-      let weight = randomValues(geometry.weightCount, &generator)
-      let bias = randomValues(geometry.outputChannels, &generator)
       let gradOutput = randomValues(geometry.outputCount, &generator)
-      var output = [Float](repeating: .nan, count: geometry.outputCount)
-      var expectedOutput = output
-      gatherConv2DForward(
-        input: input, weight: weight, bias: bias, output: &output, geometry: geometry,
-        microKernel: .portable)
-      conv2DForwardReference(
-        input: input, weight: weight, bias: bias, output: &expectedOutput, geometry: geometry)
-      assertClose(output, expectedOutput, absoluteTolerance: 1e-4, "forward \(geometry)")
-
       var gradWeight = [Float](repeating: .nan, count: geometry.weightCount)
       var expectedGradWeight = gradWeight
       var expectedGradBias = [Float](repeating: .nan, count: geometry.outputChannels)

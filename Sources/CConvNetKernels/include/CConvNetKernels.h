@@ -119,12 +119,10 @@ void cn_conv_gather_weight_gradient(
 
 /// Stride-1 convolution tiles of 6 output channels × 16 pixels of one output row that read
 /// the image in place (conv_rows.c), for layers with few output channels (LeNet's first).
-///
-/// Packs weight [out_channels][taps] as [ceil(out_channels/6)][taps][6], zero-padded.
-void cn_conv_rows_pack_weight(const float *weight, long out_channels, long taps, float *packed);
 
 /// Forward pass of one image: output [out_channels][out_height][out_width] = bias[o] +
-/// Σ_taps weight · input. `g` describes the image as the kernels see it: already zero-padded
+/// Σ_taps weight · input, with the weight [out_channels][taps] packed by
+/// cn_sgemm_pack_a_panels (6 channels per panel). `g` describes the image as the kernels see it: already zero-padded
 /// (its pads are ignored and must have been applied), stride 1 (its strides are ignored),
 /// and with at least 16 readable floats after its last one (a row tile may read that far;
 /// those lanes are dropped). bias may be NULL. `offsets` is scratch for channels·kernel_h·
