@@ -56,15 +56,21 @@ static void tap_points(const cn_im2col *g, long first, long count, point_t *poin
   }
 }
 
-// The output pixels first ..< first + count, in row-major order.
+// The output pixels first ..< first + count, in row-major order; past the last pixel of an
+// image they continue with the next image, image_stride floats on.
 static void pixel_points(const cn_im2col *g, long first, long count, point_t *points) {
-  long oh = first / g->out_width, ow = first % g->out_width;
+  const long pixels = g->out_height * g->out_width;
+  long image = first / pixels;
+  long oh = first % pixels / g->out_width, ow = first % g->out_width;
   for (long t = 0; t < count; ++t) {
     const long y = oh * g->stride_h - g->pad_top, x = ow * g->stride_w - g->pad_left;
-    points[t] = (point_t){y, x, y * g->width + x};
+    points[t] = (point_t){y, x, image * g->image_stride + y * g->width + x};
     if (++ow == g->out_width) {
       ow = 0;
-      ++oh;
+      if (++oh == g->out_height) {
+        oh = 0;
+        ++image;
+      }
     }
   }
 }

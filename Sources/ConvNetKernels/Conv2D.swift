@@ -181,6 +181,10 @@ public func conv2DBackwardWeight(
   // taps) is cheaper to write with im2col's contiguous row copies and pack by 4×4 transposes.
   let explicitIm2col = !pointwise && K * P < implicitWeightGradientMinimum
   let gather = gatherApplies(geometry)
+  // Small output planes (ResNet's last stages: 8×8, 4×4) would make per-image GEMMs of depth P
+  // that load and store all of the weight gradient every few steps; there one GEMM per chunk
+  // of images runs its depth over all their pixels.
+  let acrossImages = !pointwise && !explicitIm2col && P < weightGradientBatchingPixels
   let chunkCount = min(Parallelism.threadCount, N)
   // Chunk 0 sums straight into gradWeight; chunks 1… into their slices of `partials`.
   ScratchPool.withBuffer(count: (chunkCount - 1) * weightCount) { partials in
@@ -193,6 +197,27 @@ public func conv2DBackwardWeight(
         return
       }
       let images = (N * chunk / chunkCount)..<(N * (chunk + 1) / chunkCount)
+      if acrossImages {
+        let depth = images.count * P
+        ScratchPool.withBuffer(count: OCG * depth) { rows in
+          for g in 0..<G {
+            // rows[OCG, images·P]: group g's output gradient, image after image; then
+            // target[OCG, K] = rows · im2colᵀ of the chunk's images stacked.
+            for (i, n) in images.enumerated() {
+              for o in 0..<OCG {
+                (rows + o * depth + i * P).update(
+                  from: gradOutput + (n * OC + g * OCG + o) * P, count: P)
+              }
+            }
+            gemmIm2col(
+              transposeB: true, m: OCG, n: K, k: depth, a: rows, lda: depth,
+              image: input + (images.lowerBound * C + g * CG) * HW, channels: CG,
+              geometry: geometry, images: images.count, imageStride: C * HW, beta: 0,
+              c: target + g * OCG * K, ldc: K, parallel: chunkCount == 1)
+          }
+        }
+        return
+      }
       ScratchPool.withBuffer(count: explicitIm2col ? K * P : 0) { columns in
         for n in images {
           for g in 0..<G {
@@ -230,6 +255,10 @@ public func conv2DBackwardWeight(
 /// The im2col size (K·P floats, 128 KiB) from which the weight gradient packs im2colᵀ on the
 /// fly rather than storing it (measured with `convnet bench --workload conv`).
 let implicitWeightGradientMinimum = 32 * 1024
+
+/// Output planes smaller than this many pixels have their weight gradient summed by one GEMM
+/// over a chunk of images rather than one per image (see `conv2DBackwardWeight`).
+let weightGradientBatchingPixels = 256
 
 /// `sums[c] = Σₙ Σₚ values[n, c, p]` for values `[N, channels, P]`, accumulated in Double.
 /// Overwrites `sums`. Shared with the depthwise kernels for the bias gradient.

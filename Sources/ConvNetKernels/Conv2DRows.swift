@@ -45,7 +45,7 @@ public func rowTilesConv2DForward(
           out_height: geometry.outputHeight, out_width: geometry.outputWidth,
           kernel_h: geometry.kernelHeight, kernel_w: geometry.kernelWidth, stride_h: 1,
           stride_w: 1, dilation_h: geometry.dilationHeight, dilation_w: geometry.dilationWidth,
-          pad_top: 0, pad_left: 0)
+          pad_top: 0, pad_left: 0, image_stride: 0)
         withUnsafeTemporaryAllocation(of: Int.self, capacity: K) { offsets in
           for n in images {
             // Only the interior changes from image to image; the border stays zero.

@@ -9,7 +9,9 @@ import CConvNetKernels
 /// - `transposeB == false`: op(B) = `im2col(image)` `[channels·kH·kW, OH·OW]` — a convolution's
 ///   forward pass `W · im2col(x)`; k = channels·kH·kW, n ≤ OH·OW;
 /// - `transposeB == true`: op(B) = `im2col(image)ᵀ` `[OH·OW, channels·kH·kW]` — the weight
-///   gradient `dy · im2col(x)ᵀ`; k = OH·OW, n ≤ channels·kH·kW.
+///   gradient `dy · im2col(x)ᵀ`; k = OH·OW, n ≤ channels·kH·kW. With `images` > 1, op(B) is
+///   the im2colᵀ of `images` consecutive images (`imageStride` floats apart) stacked, k =
+///   images·OH·OW, so that one GEMM sums the weight gradient over them.
 ///
 /// `firstColumn` selects columns `firstColumn ..< firstColumn + n` of op(B) (C's columns follow
 /// them). `packedA`, when given, is A already packed by `packGemmOperand` (then `a` is not
@@ -20,18 +22,21 @@ import CConvNetKernels
 /// stored `im2col` matrix.
 public func gemmIm2col(
   transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
-  image: UnsafePointer<Float>, channels: Int, geometry: Conv2DGeometry, firstColumn: Int = 0,
+  image: UnsafePointer<Float>, channels: Int, geometry: Conv2DGeometry, images: Int = 1,
+  imageStride: Int = 0, firstColumn: Int = 0,
   beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>? = nil,
   packedA: UnsafePointer<Float>? = nil, parallel: Bool = false
 ) {
   let taps = channels * geometry.kernelHeight * geometry.kernelWidth
   let pixels = geometry.outputHeight * geometry.outputWidth
   precondition(
-    k == (transposeB ? pixels : taps) && firstColumn >= 0
+    (images == 1 || (transposeB && images > 1 && imageStride > 0))
+      && k == (transposeB ? images * pixels : taps) && firstColumn >= 0
       && firstColumn + n <= (transposeB ? taps : pixels) && lda >= k && ldc >= n,
-    "gemmIm2col: sizes m \(m) n \(n) k \(k) (first column \(firstColumn)) do not fit the im2col matrix [\(taps), \(pixels)]")
+    "gemmIm2col: sizes m \(m) n \(n) k \(k) (first column \(firstColumn)) do not fit the im2col matrix [\(taps), \(pixels)] of \(images) image(s)")
   if m == 0 || n == 0 { return }
-  var source = im2colSource(image: image, channels: channels, geometry: geometry)
+  var source = im2colSource(
+    image: image, channels: channels, geometry: geometry, imageStride: imageStride)
 
   // One single-threaded C call on the block rows × columns of C.
   func run(rows: Range<Int>, columns: Range<Int>) {

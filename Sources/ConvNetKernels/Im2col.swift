@@ -33,13 +33,17 @@ public func col2im(
   cn_col2im_add(columns, &shape, image)
 }
 
-/// The C description of the im2col matrix of `image` (`[channels, H, W]`) under `geometry`.
-func im2colSource(image: UnsafePointer<Float>, channels: Int, geometry: Conv2DGeometry) -> cn_im2col {
+/// The C description of the im2col matrix of `image` (`[channels, H, W]`) under `geometry`;
+/// `imageStride` (floats between images) matters only to a weight-gradient GEMM whose depth
+/// runs over several images (`gemmIm2col(images:)`).
+func im2colSource(
+  image: UnsafePointer<Float>, channels: Int, geometry: Conv2DGeometry, imageStride: Int = 0
+) -> cn_im2col {
   cn_im2col(
     input: image, channels: channels, height: geometry.inputHeight, width: geometry.inputWidth,
     out_height: geometry.outputHeight, out_width: geometry.outputWidth,
     kernel_h: geometry.kernelHeight, kernel_w: geometry.kernelWidth,
     stride_h: geometry.strideHeight, stride_w: geometry.strideWidth,
     dilation_h: geometry.dilationHeight, dilation_w: geometry.dilationWidth,
-    pad_top: geometry.paddingTop, pad_left: geometry.paddingLeft)
+    pad_top: geometry.paddingTop, pad_left: geometry.paddingLeft, image_stride: imageStride)
 }

@@ -116,6 +116,14 @@ final class Conv2DTests: XCTestCase {
     Conv2DGeometry(
       batch: 2, inputChannels: 8, inputHeight: 71, inputWidth: 65, outputChannels: 14,
       kernelSize: 3, stride: 2, padding: 1, groups: 2),
+    // small output planes (P < 256) with a large im2col: the weight gradient is one GEMM per
+    // thread whose depth runs over its images' pixels; padded, and strided with groups
+    Conv2DGeometry(
+      batch: 5, inputChannels: 32, inputHeight: 12, inputWidth: 12, outputChannels: 20,
+      kernelSize: 3, padding: 1),
+    Conv2DGeometry(
+      batch: 3, inputChannels: 128, inputHeight: 15, inputWidth: 15, outputChannels: 8,
+      kernelSize: 3, stride: 2, padding: 1, groups: 2),
     // rows of 131 tiles: each tile row cut into 3 pieces (at most 64 tiles each), odd width
     Conv2DGeometry(
       batch: 2, inputChannels: 16, inputHeight: 5, inputWidth: 261, outputChannels: 16,

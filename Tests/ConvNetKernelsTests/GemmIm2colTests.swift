@@ -106,6 +106,54 @@ final class GemmIm2colTests: XCTestCase {
 }
 
 extension GemmIm2colTests {
+  /// The transposed orientation over several images (depth = their pixels, stacked): equals the
+  /// sum of the per-image products, for a padded, a strided and a dilated geometry and a
+  /// column window.
+  func testDepthAcrossImagesSumsTheImages() {
+    var generator = SeededGenerator(seed: 14)
+    for (geometry, channels) in [Self.geometries[0], Self.geometries[4], Self.geometries[5]] {
+      let taps = channels * geometry.kernelHeight * geometry.kernelWidth
+      let pixels = geometry.outputHeight * geometry.outputWidth
+      let images = 3
+      // Images `imageStride` floats apart, with a gap after each (as for a group's channels).
+      let imageCount = channels * geometry.inputHeight * geometry.inputWidth
+      let imageStride = imageCount + 7
+      let batch = Tensor.randomNormal([images * imageStride], using: &generator).scalars
+      let (m, firstColumn) = (11, 2)
+      let n = taps - firstColumn
+      let a = Tensor.randomNormal([m, images * pixels], using: &generator).scalars
+      var expected = [Float](repeating: 0, count: m * n)
+      for image in 0..<images {
+        var columns = [Float](repeating: .nan, count: taps * pixels)
+        Array(batch[(image * imageStride)..<(image * imageStride + imageCount)])
+          .withUnsafeBufferPointer { source in
+            im2col(
+              input: source.baseAddress!, columns: &columns, channels: channels,
+              geometry: geometry)
+          }
+        // This image's columns of A: a[i][image·P + p].
+        var part = [Float]()
+        for i in 0..<m {
+          let start = i * images * pixels + image * pixels
+          part += a[start..<(start + pixels)]
+        }
+        gemmReference(
+          transposeA: false, transposeB: true, m: m, n: n, k: pixels, alpha: 1, a: part,
+          lda: pixels, b: columns, ldb: pixels, beta: 1, c: &expected, ldc: n,
+          firstColumn: firstColumn)
+      }
+      var actual = [Float](repeating: .nan, count: m * n)
+      batch.withUnsafeBufferPointer { batch in
+        gemmIm2col(
+          transposeB: true, m: m, n: n, k: images * pixels, a: a, lda: images * pixels,
+          image: batch.baseAddress!, channels: channels, geometry: geometry, images: images,
+          imageStride: imageStride, firstColumn: firstColumn, beta: 0, c: &actual, ldc: n,
+          parallel: true)
+      }
+      assertClose(actual, expected, absoluteTolerance: 1e-3, "\(geometry) over \(images) images")
+    }
+  }
+
   /// A prepacked A split by rows between threads (C taller than wide, work over the threading
   /// threshold): each slab must start at its own rows of the packed panels.
   func testPrepackedOperandAcrossRowSlabs() {

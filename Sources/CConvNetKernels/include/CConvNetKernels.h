@@ -48,6 +48,11 @@ typedef struct {
   const float *input;  // [channels][height][width]
   long channels, height, width, out_height, out_width;
   long kernel_h, kernel_w, stride_h, stride_w, dilation_h, dilation_w, pad_top, pad_left;
+  // Floats between consecutive images of a batch. Only cn_sgemm_im2col's transposed
+  // orientation reads it: there the depth may run over several images' pixels (pixel q of the
+  // batch is pixel q mod P of image q div P), so that one GEMM sums the weight gradient over
+  // them. Elsewhere a single image is described and this is ignored.
+  long image_stride;
 } cn_im2col;
 
 /// Writes the im2col matrix of `source` to `columns` [channels·kernel_h·kernel_w][out_h·out_w]
@@ -80,7 +85,8 @@ void cn_sgemm_packed(
 /// cn_sgemm_pack_a_panels (a and lda are then ignored). trans_b = 0: op(B) = columns first_column ..< first_column + n of the
 /// im2col matrix (k = its row count; a convolution's forward pass, W · im2col(x)).
 /// trans_b ≠ 0: op(B) = columns first_column ..< first_column + n of im2colᵀ (k = the pixel
-/// count; the weight gradient, dy · im2col(x)ᵀ). The GEMM packs its B panels straight from
+/// count, or a multiple of it spanning consecutive images b->image_stride apart; the weight
+/// gradient, dy · im2col(x)ᵀ). The GEMM packs its B panels straight from
 /// the image, so the im2col matrix is never written out. Single-threaded, like `cn_sgemm`.
 void cn_sgemm_im2col(
   int simd_level, int trans_b, long m, long n, long k, float alpha, const float *a, long lda,
