@@ -17,6 +17,8 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -110,9 +112,27 @@ static void *worker_main(void *unused) {
   return NULL;
 }
 
+// Threads to run on: CONVNET_NUM_THREADS when it is a whole number ≥ 1 (as OMP_NUM_THREADS
+// for PyTorch: fewer threads on a shared machine, or one for reproducible timing), else one
+// per core. A malformed setting is reported once on stderr and ignored.
+static long thread_setting(long cores) {
+  const char *setting = getenv("CONVNET_NUM_THREADS");
+  if (setting == NULL || *setting == '\0') return cores;
+  char *end = NULL;
+  const long threads = strtol(setting, &end, 10);
+  if (*end != '\0' || threads < 1) {
+    fprintf(stderr,
+      "convnet: CONVNET_NUM_THREADS=\"%s\" is not a whole number of threads (1 or more); "
+      "using %ld, one per core\n", setting, cores);
+    return cores;
+  }
+  return threads;
+}
+
 static void start_pool(void) {
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  long workers = cores > 1 ? cores - 1 : 0;
+  const long threads = thread_setting(cores > 1 ? cores : 1);
+  long workers = threads - 1;
   if (workers > MAX_WORKERS) workers = MAX_WORKERS;
   pthread_attr_t attributes;
   pthread_attr_init(&attributes);

@@ -2,7 +2,9 @@ import CConvNetKernels
 
 /// The number of worker threads kernels split their work across.
 public enum Parallelism {
-  /// Threads a parallel loop runs on: the caller plus one pool worker per further core (≥ 1).
+  /// Threads a parallel loop runs on: the caller plus the pool's workers (≥ 1) — one thread
+  /// per core, or as many as the environment variable `CONVNET_NUM_THREADS` says (like
+  /// `OMP_NUM_THREADS` for PyTorch), read once at the first parallel call.
   public static let threadCount: Int = cn_parallel_thread_count()
 }
 

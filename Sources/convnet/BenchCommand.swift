@@ -10,8 +10,9 @@ struct BenchCommand: ParsableCommand {
     discussion: """
       Workloads: \(Workloads.all.map(\.name).joined(separator: ", ")). Without --workload each \
       one runs in a fresh child process (`convnet bench --workload NAME --json`), so its peak \
-      memory (metric peak-rss) is its own. Kernels use one thread per core (\(Parallelism.threadCount) \
-      here). bench/compare.sh runs the same workloads in PyTorch and prints both side by side.
+      memory (metric peak-rss) is its own. Kernels use \(Parallelism.threadCount) threads here: one \
+      per core unless the environment variable CONVNET_NUM_THREADS says otherwise. \
+      bench/compare.sh runs the same workloads in PyTorch and prints both side by side.
       """)
 
   @Option(help: "Run only this workload, in this process.")

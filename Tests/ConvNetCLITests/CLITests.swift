@@ -22,10 +22,13 @@ final class CLITests: XCTestCase {
     return directory.appendingPathComponent("convnet")
   }
 
-  private func convnet(_ arguments: [String]) throws -> Run {
+  private func convnet(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     let output = Pipe()
     let error = Pipe()
     process.standardOutput = output
@@ -44,6 +47,25 @@ final class CLITests: XCTestCase {
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     addTeardownBlock { try? FileManager.default.removeItem(at: url) }
     return url
+  }
+
+  /// CONVNET_NUM_THREADS sets the kernels' thread count (bench records it); a malformed value
+  /// is reported and one thread per core used instead.
+  func testThreadCountFromEnvironment() throws {
+    let one = try convnet(
+      ["bench", "--workload", "gemm", "--quick", "--json"], environment: ["CONVNET_NUM_THREADS": "1"])
+    XCTAssertEqual(one.status, 0, one.standardError)
+    XCTAssertTrue(one.standardOutput.contains("\"threads\":1,"), one.standardOutput)
+    let three = try convnet(
+      ["bench", "--workload", "gemm", "--quick", "--json"], environment: ["CONVNET_NUM_THREADS": "3"])
+    XCTAssertTrue(three.standardOutput.contains("\"threads\":3,"), three.standardOutput)
+    let malformed = try convnet(
+      ["bench", "--workload", "gemm", "--quick", "--json"], environment: ["CONVNET_NUM_THREADS": "two"])
+    XCTAssertEqual(malformed.status, 0, malformed.standardError)
+    XCTAssertTrue(malformed.standardError.contains("CONVNET_NUM_THREADS=\"two\""), malformed.standardError)
+    XCTAssertTrue(
+      malformed.standardOutput.contains("\"threads\":\(ProcessInfo.processInfo.activeProcessorCount),"),
+      malformed.standardOutput)
   }
 
   func testSummaryJSONCountsLeNet5() throws {

@@ -14,7 +14,8 @@ typedef void (*cn_parallel_body)(void *context, long index);
 /// thread's job runs, run inline. Indices are handed out one at a time, in no fixed order.
 void cn_parallel_for(long count, cn_parallel_body body, void *context);
 
-/// Threads a cn_parallel_for job runs on: the caller plus the pool's workers (≥ 1).
+/// Threads a cn_parallel_for job runs on: the caller plus the pool's workers (≥ 1) — one per
+/// core, or the environment variable CONVNET_NUM_THREADS when it is a whole number ≥ 1.
 long cn_parallel_thread_count(void);
 
 /// Register tile of the SGEMM micro-kernels: each call computes MR rows × NR columns of C.
