@@ -4,7 +4,7 @@
 // Each 2×2 output tile is computed from a 4×4 input tile d as  Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A,
 // so the 36 multiplies per tile and channel pair become 16; summed over input channels the
 // element-wise products turn into 16 independent GEMMs  M[ξ] = U[ξ] · V[ξ]  (ξ = one of the 16
-// positions of the 4×4 transformed tile), done by the caller with cn_sgemm. All transform
+// positions of the 4×4 transformed tile), done by the caller with cn_sgemm_packed. All transform
 // coefficients are 0, ±1 or ±½, so rounding stays close to that of a direct convolution.
 //
 //   Bᵀ = | 1  0 −1  0 |     G = | 1    0    0  |     Aᵀ = | 1  1  1  0 |
@@ -12,7 +12,8 @@
 //        | 0 −1  1  0 |         | ½   −½    ½  |
 //        | 0  1  0 −1 |         | 0    0    1  |
 //
-// Layouts: U is [16][OC][C], V is [16][C][T] and M is [16][OC][T] for a block of T columns.
+// Layouts: U is 16 matrices [OC][C] in the GEMM's packed-A layout (cn_sgemm_pack_a_panels),
+// V is [16][C][T] and M is [16][OC][T] for a block of T columns.
 // Tile (ty, tx) covers output rows 2ty, 2ty+1 and columns 2tx, 2tx+1. Each tile row of each
 // image is cut into `pieces_per_row` pieces of at most `piece_tiles` consecutive tiles; pieces
 // are numbered image by image, row by row. A block is a run of consecutive pieces, and in V and
@@ -26,32 +27,47 @@
 #include "CConvNetKernels.h"
 
 void cn_winograd_f23_weights(
-  const float *weight, long out_channels, long in_channels, int flip, long first_out,
-  long out_count, float *u)
+  const float *weight, long out_channels, long in_channels, int flip, long first_panel,
+  long panel_count, float *packed)
 {
-  const long plane = out_channels * in_channels;
-  for (long o = first_out; o < first_out + out_count; ++o) {
+  enum { MR = CN_SGEMM_MR };
+  const long panels = (out_channels + MR - 1) / MR;
+  const long plane = panels * MR * in_channels;  // floats of one packed U[ξ]
+  for (long panel = first_panel; panel < first_panel + panel_count; ++panel) {
     for (long c = 0; c < in_channels; ++c) {
-      // g = weight[o][c] (3×3), or for flip the 180°-rotated weight[c][o] of a tensor whose
-      // first axis is `in_channels` (the adjoint convolution of the backward pass).
-      float g[3][3];
-      const float *w = flip ? weight + (c * out_channels + o) * 9 : weight + (o * in_channels + c) * 9;
-      for (int i = 0; i < 3; ++i)
-        for (int j = 0; j < 3; ++j) g[i][j] = flip ? w[(2 - i) * 3 + (2 - j)] : w[i * 3 + j];
-      // t = G g (4×3), then u = t Gᵀ (4×4).
-      float t[4][3];
-      for (int j = 0; j < 3; ++j) {
-        t[0][j] = g[0][j];
-        t[1][j] = 0.5f * (g[0][j] + g[1][j] + g[2][j]);
-        t[2][j] = 0.5f * (g[0][j] - g[1][j] + g[2][j]);
-        t[3][j] = g[2][j];
+      // g[k][i] = tap k of the 3×3 kernel of output channel panel·MR + i (0 past the last),
+      // for flip the 180°-rotated weight[c][o] of a tensor whose first axis is `in_channels`
+      // (the adjoint convolution of the backward pass).
+      float g[9][MR];
+      for (int i = 0; i < MR; ++i) {
+        const long o = panel * MR + i;
+        const float *w = flip ? weight + (c * out_channels + o) * 9 : weight + (o * in_channels + c) * 9;
+        for (int k = 0; k < 9; ++k) g[k][i] = o < out_channels ? w[flip ? 8 - k : k] : 0.0f;
       }
-      float *target = u + o * in_channels + c;
-      for (int i = 0; i < 4; ++i) {
-        target[(i * 4 + 0) * plane] = t[i][0];
-        target[(i * 4 + 1) * plane] = 0.5f * (t[i][0] + t[i][1] + t[i][2]);
-        target[(i * 4 + 2) * plane] = 0.5f * (t[i][0] - t[i][1] + t[i][2]);
-        target[(i * 4 + 3) * plane] = t[i][2];
+      // t = G g (4×3), then u = t Gᵀ (4×4), each for the MR channels of the panel at once.
+      float t[4][3][MR], u[16][MR];
+      for (int j = 0; j < 3; ++j) {
+        for (int i = 0; i < MR; ++i) {
+          const float g0 = g[j][i], g1 = g[3 + j][i], g2 = g[6 + j][i];
+          t[0][j][i] = g0;
+          t[1][j][i] = 0.5f * (g0 + g1 + g2);
+          t[2][j][i] = 0.5f * (g0 - g1 + g2);
+          t[3][j][i] = g2;
+        }
+      }
+      for (int r = 0; r < 4; ++r) {
+        for (int i = 0; i < MR; ++i) {
+          const float t0 = t[r][0][i], t1 = t[r][1][i], t2 = t[r][2][i];
+          u[r * 4 + 0][i] = t0;
+          u[r * 4 + 1][i] = 0.5f * (t0 + t1 + t2);
+          u[r * 4 + 2][i] = 0.5f * (t0 - t1 + t2);
+          u[r * 4 + 3][i] = t2;
+        }
+      }
+      // U[ξ] in the GEMM's packed-A layout: panel, then input channel, then the MR rows.
+      float *target = packed + panel * MR * in_channels + c * MR;
+      for (int xi = 0; xi < 16; ++xi) {
+        for (int i = 0; i < MR; ++i) target[xi * plane + i] = u[xi][i];
       }
     }
   }

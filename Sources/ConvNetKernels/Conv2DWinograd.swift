@@ -88,26 +88,20 @@ public func winogradConv2DBackwardInput(
 /// Runs `body` with U = G g Gᵀ for every (output, input) channel pair, packed for the GEMMs:
 /// the 16 matrices U[ξ] `[outputChannels, inputChannels]` one after another, each in the
 /// micro-kernel's panel layout (`packGemmOperand`), so that every block of tiles multiplies
-/// them without packing them again. Both steps are split over threads (by output channel, then
-/// by ξ): at batch 1 with 512 channels the transform (16 floats written per 9 read) costs as
-/// much as the convolution itself.
+/// them without packing them again. Split over threads by panels of output channels: at
+/// batch 1 with 512 channels this transform (16 floats written per 9 read) costs as much as
+/// the convolution itself.
 private func withTransformedWeights(
   _ weight: UnsafePointer<Float>, outputChannels: Int, inputChannels: Int, flip: Bool,
   _ body: (UnsafePointer<Float>) -> Void
 ) {
-  let plane = outputChannels * inputChannels
   let packedPlane = packedGemmOperandCount(m: outputChannels, k: inputChannels)
-  ScratchPool.withBuffer(count: 16 * plane + 16 * packedPlane) { scratch in
-    let u = scratch
-    let packed = scratch + 16 * plane
-    parallelChunks(outputChannels, minimumChunk: max(1, 4096 / max(1, inputChannels))) { range in
+  let panels = (outputChannels + GemmTuning.tileRows - 1) / GemmTuning.tileRows
+  ScratchPool.withBuffer(count: 16 * packedPlane) { packed in
+    parallelChunks(panels, minimumChunk: max(1, 1024 / max(1, inputChannels))) { range in
       cn_winograd_f23_weights(
-        weight, outputChannels, inputChannels, flip ? 1 : 0, range.lowerBound, range.count, u)
-    }
-    parallelFor(16) { xi in
-      packGemmOperand(
-        transposeA: false, m: outputChannels, k: inputChannels, a: u + xi * plane,
-        lda: inputChannels, into: packed + xi * packedPlane)
+        weight, outputChannels, inputChannels, flip ? 1 : 0, range.lowerBound, range.count,
+        packed)
     }
     body(packed)
   }

@@ -138,14 +138,16 @@ void cn_conv_rows_forward(
   int simd_level, const cn_im2col *g, long out_channels, const float *packed_weight,
   const float *bias, float *output, long *offsets);
 
-/// Winograd F(2×2, 3×3) weight transform (winograd_f23.c): u[16][out_channels][in_channels].
-/// flip = 0 transforms weight [out_channels][in_channels][3][3]; flip ≠ 0 transforms the
-/// 180°-rotated weight[c][o] of a weight [in_channels][out_channels][3][3] (the adjoint
-/// convolution used for the input gradient). Writes the rows of output channels
-/// [first_out, first_out + out_count) only, so that threads can share the work.
+/// Winograd F(2×2, 3×3) weight transform (winograd_f23.c): the 16 matrices
+/// U[ξ] [out_channels][in_channels], each written in the GEMM's packed-A layout
+/// (cn_sgemm_pack_a_panels; cn_sgemm_packed_a_count(out_channels, in_channels) floats apart),
+/// ready for cn_sgemm_packed. flip = 0 transforms weight [out_channels][in_channels][3][3];
+/// flip ≠ 0 transforms the 180°-rotated weight[c][o] of a weight [in_channels][out_channels]
+/// [3][3] (the adjoint convolution used for the input gradient). Writes the panels of 6 output
+/// channels [first_panel, first_panel + panel_count) only, so that threads can share the work.
 void cn_winograd_f23_weights(
-  const float *weight, long out_channels, long in_channels, int flip, long first_out,
-  long out_count, float *u);
+  const float *weight, long out_channels, long in_channels, int flip, long first_panel,
+  long panel_count, float *packed);
 
 /// Largest number of 2×2 tiles in one piece of a tile row (see cn_winograd_tiling).
 #define CN_WINOGRAD_MAX_PIECE_TILES 64
