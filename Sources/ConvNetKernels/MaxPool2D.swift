@@ -75,9 +75,8 @@ public func maxPool2DForwardWindowed(
           y[oh * OW + ow] = best
           argmax[oh * OW + ow] = Int32(bestIndex)
         }
-        for ow in 0..<interiorStart { single(ow) }
-        var ow = interiorStart
-        while ow + 8 <= interiorEnd {
+        // Eight interior outputs ow ..< ow + 8 in SIMD lanes.
+        func eight(_ ow: Int) {
           let columnStart = ow * sW - g.paddingWidth
           var best = SIMD8<Float>(repeating: -.infinity)
           var bestIndex = SIMD8<Int32>(repeating: Int32(rows.lowerBound * W + columnStart)) &+ laneOffsets
@@ -98,7 +97,18 @@ public func maxPool2DForwardWindowed(
             y[oh * OW + ow + lane] = best[lane]
             argmax[oh * OW + ow + lane] = bestIndex[lane]
           }
+        }
+        for ow in 0..<interiorStart { single(ow) }
+        var ow = interiorStart
+        while ow + 8 <= interiorEnd {
+          eight(ow)
           ow += 8
+        }
+        // The interior's tail as one more group of eight that overlaps the last (recomputing
+        // a few outputs, same values) rather than one by one by the scalar rule.
+        if ow < interiorEnd && interiorEnd - interiorStart >= 8 {
+          eight(interiorEnd - 8)
+          ow = interiorEnd
         }
         while ow < OW {
           single(ow)
