@@ -103,12 +103,12 @@ static void tap_offsets(const cn_im2col *g, long *offsets) {
   }
 }
 
-// Window origin of flattened output position q = image·P + pixel.
-static long window_origin(const cn_im2col *g, long image_stride, long q) {
+// Window origin of flattened output position q = image·P + pixel (images g->image_stride apart).
+static long window_origin(const cn_im2col *g, long q) {
   const long pixels = g->out_height * g->out_width;
   const long image = q / pixels, pixel = q % pixels;
   const long oh = pixel / g->out_width, ow = pixel % g->out_width;
-  return image * image_stride + oh * g->stride_h * g->width + ow * g->stride_w;
+  return image * g->image_stride + oh * g->stride_h * g->width + ow * g->stride_w;
 }
 
 void cn_conv_gather_pack_weight(const float *weight, long out_channels, long taps, float *packed) {
@@ -117,8 +117,8 @@ void cn_conv_gather_pack_weight(const float *weight, long out_channels, long tap
 }
 
 void cn_conv_gather_forward(
-  int simd_level, const cn_im2col *g, long image_stride, long out_channels,
-  const float *packed_weight, const float *bias, float *output,
+  int simd_level, const cn_im2col *g, long out_channels, const float *packed_weight,
+  const float *bias, float *output,
   long output_image_stride, long first, long count, long *offsets)
 {
   const gather_tile_kernel kernel = select_kernel(simd_level);
@@ -132,7 +132,7 @@ void cn_conv_gather_forward(
     for (long i = 0; i < ROWS; ++i) {
       // A short last tile repeats its last pixel; those rows are computed and dropped.
       const long q = q0 + (i < rows ? i : rows - 1);
-      row_start[i] = g->input + window_origin(g, image_stride, q);
+      row_start[i] = g->input + window_origin(g, q);
       out[i] = output + q / pixels * output_image_stride + q % pixels;
     }
     for (long block = 0; block * LANES < out_channels; ++block) {
@@ -172,13 +172,13 @@ void cn_conv_gather_transpose_gradient(
 }
 
 void cn_conv_gather_weight_gradient(
-  int simd_level, const cn_im2col *g, long image_stride, long images, long out_channels,
+  int simd_level, const cn_im2col *g, long images, long out_channels,
   const float *transposed_gradient, int accumulate, float *grad_weight, long *offsets)
 {
   const gather_tile_kernel kernel = select_kernel(simd_level);
   const long taps = taps_of(g), pixels = g->out_height * g->out_width;
   const long steps = images * pixels;
-  for (long q = 0; q < steps; ++q) offsets[q] = window_origin(g, image_stride, q);
+  for (long q = 0; q < steps; ++q) offsets[q] = window_origin(g, q);
   long *tap_offset = offsets + steps;
   tap_offsets(g, tap_offset);
   _Alignas(64) float tile[ROWS * LANES];

@@ -55,10 +55,11 @@ public func gatherConv2DForward(
       let first = min(positions, tiles * chunk / chunks * 6)
       let end = min(positions, tiles * (chunk + 1) / chunks * 6)
       if first == end { return }
-      var source = im2colSource(image: input, channels: C, geometry: geometry)
+      var source = im2colSource(
+        image: input, channels: C, geometry: geometry, imageStride: C * HW)
       withUnsafeTemporaryAllocation(of: Int.self, capacity: K) { offsets in
         cn_conv_gather_forward(
-          microKernel.simdLevel, &source, C * HW, OC, packed, bias, output, OC * P, first,
+          microKernel.simdLevel, &source, OC, packed, bias, output, OC * P, first,
           end - first, offsets.baseAddress!)
       }
     }
@@ -96,9 +97,9 @@ public func gatherConv2DBackwardWeight(
         let count = min(imagesPerStep, images.upperBound - first)
         cn_conv_gather_transpose_gradient(gradOutput + first * OC * P, OC, P, count, transposed)
         var source = im2colSource(
-          image: input + first * C * HW, channels: C, geometry: geometry)
+          image: input + first * C * HW, channels: C, geometry: geometry, imageStride: C * HW)
         cn_conv_gather_weight_gradient(
-          microKernel.simdLevel, &source, C * HW, count, OC, transposed,
+          microKernel.simdLevel, &source, count, OC, transposed,
           first == images.lowerBound ? 0 : 1, target, offsets.baseAddress!)
       }
     }

@@ -34,8 +34,8 @@ public func col2im(
 }
 
 /// The C description of the im2col matrix of `image` (`[channels, H, W]`) under `geometry`;
-/// `imageStride` (floats between images) matters only to a weight-gradient GEMM whose depth
-/// runs over several images (`gemmIm2col(images:)`).
+/// `imageStride` (floats between images) matters only where pixels run over several images:
+/// the weight-gradient GEMM (`gemmIm2col(images:)`) and the gather tiles.
 func im2colSource(
   image: UnsafePointer<Float>, channels: Int, geometry: Conv2DGeometry, imageStride: Int = 0
 ) -> cn_im2col {

@@ -49,10 +49,10 @@ typedef struct {
   const float *input;  // [channels][height][width]
   long channels, height, width, out_height, out_width;
   long kernel_h, kernel_w, stride_h, stride_w, dilation_h, dilation_w, pad_top, pad_left;
-  // Floats between consecutive images of a batch. Only cn_sgemm_im2col's transposed
-  // orientation reads it: there the depth may run over several images' pixels (pixel q of the
-  // batch is pixel q mod P of image q div P), so that one GEMM sums the weight gradient over
-  // them. Elsewhere a single image is described and this is ignored.
+  // Floats between consecutive images of a batch, read where pixels run over several images
+  // (pixel q of the batch is pixel q mod P of image q div P): cn_sgemm_im2col's transposed
+  // orientation (one GEMM sums the weight gradient over images) and the gather tiles.
+  // Elsewhere a single image is described and this is ignored.
   long image_stride;
 } cn_im2col;
 
@@ -104,12 +104,12 @@ void cn_conv_gather_pack_weight(const float *weight, long out_channels, long tap
 /// Forward pass for the flattened output positions q ∈ [first, first + count), q = image·P +
 /// pixel, P = out_height·out_width: output[image·output_image_stride + o·P + pixel] =
 /// bias[o] + Σ_taps weight · input. `g` describes image 0 (its input pointer; pads must be 0),
-/// images are image_stride floats apart; bias may be NULL. `offsets` is
+/// images are g->image_stride floats apart; bias may be NULL. `offsets` is
 /// scratch for channels·kernel_h·kernel_w longs. Single-threaded.
 void cn_conv_gather_forward(
-  int simd_level, const cn_im2col *g, long image_stride, long out_channels,
-  const float *packed_weight, const float *bias, float *output,
-  long output_image_stride, long first, long count, long *offsets);
+  int simd_level, const cn_im2col *g, long out_channels, const float *packed_weight,
+  const float *bias, float *output, long output_image_stride, long first, long count,
+  long *offsets);
 
 /// Lays out grad_output [images][out_channels][pixels] as
 /// [ceil(out_channels/16)][images·pixels][16], zero-padded (the weight gradient's B operand).
@@ -117,11 +117,11 @@ void cn_conv_gather_transpose_gradient(
   const float *grad_output, long out_channels, long pixels, long images, float *transposed);
 
 /// grad_weight [out_channels][taps] = Σ over the `images` images starting at g->input
-/// (image_stride apart) of grad_output · im2colᵀ, from the transposed gradient of those
+/// (g->image_stride apart) of grad_output · im2colᵀ, from the transposed gradient of those
 /// images; overwritten, or added to grad_weight when accumulate ≠ 0. Pads must be 0.
 /// `offsets` is scratch for images·P + taps longs. Single-threaded.
 void cn_conv_gather_weight_gradient(
-  int simd_level, const cn_im2col *g, long image_stride, long images, long out_channels,
+  int simd_level, const cn_im2col *g, long images, long out_channels,
   const float *transposed_gradient, int accumulate, float *grad_weight, long *offsets);
 
 /// Stride-1 convolution tiles of 6 output channels × 16 pixels of one output row that read
