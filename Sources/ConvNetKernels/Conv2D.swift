@@ -53,13 +53,21 @@ public func conv2DForward(
   let implicitIm2col = !pointwise && OCG > GemmTuning.tileRows
   // Whole images per core when there are enough of them, else each image's GEMM is split.
   let perImageThreads = N < Parallelism.threadCount
-  // The implicit-im2col GEMMs take each group's weight packed once for all images.
+  // The implicit-im2col GEMMs take each group's weight packed once for all images, packed in
+  // parallel by panels of 6 rows (at batch 1 a 512×4608 weight is as much work as its GEMM).
   let packedCount = implicitIm2col ? packedGemmOperandCount(m: OCG, k: K) : 0
   ScratchPool.withBuffer(count: G * packedCount) { packedWeight in
-    for g in 0..<(implicitIm2col ? G : 0) {
-      packGemmOperand(
-        transposeA: false, m: OCG, k: K, a: weight + g * OCG * K, lda: K,
-        into: packedWeight + g * packedCount)
+    let panels = (OCG + GemmTuning.tileRows - 1) / GemmTuning.tileRows
+    let panelCount = implicitIm2col ? G * panels : 0
+    let minimumChunk = max(1, 32 * 1024 / (GemmTuning.tileRows * K))
+    parallelChunks(panelCount, minimumChunk: minimumChunk) { range in
+      for index in range {
+        let (g, first) = (index / panels, index % panels * GemmTuning.tileRows)
+        packGemmOperand(
+          transposeA: false, m: min(GemmTuning.tileRows, OCG - first), k: K,
+          a: weight + (g * OCG + first) * K, lda: K,
+          into: packedWeight + g * packedCount + first * K)
+      }
     }
     parallelChunks(N) { images in
       ScratchPool.withBuffer(count: pointwise || implicitIm2col ? 0 : K * P) { columns in
