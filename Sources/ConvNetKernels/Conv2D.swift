@@ -184,7 +184,8 @@ public func conv2DBackwardWeight(
 
   if let gradBias { sumOverBatchAndPixels(gradOutput, into: gradBias, N: N, channels: OC, P: P) }
 
-  // im2colᵀ is packed by the GEMM on the fly (pixel by pixel, 16 gathered taps at a time)
+  // im2colᵀ is packed by the GEMM on the fly (8 pixels × 16 taps by a register transpose where
+  // the pixels lie on one output row at stride 1, else pixel by pixel, 16 gathered taps)
   // when the stored matrix would be large; a small one (LeNet's layers, 3-channel stems: few
   // taps) is cheaper to write with im2col's contiguous row copies and pack by 4×4 transposes.
   let explicitIm2col = !pointwise && K * P < implicitWeightGradientMinimum
