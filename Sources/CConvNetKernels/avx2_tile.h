@@ -14,6 +14,24 @@
   __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();        \
   __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps()
 
+// One rank-1 update of the whole tile: row i += a[i] · (b0, b1), a[0…5] broadcast from memory,
+// b0 and b1 the current row of B (columns 0…7 and 8…15).
+#define CN_TILE_ROW_UPDATE(a, i, c0, c1)                                \
+  do {                                                                  \
+    const __m256 a_value = _mm256_broadcast_ss((a) + (i));             \
+    c0 = _mm256_fmadd_ps(a_value, b0, c0);                              \
+    c1 = _mm256_fmadd_ps(a_value, b1, c1);                              \
+  } while (0)
+#define CN_TILE_RANK1_UPDATE(a)                                         \
+  do {                                                                  \
+    CN_TILE_ROW_UPDATE(a, 0, c00, c01);                                 \
+    CN_TILE_ROW_UPDATE(a, 1, c10, c11);                                 \
+    CN_TILE_ROW_UPDATE(a, 2, c20, c21);                                 \
+    CN_TILE_ROW_UPDATE(a, 3, c30, c31);                                 \
+    CN_TILE_ROW_UPDATE(a, 4, c40, c41);                                 \
+    CN_TILE_ROW_UPDATE(a, 5, c50, c51);                                 \
+  } while (0)
+
 // Stores the accumulators to a contiguous float tile[6][16].
 #define CN_TILE_STORE(tile)                                                         \
   do {                                                                              \

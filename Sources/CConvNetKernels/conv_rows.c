@@ -41,13 +41,6 @@ static void rows_tile_portable(
 }
 
 #if defined(CN_ROWS_HAVE_AVX2)
-#define CN_ROWS_UPDATE(i, c0, c1)                          \
-  do {                                                     \
-    const __m256 w = _mm256_broadcast_ss(a + (i));         \
-    c0 = _mm256_fmadd_ps(w, b0, c0);                       \
-    c1 = _mm256_fmadd_ps(w, b1, c1);                       \
-  } while (0)
-
 CN_AVX2 static void rows_tile_avx2(
   long steps, const float *a, const float *base, const long *offsets, float *tile)
 {
@@ -56,12 +49,7 @@ CN_AVX2 static void rows_tile_avx2(
     const float *b = base + offsets[s];
     const __m256 b0 = _mm256_loadu_ps(b);
     const __m256 b1 = _mm256_loadu_ps(b + 8);
-    CN_ROWS_UPDATE(0, c00, c01);
-    CN_ROWS_UPDATE(1, c10, c11);
-    CN_ROWS_UPDATE(2, c20, c21);
-    CN_ROWS_UPDATE(3, c30, c31);
-    CN_ROWS_UPDATE(4, c40, c41);
-    CN_ROWS_UPDATE(5, c50, c51);
+    CN_TILE_RANK1_UPDATE(a);
     a += ROWS;
   }
   CN_TILE_STORE(tile);

@@ -11,14 +11,6 @@
 
 #define CN_AVX2 __attribute__((target("avx2,fma")))
 
-// One rank-1 update: row i of the tile += a(i) · (b0, b1).
-#define CN_ROW_UPDATE(i, c0, c1)                         \
-  do {                                                   \
-    const __m256 a_value = _mm256_broadcast_ss(a + (i)); \
-    c0 = _mm256_fmadd_ps(a_value, b0, c0);               \
-    c1 = _mm256_fmadd_ps(a_value, b1, c1);               \
-  } while (0)
-
 // Writes row i of the tile: c = alpha · acc + beta · c (c not read when beta == 0).
 #define CN_ROW_STORE(i, c0, c1)                                                     \
   do {                                                                              \
@@ -44,12 +36,7 @@ CN_AVX2 void cn_sgemm_kernel_avx2(
   for (long p = 0; p < k; ++p) {
     const __m256 b0 = _mm256_loadu_ps(b);
     const __m256 b1 = _mm256_loadu_ps(b + 8);
-    CN_ROW_UPDATE(0, c00, c01);
-    CN_ROW_UPDATE(1, c10, c11);
-    CN_ROW_UPDATE(2, c20, c21);
-    CN_ROW_UPDATE(3, c30, c31);
-    CN_ROW_UPDATE(4, c40, c41);
-    CN_ROW_UPDATE(5, c50, c51);
+    CN_TILE_RANK1_UPDATE(a);
     a += CN_SGEMM_MR;
     b += b_k_stride;
   }
