@@ -15,6 +15,9 @@
 //   ConvNetIO           weight files (safetensors)
 //   ConvNetModels       named architectures (LeNet-5, …)
 //   ConvNetTraining     the training loop, evaluation, checkpoints
+//   ConvNetDraw         pictures: canvas, bitmap font, colour maps, grids, charts (PNG)
+//   ConvNetInsight      feature maps, filters, Grad-CAM, history, TensorBoard, the report
+//   ConvNetExplain      the course's worked examples explained step by step (en/zh)
 //   ConvNet             the umbrella module users import
 //   ConvNetBenchmarks   the workloads `convnet bench` measures (bench/ holds the PyTorch peer)
 //   convnet             the command-line tool (parsing and printing only)
@@ -46,11 +49,16 @@ let package = Package(
     .target(
       name: "ConvNetTraining",
       dependencies: ["ConvNetNN", "ConvNetData", "ConvNetIO", "ConvNetModels"]),
+    .target(name: "ConvNetDraw", dependencies: ["ConvNetImage"]),
+    .target(
+      name: "ConvNetInsight",
+      dependencies: ["ConvNetTraining", "ConvNetModels", "ConvNetDraw", "ConvNetData", "ConvNetIO"]),
+    .target(name: "ConvNetExplain", dependencies: ["ConvNetModels", "ConvNetKernels", "ConvNetNN"]),
     .target(
       name: "ConvNet",
       dependencies: [
         "ConvNetKernels", "ConvNetTensor", "ConvNetAutograd", "ConvNetNN", "ConvNetImage", "ConvNetData",
-        "ConvNetIO", "ConvNetModels", "ConvNetTraining",
+        "ConvNetIO", "ConvNetModels", "ConvNetTraining", "ConvNetDraw", "ConvNetInsight", "ConvNetExplain",
       ]),
     .target(name: "ConvNetBenchmarks", dependencies: ["ConvNet"]),
     .executableTarget(

@@ -1,7 +1,10 @@
 // The umbrella module: `import ConvNet` brings in every layer of the library.
 @_exported import ConvNetAutograd
 @_exported import ConvNetData
+@_exported import ConvNetDraw
+@_exported import ConvNetExplain
 @_exported import ConvNetIO
+@_exported import ConvNetInsight
 @_exported import ConvNetImage
 @_exported import ConvNetKernels
 @_exported import ConvNetModels
