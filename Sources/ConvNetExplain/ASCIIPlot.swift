@@ -40,13 +40,15 @@ struct ASCIIPlot {
     }
     let labels = (0..<height).map { r -> String in
       if r == 0 { return NumberText.value(yMax - margin) }
-      if r == height - 1 { return NumberText.value(yMin + margin) }
       if r == axisRow { return "0" }
+      if r == height - 1 && yMin + margin < 0 { return NumberText.value(yMin + margin) }
       return ""
     }
     let labelWidth = labels.map(\.count).max() ?? 0
     var lines = zip(labels, grid).map { label, cells in
-      TextLayout.rightAligned(label, to: labelWidth) + " ┤" + String(cells)
+      var line = TextLayout.rightAligned(label, to: labelWidth) + " ┤" + String(cells)
+      while line.hasSuffix(" ") { line.removeLast() }
+      return line
     }
     let left = NumberText.value(xMin)
     let right = NumberText.value(xMax)

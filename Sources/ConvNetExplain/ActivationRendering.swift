@@ -32,9 +32,9 @@ extension ExplanationRenderer {
     }
     lines += table(rows, rightAligned: [0, 1, 2]).map { "  " + $0 }
     lines.append("")
-    lines.append(
-      "  " + t(.steepest, NumberText.value(e.steepest.x), NumberText.value(e.steepest.derivative)))
     if let beyond = e.saturatesBeyond {
+      lines.append(
+        "  " + t(.steepest, NumberText.value(e.steepest.x), NumberText.value(e.steepest.derivative)))
       lines.append("  " + t(.saturates, NumberText.value(e.saturationLevel), NumberText.value(beyond)))
     } else {
       lines.append("  " + t(.noSaturation, slope))

@@ -29,3 +29,26 @@ extension ExplainLanguage {
     return result
   }
 }
+
+extension ExplainLanguage {
+  /// Phrases missing from a language's table, or whose `{n}` placeholders differ from the
+  /// English phrase's — empty when every table is complete (the tests check it).
+  public static func phraseTableProblems() -> [String] {
+    func placeholders(_ text: String) -> Set<String> {
+      Set((1...9).map { "{\($0)}" }.filter { text.contains($0) })
+    }
+    var problems: [String] = []
+    for language in allCases {
+      for phrase in Phrase.allCases {
+        guard let text = language.phrases[phrase] else {
+          problems.append("\(language.rawValue): no phrase \(phrase)")
+          continue
+        }
+        if let english = Phrase.english[phrase], placeholders(english) != placeholders(text) {
+          problems.append("\(language.rawValue): \(phrase) has placeholders \(placeholders(text).sorted())")
+        }
+      }
+    }
+    return problems
+  }
+}

@@ -81,9 +81,9 @@ public struct ExplanationRenderer {
     return lines
   }
 
-  /// A step's window position: "rows 0–2, columns 0–2".
+  /// A step's window position: "rows 0…2, columns 0…2".
   func windowPlace(row: Int, column: Int, height: Int, width: Int) -> String {
-    t(.windowPlace, "\(row)–\(row + height - 1)", "\(column)–\(column + width - 1)")
+    t(.windowPlace, "\(row)…\(row + height - 1)", "\(column)…\(column + width - 1)")
   }
 
   /// The lines of one convolution step.
@@ -94,17 +94,18 @@ public struct ExplanationRenderer {
     let kernel = step.terms.first?.kernel ?? []
     let place = windowPlace(
       row: step.windowRow, column: step.windowColumn, height: kernel.count, width: kernel.first?.count ?? 0)
-    var lines = [
-      t(.stepHeader, index + 1, total, mapLabel, "(\(step.row), \(step.column))", place, placeNote)
-    ]
+    let target = "\(outputName)[\(step.map)][\(step.row), \(step.column)]"
+    var lines = [t(.stepHeader, index + 1, total, mapLabel, target, place, placeNote)]
     for term in step.terms {
       lines.append(
         "  \(inputName(term.channel)) \(NumberText.inline(term.patch)) ⊙ \(kernelName(step.map, term.channel)) "
           + "\(NumberText.inline(term.kernel)) = \(NumberText.inline(term.products)) → \(NumberText.value(term.sum))")
     }
+    // One channel and no bias: its sum already is the cell's value.
+    if step.terms.count == 1 && step.bias == nil { return lines }
     var sum = step.terms.map { NumberText.term($0.sum) }.joined(separator: " + ")
     if let bias = step.bias { sum += " + " + t(.biasTerm, step.map, NumberText.term(bias)) }
-    lines.append("  \(sum) = \(NumberText.value(step.total)) → \(outputName)[\(step.map)][\(step.row), \(step.column)]")
+    lines.append("  \(sum) = \(NumberText.value(step.total))")
     return lines
   }
 }

@@ -24,7 +24,7 @@ extension Phrase {
     .inputHeading: "输入",
     .filtersHeading: "滤波器（权重 w，偏置 b）",
     .slidingHeading: "滑动窗口：共 {1} 步，步长 {2}，逐个滤波器、逐行进行",
-    .stepHeader: "第 {1}/{2} 步 — {3}，输出单元 {4}：窗口位于{6}的{5}",
+    .stepHeader: "第 {1}/{2} 步 — {3} → {4}：窗口位于{6}的{5}",
     .windowPlace: "第 {1} 行、第 {2} 列",
     .ofPaddedInput: "填充后输入",
     .ofInput: "输入",
@@ -51,7 +51,7 @@ extension Phrase {
     .maxPoolingKernelAgrees: "库中的最大池化核函数算出相同的结果",
     .averagePoolingKernelAgrees: "库中的平均池化核函数算出相同的结果",
     .averageConvolutionAgrees: "把库中的 conv2d 核函数当作这个卷积使用，结果相同",
-    .everyWeight: "每个权重 {1}",
+    .everyWeight: "（每个权重 {1}）",
     // 反向传播
     .convolutionBackwardTitle: "卷积的反向传播（步长 1，无填充）",
     .forwardHeading: "前向传播",

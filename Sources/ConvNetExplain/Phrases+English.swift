@@ -26,7 +26,7 @@ extension Phrase {
     .inputHeading: "Input",
     .filtersHeading: "Filters (weights w, bias b)",
     .slidingHeading: "Sliding the window: {1} steps at stride {2}, filter by filter, row by row",
-    .stepHeader: "step {1}/{2} — {3}, output cell {4}: window at {5} {6}",
+    .stepHeader: "step {1}/{2} — {3} → {4}: window at {5} {6}",
     .windowPlace: "rows {1}, columns {2}",
     .ofPaddedInput: "of the padded input",
     .ofInput: "of the input",
@@ -57,7 +57,7 @@ extension Phrase {
     .maxPoolingKernelAgrees: "the library's max-pooling kernel computes the same maps",
     .averagePoolingKernelAgrees: "the library's average-pooling kernel computes the same maps",
     .averageConvolutionAgrees: "the library's conv2d kernel, used as that convolution, computes the same maps",
-    .everyWeight: "every weight {1}",
+    .everyWeight: " (every weight {1})",
     // Backpropagation
     .convolutionBackwardTitle: "Backpropagation through a convolution (stride 1, no padding)",
     .forwardHeading: "Forward pass",

@@ -50,7 +50,7 @@ extension ExplanationRenderer {
     if let matches = c.matchesConvolution, let output = c.convolutionOutput, let weight = c.convolutionWeight {
       lines.append(
         check(matches, .averageConvolutionAgrees, difference: largestDifference(c.output, output))
-          + " (" + t(.everyWeight, NumberText.value(weight)) + ")")
+          + t(.everyWeight, NumberText.value(weight)))
     }
     return lines.joined(separator: "\n")
   }
@@ -66,22 +66,21 @@ extension ExplanationRenderer {
       row: step.windowRow, column: step.windowColumn, height: step.window.count,
       width: step.window.first?.count ?? 0)
     var lines = [
-      t(.stepHeader, index + 1, total, t(.channelLabel, step.channel), "(\(step.row), \(step.column))",
-        place, t(.ofInput))
+      t(.stepHeader, index + 1, total, t(.channelLabel, step.channel),
+        "o[\(step.channel)][\(step.row), \(step.column)]", place, t(.ofInput))
     ]
     let window = inlineWindow(step.window)
     if kind == .max, let winner = step.winner {
       lines.append(
         "  \(window) → " + t(.maxWinner, NumberText.value(step.value),
-          "(\(winner.windowRow), \(winner.windowColumn))", "(\(winner.inputRow), \(winner.inputColumn))")
-          + " → o[\(step.channel)][\(step.row), \(step.column)]")
+          "(\(winner.windowRow), \(winner.windowColumn))", "(\(winner.inputRow), \(winner.inputColumn))"))
     } else {
       let terms = step.window.joined().compactMap { $0 }.map { NumberText.term($0) }
       let padding = step.window.joined().filter { $0 == nil }.count
       let sum = (terms + [String](repeating: "0", count: padding)).joined(separator: " + ")
       lines.append(
         "  \(window) → (\(sum))/\(step.divisor) = \(NumberText.value(step.sum))/\(step.divisor) = "
-          + "\(NumberText.value(step.value)) → o[\(step.channel)][\(step.row), \(step.column)]")
+          + NumberText.value(step.value))
     }
     return lines
   }
