@@ -25,6 +25,18 @@ final class PoolingExplanationTests: XCTestCase {
     XCTAssertTrue(text.contains("[2 4; 7 8] → max 8 at (1, 1) in the window, input cell (1, 3)"), text)
   }
 
+  /// Ties go to the first largest value in row-major order, as the kernels choose (PyTorch's
+  /// `val > max`): in [5 5; 1 5] the winner is (0, 0), and the gradient goes there too.
+  func testTiesGoToTheFirstLargest() throws {
+    let tied: [[[Float]]] = [[[5, 5], [1, 5]]]
+    let e = try PoolingExplanation(PoolingRequest(kind: .max, input: tied))
+    let winner = try XCTUnwrap(e.computation?.steps.first?.winner)
+    XCTAssertEqual([winner.inputRow, winner.inputColumn], [0, 0])
+    let backward = try PoolingBackwardExplanation(PoolingRequest(kind: .max, input: tied))
+    XCTAssertEqual(backward.inputGradient, [[[1, 0], [0, 0]]])
+    XCTAssertTrue(backward.matchesAutograd)
+  }
+
   func testAveragePoolingIsAConvolutionWithEqualWeights() throws {
     let e = try PoolingExplanation(PoolingRequest(kind: .average, input: Self.input))
     let c = try XCTUnwrap(e.computation)
