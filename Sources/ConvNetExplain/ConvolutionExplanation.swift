@@ -54,6 +54,10 @@ public struct ConvolutionExplanation {
   public let multiplyAccumulates: Int
   /// The input window one output cell sees, per channel (F×F for one layer without dilation).
   public let receptiveField: Size2
+  /// The receptive field of 1, 2 and 3 such layers stacked (same kernel and stride):
+  /// r₁ = F and rₙ = rₙ₋₁ + (F − 1)·Sⁿ⁻¹, each layer's step in input pixels being the product of
+  /// the strides below it — why VGG stacks 3×3 layers (two see 5×5, three 7×7).
+  public let stackedReceptiveFields: [Size2]
   /// The worked numbers, when values were given.
   public let computation: ConvolutionComputation?
 
@@ -97,6 +101,17 @@ public struct ConvolutionExplanation {
     receptiveField = Size2(
       geometry.dilationHeight * (geometry.kernelHeight - 1) + 1,
       geometry.dilationWidth * (geometry.kernelWidth - 1) + 1)
+    var stacked = [receptiveField]
+    var step = (height: geometry.strideHeight, width: geometry.strideWidth)
+    for _ in 1..<3 {
+      let previous = stacked[stacked.count - 1]
+      stacked.append(
+        Size2(
+          previous.height + (receptiveField.height - 1) * step.height,
+          previous.width + (receptiveField.width - 1) * step.width))
+      step = (step.height * geometry.strideHeight, step.width * geometry.strideWidth)
+    }
+    stackedReceptiveFields = stacked
     if let input = request.input, let weights = request.weights {
       computation = ConvolutionComputation(
         input: input, weights: weights,

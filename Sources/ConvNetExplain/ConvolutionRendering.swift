@@ -43,6 +43,10 @@ extension ExplanationRenderer {
     if g.paddingTop > 0 || g.paddingLeft > 0 {
       lines.append("  " + t(.paddingReadsZeros, g.inputHeight, g.inputWidth))
     }
+    let stacked = e.stackedReceptiveFields.enumerated().map { index, size in
+      t(.layersSeeing, index + 1, NumberText.size(size.height, size.width))
+    }
+    lines.append("  " + t(.stackedReceptiveField, stacked.joined(separator: t(.listSeparator))))
     if let c = e.computation { lines += computationLines(c, geometry: e.geometry) }
     return lines.joined(separator: "\n")
   }

@@ -69,10 +69,10 @@ public struct ExplanationRenderer {
   func sizeLines(height: OutputSizeDerivation, width: OutputSizeDerivation) -> [String] {
     var lines: [String] = []
     if height == width {
-      lines.append("  " + t(.bothAxes) + " " + sizeFormula(height))
+      lines.append("  " + t(.bothAxes) + sizeFormula(height))
     } else {
-      lines.append("  " + t(.heightAxis) + " " + sizeFormula(height))
-      lines.append("  " + t(.widthAxis) + " " + sizeFormula(width))
+      lines.append("  " + t(.heightAxis) + sizeFormula(height))
+      lines.append("  " + t(.widthAxis) + sizeFormula(width))
     }
     for (axis, d) in [(t(.rowsWord), height), (t(.columnsWord), width)] where d.uncovered > 0 {
       lines.append("  " + t(.roundingNote, d.span, d.stride, d.uncovered, axis))

@@ -16,6 +16,9 @@ enum Phrase: CaseIterable, Hashable, Sendable {
   case receptiveFieldHeading
   case receptiveFieldWindow
   case receptiveFieldPlace
+  case stackedReceptiveField
+  case listSeparator
+  case layersSeeing
   case paddingReadsZeros
   case paddedInputHeading
   case inputHeading

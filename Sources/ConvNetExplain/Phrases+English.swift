@@ -4,9 +4,9 @@ extension Phrase {
     // Convolution
     .convolutionTitle: "Convolution: input {1}, {2} filter(s) of {3}, stride {4}, padding {5}",
     .outputSizeHeading: "Output size — (W − F + 2P)/S + 1",
-    .bothAxes: "height = width:",
-    .heightAxis: "height:",
-    .widthAxis: "width: ",
+    .bothAxes: "height = width: ",
+    .heightAxis: "height: ",
+    .widthAxis: "width:  ",
     .rowsWord: "row(s)",
     .columnsWord: "column(s)",
     .roundingNote:
@@ -21,6 +21,10 @@ extension Phrase {
     .receptiveFieldHeading: "Receptive field",
     .receptiveFieldWindow: "each output cell sees a {1} window of the input, through all {2} channel(s)",
     .receptiveFieldPlace: "output cell (i, j) reads input rows {1} and columns {2}",
+    .stackedReceptiveField:
+      "stacking such layers: {1} — each adds (F − 1) × the product of the strides below it",
+    .listSeparator: ", ",
+    .layersSeeing: "{1} layer(s) see {2}",
     .paddingReadsZeros: "rows and columns below 0 or beyond the {1}×{2} input are padding zeros",
     .paddedInputHeading: "Input, zero-padded by {1} (· = padding)",
     .inputHeading: "Input",

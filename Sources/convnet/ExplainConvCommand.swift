@@ -14,9 +14,15 @@ struct ExplainConvCommand: ParsableCommand {
         convnet explain conv --input 7x7 --kernel 3                 (→ 5×5)
         convnet explain conv --input 7x7 --kernel 3 --stride 2      (→ 3×3)
         convnet explain conv --input 7x7 --kernel 3 --padding 1     (→ 7×7)
-        convnet explain conv --input 32x32 --channels 3 --filters 6 --kernel 5 --lang zh
-        convnet explain conv --values "0 0 1 1 0 0; 0 0 1 1 0 0; 0 0 1 1 0 0; 0 0 1 1 0 0" \\
+        convnet explain conv --input 32x32 --channels 3 --filters 6 --kernel 5
+        convnet explain conv --input 7x7 --kernel 3 --lang zh
+        convnet explain conv --values "0 1 1 0; 0 1 1 0; 0 1 1 0; 0 1 1 0" \\
           --weights "0 1 0; 0 1 0; 0 1 0"
+        convnet explain conv --values "1 1 2 0 1; 1 1 0 2 2; 0 2 1 1 0; 2 0 0 1 2; \\
+          1 2 2 0 0 | 0 1 2 1 0; 2 2 0 0 1; 1 0 2 2 1; 0 1 1 0 2; 2 0 1 1 0 | \\
+          2 2 0 1 1; 0 0 1 2 0; 1 2 0 0 2; 2 1 1 2 0; 0 1 2 0 1" \\
+          --weights "1 1 1; -1 -1 0; -1 1 0 | -1 -1 1; -1 1 0; -1 1 0 | \\
+          1 0 -1; 0 0 0; 1 -1 -1" --bias 1 --stride 2 --padding 1
       """)
 
   @Option(help: "Input height×width, e.g. 7x7 (default: the size of --values).")

@@ -39,6 +39,12 @@ final class ConvolutionExplanationTests: XCTestCase {
     XCTAssertEqual(e.parameterFormula, "(5·5·3+1)·6 = 456")
     XCTAssertEqual(e.multiplyAccumulates, 352_800)
     XCTAssertEqual(e.receptiveField, Size2(5, 5))
+    // Stacked 3×3 layers at stride 1 see 3, 5, 7 pixels; at stride 2 each layer's step doubles:
+    // 3, 3 + 2·2 = 7, 7 + 2·4 = 15.
+    let vgg = try ConvolutionExplanation(ConvolutionRequest(inputSize: 32, kernel: 3, padding: 1))
+    XCTAssertEqual(vgg.stackedReceptiveFields, [Size2(3, 3), Size2(5, 5), Size2(7, 7)])
+    let strided = try ConvolutionExplanation(ConvolutionRequest(inputSize: 32, kernel: 3, stride: 2))
+    XCTAssertEqual(strided.stackedReceptiveFields.map(\.height), [3, 7, 15])
     XCTAssertNil(e.computation)
   }
 
