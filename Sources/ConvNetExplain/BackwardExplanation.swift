@@ -59,6 +59,7 @@ public struct ConvolutionBackwardExplanation {
     let gradient =
       outputGradient
       ?? [[Float]](repeating: [Float](repeating: 1, count: outputWidth), count: outputHeight)
+    try ValueShapeCheck.planes([gradient], field: .gradient)
     if gradient.count != outputHeight || gradient[0].count != outputWidth {
       throw ExplainError(
         .gradient,
@@ -150,6 +151,7 @@ public struct PoolingBackwardExplanation {
       ?? [[[Float]]](
         repeating: [[Float]](repeating: [Float](repeating: 1, count: g.outputWidth), count: g.outputHeight),
         count: g.channels)
+    try ValueShapeCheck.planes(gradient, field: .gradient)
     if gradient.count != g.channels || gradient[0].count != g.outputHeight
       || gradient[0][0].count != g.outputWidth
     {

@@ -178,6 +178,8 @@ struct ConvolutionSizes {
         ? ExplainError(.input, "the input values are needed to work through the given weights")
         : ExplainError(.weights, "the filter values are needed to work through the given input values")
     }
+    if let values = request.input { try ValueShapeCheck.planes(values, field: .values) }
+    if let weights = request.weights { try ValueShapeCheck.filters(weights, field: .weights) }
     let valuesSize = request.input.map { Size2($0[0].count, $0[0][0].count) }
     guard let input = request.inputSize ?? valuesSize else {
       throw ExplainError(.input, "expected an input size such as 7x7, or the input values")

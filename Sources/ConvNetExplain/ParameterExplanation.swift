@@ -45,6 +45,9 @@ public struct ParameterExplanation {
   public let totalParameters: Int
   public let trainableParameters: Int
 
+  /// The largest input (C·H·W values) a summary is run on.
+  public static let largestInputCount = 16_777_216
+
   public init(architecture name: String, inputShape: [Int]? = nil) throws {
     let architecture: Architecture
     do {
@@ -62,6 +65,13 @@ public struct ParameterExplanation {
         .input,
         "expected C×H×W with H and W at least \(architecture.minimumInputSize) for \(architecture.name), "
           + "got \(shape.map(String.init).joined(separator: "×"))")
+    }
+    // The summary runs the network once on zeros; keep that within reason.
+    if Double(shape[0]) * Double(shape[1]) * Double(shape[2]) > Double(Self.largestInputCount) {
+      throw ExplainError(
+        .input,
+        "\(shape.map(String.init).joined(separator: "×")) is more than "
+          + "\(NumberText.count(Self.largestInputCount)) values; expected a smaller input")
     }
     let model = architecture.build(inputChannels: shape[0])
     let summary = ModelSummary(model: model, sampleShape: shape)

@@ -74,6 +74,7 @@ public struct PoolingExplanation {
 
   public init(_ request: PoolingRequest) throws {
     kind = request.kind
+    if let values = request.input { try ValueShapeCheck.planes(values, field: .values) }
     let valuesSize = request.input.map { Size2($0[0].count, $0[0][0].count) }
     guard let input = request.inputSize ?? valuesSize else {
       throw ExplainError(.input, "expected an input size such as 4x4, or the input values")

@@ -78,5 +78,12 @@ final class BackwardExplanationTests: XCTestCase {
       try ConvolutionBackwardExplanation(
         input: [[[1, 2, 3], [4, 5, 6], [7, 8, 9]]], kernel: [[[1, 0], [0, -1]]], outputGradient: [[1, 2, 3]])
     ) { XCTAssertEqual(($0 as? ExplainError)?.field, .gradient) }
+    XCTAssertThrowsError(
+      try ConvolutionBackwardExplanation(input: [[[1, 2], [3, 4]]], kernel: [[[1]]], outputGradient: [])
+    ) { XCTAssertEqual(($0 as? ExplainError)?.field, .gradient) }
+    XCTAssertThrowsError(
+      try PoolingBackwardExplanation(
+        PoolingRequest(kind: .max, input: PoolingExplanationTests.input), outputGradient: [[[1, 2], [3]]])
+    ) { XCTAssertEqual(($0 as? ExplainError)?.field, .gradient) }
   }
 }

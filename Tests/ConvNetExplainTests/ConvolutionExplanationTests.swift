@@ -164,5 +164,9 @@ final class ConvolutionExplanationTests: XCTestCase {
     XCTAssertEqual(
       field(ConvolutionRequest(inputSize: 100_000, channels: 1000, filters: 1000, kernel: 11)), .filters)
     XCTAssertNil(field(ConvolutionRequest(input: image, weights: [[[[1]]]])))
+    // Through the API (no text parser in between): empty or ragged values are errors, not traps.
+    XCTAssertEqual(field(ConvolutionRequest(input: [], weights: [[[[1]]]])), .values)
+    XCTAssertEqual(field(ConvolutionRequest(input: [[[1, 2], [3]]], weights: [[[[1]]]])), .values)
+    XCTAssertEqual(field(ConvolutionRequest(input: image, weights: [[[[1]]], []])), .weights)
   }
 }
