@@ -45,10 +45,10 @@ public struct ParameterExplanation {
   public let totalParameters: Int
   public let trainableParameters: Int
 
-  /// The largest input (C·H·W values) a summary is run on.
-  public static let largestInputCount = 16_777_216
-
-  public init(architecture name: String, inputShape: [Int]? = nil) throws {
+  /// Explains `name` (an `--arch` name of the catalogue) at its natural input shape — the one
+  /// its layers are built for (LeNet-5's classifier expects exactly 16·5·5 features, so another
+  /// size could not run).
+  public init(architecture name: String) throws {
     let architecture: Architecture
     do {
       architecture = try Architectures.named(name)
@@ -57,22 +57,7 @@ public struct ParameterExplanation {
         .architecture,
         "unknown \"\(name)\"; expected one of \(Architectures.all.map(\.name).joined(separator: ", "))")
     }
-    let shape = inputShape ?? architecture.inputShape
-    if shape.count != 3 || shape.contains(where: { $0 <= 0 })
-      || shape[1] < architecture.minimumInputSize || shape[2] < architecture.minimumInputSize
-    {
-      throw ExplainError(
-        .input,
-        "expected C×H×W with H and W at least \(architecture.minimumInputSize) for \(architecture.name), "
-          + "got \(shape.map(String.init).joined(separator: "×"))")
-    }
-    // The summary runs the network once on zeros; keep that within reason.
-    if Double(shape[0]) * Double(shape[1]) * Double(shape[2]) > Double(Self.largestInputCount) {
-      throw ExplainError(
-        .input,
-        "\(shape.map(String.init).joined(separator: "×")) is more than "
-          + "\(NumberText.count(Self.largestInputCount)) values; expected a smaller input")
-    }
+    let shape = architecture.inputShape
     let model = architecture.build(inputChannels: shape[0])
     let summary = ModelSummary(model: model, sampleShape: shape)
     let modules = Dictionary(

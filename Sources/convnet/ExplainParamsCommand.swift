@@ -15,14 +15,10 @@ struct ExplainParamsCommand: ParsableCommand {
   @Option(help: "The architecture (\(Architectures.all.map(\.name).joined(separator: ", "))).")
   var arch = "lenet5"
 
-  @Option(help: "The shape of one input sample, CxHxW (default: the architecture's own).")
-  var input: String?
-
   @OptionGroup var output: ExplainOutputOptions
 
   func run() throws {
-    let shape = try input.map { try parseShape($0, option: "--input") }
-    let explanation = try explainingErrors { try ParameterExplanation(architecture: arch, inputShape: shape) }
+    let explanation = try explainingErrors { try ParameterExplanation(architecture: arch) }
     print(output.renderer.render(explanation))
   }
 }
