@@ -20,13 +20,13 @@ struct ExplainBackwardCommand: ParsableCommand {
   @Option(help: "Explain pooling (max or avg) instead of a convolution.")
   var pool: PoolingKind?
 
-  @Option(help: "Input values: \"1 2; 3 4\", channels separated by \"|\".")
+  @Option(parsing: .unconditional, help: "Input values: \"1 2; 3 4\", channels separated by \"|\".")
   var values: String
 
-  @Option(help: "The convolution's filter: \"1 0; 0 -1\", one matrix per input channel separated by \"|\".")
+  @Option(parsing: .unconditional, help: "The convolution's filter: \"1 0; 0 -1\", one matrix per input channel separated by \"|\".")
   var weights: String?
 
-  @Option(help: "The convolution's bias (default 0).")
+  @Option(parsing: .unconditional, help: "The convolution's bias (default 0).")
   var bias: Float = 0
 
   @Option(help: "The pooling window, e.g. 2 or 2x2.")
@@ -35,7 +35,7 @@ struct ExplainBackwardCommand: ParsableCommand {
   @Option(help: "The pooling stride (default: the window).")
   var stride: String?
 
-  @Option(help: "∂L/∂y, the output's size (channels separated by \"|\" for pooling; default: ones).")
+  @Option(parsing: .unconditional, help: "∂L/∂y, the output's size (channels separated by \"|\" for pooling; default: ones).")
   var gradient: String?
 
   @OptionGroup var output: ExplainOutputOptions
@@ -56,7 +56,7 @@ struct ExplainBackwardCommand: ParsableCommand {
       guard let weights else {
         throw CLIError("--weights: a convolution needs its filter, e.g. --weights \"1 0; 0 -1\" (or --pool max|avg)")
       }
-      let explanation = try explainingErrors {
+      let explanation = try explainingErrors(renaming: [.kernel: "--weights"]) {
         try ConvolutionBackwardExplanation(
           input: input, kernel: try NumberGridParser.planes(weights, field: .weights), bias: bias,
           outputGradient: try gradient.map { try NumberGridParser.matrix($0, field: .gradient) })

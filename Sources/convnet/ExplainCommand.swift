@@ -54,8 +54,12 @@ struct ExplainOutputOptions: ParsableArguments {
   }
 }
 
-/// Runs `body`, turning a library `ExplainError` into one line naming the flag it came from.
-func explainingErrors<Result>(_ body: () throws -> Result) throws -> Result {
+/// Runs `body`, turning a library `ExplainError` into one line naming the flag it came from;
+/// `renaming` overrides the flag of a field (a convolution's kernel comes from --weights in
+/// `explain backward`).
+func explainingErrors<Result>(
+  renaming: [ExplainError.Field: String] = [:], _ body: () throws -> Result
+) throws -> Result {
   do {
     return try body()
   } catch let error as ExplainError {
@@ -65,7 +69,7 @@ func explainingErrors<Result>(_ body: () throws -> Result) throws -> Result {
       .bias: "--bias", .gradient: "--gradient", .architecture: "--arch", .activation: "activation",
       .pooling: "--kind",
     ]
-    throw CLIError("\(flags[error.field] ?? error.field.rawValue): \(error.reason)")
+    throw CLIError("\(renaming[error.field] ?? flags[error.field] ?? error.field.rawValue): \(error.reason)")
   }
 }
 

@@ -43,13 +43,13 @@ struct ExplainConvCommand: ParsableCommand {
   @Option(help: "Zero padding P on each side, e.g. 1 or 1x0.")
   var padding = "0"
 
-  @Option(help: "Input values: \"1 1 0; 0 1 1\", channels separated by \"|\".")
+  @Option(parsing: .unconditional, help: "Input values: \"1 1 0; 0 1 1\", channels separated by \"|\".")
   var values: String?
 
-  @Option(help: "Filter values: channels separated by \"|\", filters by \"/\".")
+  @Option(parsing: .unconditional, help: "Filter values: channels separated by \"|\", filters by \"/\".")
   var weights: String?
 
-  @Option(help: "One bias per filter, e.g. \"1, 0\" (default: 0).")
+  @Option(parsing: .unconditional, help: "One bias per filter, e.g. \"1, 0\" (default: 0).")
   var bias: String?
 
   @OptionGroup var output: ExplainOutputOptions

@@ -30,7 +30,7 @@ struct ExplainPoolCommand: ParsableCommand {
   @Option(help: "Padding on each side, at most half the window.")
   var padding = "0"
 
-  @Option(help: "Input values: \"1 3; 5 6\", channels separated by \"|\".")
+  @Option(parsing: .unconditional, help: "Input values: \"1 3; 5 6\", channels separated by \"|\".")
   var values: String?
 
   @OptionGroup var output: ExplainOutputOptions

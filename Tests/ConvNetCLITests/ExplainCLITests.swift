@@ -64,6 +64,11 @@ final class ExplainCLITests: XCTestCase {
     XCTAssertTrue(params.standardOutput.contains("total: 61,706 parameters"), params.standardOutput)
     let sizes = try convnet(["explain", "conv", "--input", "7x7", "--kernel", "3", "--stride", "2"])
     XCTAssertTrue(sizes.standardOutput.contains("= 4/2 + 1 = 3"), sizes.standardOutput)
+    // Values may begin with a minus sign (not taken for an option): (−1)·(−2) + 3·(−1) = −1, plus
+    // the bias −1 = −2.
+    let negative = try convnet(["explain", "conv", "--values", "-1 3", "--weights", "-2 -1", "--bias", "-1"])
+    XCTAssertEqual(negative.status, 0, negative.standardError)
+    XCTAssertTrue(negative.standardOutput.contains("(-1) + (-1) (bias b0) = -2"), negative.standardOutput)
   }
 
   func testBadInputIsOneLineNamingTheFlag() throws {
@@ -77,7 +82,9 @@ final class ExplainCLITests: XCTestCase {
     XCTAssertTrue(size.standardError.contains("--input \"7by7\""), size.standardError)
     let noWeights = try convnet(["explain", "backward", "--values", "1 2; 3 4"])
     XCTAssertTrue(noWeights.standardError.contains("--weights:"), noWeights.standardError)
-    for run in [ragged, mismatch, size, noWeights] {
+    let bigKernel = try convnet(["explain", "backward", "--values", "1 2; 3 4", "--weights", "1 2 3"])
+    XCTAssertTrue(bigKernel.standardError.contains("--weights: the 1×3 kernel does not fit"), bigKernel.standardError)
+    for run in [ragged, mismatch, size, noWeights, bigKernel] {
       XCTAssertEqual(run.standardError.split(separator: "\n").count, 1, run.standardError)
     }
   }
