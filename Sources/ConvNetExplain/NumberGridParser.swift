@@ -1,6 +1,7 @@
 import Foundation
 
-/// Reads small tensors typed on a command line: numbers separated by spaces or commas, matrix
+/// Reads small tensors typed on a command line: numbers separated by white space (line breaks
+/// included, so a pasted block works) or commas, matrix
 /// rows by ";", channels by "|" and filters by "/".
 ///
 ///     "0 1 1; 0 2 2"                 one channel, 2×3
@@ -76,7 +77,7 @@ public enum NumberGridParser {
     -> [Float]
   {
     let normalised = text.replacingOccurrences(of: "−", with: "-")
-    return try normalised.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).map { token in
+    return try normalised.split(whereSeparator: { $0.isWhitespace || $0 == "," }).map { token in
       guard let value = Float(token), value.isFinite else {
         throw ExplainError(field, "\"\(token)\"\(place) is not a number")
       }

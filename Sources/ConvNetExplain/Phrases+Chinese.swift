@@ -17,7 +17,7 @@ extension Phrase {
       + "{1} 个参数，而不是 {3} 个各有权重的连接",
     .macsHeading: "乘加运算量（MACs）— 输出值个数 × F·F·C",
     .receptiveFieldHeading: "感受野",
-    .receptiveFieldWindow: "每个输出单元看到输入上的一个 {1} 窗口，贯穿全部 {2} 个通道",
+    .receptiveFieldWindow: "每个输出单元看到输入上的一个 {1}×{2} 区域：贯穿所有通道的 {1} 窗口",
     .receptiveFieldPlace: "输出单元 (i, j) 读取输入的第 {1} 行、第 {2} 列",
     .stackedReceptiveField: "堆叠这样的层：{1} — 每层增加 (F − 1) × 其下各层步长之积",
     .listSeparator: "，",

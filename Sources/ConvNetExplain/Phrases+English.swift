@@ -19,7 +19,7 @@ extension Phrase {
       + "map — {1} parameters instead of {3} connections with weights of their own",
     .macsHeading: "Multiply–accumulates (MACs) — output values × F·F·C",
     .receptiveFieldHeading: "Receptive field",
-    .receptiveFieldWindow: "each output cell sees a {1} window of the input, through all {2} channel(s)",
+    .receptiveFieldWindow: "each output cell sees a {1}×{2} block of the input: a {1} window through every channel",
     .receptiveFieldPlace: "output cell (i, j) reads input rows {1} and columns {2}",
     .stackedReceptiveField:
       "stacking such layers: {1} — each adds (F − 1) × the product of the strides below it",

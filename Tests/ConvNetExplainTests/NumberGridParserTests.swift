@@ -10,6 +10,8 @@ final class NumberGridParserTests: XCTestCase {
     XCTAssertEqual(filters.count, 2)
     XCTAssertEqual(filters[1][1], [[2, 2], [2, 0.5]])
     XCTAssertEqual(try NumberGridParser.list("1, 0", field: .bias), [1, 0])
+    // A block pasted over several lines.
+    XCTAssertEqual(try NumberGridParser.matrix("1 2;\n  3 4", field: .values), [[1, 2], [3, 4]])
   }
 
   func testMalformedInputNamesWhatIsWrong() {
