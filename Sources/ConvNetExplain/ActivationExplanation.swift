@@ -1,7 +1,7 @@
-import Foundation
 import ConvNetAutograd
 import ConvNetNN
 import ConvNetTensor
+import Foundation
 
 /// The activation functions the course compares.
 public enum ActivationKind: String, CaseIterable, Sendable {
@@ -107,5 +107,7 @@ private func evaluate(_ kind: ActivationKind, at points: [Float]) -> [Activation
   y.backward(gradient: Tensor(shape: [points.count], repeating: 1))
   let values = y.value.scalars
   let derivatives = x.grad?.scalars ?? [Float](repeating: 0, count: points.count)
-  return points.indices.map { ActivationExplanation.Sample(x: points[$0], value: values[$0], derivative: derivatives[$0]) }
+  return points.indices.map {
+    ActivationExplanation.Sample(x: points[$0], value: values[$0], derivative: derivatives[$0])
+  }
 }

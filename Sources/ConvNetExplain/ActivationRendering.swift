@@ -19,7 +19,8 @@ extension ExplanationRenderer {
       lines.append("  " + t(.leakyFormula, slope))
       lines.append("  " + t(.leakyDerivative, slope))
     case .rrelu:
-      let range = e.trainingSlopeRange.map { (NumberText.value($0.lower), NumberText.value($0.upper)) } ?? ("", "")
+      let range =
+        e.trainingSlopeRange.map { (NumberText.value($0.lower), NumberText.value($0.upper)) } ?? ("", "")
       lines.append("  " + t(.rreluFormula, range.0, range.1, slope))
       lines.append("  " + t(.rreluDerivative))
       let drawn = e.trainingSlopes.map { NumberText.value($0) }.joined(separator: ", ")
@@ -28,7 +29,9 @@ extension ExplanationRenderer {
     lines.append("")
     var rows = [["x", "f(x)", "f′(x)"]]
     for sample in e.samples {
-      rows.append([NumberText.value(sample.x), NumberText.value(sample.value), NumberText.value(sample.derivative)])
+      rows.append([
+        NumberText.value(sample.x), NumberText.value(sample.value), NumberText.value(sample.derivative),
+      ])
     }
     lines += table(rows, rightAligned: [0, 1, 2]).map { "  " + $0 }
     lines.append("")
@@ -40,8 +43,10 @@ extension ExplanationRenderer {
       lines.append("  " + t(.noSaturation, slope))
     }
     lines.append(
-      "  " + t(.gradientThroughLayers, e.layerCount, NumberText.value(e.steepest.derivative),
-        NumberText.value(e.gradientBound)))
+      "  "
+        + t(
+          .gradientThroughLayers, e.layerCount, NumberText.value(e.steepest.derivative),
+          NumberText.value(e.gradientBound)))
     lines.append("  " + t(e.gradientBound < 1e-3 ? .vanishing : .noVanishing))
     lines.append("")
     lines.append("  " + t(.plotLegend))

@@ -73,9 +73,10 @@ public struct ConvolutionBackwardExplanation {
     self.outputGradient = gradient
     let (kernelHeight, kernelWidth) = (forward.geometry.kernelHeight, forward.geometry.kernelWidth)
     rotatedKernel = kernel.map { plane in plane.reversed().map { Array($0.reversed()) } }
-    paddedGradient = zeroPadded(
-      [gradient], top: kernelHeight - 1, bottom: kernelHeight - 1, left: kernelWidth - 1,
-      right: kernelWidth - 1)[0]
+    paddedGradient =
+      zeroPadded(
+        [gradient], top: kernelHeight - 1, bottom: kernelHeight - 1, left: kernelWidth - 1,
+        right: kernelWidth - 1)[0]
     // Each input channel's gradient is its own full convolution: one "filter" per channel that
     // reads the single padded gradient plane.
     var steps: [WindowStep] = []
@@ -188,7 +189,8 @@ public struct PoolingBackwardExplanation {
     self.routes = routes
     inputGradient = result
     let x = Variable(TensorConversion.batch(computation.input), requiresGrad: true)
-    let y = forward.kind == .max
+    let y =
+      forward.kind == .max
       ? maxPool2d(x, geometry: g) : avgPool2d(x, geometry: g, countIncludePad: true)
     y.backward(gradient: TensorConversion.batch(gradient))
     autogradInputGradient = TensorConversion.planes(x.grad ?? Tensor.zeros(x.shape))

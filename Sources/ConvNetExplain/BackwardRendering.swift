@@ -42,7 +42,8 @@ extension ExplanationRenderer {
     }
     if let more = moreLine(hidden: e.steps.count - shown) { lines.append(more) }
     lines.append(
-      TextLayout.wrappedSideBySide(e.inputGradient.enumerated().map { TextLayout.block(label: "∂L/∂x[\($0)]", $1) }))
+      TextLayout.wrappedSideBySide(
+        e.inputGradient.enumerated().map { TextLayout.block(label: "∂L/∂x[\($0)]", $1) }))
     lines.append(
       check(
         e.inputGradientMatchesAutograd, .inputGradientAgrees,
@@ -50,7 +51,8 @@ extension ExplanationRenderer {
 
     lines.append(heading(t(.weightGradientHeading)))
     lines.append(
-      TextLayout.wrappedSideBySide(e.weightGradient.enumerated().map { TextLayout.block(label: "∂L/∂w[\($0)]", $1) }))
+      TextLayout.wrappedSideBySide(
+        e.weightGradient.enumerated().map { TextLayout.block(label: "∂L/∂w[\($0)]", $1) }))
     lines.append(
       check(
         e.weightGradientMatchesAutograd, .weightGradientAgrees,
@@ -58,7 +60,8 @@ extension ExplanationRenderer {
     lines.append(heading(t(.biasGradientHeading)))
     lines.append(
       "  ∂L/∂b = Σ ∂L/∂y = " + NumberText.value(e.biasGradient) + "  "
-        + check(e.biasGradientMatchesAutograd, .biasGradientAgrees,
+        + check(
+          e.biasGradientMatchesAutograd, .biasGradientAgrees,
           difference: abs(e.biasGradient - e.autogradBiasGradient)))
     return lines.joined(separator: "\n")
   }
@@ -69,12 +72,15 @@ extension ExplanationRenderer {
     var lines = [t(forward.kind == .max ? .maxPoolingBackwardTitle : .averagePoolingBackwardTitle)]
     lines.append(heading(t(.forwardHeading)))
     let output = forward.computation?.output ?? []
-    var blocks = (forward.computation?.input ?? []).enumerated().map { TextLayout.block(label: "x[\($0)]", $1) }
+    var blocks = (forward.computation?.input ?? []).enumerated().map {
+      TextLayout.block(label: "x[\($0)]", $1)
+    }
     blocks += output.enumerated().map { TextLayout.block(label: "y[\($0)]", $1) }
     lines.append(TextLayout.wrappedSideBySide(blocks))
     lines.append(heading(t(.outputGradientHeading)))
     lines.append(
-      TextLayout.wrappedSideBySide(e.outputGradient.enumerated().map { TextLayout.block(label: "∂L/∂y[\($0)]", $1) }))
+      TextLayout.wrappedSideBySide(
+        e.outputGradient.enumerated().map { TextLayout.block(label: "∂L/∂y[\($0)]", $1) }))
     let g = forward.geometry
     lines.append(heading(t(.routingHeading)))
     if forward.kind == .max {
@@ -87,18 +93,25 @@ extension ExplanationRenderer {
     var groups: [(key: [Int], routes: [PoolingBackwardExplanation.Route])] = []
     for route in e.routes {
       let key = [route.channel, route.outputRow, route.outputColumn]
-      if groups.last?.key == key { groups[groups.count - 1].routes.append(route) } else { groups.append((key, [route])) }
+      if groups.last?.key == key {
+        groups[groups.count - 1].routes.append(route)
+      } else {
+        groups.append((key, [route]))
+      }
     }
     let shown = shownSteps(of: groups.count)
     for group in groups.prefix(shown) {
       let (channel, row, column) = (group.key[0], group.key[1], group.key[2])
       let incoming = NumberText.value(e.outputGradient[channel][row][column])
-      let targets = group.routes.map { "x[\(channel)][\($0.inputRow), \($0.inputColumn)]" }.joined(separator: ", ")
+      let targets = group.routes.map { "x[\(channel)][\($0.inputRow), \($0.inputColumn)]" }.joined(
+        separator: ", ")
       let amount = NumberText.value(group.routes[0].amount)
       let source = "∂L/∂y[\(channel)][\(row), \(column)] = \(incoming)"
-      if forward.kind == .max, let winner = forward.computation?.steps.first(where: {
-        $0.channel == channel && $0.row == row && $0.column == column
-      }) {
+      if forward.kind == .max,
+        let winner = forward.computation?.steps.first(where: {
+          $0.channel == channel && $0.row == row && $0.column == column
+        })
+      {
         lines.append("  " + t(.maxRoute, source, NumberText.value(winner.value), targets, amount))
       } else {
         lines.append("  " + t(.averageRoute, source, targets, amount))
@@ -107,7 +120,8 @@ extension ExplanationRenderer {
     if let more = moreLine(hidden: groups.count - shown) { lines.append(more) }
     lines.append(heading(t(.inputGradientResultHeading)))
     lines.append(
-      TextLayout.wrappedSideBySide(e.inputGradient.enumerated().map { TextLayout.block(label: "∂L/∂x[\($0)]", $1) }))
+      TextLayout.wrappedSideBySide(
+        e.inputGradient.enumerated().map { TextLayout.block(label: "∂L/∂x[\($0)]", $1) }))
     lines.append("")
     lines.append(
       check(

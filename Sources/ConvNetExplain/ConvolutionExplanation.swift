@@ -224,7 +224,8 @@ struct ConvolutionSizes {
       (.stride, request.stride.width),
     ]
     for (field, value) in positives where value <= 0 || value > Self.largestSize {
-      throw ExplainError(field, "expected a size from 1 to \(NumberText.count(Self.largestSize)), got \(value)")
+      throw ExplainError(
+        field, "expected a size from 1 to \(NumberText.count(Self.largestSize)), got \(value)")
     }
     for value in [request.padding.height, request.padding.width] where value < 0 || value > Self.largestSize {
       throw ExplainError(.padding, "expected 0 to \(NumberText.count(Self.largestSize)), got \(value)")

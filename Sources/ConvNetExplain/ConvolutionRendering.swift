@@ -14,24 +14,31 @@ extension ExplanationRenderer {
     lines.append(heading(t(.outputSizeHeading)))
     lines += sizeLines(height: e.height, width: e.width)
     lines.append(
-      "  → " + t(.featureMapsResult, g.outputChannels, NumberText.size(g.outputHeight, g.outputWidth),
-        NumberText.size(g.outputHeight, g.outputWidth) + "×\(g.outputChannels)"))
+      "  → "
+        + t(
+          .featureMapsResult, g.outputChannels, NumberText.size(g.outputHeight, g.outputWidth),
+          NumberText.size(g.outputHeight, g.outputWidth) + "×\(g.outputChannels)"))
     lines.append(heading(t(.parametersHeading)))
     lines.append("  " + e.parameterFormula)
     lines.append(
-      "  " + t(.weightSharing, NumberText.count(e.parameterCount),
-        NumberText.count(g.outputHeight * g.outputWidth),
-        NumberText.count(e.parameterCount * g.outputHeight * g.outputWidth)))
+      "  "
+        + t(
+          .weightSharing, NumberText.count(e.parameterCount),
+          NumberText.count(g.outputHeight * g.outputWidth),
+          NumberText.count(e.parameterCount * g.outputHeight * g.outputWidth)))
     lines.append(heading(t(.macsHeading)))
     let perOutput = g.kernelHeight * g.kernelWidth * g.inputChannels
     let outputs = g.outputHeight * g.outputWidth * g.outputChannels
     lines.append(
       "  \(g.outputHeight)·\(g.outputWidth)·\(g.outputChannels) × \(g.kernelHeight)·\(g.kernelWidth)·\(g.inputChannels)"
-        + " = \(NumberText.count(outputs)) × \(NumberText.count(perOutput)) = \(NumberText.count(e.multiplyAccumulates))")
+        + " = \(NumberText.count(outputs)) × \(NumberText.count(perOutput)) = \(NumberText.count(e.multiplyAccumulates))"
+    )
     lines.append(heading(t(.receptiveFieldHeading)))
     lines.append(
-      "  " + t(.receptiveFieldWindow, NumberText.size(e.receptiveField.height, e.receptiveField.width),
-        g.inputChannels))
+      "  "
+        + t(
+          .receptiveFieldWindow, NumberText.size(e.receptiveField.height, e.receptiveField.width),
+          g.inputChannels))
     let rowFirst = affine(coefficient: g.strideHeight, offset: -g.paddingTop, variable: "i")
     let rowLast = affine(
       coefficient: g.strideHeight, offset: e.receptiveField.height - 1 - g.paddingTop, variable: "i")
@@ -61,7 +68,8 @@ extension ExplanationRenderer {
   {
     var lines: [String] = []
     let padded = g.paddingTop > 0 || g.paddingLeft > 0
-    lines.append(heading(padded ? t(.paddedInputHeading, sizePair(g.paddingTop, g.paddingLeft)) : t(.inputHeading)))
+    lines.append(
+      heading(padded ? t(.paddedInputHeading, sizePair(g.paddingTop, g.paddingLeft)) : t(.inputHeading)))
     let (top, left) = (g.paddingTop, g.paddingLeft)
     let blocks = c.paddedInput.enumerated().map { channel, plane in
       TextLayout.block(label: "x[\(channel)]", plane) { r, col in
@@ -72,7 +80,9 @@ extension ExplanationRenderer {
     lines.append(heading(t(.filtersHeading)))
     for (filter, channels) in c.weights.enumerated() {
       let blocks =
-        channels.enumerated().map { channel, kernel in TextLayout.block(label: "w\(filter)[\(channel)]", kernel) }
+        channels.enumerated().map { channel, kernel in
+          TextLayout.block(label: "w\(filter)[\(channel)]", kernel)
+        }
         + [TextLayout.block(label: "b\(filter)", [[c.bias[filter]]])]
       lines.append(TextLayout.wrappedSideBySide(blocks))
     }
@@ -89,7 +99,9 @@ extension ExplanationRenderer {
     lines.append(
       TextLayout.wrappedSideBySide(c.output.enumerated().map { TextLayout.block(label: "o[\($0)]", $1) }))
     lines.append("")
-    lines.append(check(c.matchesKernel, .convolutionKernelAgrees, difference: largestDifference(c.output, c.kernelOutput)))
+    lines.append(
+      check(
+        c.matchesKernel, .convolutionKernelAgrees, difference: largestDifference(c.output, c.kernelOutput)))
     return lines
   }
 }

@@ -22,7 +22,9 @@ public struct ExplanationRenderer {
   /// Steps shown of a larger case by `.automatic`.
   public static let automaticPreview = 4
 
-  public init(language: ExplainLanguage = .english, steps: StepDisplay = .automatic, showAllHint: String? = nil) {
+  public init(
+    language: ExplainLanguage = .english, steps: StepDisplay = .automatic, showAllHint: String? = nil
+  ) {
     self.language = language
     self.steps = steps
     self.showAllHint = showAllHint
@@ -47,7 +49,8 @@ public struct ExplanationRenderer {
 
   /// "✓ …" when a hand-worked result equals the library's, "✗ … (largest difference …)" if not.
   func check(_ matches: Bool, _ phrase: Phrase, difference: Float? = nil) -> String {
-    matches ? "✓ " + t(phrase) : "✗ " + t(phrase) + " — " + t(.checkFailed, NumberText.value(difference ?? .nan))
+    matches
+      ? "✓ " + t(phrase) : "✗ " + t(phrase) + " — " + t(.checkFailed, NumberText.value(difference ?? .nan))
   }
 
   /// A section heading.
@@ -99,7 +102,8 @@ public struct ExplanationRenderer {
     for term in step.terms {
       lines.append(
         "  \(inputName(term.channel)) \(NumberText.inline(term.patch)) ⊙ \(kernelName(step.map, term.channel)) "
-          + "\(NumberText.inline(term.kernel)) = \(NumberText.inline(term.products)) → \(NumberText.value(term.sum))")
+          + "\(NumberText.inline(term.kernel)) = \(NumberText.inline(term.products)) → \(NumberText.value(term.sum))"
+      )
     }
     // One channel and no bias: its sum already is the cell's value.
     if step.terms.count == 1 && step.bias == nil { return lines }

@@ -14,7 +14,8 @@ public enum NumberGridParser {
   public static func matrix(_ text: String, field: ExplainError.Field) throws -> [[Float]] {
     let channels = try planes(text, field: field)
     guard channels.count == 1 else {
-      throw ExplainError(field, "expected one matrix (rows separated by \";\"), got \(channels.count) channels")
+      throw ExplainError(
+        field, "expected one matrix (rows separated by \";\"), got \(channels.count) channels")
     }
     return channels[0]
   }
@@ -27,7 +28,9 @@ public enum NumberGridParser {
     for (index, channel) in channels.enumerated().dropFirst()
     where channel.count != rows || channel[0].count != columns {
       throw ExplainError(
-        field, "channel \(index) is \(channel.count)×\(channel[0].count), expected \(rows)×\(columns) like channel 0")
+        field,
+        "channel \(index) is \(channel.count)×\(channel[0].count), expected \(rows)×\(columns) like channel 0"
+      )
     }
     return channels
   }
@@ -64,7 +67,8 @@ public enum NumberGridParser {
       row, line in try numbers(String(line), field: field, place: " in channel \(channel), row \(row)")
     }
     guard let width = rows.first?.count, width > 0 else {
-      throw ExplainError(field, "channel \(channel) has an empty first row; expected numbers like \"0 1; 1 0\"")
+      throw ExplainError(
+        field, "channel \(channel) has an empty first row; expected numbers like \"0 1; 1 0\"")
     }
     for (index, row) in rows.enumerated() where row.count != width {
       throw ExplainError(

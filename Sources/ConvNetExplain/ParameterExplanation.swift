@@ -67,7 +67,8 @@ public struct ParameterExplanation {
     layers = summary.rows.filter { $0.parameterCount > 0 }.map { row in
       let module = modules[row.name]
       let isConvolution = module is Conv2d || module is ConnectionTableConv2d
-      let positions = isConvolution && row.outputShape.count == 3
+      let positions =
+        isConvolution && row.outputShape.count == 3
         ? row.outputShape[1] * row.outputShape[2] : nil
       return Layer(
         name: row.name, description: row.layer, outputShape: row.outputShape,

@@ -6,10 +6,12 @@ extension ExplanationRenderer {
   public func render(_ e: ParameterExplanation) -> String {
     var lines = [t(.parametersTitle, e.architecture, e.inputShape.map(String.init).joined(separator: "×"))]
     lines.append("")
-    var rows = [[
-      t(.layerColumn), t(.typeColumn), t(.outputColumn), t(.parametersColumn), t(.positionsColumn),
-      t(.connectionsColumn),
-    ]]
+    var rows = [
+      [
+        t(.layerColumn), t(.typeColumn), t(.outputColumn), t(.parametersColumn), t(.positionsColumn),
+        t(.connectionsColumn),
+      ]
+    ]
     for layer in e.layers {
       rows.append([
         layer.name, layer.description, layer.outputShape.map(String.init).joined(separator: "×"),
@@ -20,7 +22,8 @@ extension ExplanationRenderer {
     }
     lines += table(rows, rightAligned: [3, 4, 5])
     lines.append("")
-    lines.append(t(.parametersTotal, NumberText.count(e.totalParameters), NumberText.count(e.trainableParameters)))
+    lines.append(
+      t(.parametersTotal, NumberText.count(e.totalParameters), NumberText.count(e.trainableParameters)))
     let sum = e.layers.map { NumberText.count($0.parameterCount) }.joined(separator: " + ")
     if e.layers.count <= 12 { lines.append("  = " + sum) }
     if let first = e.layers.first(where: { $0.connections != nil }), let positions = first.positions,
@@ -28,7 +31,8 @@ extension ExplanationRenderer {
     {
       lines.append("")
       lines.append(
-        t(.sharingExplained, first.name, NumberText.count(first.parameterCount), NumberText.count(positions),
+        t(
+          .sharingExplained, first.name, NumberText.count(first.parameterCount), NumberText.count(positions),
           NumberText.count(connections)))
     }
     for table in e.connectionTables {

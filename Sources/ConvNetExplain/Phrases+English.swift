@@ -19,7 +19,8 @@ extension Phrase {
       + "map — {1} parameters instead of {3} connections with weights of their own",
     .macsHeading: "Multiply–accumulates (MACs) — output values × F·F·C",
     .receptiveFieldHeading: "Receptive field",
-    .receptiveFieldWindow: "each output cell sees a {1}×{2} block of the input: a {1} window through every channel",
+    .receptiveFieldWindow:
+      "each output cell sees a {1}×{2} block of the input: a {1} window through every channel",
     .receptiveFieldPlace: "output cell (i, j) reads input rows {1} and columns {2}",
     .stackedReceptiveField:
       "stacking such layers: {1} — each adds (F − 1) × the product of the strides below it",
@@ -60,7 +61,8 @@ extension Phrase {
     .maxWinner: "max {1} at {2} in the window, input cell {3}",
     .maxPoolingKernelAgrees: "the library's max-pooling kernel computes the same maps",
     .averagePoolingKernelAgrees: "the library's average-pooling kernel computes the same maps",
-    .averageConvolutionAgrees: "the library's conv2d kernel, used as that convolution, computes the same maps",
+    .averageConvolutionAgrees:
+      "the library's conv2d kernel, used as that convolution, computes the same maps",
     .everyWeight: " (every weight {1})",
     // Backpropagation
     .convolutionBackwardTitle: "Backpropagation through a convolution (stride 1, no padding)",
@@ -72,7 +74,8 @@ extension Phrase {
     .rotatedLabel: "rot180(w[{1}])",
     .padGradient: "2. pad ∂L/∂y with F − 1 = {1} zeros on every side (· = padding)",
     .paddedGradientLabel: "∂L/∂y, padded",
-    .fullConvolutionSteps: "3. slide the rotated kernel over it ({1} steps): each step gives one cell of ∂L/∂x",
+    .fullConvolutionSteps:
+      "3. slide the rotated kernel over it ({1} steps): each step gives one cell of ∂L/∂x",
     .inputGradientAgrees: "autograd (the library's backward pass) computes the same ∂L/∂x",
     .weightGradientHeading: "Weight gradient: ∂L/∂w = x convolved \"valid\" with ∂L/∂y",
     .weightGradientAgrees: "autograd computes the same ∂L/∂w",
@@ -118,7 +121,8 @@ extension Phrase {
     .saturates:
       "saturation: |f′(x)| < {1} for |x| ≥ {2} — there the gradient all but stops, and learning with it",
     .noSaturation: "no saturation for x > 0 (f′ = 1); for x < 0 the slope is {1}",
-    .gradientThroughLayers: "through {1} layers the activation alone scales a gradient by at most {2}^{1} = {3}",
+    .gradientThroughLayers:
+      "through {1} layers the activation alone scales a gradient by at most {2}^{1} = {3}",
     .vanishing: "→ the gradient vanishes in deep networks: the reason ReLU replaced it",
     .noVanishing: "→ where it is active, the activation does not shrink the gradient",
     .plotLegend: "* f(x)   + f′(x)",

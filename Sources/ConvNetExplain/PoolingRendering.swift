@@ -13,8 +13,10 @@ extension ExplanationRenderer {
     lines.append(heading(t(.poolingOutputSizeHeading)))
     lines += sizeLines(height: e.height, width: e.width)
     lines.append(
-      "  → " + t(.featureMapsResult, g.channels, NumberText.size(g.outputHeight, g.outputWidth),
-        NumberText.size(g.outputHeight, g.outputWidth) + "×\(g.channels)"))
+      "  → "
+        + t(
+          .featureMapsResult, g.channels, NumberText.size(g.outputHeight, g.outputWidth),
+          NumberText.size(g.outputHeight, g.outputWidth) + "×\(g.channels)"))
     lines.append(heading(t(.parametersHeading)))
     lines.append("  " + t(.poolingParameters, e.parameterCount))
     lines.append(heading(t(.specialConvolutionHeading)))
@@ -23,8 +25,10 @@ extension ExplanationRenderer {
     } else {
       let area = g.kernelHeight * g.kernelWidth
       lines.append(
-        "  " + t(.averageAsConvolution, NumberText.size(g.kernelHeight, g.kernelWidth),
-          "1/(\(g.kernelHeight)·\(g.kernelWidth)) = " + NumberText.value(1 / Float(area))))
+        "  "
+          + t(
+            .averageAsConvolution, NumberText.size(g.kernelHeight, g.kernelWidth),
+            "1/(\(g.kernelHeight)·\(g.kernelWidth)) = " + NumberText.value(1 / Float(area))))
     }
     lines.append(heading(t(.receptiveFieldHeading)))
     lines.append(
@@ -47,7 +51,8 @@ extension ExplanationRenderer {
       check(
         c.matchesKernel, e.kind == .max ? .maxPoolingKernelAgrees : .averagePoolingKernelAgrees,
         difference: largestDifference(c.output, c.kernelOutput)))
-    if let matches = c.matchesConvolution, let output = c.convolutionOutput, let weight = c.convolutionWeight {
+    if let matches = c.matchesConvolution, let output = c.convolutionOutput, let weight = c.convolutionWeight
+    {
       lines.append(
         check(matches, .averageConvolutionAgrees, difference: largestDifference(c.output, output))
           + t(.everyWeight, NumberText.value(weight)))
@@ -57,7 +62,8 @@ extension ExplanationRenderer {
 
   /// A window written inline with "·" for padding cells.
   func inlineWindow(_ window: [[Float?]]) -> String {
-    "[" + window.map { $0.map { $0.map { NumberText.value($0) } ?? "·" }.joined(separator: " ") }
+    "["
+      + window.map { $0.map { $0.map { NumberText.value($0) } ?? "·" }.joined(separator: " ") }
       .joined(separator: "; ") + "]"
   }
 
@@ -66,14 +72,17 @@ extension ExplanationRenderer {
       row: step.windowRow, column: step.windowColumn, height: step.window.count,
       width: step.window.first?.count ?? 0)
     var lines = [
-      t(.stepHeader, index + 1, total, t(.channelLabel, step.channel),
+      t(
+        .stepHeader, index + 1, total, t(.channelLabel, step.channel),
         "o[\(step.channel)][\(step.row), \(step.column)]", place, t(.ofInput))
     ]
     let window = inlineWindow(step.window)
     if kind == .max, let winner = step.winner {
       lines.append(
-        "  \(window) → " + t(.maxWinner, NumberText.value(step.value),
-          "(\(winner.windowRow), \(winner.windowColumn))", "(\(winner.inputRow), \(winner.inputColumn))"))
+        "  \(window) → "
+          + t(
+            .maxWinner, NumberText.value(step.value),
+            "(\(winner.windowRow), \(winner.windowColumn))", "(\(winner.inputRow), \(winner.inputColumn))"))
     } else {
       let terms = step.window.joined().compactMap { $0 }.map { NumberText.term($0) }
       let padding = step.window.joined().filter { $0 == nil }.count

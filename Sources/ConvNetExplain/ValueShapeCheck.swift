@@ -9,7 +9,8 @@ enum ValueShapeCheck {
     for (index, plane) in planes.enumerated() {
       if plane.count != first.count || plane.contains(where: { $0.count != width }) {
         throw ExplainError(
-          field, "matrix \(index) is not \(NumberText.size(first.count, width)) like matrix 0 (every row "
+          field,
+          "matrix \(index) is not \(NumberText.size(first.count, width)) like matrix 0 (every row "
             + "must have \(width) numbers)")
       }
     }
@@ -21,7 +22,9 @@ enum ValueShapeCheck {
     try planes(first, field: field)
     for (index, filter) in filters.enumerated() {
       try planes(filter, field: field)
-      if filter.count != first.count || filter[0].count != first[0].count || filter[0][0].count != first[0][0].count {
+      if filter.count != first.count || filter[0].count != first[0].count
+        || filter[0][0].count != first[0][0].count
+      {
         throw ExplainError(field, "filter \(index) differs in shape from filter 0")
       }
     }

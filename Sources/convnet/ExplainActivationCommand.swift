@@ -4,7 +4,8 @@ import ConvNet
 struct ExplainActivationCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "activation",
-    abstract: "An activation function: formula, derivative, saturation, the gradient through many layers, and a plot.",
+    abstract:
+      "An activation function: formula, derivative, saturation, the gradient through many layers, and a plot.",
     discussion: """
       Examples:
         convnet explain activation sigmoid
@@ -20,7 +21,9 @@ struct ExplainActivationCommand: ParsableCommand {
   @OptionGroup var output: ExplainOutputOptions
 
   func validate() throws {
-    if !(1...1000).contains(layers) { throw ValidationError("--layers must be from 1 to 1000, got \(layers)") }
+    if !(1...1000).contains(layers) {
+      throw ValidationError("--layers must be from 1 to 1000, got \(layers)")
+    }
   }
 
   func run() throws {

@@ -4,7 +4,8 @@ import ConvNet
 struct ExplainBackwardCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "backward",
-    abstract: "Backpropagation: through a convolution (the full convolution with the 180°-rotated kernel) or through max / average pooling.",
+    abstract:
+      "Backpropagation: through a convolution (the full convolution with the 180°-rotated kernel) or through max / average pooling.",
     discussion: """
       Convolution (stride 1, no padding, one filter): --values and --weights. Pooling: --pool \
       max|avg with --values. --gradient gives ∂L/∂y (default: ones, i.e. L = the sum of the \
@@ -23,7 +24,9 @@ struct ExplainBackwardCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: "Input values: \"1 2; 3 4\", channels separated by \"|\".")
   var values: String
 
-  @Option(parsing: .unconditional, help: "The convolution's filter: \"1 0; 0 -1\", one matrix per input channel separated by \"|\".")
+  @Option(
+    parsing: .unconditional,
+    help: "The convolution's filter: \"1 0; 0 -1\", one matrix per input channel separated by \"|\".")
   var weights: String?
 
   @Option(parsing: .unconditional, help: "The convolution's bias (default 0).")
@@ -35,7 +38,9 @@ struct ExplainBackwardCommand: ParsableCommand {
   @Option(help: "The pooling stride (default: the window).")
   var stride: String?
 
-  @Option(parsing: .unconditional, help: "∂L/∂y, the output's size (channels separated by \"|\" for pooling; default: ones).")
+  @Option(
+    parsing: .unconditional,
+    help: "∂L/∂y, the output's size (channels separated by \"|\" for pooling; default: ones).")
   var gradient: String?
 
   @OptionGroup var output: ExplainOutputOptions
@@ -54,7 +59,8 @@ struct ExplainBackwardCommand: ParsableCommand {
       print(output.renderer.render(explanation))
     } else {
       guard let weights else {
-        throw CLIError("--weights: a convolution needs its filter, e.g. --weights \"1 0; 0 -1\" (or --pool max|avg)")
+        throw CLIError(
+          "--weights: a convolution needs its filter, e.g. --weights \"1 0; 0 -1\" (or --pool max|avg)")
       }
       let explanation = try explainingErrors(renaming: [.kernel: "--weights"]) {
         try ConvolutionBackwardExplanation(

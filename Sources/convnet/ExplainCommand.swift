@@ -6,7 +6,8 @@ import ConvNet
 struct ExplainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "explain",
-    abstract: "The course as a tool: convolution, pooling, backpropagation, parameters and activations, step by step (en/zh).",
+    abstract:
+      "The course as a tool: convolution, pooling, backpropagation, parameters and activations, step by step (en/zh).",
     discussion: """
       Every number printed is computed by the library — output sizes by the same geometry the \
       kernels use, parameter counts by the layers' own formulas, sliding-window results checked \
@@ -38,7 +39,10 @@ struct ExplainOutputOptions: ParsableArguments {
   @Option(help: "Language of the explanation: en (English) or zh (中文).")
   var lang: ExplainLanguage = .english
 
-  @Flag(help: "Show every step of the sliding window (default: all of a small case, else the first \(ExplanationRenderer.automaticPreview)).")
+  @Flag(
+    help:
+      "Show every step of the sliding window (default: all of a small case, else the first \(ExplanationRenderer.automaticPreview))."
+  )
   var allSteps = false
 
   @Option(help: "Show this many steps.")

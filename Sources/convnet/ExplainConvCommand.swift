@@ -4,7 +4,8 @@ import ConvNet
 struct ExplainConvCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "conv",
-    abstract: "A convolution: output size by (W − F + 2P)/S + 1, parameters, MACs, receptive field, and the sliding window step by step.",
+    abstract:
+      "A convolution: output size by (W − F + 2P)/S + 1, parameters, MACs, receptive field, and the sliding window step by step.",
     discussion: """
       Give sizes (--input, --kernel, …) for the formulas, or values (--values with --weights) \
       to see every window: the patch, the products, the sum, plus the bias, the output cell it \

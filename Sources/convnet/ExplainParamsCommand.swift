@@ -4,7 +4,8 @@ import ConvNet
 struct ExplainParamsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "params",
-    abstract: "Where a network's parameters come from: each layer's count with its formula, weight sharing, connection tables, the total.",
+    abstract:
+      "Where a network's parameters come from: each layer's count with its formula, weight sharing, connection tables, the total.",
     discussion: """
       Examples:
         convnet explain params --arch lenet5            (156 + 2,416 + … = 61,706)

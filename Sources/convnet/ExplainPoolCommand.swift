@@ -4,7 +4,8 @@ import ConvNet
 struct ExplainPoolCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "pool",
-    abstract: "Max or average pooling: output size, no parameters, pooling as a special convolution, and which element wins each window.",
+    abstract:
+      "Max or average pooling: output size, no parameters, pooling as a special convolution, and which element wins each window.",
     discussion: """
       Examples:
         convnet explain pool --input 4x4 --kernel 2

@@ -75,15 +75,18 @@ final class ExplainCLITests: XCTestCase {
     let ragged = try convnet(["explain", "conv", "--values", "1 2; 3", "--weights", "1"])
     XCTAssertNotEqual(ragged.status, 0)
     XCTAssertTrue(
-      ragged.standardError.contains("--values: channel 0, row 1 has 1 numbers, expected 2"), ragged.standardError)
+      ragged.standardError.contains("--values: channel 0, row 1 has 1 numbers, expected 2"),
+      ragged.standardError)
     let mismatch = try convnet(["explain", "conv", "--values", "1 2; 3 4", "--weights", "1 | 1"])
-    XCTAssertTrue(mismatch.standardError.contains("--weights: each filter has 2 channel(s)"), mismatch.standardError)
+    XCTAssertTrue(
+      mismatch.standardError.contains("--weights: each filter has 2 channel(s)"), mismatch.standardError)
     let size = try convnet(["explain", "conv", "--input", "7by7", "--kernel", "3"])
     XCTAssertTrue(size.standardError.contains("--input \"7by7\""), size.standardError)
     let noWeights = try convnet(["explain", "backward", "--values", "1 2; 3 4"])
     XCTAssertTrue(noWeights.standardError.contains("--weights:"), noWeights.standardError)
     let bigKernel = try convnet(["explain", "backward", "--values", "1 2; 3 4", "--weights", "1 2 3"])
-    XCTAssertTrue(bigKernel.standardError.contains("--weights: the 1×3 kernel does not fit"), bigKernel.standardError)
+    XCTAssertTrue(
+      bigKernel.standardError.contains("--weights: the 1×3 kernel does not fit"), bigKernel.standardError)
     for run in [ragged, mismatch, size, noWeights, bigKernel] {
       XCTAssertEqual(run.standardError.split(separator: "\n").count, 1, run.standardError)
     }

@@ -23,7 +23,8 @@ final class BackwardExplanationTests: XCTestCase {
     XCTAssertEqual(e.steps.count, 9)
     XCTAssertEqual(e.steps[4].terms[0].patch, [[1, 2], [3, 4]])
     XCTAssertEqual(e.autogradInputGradient, e.inputGradient)
-    XCTAssertTrue(e.inputGradientMatchesAutograd && e.weightGradientMatchesAutograd && e.biasGradientMatchesAutograd)
+    XCTAssertTrue(
+      e.inputGradientMatchesAutograd && e.weightGradientMatchesAutograd && e.biasGradientMatchesAutograd)
     let text = ExplanationRenderer().render(e)
     XCTAssertTrue(text.contains("rot180(w[0])"), text)
     XCTAssertTrue(text.contains("✓ autograd (the library's backward pass) computes the same ∂L/∂x"), text)
@@ -37,9 +38,12 @@ final class BackwardExplanationTests: XCTestCase {
     let input = (0..<3).map { _ in (0..<6).map { _ in random(5) } }
     let kernel = (0..<3).map { _ in (0..<3).map { _ in random(2) } }
     let gradient = (0..<4).map { _ in random(4) }
-    let e = try ConvolutionBackwardExplanation(input: input, kernel: kernel, bias: 0.5, outputGradient: gradient)
-    let x = Variable(Tensor(shape: [1, 3, 6, 5], scalars: Array(input.joined().joined())), requiresGrad: true)
-    let w = Variable(Tensor(shape: [1, 3, 3, 2], scalars: Array(kernel.joined().joined())), requiresGrad: true)
+    let e = try ConvolutionBackwardExplanation(
+      input: input, kernel: kernel, bias: 0.5, outputGradient: gradient)
+    let x = Variable(
+      Tensor(shape: [1, 3, 6, 5], scalars: Array(input.joined().joined())), requiresGrad: true)
+    let w = Variable(
+      Tensor(shape: [1, 3, 3, 2], scalars: Array(kernel.joined().joined())), requiresGrad: true)
     let geometry = Conv2DGeometry(
       batch: 1, inputChannels: 3, inputHeight: 6, inputWidth: 5, outputChannels: 1, kernelHeight: 3,
       kernelWidth: 2)

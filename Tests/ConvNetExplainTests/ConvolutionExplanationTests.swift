@@ -15,7 +15,8 @@ final class ConvolutionExplanationTests: XCTestCase {
     ]
     for (stride, padding, span, output) in cases {
       let e = try ConvolutionExplanation(
-        ConvolutionRequest(inputSize: 7, kernel: 3, stride: Size2(stride, stride), padding: Size2(padding, padding)))
+        ConvolutionRequest(
+          inputSize: 7, kernel: 3, stride: Size2(stride, stride), padding: Size2(padding, padding)))
       XCTAssertEqual(e.height.span, span)
       XCTAssertEqual(e.height.output, output, "stride \(stride), padding \(padding)")
       XCTAssertEqual(e.width.output, output)
@@ -57,11 +58,16 @@ final class ConvolutionExplanationTests: XCTestCase {
     XCTAssertEqual([first.map, first.row, first.column], [0, 0, 0])
     XCTAssertEqual(
       first.terms.map(\.patch),
-      [[[0, 0, 0], [0, 1, 1], [0, 1, 1]], [[0, 0, 0], [0, 0, 1], [0, 2, 2]], [[0, 0, 0], [0, 2, 2], [0, 0, 0]]])
+      [
+        [[0, 0, 0], [0, 1, 1], [0, 1, 1]], [[0, 0, 0], [0, 0, 1], [0, 2, 2]],
+        [[0, 0, 0], [0, 2, 2], [0, 0, 0]],
+      ])
     XCTAssertEqual(
       first.terms.map(\.kernel),
-      [[[1, 1, 1], [-1, -1, 0], [-1, 1, 0]], [[-1, -1, 1], [-1, 1, 0], [-1, 1, 0]],
-       [[1, 0, -1], [0, 0, 0], [1, -1, -1]]])
+      [
+        [[1, 1, 1], [-1, -1, 0], [-1, 1, 0]], [[-1, -1, 1], [-1, 1, 0], [-1, 1, 0]],
+        [[1, 0, -1], [0, 0, 0], [1, -1, -1]],
+      ])
     XCTAssertEqual(first.terms.map(\.sum), [0, 2, 0])
     XCTAssertEqual(first.bias, 1)
     XCTAssertEqual(first.total, 3)
@@ -69,7 +75,9 @@ final class ConvolutionExplanationTests: XCTestCase {
     XCTAssertTrue(c.matchesKernel)
     let text = ExplanationRenderer().render(e)
     XCTAssertTrue(text.contains("0 + 2 + 0 + 1 (bias b0) = 3"), text)
-    XCTAssertTrue(text.contains("x[1] [0 0 0; 0 0 1; 0 2 2] ⊙ w0[1] [-1 -1 1; -1 1 0; -1 1 0] = [0 0 0; 0 0 0; 0 2 0] → 2"), text)
+    XCTAssertTrue(
+      text.contains(
+        "x[1] [0 0 0; 0 0 1; 0 2 2] ⊙ w0[1] [-1 -1 1; -1 1 0; -1 1 0] = [0 0 0; 0 0 0; 0 2 0] → 2"), text)
     // Small enough to show every step.
     XCTAssertTrue(text.contains("step 18/18"), text)
   }
@@ -101,7 +109,9 @@ final class ConvolutionExplanationTests: XCTestCase {
     for (channels, filters, size, kernel, stride, padding) in cases {
       func random(_ count: Int) -> [Float] { (0..<count).map { _ in generator.nextUnitFloat() * 2 - 1 } }
       let input = (0..<channels).map { _ in (0..<size).map { _ in random(size) } }
-      let weights = (0..<filters).map { _ in (0..<channels).map { _ in (0..<kernel).map { _ in random(kernel) } } }
+      let weights = (0..<filters).map { _ in
+        (0..<channels).map { _ in (0..<kernel).map { _ in random(kernel) } }
+      }
       let bias = random(filters)
       let e = try ConvolutionExplanation(
         ConvolutionRequest(
@@ -112,7 +122,9 @@ final class ConvolutionExplanationTests: XCTestCase {
         kernelSize: kernel, stride: stride, padding: padding)
       let expected = conv2d(
         Variable(Tensor(shape: [1, channels, size, size], scalars: Array(input.joined().joined()))),
-        weight: Variable(Tensor(shape: [filters, channels, kernel, kernel], scalars: Array(weights.joined().joined().joined()))),
+        weight: Variable(
+          Tensor(
+            shape: [filters, channels, kernel, kernel], scalars: Array(weights.joined().joined().joined()))),
         bias: Variable(Tensor(shape: [filters], scalars: bias)), geometry: geometry
       ).value
       let c = try XCTUnwrap(e.computation)

@@ -13,10 +13,13 @@ final class LanguageTests: XCTestCase {
   private func numbers(_ text: String) -> [String] {
     let expression = try! NSRegularExpression(pattern: "-?[0-9]+(,[0-9]{3})*(\\.[0-9]+)?(e[-+]?[0-9]+)?")
     let range = NSRange(text.startIndex..., in: text)
-    return expression.matches(in: text, range: range).map { String(text[Range($0.range, in: text)!]) }.sorted()
+    return expression.matches(in: text, range: range).map { String(text[Range($0.range, in: text)!]) }
+      .sorted()
   }
 
-  private func assertSameNumbers(_ en: String, _ zh: String, file: StaticString = #filePath, line: UInt = #line) {
+  private func assertSameNumbers(
+    _ en: String, _ zh: String, file: StaticString = #filePath, line: UInt = #line
+  ) {
     // Compared as one string: a failure prints two lines rather than two long arrays.
     XCTAssertEqual(
       numbers(en).joined(separator: " "), numbers(zh).joined(separator: " "), file: file, line: line)
@@ -31,7 +34,8 @@ final class LanguageTests: XCTestCase {
     }
     XCTAssertTrue(zh.contains("0 + 2 + 0 + 1（偏置 b0） = 3"), zh)
     assertSameNumbers(en, zh)
-    XCTAssertNil(en.range(of: "[\\u4e00-\\u9fff]", options: .regularExpression), "Chinese in the English text")
+    XCTAssertNil(
+      en.range(of: "[\\u4e00-\\u9fff]", options: .regularExpression), "Chinese in the English text")
   }
 
   func testPoolingBackwardParametersAndActivationsInChinese() throws {

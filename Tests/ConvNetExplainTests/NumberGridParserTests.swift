@@ -5,7 +5,8 @@ final class NumberGridParserTests: XCTestCase {
   func testRowsChannelsAndFilters() throws {
     XCTAssertEqual(try NumberGridParser.matrix("0 1 1; 0 2 2", field: .values), [[0, 1, 1], [0, 2, 2]])
     XCTAssertEqual(
-      try NumberGridParser.planes("1,1; 1,1 | 0 1; 2 −2", field: .values), [[[1, 1], [1, 1]], [[0, 1], [2, -2]]])
+      try NumberGridParser.planes("1,1; 1,1 | 0 1; 2 −2", field: .values),
+      [[[1, 1], [1, 1]], [[0, 1], [2, -2]]])
     let filters = try NumberGridParser.filters("1 0; 0 1 | 1 1; 0 0 / 0 0; 1 1 | 2 2; 2 0.5", field: .weights)
     XCTAssertEqual(filters.count, 2)
     XCTAssertEqual(filters[1][1], [[2, 2], [2, 0.5]])

@@ -18,7 +18,8 @@ final class PoolingExplanationTests: XCTestCase {
     XCTAssertEqual(e.parameterCount, 0)
     let c = try XCTUnwrap(e.computation)
     XCTAssertEqual(c.output, [[[6, 8], [3, 4]]])
-    XCTAssertEqual(c.steps.map { [$0.winner!.inputRow, $0.winner!.inputColumn] }, [[1, 1], [1, 3], [2, 0], [3, 3]])
+    XCTAssertEqual(
+      c.steps.map { [$0.winner!.inputRow, $0.winner!.inputColumn] }, [[1, 1], [1, 3], [2, 0], [3, 3]])
     XCTAssertTrue(c.matchesKernel)
     XCTAssertNil(c.convolutionOutput)
     let text = ExplanationRenderer().render(e)
@@ -58,7 +59,8 @@ final class PoolingExplanationTests: XCTestCase {
       batch: 1, channels: 2, inputHeight: 7, inputWidth: 7, kernelSize: 3, stride: 2, padding: 1)
     let x = Variable(Tensor(shape: [1, 2, 7, 7], scalars: Array(input.joined().joined())))
     for kind in PoolingKind.allCases {
-      let e = try PoolingExplanation(PoolingRequest(kind: kind, kernel: 3, stride: 2, padding: 1, input: input))
+      let e = try PoolingExplanation(
+        PoolingRequest(kind: kind, kernel: 3, stride: 2, padding: 1, input: input))
       let expected = kind == .max ? maxPool2d(x, geometry: geometry) : avgPool2d(x, geometry: geometry)
       let c = try XCTUnwrap(e.computation)
       assertClose(Array(c.output.joined().joined()), expected.value.scalars, "\(kind)")
@@ -70,7 +72,9 @@ final class PoolingExplanationTests: XCTestCase {
     XCTAssertThrowsError(try PoolingExplanation(PoolingRequest(kind: .max, kernel: 2))) {
       XCTAssertEqual(($0 as? ExplainError)?.field, .input)
     }
-    XCTAssertThrowsError(try PoolingExplanation(PoolingRequest(kind: .max, inputSize: 4, kernel: 2, padding: 2))) {
+    XCTAssertThrowsError(
+      try PoolingExplanation(PoolingRequest(kind: .max, inputSize: 4, kernel: 2, padding: 2))
+    ) {
       XCTAssertEqual(($0 as? ExplainError)?.field, .padding)
     }
     XCTAssertThrowsError(try PoolingExplanation(PoolingRequest(kind: .max, inputSize: 2, kernel: 3))) {
