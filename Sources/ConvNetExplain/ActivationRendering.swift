@@ -47,7 +47,13 @@ extension ExplanationRenderer {
         + t(
           .gradientThroughLayers, e.layerCount, NumberText.value(e.steepest.derivative),
           NumberText.value(e.gradientBound)))
-    lines.append("  " + t(e.gradientBound < 1e-3 ? .vanishing : .noVanishing))
+    if e.gradientBound < 1e-3 {
+      lines.append("  " + t(.vanishing))
+    } else if let beyond = e.saturatesBeyond {
+      lines.append("  " + t(.vanishingWhenSaturated, NumberText.value(beyond)))
+    } else {
+      lines.append("  " + t(.noVanishing))
+    }
     lines.append("")
     lines.append("  " + t(.plotLegend))
     let plot = ASCIIPlot().render([

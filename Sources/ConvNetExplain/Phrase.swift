@@ -96,6 +96,7 @@ enum Phrase: CaseIterable, Hashable, Sendable {
   case noSaturation
   case gradientThroughLayers
   case vanishing
+  case vanishingWhenSaturated
   case noVanishing
   case plotLegend
 }

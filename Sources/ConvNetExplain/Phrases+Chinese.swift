@@ -104,6 +104,7 @@ extension Phrase {
     .noSaturation: "x > 0 时不饱和（f′ = 1）；x < 0 时斜率为 {1}",
     .gradientThroughLayers: "经过 {1} 层，仅激活函数就使梯度至多乘以 {2}^{1} = {3}",
     .vanishing: "→ 深层网络中梯度消失：这正是 ReLU 取代它的原因",
+    .vanishingWhenSaturated: "→ 在 0 附近梯度完整通过，但饱和的单元（|x| ≥ {1}）几乎完全阻断梯度",
     .noVanishing: "→ 在激活区域，激活函数不会使梯度变小",
     .plotLegend: "* f(x)   + f′(x)",
   ]

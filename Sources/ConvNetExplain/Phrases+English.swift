@@ -124,6 +124,8 @@ extension Phrase {
     .gradientThroughLayers:
       "through {1} layers the activation alone scales a gradient by at most {2}^{1} = {3}",
     .vanishing: "→ the gradient vanishes in deep networks: the reason ReLU replaced it",
+    .vanishingWhenSaturated:
+      "→ near 0 the gradient passes whole, but a saturated unit (|x| ≥ {1}) all but stops it",
     .noVanishing: "→ where it is active, the activation does not shrink the gradient",
     .plotLegend: "* f(x)   + f′(x)",
   ]

@@ -29,6 +29,7 @@ final class ActivationExplanationTests: XCTestCase {
     XCTAssertEqual(e.steepest.derivative, 1, accuracy: 1e-6)
     XCTAssertEqual(atanh((0.99 as Double).squareRoot()), 2.993, accuracy: 1e-3)
     XCTAssertEqual(Double(try XCTUnwrap(e.saturatesBeyond)), 3.0, accuracy: 1e-5)
+    XCTAssertTrue(ExplanationRenderer().render(e).contains("a saturated unit (|x| ≥ 3) all but stops it"))
   }
 
   func testReLUFamily() {
