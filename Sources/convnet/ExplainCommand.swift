@@ -18,7 +18,7 @@ struct ExplainCommand: ParsableCommand {
 
       Examples:
         convnet explain conv --input 7x7 --kernel 3 --stride 2
-        convnet explain conv --values "0 1 1 0; 0 1 1 0; 0 1 1 0" --weights "0 1; 0 1"
+        convnet explain conv --values "0 1 1 0; 0 1 1 0" --weights "0 1; 0 1"
         convnet explain pool --kind max --values "1 3 2 4; 5 6 7 8; 3 2 1 0; 1 2 3 4"
         convnet explain backward --values "1 2 3; 4 5 6; 7 8 9" --weights "1 0; 0 -1"
         convnet explain params --arch lenet5-1998 --lang zh
