@@ -71,6 +71,9 @@ extension ImageClassificationDataset {
         file: labels.fileName, field: "label \(negative)",
         problem: "is \(values[negative]), expected a class index ≥ 0")
     }
+    if classCount == nil {
+      try ClassCountCheck.check(values.map { Int32(clamping: $0) }, file: labels.fileName) { "label \($0)" }
+    }
     let classes = classCount ?? (largest + 1)
     if let outOfRange = values.firstIndex(where: { $0 >= classes }) {
       throw DataError(

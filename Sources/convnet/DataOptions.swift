@@ -35,7 +35,11 @@ struct DataOptions: ParsableArguments {
   @Option(help: "Class folders: what to do with an image that cannot be decoded: fail or skip (leave it out and report it).")
   var onBadImage = "fail"
 
+  @Option(parsing: .unconditional, help: "Class folders: refuse, before decoding, an image whose width × height × channels exceeds this (bounds memory; an RGB pixel counts 3).")
+  var maxImagePixels = ImageDecoder.defaultMaximumSampleCount
+
   func validate() throws {
+    guard maxImagePixels >= 1 else { throw CLIError("--max-image-pixels must be at least 1, got \(maxImagePixels)") }
     _ = try parsedFormat()
     _ = try parsedImageSize()
     _ = try badImagePolicy()
@@ -58,6 +62,7 @@ struct DataOptions: ParsableArguments {
     var options = DatasetOptions()
     options.cache = cache
     options.onBadImage = try badImagePolicy()
+    options.maximumImageSampleCount = maxImagePixels
     let explicitSize = try parsedImageSize()
     let channels = grayscale ? 1 : (rgb ? 3 : nil)
 
@@ -74,8 +79,16 @@ struct DataOptions: ParsableArguments {
       source = "bundled MNIST (IDX)"
     }
     let size = explicitSize ?? (format == .folder ? (inputShape[1], inputShape[2]) : nil)
-    let opened = try DatasetLocator.open(
-      path: path, format: format, imageSize: size, channels: channels, options: options)
+    let opened: (train: any LabeledImageDataset, test: (any LabeledImageDataset)?, format: DatasetFormat)
+    do {
+      opened = try DatasetLocator.open(
+        path: path, format: format, imageSize: size, channels: channels, options: options)
+    } catch let error as DataError where error.field == "image" {
+      // Say which option helps: a larger cap for a large image, skipping for a broken one.
+      let hint = error.problem.contains("exceeds the limit of")
+        ? "--max-image-pixels raises the limit" : "--on-bad-image skip leaves such files out and lists them"
+      throw CLIError("\(error.description) (\(hint))")
+    }
 
     var train = opened.train
     var test = opened.test
