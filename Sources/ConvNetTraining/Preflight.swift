@@ -35,7 +35,30 @@ public enum Preflight {
       what: "training \(architecture.name) on \(shapeText(train.sampleShape)) images, "
         + "\(classCount) classes, batch \(min(batchSize, train.count))")
     try architecture.checkInput(sampleShape: train.sampleShape)
+    let batch = min(batchSize, train.count)
+    let last = train.count % batch == 0 ? batch : train.count % batch
+    if last == 1 {
+      try checkBatchNormTakesOneSample(architecture: architecture, sampleShape: train.sampleShape, what: train.name)
+    }
     return estimate
+  }
+
+  /// Batch normalisation in training needs more than one value per channel: a batch of one
+  /// image whose maps have shrunk to 1×1 (ResNet-18's last stage on 32×32 CIFAR images) has
+  /// one. Such a batch arises as the last of an epoch when the image count leaves a remainder
+  /// of 1. Throws `InputShapeError` naming the layer, its map size and the image count.
+  static func checkBatchNormTakesOneSample(architecture: Architecture, sampleShape: [Int], what: String) throws {
+    let model = RandomSource.withSeed(0) { architecture.build(inputChannels: sampleShape[0], classCount: 1) }
+    let summary = ModelSummary(model: model, sampleShape: sampleShape)
+    guard
+      let row = summary.rows.first(where: {
+        $0.layer.hasPrefix("BatchNorm") && $0.outputShape.dropFirst().reduce(1, *) == 1
+      })
+    else { return }
+    throw InputShapeError(
+      "the last batch of \(what) holds a single image, but batch norm \(row.name) of \(architecture.name) "
+        + "sees 1×1 maps there and needs more than one value per channel to train: choose a batch "
+        + "size that leaves a remainder other than 1")
   }
 
   /// Checks that running `architecture` on `batch` samples of `sampleShape` fits in memory

@@ -103,6 +103,10 @@ final class CLIErrorTableTests: XCTestCase {
       Case(arguments: ["summary", "--input", "1x2x3x4"], status: 2, names: ["--input", "1x2x3x4"]),
       Case(arguments: ["summary", "--num-classes", "0"], status: 2, names: ["--num-classes"]),
       Case(arguments: ["summary", "--arch", "lenet6"], status: 1, names: ["lenet6"]),
+      // A last batch of one image where ResNet-18's batch norm sees 1×1 maps (20 = 19 + 1).
+      Case(
+        arguments: ["train", "--arch", "resnet18", "--data", path("cifar"), "--batch-size", "19"], status: 1,
+        names: ["single image", "batch norm", "resnet18"]),
       // Data splits that disagree, checked before the first step.
       Case(arguments: ["train", "--data", path("idxmix"), "--epochs", "1"], status: 1, names: ["1×32×32", "1×28×28"]),
       // Weights and inputs: wrong size, empty batch, channels, directories, FIFOs.
