@@ -81,5 +81,8 @@ func classCountOfWeights(_ url: URL, architecture: Architecture) throws -> Int {
   guard let entry = file.entries.first(where: { $0.name == key }), let rows = entry.shape.first else {
     throw CLIError("\(url.path): no tensor \"\(key)\" — are these \(architecture.name) weights?")
   }
+  guard rows >= 1 else {
+    throw CLIError("\(url.path): tensor \"\(key)\" has shape \(entry.shape): 0 classes, expected at least 1 row")
+  }
   return rows
 }
