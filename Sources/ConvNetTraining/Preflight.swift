@@ -21,6 +21,9 @@ public enum Preflight {
     classCount: Int, batchSize: Int, evaluationBatchSize: Int,
     availableBytes: Double = MemoryEstimate.physicalMemory
   ) throws -> MemoryEstimate {
+    guard train.count > 0 else {
+      throw InputShapeError("\(train.name) has no images to train on")
+    }
     if let test, test.sampleShape != train.sampleShape {
       throw InputShapeError(
         "\(test.name) has images of \(shapeText(test.sampleShape)), but \(train.name) has "

@@ -203,7 +203,8 @@ func fitted(
   let train = ResampledDataset(datasets.train, sampleShape: target)
   let from = shape.map(String.init).joined(separator: "×")
   let to = target.map(String.init).joined(separator: "×")
-  printError("images: \(from) → \(to) (\(train.pads ? "zero padding" : "resizing")) for \(architecture.name)")
+  let how = target[1...] == shape[1...] ? "channels converted" : (train.pads ? "zero padding" : "resizing")
+  printError("images: \(from) → \(to) (\(how)) for \(architecture.name)")
   let test = datasets.test.map { test -> any LabeledImageDataset in
     test.sampleShape == shape ? ResampledDataset(test, sampleShape: target) : test
   }

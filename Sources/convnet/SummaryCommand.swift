@@ -10,7 +10,7 @@ struct SummaryCommand: ParsableCommand {
   @Option(help: "The architecture (\(Architectures.all.map(\.name).joined(separator: ", "))).")
   var arch = "lenet5"
 
-  @Option(help: "The shape of one input sample, CxHxW (default: the architecture's own, e.g. 1x28x28).")
+  @Option(parsing: .unconditional, help: "The shape of one input sample, CxHxW (default: the architecture's own, e.g. 1x28x28).")
   var input: String?
 
   @Option(parsing: .unconditional, help: "Number of classes of the final layer (default: the architecture's, e.g. 1000 for ImageNet networks).")

@@ -37,6 +37,9 @@ extension TrainCommand {
     }
     try dataOptions.validateImageSize(for: arch)
     if let initWeights { try checkReadableFile(initWeights, option: "--init-weights") }
+    if let freeze, freeze.split(separator: ",").allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+      throw CLIError("--freeze \"\(freeze)\": expected parameter-name prefixes separated by commas, e.g. features")
+    }
   }
 
   /// Everything that can be checked before the model is built and the first step runs:

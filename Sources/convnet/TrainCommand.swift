@@ -42,7 +42,7 @@ struct TrainCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: "Label smoothing for the cross-entropy loss, in [0, 1).")
   var labelSmoothing: Float = 0
 
-  @Option(help: "Seed for weight initialisation and shuffling.")
+  @Option(parsing: .unconditional, help: "Seed for weight initialisation and shuffling.")
   var seed: UInt64 = 1
 
   @Flag(help: "Keep the training samples in file order.")

@@ -78,6 +78,9 @@ final class CLIErrorTableTests: XCTestCase {
       Case(arguments: ["train", "--label-smoothing", "nan"], status: 2, names: ["--label-smoothing"]),
       Case(arguments: ["train", "--optimizer", "sgdd"], status: 2, names: ["--optimizer", "sgdd"]),
       Case(arguments: ["train", "--bogus"], status: 2, names: ["--bogus"]),
+      Case(arguments: ["train", "--seed", "-1"], status: 2, names: ["--seed", "-1"]),
+      Case(arguments: ["train", "--freeze", ",,"], status: 2, names: ["--freeze"]),
+      Case(arguments: ["summary", "--input", "-1x5x5"], status: 2, names: ["--input", "-1x5x5"]),
       Case(arguments: ["train", "--val-split", "-0.5"], status: 2, names: ["--val-split"]),
       Case(arguments: ["train", "--max-image-pixels", "0"], status: 2, names: ["--max-image-pixels"]),
       // Image sizes the architecture cannot take, typed explicitly.
