@@ -125,6 +125,9 @@ final class CLIErrorTableTests: XCTestCase {
       Case(
         arguments: ["eval", "--weights", path("lenet5.safetensors"), "--data", path("cifar")],
         status: 1, names: ["the input has 3 channel(s)", "lenet5.safetensors"]),
+      Case(
+        arguments: ["train", "--data", path("cifar"), "--init-weights", path("lenet5.safetensors")],
+        status: 1, names: ["the input has 3 channel(s)", "made for 1"]),
       Case(arguments: ["eval", "--weights", folder.path], status: 2, names: ["--weights", "is a directory"]),
       Case(arguments: ["eval", "--weights", path("fifo")], status: 2, names: ["--weights", "not a regular file"]),
       Case(
