@@ -18,46 +18,46 @@ struct TrainCommand: ParsableCommand {
 
   @OptionGroup var dataOptions: DataOptions
 
-  @Option(help: "Passes over the training set.")
+  @Option(parsing: .unconditional, help: "Passes over the training set.")
   var epochs = 2
 
-  @Option(help: "Samples per mini-batch.")
+  @Option(parsing: .unconditional, help: "Samples per mini-batch.")
   var batchSize = 64
 
   @Option(help: "sgd, adam, adamw or rmsprop.")
   var optimizer = "sgd"
 
-  @Option(help: "Learning rate (default: 0.05 for SGD, 0.001 for the others).")
+  @Option(parsing: .unconditional, help: "Learning rate (default: 0.05 for SGD, 0.001 for the others).")
   var lr: Float?
 
-  @Option(help: "SGD/RMSprop momentum.")
+  @Option(parsing: .unconditional, help: "SGD/RMSprop momentum.")
   var momentum: Float = 0.9
 
-  @Option(help: "Weight decay (L2 regularisation; decoupled for AdamW).")
+  @Option(parsing: .unconditional, help: "Weight decay (L2 regularisation; decoupled for AdamW).")
   var weightDecay: Float = 0
 
   @Option(help: "Learning-rate schedule: cosine (annealed to 0 over the run, per step), constant, or step:N[:gamma] (×gamma every N epochs).")
   var schedule = "cosine"
 
-  @Option(help: "Label smoothing for the cross-entropy loss, in [0, 1).")
+  @Option(parsing: .unconditional, help: "Label smoothing for the cross-entropy loss, in [0, 1).")
   var labelSmoothing: Float = 0
 
-  @Option(help: "Seed for weight initialisation and shuffling.")
+  @Option(parsing: .unconditional, help: "Seed for weight initialisation and shuffling.")
   var seed: UInt64 = 1
 
   @Flag(help: "Keep the training samples in file order.")
   var noShuffle = false
 
-  @Option(help: "Stop after this many optimiser steps in all.")
+  @Option(parsing: .unconditional, help: "Stop after this many optimiser steps in all.")
   var maxSteps: Int?
 
   @Option(help: "Start from these weights (safetensors), e.g. trained in PyTorch. With another class count, the classifier is replaced.")
   var initWeights: String?
 
-  @Option(help: "Number of classes of the final layer (default: the dataset's).")
+  @Option(parsing: .unconditional, help: "Number of classes of the final layer (default: the dataset's).")
   var numClasses: Int?
 
-  @Option(help: "Input channels of the network (default: the dataset's); images are converted.")
+  @Option(parsing: .unconditional, help: "Input channels of the network (default: the dataset's); images are converted.")
   var inChannels: Int?
 
   @Option(help: "Freeze parameters whose names start with these prefixes, comma-separated (e.g. features or conv1,bn1,layer1).")
@@ -81,6 +81,7 @@ struct TrainCommand: ParsableCommand {
     if initWeights != nil && resume != nil {
       throw CLIError("--init-weights and --resume exclude each other: --resume already restores weights")
     }
+    try validateHyperparameters()
   }
 
   func run() throws {
@@ -92,6 +93,7 @@ struct TrainCommand: ParsableCommand {
     guard classCount >= train.classCount else {
       throw CLIError("--num-classes \(classCount): the data has labels up to \(train.classCount - 1)")
     }
+    try preflight(architecture: architecture, train: train, test: test, classCount: classCount)
 
     let model = RandomSource.withSeed(seed) {
       architecture.build(inputChannels: train.sampleShape[0], classCount: classCount)
