@@ -78,7 +78,7 @@ let package = Package(
       name: "ConvNetAutogradTests", dependencies: ["ConvNetAutograd", "ConvNetNN", "TestSupport"]),
     .testTarget(name: "ConvNetNNTests", dependencies: ["ConvNetNN", "TestSupport"]),
     .testTarget(
-      name: "ConvNetImageTests", dependencies: ["ConvNetImage", "TestSupport"],
+      name: "ConvNetImageTests", dependencies: ["ConvNetImage", "ConvNetCompression", "TestSupport"],
       resources: [.copy("Fixtures")]),
     .testTarget(
       name: "ConvNetDataTests",
@@ -93,6 +93,7 @@ let package = Package(
     .testTarget(
       name: "ConvNetExplainTests",
       dependencies: ["ConvNetExplain", "ConvNetAutograd", "ConvNetKernels", "ConvNetTensor", "TestSupport"]),
+    .testTarget(name: "ConvNetDrawTests", dependencies: ["ConvNetDraw", "ConvNetImage"]),
     .testTarget(name: "ConvNetTrainingTests", dependencies: ["ConvNet", "TestSupport"]),
     .testTarget(name: "ConvNetCLITests", dependencies: ["convnet", "ConvNet", "TestSupport"]),
     .testTarget(name: "ConvNetBenchmarksTests", dependencies: ["ConvNetBenchmarks", "ConvNet", "convnet"]),
