@@ -121,9 +121,15 @@ public enum AtomicFileWrite {
     guard isDirectory.boolValue else {
       throw SafetensorsError(path: path, reason: "\(directory) is not a folder")
     }
-    guard access(directory, W_OK | X_OK) == 0 else {
+    // Permission bits do not tell everything (root ignores them; a read-only file system does
+    // not): create the temporary file a save would create, and remove it.
+    let probe = temporaryURL(for: url).path
+    let descriptor = open(probe, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+    guard descriptor >= 0 else {
       throw SafetensorsError(
         path: path, reason: "cannot write in the folder \(directory): " + String(cString: strerror(errno)))
     }
+    close(descriptor)
+    unlink(probe)
   }
 }

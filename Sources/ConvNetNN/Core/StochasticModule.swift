@@ -43,7 +43,6 @@ extension Module {
       throw GeneratorStateError(description: "no random state for layer \"\(missing)\"")
     }
     for (path, layer) in layers {
-      var layer = layer
       if let state = states[path] { layer.generator = state }
     }
   }
