@@ -52,11 +52,11 @@ final class CheckpointInterruptionTests: XCTestCase {
     let process = Process()
     private let lock = NSLock()
     private var collected = Data()
+    private let errorPipe = Pipe()
 
     init(executable: URL, arguments: [String]) throws {
       process.executableURL = executable
       process.arguments = arguments
-      let errorPipe = Pipe()
       process.standardError = errorPipe
       process.standardOutput = FileHandle.nullDevice
       errorPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
@@ -91,8 +91,12 @@ final class CheckpointInterruptionTests: XCTestCase {
     /// Waits for the end; returns how it ended and everything it wrote to standard error.
     func finish() -> (reason: Process.TerminationReason, status: Int32, standardError: String) {
       process.waitUntilExit()
-      // The pipe's last bytes may still be on their way to the handler.
-      usleep(20_000)
+      // The last bytes may not have reached the handler: read the rest directly.
+      errorPipe.fileHandleForReading.readabilityHandler = nil
+      let rest = errorPipe.fileHandleForReading.readDataToEndOfFile()
+      lock.lock()
+      collected.append(rest)
+      lock.unlock()
       return (process.terminationReason, process.terminationStatus, standardError)
     }
   }
@@ -148,7 +152,8 @@ final class CheckpointInterruptionTests: XCTestCase {
         child.signal(signal)
       }
       let (reason, status, standardError) = child.finish()
-      if reason == .exit && status == 0 && standardError.contains("done in") {
+      if reason == .exit && status == 0 {
+        XCTAssertTrue(standardError.contains("done in"), standardError)
         return (interrupted, insideEpoch, killedWhileSaving)
       }
       interrupted += 1
@@ -238,11 +243,14 @@ final class CheckpointInterruptionTests: XCTestCase {
     let directory = try temporaryDirectory()
     let data = try makeCSV(rows: 160, in: directory)
     let checkpoint = directory.appendingPathComponent("run.safetensors")
-    let base = arguments(data: data, optimizer: "adam", epochs: 50) + ["--save", checkpoint.path]
+    // Batches of 64: a step takes long enough for the second signal to arrive inside it.
+    let base = arguments(data: data, optimizer: "adam", epochs: 50, batchSize: 64) + ["--save", checkpoint.path]
     let child = try Child(executable: executable, arguments: base)
     XCTAssertTrue(child.waitFor("saved "), "no checkpoint after the first epoch")
     let before = try Data(contentsOf: checkpoint)
+    // Two signals sent at once would merge into one: the second goes after the first's notice.
     child.signal(SIGINT)
+    XCTAssertTrue(child.waitFor("stopping after this step"))
     child.signal(SIGINT)
     let (reason, status, standardError) = child.finish()
     XCTAssertEqual(reason, .exit, standardError)
@@ -256,7 +264,8 @@ final class CheckpointInterruptionTests: XCTestCase {
     let leftover = directory.appendingPathComponent(".run.safetensors.\(UUID().uuidString).tmp")
     XCTAssertTrue(FileManager.default.createFile(atPath: leftover.path, contents: Data(count: 100)))
     let resumed = try run(
-      arguments(data: data, optimizer: "adam", epochs: 2) + ["--save", checkpoint.path, "--resume", checkpoint.path])
+      arguments(data: data, optimizer: "adam", epochs: 2, batchSize: 64)
+        + ["--save", checkpoint.path, "--resume", checkpoint.path])
     XCTAssertEqual(resumed.status, 0, resumed.standardError)
     XCTAssertTrue(resumed.standardError.contains("removed 1 unfinished save"), resumed.standardError)
     XCTAssertFalse(FileManager.default.fileExists(atPath: leftover.path))
