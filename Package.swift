@@ -88,7 +88,7 @@ let package = Package(
     .testTarget(
       name: "ConvNetModelsTests", dependencies: ["ConvNetModels", "ConvNetIO", "TestSupport"],
       resources: [.copy("Fixtures")]),
-    .testTarget(name: "ConvNetTrainingTests", dependencies: ["ConvNet", "TestSupport"]),
+    .testTarget(name: "ConvNetTrainingTests", dependencies: ["ConvNet", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "ConvNetCLITests", dependencies: ["convnet", "ConvNet", "TestSupport"]),
     .testTarget(name: "ConvNetBenchmarksTests", dependencies: ["ConvNetBenchmarks", "ConvNet", "convnet"]),
   ],

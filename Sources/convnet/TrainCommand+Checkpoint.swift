@@ -8,7 +8,11 @@ extension TrainCommand {
   /// Where checkpoints go (--save, else the --resume file), checked before any work starts;
   /// temporary files of saves that a killed run left there are removed.
   func prepareCheckpointDestination() throws -> URL? {
-    guard let path = save ?? resume else { return nil }
+    if let saveEvery, saveEvery < 1 { throw CLIError("--save-every must be at least 1 step, got \(saveEvery)") }
+    guard let path = save ?? resume else {
+      if saveEvery != nil { throw CLIError("--save-every needs --save FILE: where to save") }
+      return nil
+    }
     let url = URL(fileURLWithPath: path)
     do {
       let removed = try Checkpoint.prepareDestination(url)

@@ -82,7 +82,6 @@ struct TrainCommand: ParsableCommand {
     if let inChannels, inChannels != 1 && inChannels != 3 {
       throw CLIError("--in-channels must be 1 or 3, got \(inChannels)")
     }
-    if let saveEvery, saveEvery < 1 { throw CLIError("--save-every must be at least 1 step, got \(saveEvery)") }
     if initWeights != nil && resume != nil {
       throw CLIError("--init-weights and --resume exclude each other: --resume already restores weights")
     }

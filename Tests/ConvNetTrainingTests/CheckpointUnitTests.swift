@@ -298,4 +298,48 @@ final class CheckpointUnitTests: XCTestCase {
       XCTAssertTrue("\($0)".contains("not a regular file"), "\($0)")
     }
   }
+
+  /// The reference safetensors reader (Python, as PyTorch users load files) reads a checkpoint:
+  /// the weights under the model's keys and dtypes (int64 batch-norm counter), the optimiser
+  /// state under "optimizer.", the training position in the metadata.
+  func testReferenceReaderSeesWeightsAndOptimizerState() throws {
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("Fixtures/read_checkpoint.py")
+    let url = try temporaryDirectory().appendingPathComponent("run.safetensors")
+    let model = makeModel(seed: 1)
+    let optimizer = makeOptimizer("adam", model)
+    let trainer = Trainer(model: model, optimizer: optimizer, trainLoader: try makeLoader(), testLoader: nil, classCount: 10)
+    trainer.maximumSteps = 2
+    trainer.checkpointURL = url
+    try trainer.run(epochs: 1)
+
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", script.path, url.path]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = Pipe()
+    do { try process.run() } catch { throw XCTSkip("python3 is not available") }
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw XCTSkip("python3 with the safetensors module is not available") }
+    let json = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let weights = try XCTUnwrap(json["weights"] as? [String: [Any]])
+    let optimizerState = try XCTUnwrap(json["optimizer"] as? [String: [Any]])
+    let metadata = try XCTUnwrap(json["metadata"] as? [String: String])
+
+    XCTAssertEqual(Set(weights.keys), Set(model.stateDict().map(\.name)))
+    for entry in model.stateDict() {
+      XCTAssertEqual(weights[entry.name]?[0] as? String, entry.isInteger ? "int64" : "float32", entry.name)
+      XCTAssertEqual(weights[entry.name]?[1] as? [Int], entry.value.shape, entry.name)
+    }
+    XCTAssertEqual(weights["1.num_batches_tracked"]?[0] as? String, "int64")
+    let expected = optimizer.stateTensors()
+    XCTAssertEqual(Set(optimizerState.keys), Set(expected.keys.map { "optimizer." + $0 }))
+    for (key, tensor) in expected {
+      XCTAssertEqual(optimizerState["optimizer." + key]?[1] as? [Int], tensor.shape, key)
+    }
+    XCTAssertEqual(metadata["convnet.global_step"], "2")
+    XCTAssertEqual(metadata["format"], "pt")
+  }
 }
