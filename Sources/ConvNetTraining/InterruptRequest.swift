@@ -45,7 +45,8 @@ public final class InterruptRequest: Sendable {
       var action = sigaction()
       action.__sigaction_handler.sa_handler = handleInterruptSignal
       sigemptyset(&action.sa_mask)
-      action.sa_flags = 0
+      // Restart interrupted system calls (a read or write in progress), so only the flag changes.
+      action.sa_flags = SA_RESTART
       sigaction(number, &action, nil)
     }
     return shared

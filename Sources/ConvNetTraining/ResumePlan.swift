@@ -36,8 +36,12 @@ public struct ResumePlan: Sendable, Equatable {
   ///   - saved: the checkpoint's state, or nil for a new run.
   ///   - epochs: the epochs the run should have in all (≥ 1).
   ///   - maximumSteps: a limit on optimiser steps in all, if any.
+  ///   - cosine: whether the run anneals its learning rate by cosine (only then does extending
+  ///     start a new cycle; it changes the summary only).
   /// - Throws: `TrainingError` when `epochs` is below what the checkpoint has already done.
-  public static func make(saved: TrainingState?, epochs: Int, maximumSteps: Int? = nil) throws -> ResumePlan {
+  public static func make(
+    saved: TrainingState?, epochs: Int, maximumSteps: Int? = nil, cosine: Bool = true
+  ) throws -> ResumePlan {
     guard let saved else {
       return ResumePlan(action: .start, cycles: [0, epochs], summary: "a new run of \(epochs) epochs")
     }
@@ -73,10 +77,13 @@ public struct ResumePlan: Sendable, Equatable {
           + "(the learning rate follows that plan and will not have annealed fully)")
     }
     let finish = done < horizon ? "finishing the planned \(horizon) epochs, then " : ""
+    let added = epochs == horizon + 1 ? "epoch \(epochs)" : "epochs \(horizon + 1)–\(epochs)"
+    let schedule =
+      cosine
+      ? "a new cosine cycle (restarting at the initial learning rate, annealed to 0) over \(added)"
+      : "\(added) with the learning-rate schedule continued"
     return ResumePlan(
       action: .extend, cycles: planned + [epochs],
-      summary: "extending a run planned for \(horizon) epochs to \(epochs): \(from), \(finish)"
-        + "a new cosine cycle (restarting at the initial learning rate, annealed to 0) over epochs "
-        + "\(horizon + 1)–\(epochs); a constant or step schedule just continues")
+      summary: "extending a run planned for \(horizon) epochs to \(epochs): \(from), \(finish)\(schedule)")
   }
 }

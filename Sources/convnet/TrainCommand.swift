@@ -114,7 +114,8 @@ struct TrainCommand: ParsableCommand {
     let optimizer = try makeOptimizer(parameters: model.parameters.filter(\.requiresGrad))
     let settings = runSettings(learningRate: optimizer.learningRate)
     let saved = try resumeState(model: model, optimizer: optimizer, settings: settings)
-    let plan = try ResumePlan.make(saved: saved, epochs: epochs, maximumSteps: maxSteps)
+    let plan = try ResumePlan.make(
+      saved: saved, epochs: epochs, maximumSteps: maxSteps, cosine: schedule.lowercased() == "cosine")
     if saved != nil { printError(plan.summary) }
     if plan.action == .nothingToDo { return }
 
