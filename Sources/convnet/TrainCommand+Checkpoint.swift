@@ -66,8 +66,8 @@ extension TrainCommand {
     } catch let interruption as TrainingInterrupted {
       let position = interruption.state.positionDescription
       if let checkpoint = interruption.checkpoint {
-        progress.finish(
-          "interrupted at \(position); saved \(checkpoint.path). Resume with: \(resumeCommand(checkpoint.path))")
+        let path = save ?? resume ?? checkpoint.path  // as the user wrote it
+        progress.finish("interrupted at \(position); saved \(path). Resume with: \(resumeCommand(path))")
       } else {
         progress.finish("interrupted at \(position); nothing was saved (no --save given)")
       }

@@ -164,7 +164,9 @@ final class CheckpointInterruptionTests: XCTestCase {
         XCTAssertEqual(lines.count, 1, standardError)
         let line = String(lines.first ?? "")
         XCTAssertTrue(line.contains("saved \(checkpoint.path)"), line)
-        XCTAssertTrue(line.hasSuffix("--resume \(checkpoint.path)"), line)
+        // The command to resume is this one, with --resume added when it was not there.
+        let command = ["convnet"] + arguments + (resuming ? [] : ["--resume", checkpoint.path])
+        XCTAssertTrue(line.hasSuffix("Resume with: " + command.joined(separator: " ")), line)
       } else {
         XCTAssertEqual(reason, .uncaughtSignal, standardError)
         XCTAssertEqual(status, signal, standardError)
