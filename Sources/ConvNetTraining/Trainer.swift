@@ -15,7 +15,8 @@ public enum TrainingEvent {
   case epoch(
     epoch: Int, trainLoss: Float, trainAccuracy: Float, test: EvaluationResult?, seconds: Double,
     learningRate: Float)
-  /// A checkpoint was written.
+  /// A checkpoint was written: after an epoch, at the step limit or when interrupted (the
+  /// periodic saves of `Trainer.checkpointInterval` are not reported).
   case saved(URL)
 }
 
@@ -44,7 +45,8 @@ public final class Trainer {
   /// Where to save checkpoints: after every epoch, every `checkpointInterval` steps, at a step
   /// limit and when interrupted. Each save is one atomic file (see `Checkpoint`).
   public var checkpointURL: URL?
-  /// Also save every this many optimiser steps (counted over the run), mid-epoch included.
+  /// Also save every this many optimiser steps (counted over the run), mid-epoch included;
+  /// these saves are not reported as `.saved` events.
   public var checkpointInterval: Int?
   /// Polled after every step; when it is set, the trainer saves and throws `TrainingInterrupted`.
   public var interruptRequest: InterruptRequest?
@@ -112,12 +114,12 @@ public final class Trainer {
         epoch: epoch, step: step, globalStep: globalStep, cycles: cycles ?? [0, epochs],
         dataOrder: order, progress: progress, generators: model.generatorStates(), settings: settings)
     }
-    func save(_ state: TrainingState) throws {
+    func save(_ state: TrainingState, reported: Bool = true) throws {
       guard let checkpointURL else { return }
       try Checkpoint.save(
         model: model, optimizer: optimizer, architecture: architectureName, state: state, to: checkpointURL)
       lastSaved = checkpointURL
-      report(.saved(checkpointURL))
+      if reported { report(.saved(checkpointURL)) }
     }
 
     for epoch in start.epoch..<max(start.epoch, epochs) {
@@ -168,7 +170,7 @@ public final class Trainer {
         // The end-of-epoch save follows the epoch's last step; no need to save twice.
         var savedThisStep = false
         if let checkpointInterval, globalStep % checkpointInterval == 0, index < batches.count {
-          try save(state(epoch: epoch, step: index, progress: progress))
+          try save(state(epoch: epoch, step: index, progress: progress), reported: false)
           savedThisStep = true
         }
         if let interruptRequest, interruptRequest.isRequested {

@@ -59,11 +59,12 @@ extension TrainCommand {
       exitNotice: "\nquit at once; the last complete checkpoint is kept\n")
   }
 
-  /// Runs `body`; a `TrainingInterrupted` becomes one line saying how to resume and exit status 130.
-  func runReportingInterruption(progress: ProgressBar, _ body: () throws -> Void) throws {
+  /// Trains; a `TrainingInterrupted` becomes one line saying how to resume and exit status 130.
+  func run() throws {
     do {
-      try body()
+      try train()
     } catch let interruption as TrainingInterrupted {
+      let progress = ProgressBar()  // ends the line the progress bar was drawing
       let position = interruption.state.positionDescription
       if let checkpoint = interruption.checkpoint {
         let path = save ?? resume ?? checkpoint.path  // as the user wrote it

@@ -87,7 +87,8 @@ struct TrainCommand: ParsableCommand {
     }
   }
 
-  func run() throws {
+  /// The run; `run()` (TrainCommand+Checkpoint.swift) reports an interruption.
+  func train() throws {
     let checkpointURL = try prepareCheckpointDestination()
     let architecture = try Architectures.named(arch)
     let loaded = try dataOptions.load(inputShape: architecture.inputShape, seed: seed)
@@ -142,10 +143,7 @@ struct TrainCommand: ParsableCommand {
     let started = Date()
     trainer.interruptRequest = installInterruptHandler()
     defer { InterruptRequest.uninstall() }
-    var afterStep = false
-    try runReportingInterruption(progress: progress) {
     try trainer.run(epochs: epochs, resumingFrom: saved) { event in
-      defer { if case .step = event { afterStep = true } else if case .epoch = event { afterStep = false } }
       switch event {
       case .step(let epoch, let step, let total, let loss, let accuracy, let rate, let remaining):
         progress.update(
@@ -160,9 +158,8 @@ struct TrainCommand: ParsableCommand {
         line += "  (\(formatDuration(seconds)))"
         progress.finish(line)
       case .saved(let url):
-        if !afterStep { printError("saved \(url.path)") }  // not the mid-epoch saves
+        printError("saved \(url.path)")
       }
-    }
     }
     printError("done in \(formatDuration(Date().timeIntervalSince(started)))")
   }
