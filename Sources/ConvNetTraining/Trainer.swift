@@ -194,10 +194,12 @@ public final class Trainer {
         ? state(epoch: epoch + 1, step: 0, progress: TrainingState.EpochProgress())
         : state(epoch: epoch, step: index, progress: progress)
       try save(here)
-      if let interruptRequest, interruptRequest.isRequested {
+      if !complete { break }
+      // A request during the last epoch's evaluation comes too late to stop anything.
+      let finished = epoch + 1 >= epochs || maximumSteps.map { globalStep >= $0 } == true
+      if !finished, let interruptRequest, interruptRequest.isRequested {
         throw TrainingInterrupted(state: here, checkpoint: checkpointURL)
       }
-      if !complete { break }
     }
     return results
   }

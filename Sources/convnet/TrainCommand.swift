@@ -141,8 +141,8 @@ struct TrainCommand: ParsableCommand {
     printError("model: \(architecture.name), \(formatCount(model.parameterCount)) parameters (\(formatCount(trainable)) trained); \(optimizerName) lr \(optimizer.learningRate)")
     let progress = ProgressBar()
     let started = Date()
+    // Stays installed to the end: a Ctrl-C after the last step only lets the program finish.
     trainer.interruptRequest = installInterruptHandler()
-    defer { InterruptRequest.uninstall() }
     try trainer.run(epochs: epochs, resumingFrom: saved) { event in
       switch event {
       case .step(let epoch, let step, let total, let loss, let accuracy, let rate, let remaining):
