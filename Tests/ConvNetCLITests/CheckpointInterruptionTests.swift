@@ -318,4 +318,27 @@ final class CheckpointInterruptionTests: XCTestCase {
       XCTAssertFalse(refused.standardError.contains("epoch 1"), "training started: \(refused.standardError)")
     }
   }
+
+  /// A --max-steps checkpoint inside an epoch is labelled with its step; the same command
+  /// without the limit continues from that step to the uninterrupted run's weights.
+  func testMaxStepsCheckpointContinuesFromItsStep() throws {
+    let directory = try temporaryDirectory()
+    let data = try makeCSV(rows: 32, in: directory)  // 4 steps an epoch
+    let base = arguments(data: data, optimizer: "adam", epochs: 2)
+    let reference = directory.appendingPathComponent("reference.safetensors")
+    XCTAssertEqual(try run(base + ["--save", reference.path]).status, 0)
+    let checkpoint = directory.appendingPathComponent("run.safetensors")
+    let limited = try run(base + ["--save", checkpoint.path, "--max-steps", "6"])
+    XCTAssertEqual(limited.status, 0, limited.standardError)
+    let metadata = try SafetensorsFile.read(from: checkpoint).metadata
+    XCTAssertEqual(metadata["epoch"], "1")
+    XCTAssertEqual(metadata["convnet.step"], "2")
+    XCTAssertEqual(metadata["convnet.global_step"], "6")
+    let again = try run(base + ["--save", checkpoint.path, "--max-steps", "6", "--resume", checkpoint.path])
+    XCTAssertTrue(again.standardError.contains("nothing to do"), again.standardError)
+    let resumed = try run(base + ["--save", checkpoint.path, "--resume", checkpoint.path])
+    XCTAssertEqual(resumed.status, 0, resumed.standardError)
+    XCTAssertTrue(resumed.standardError.contains("continuing from epoch 2, step 2"), resumed.standardError)
+    XCTAssertEqual(try tensors(checkpoint), try tensors(reference))
+  }
 }
