@@ -68,8 +68,9 @@ public final class Trainer {
     self.classCount = classCount
   }
 
-  /// Trains epochs `firstEpoch ..< epochs` (1-based in reports). Throws `TrainingError` when a
-  /// loss becomes NaN or infinite; the checkpoint on disk is then the last good one.
+  /// Trains epochs `firstEpoch ..< epochs` (1-based in reports); for `maximumSteps` the epochs
+  /// before `firstEpoch` count as complete. Throws `TrainingError` when a loss becomes NaN or
+  /// infinite; the checkpoint on disk is then the last good one.
   @discardableResult
   public func run(epochs: Int, firstEpoch: Int = 0, report: (TrainingEvent) -> Void = { _ in }) throws
     -> [EvaluationResult]

@@ -342,4 +342,19 @@ final class CheckpointUnitTests: XCTestCase {
     XCTAssertEqual(metadata["convnet.global_step"], "2")
     XCTAssertEqual(metadata["format"], "pt")
   }
+
+  /// Continuing an epoch from batch k gives exactly the full epoch's batches k, k+1, … —
+  /// prefetched or not, augmented, shuffled.
+  func testBatchesFromAStepEqualTheFullEpochs() throws {
+    var loader = try makeLoader()
+    let full = Array(loader.batches(epoch: 3))
+    for depth in [0, 2] {
+      loader.prefetchDepth = depth
+      let rest = Array(loader.batches(epoch: 3, from: 2))
+      XCTAssertEqual(rest.count, full.count - 2)
+      XCTAssertEqual(rest.map(\.images), full.dropFirst(2).map(\.images))
+      XCTAssertEqual(rest.map(\.labels), full.dropFirst(2).map(\.labels))
+    }
+    XCTAssertTrue(Array(loader.batches(epoch: 3, from: full.count)).isEmpty)
+  }
 }
