@@ -94,7 +94,7 @@ let package = Package(
       name: "ConvNetExplainTests",
       dependencies: ["ConvNetExplain", "ConvNetAutograd", "ConvNetKernels", "ConvNetTensor", "TestSupport"]),
     .testTarget(name: "ConvNetDrawTests", dependencies: ["ConvNetDraw", "ConvNetImage"]),
-    .testTarget(name: "ConvNetTrainingTests", dependencies: ["ConvNet", "TestSupport"]),
+    .testTarget(name: "ConvNetTrainingTests", dependencies: ["ConvNet", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "ConvNetCLITests", dependencies: ["convnet", "ConvNet", "TestSupport"]),
     .testTarget(name: "ConvNetBenchmarksTests", dependencies: ["ConvNetBenchmarks", "ConvNet", "convnet"]),
   ],

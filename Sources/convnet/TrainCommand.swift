@@ -63,10 +63,14 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Freeze parameters whose names start with these prefixes, comma-separated (e.g. features or conv1,bn1,layer1).")
   var freeze: String?
 
-  @Option(help: "Save the weights here after every epoch (safetensors), and the optimiser state beside them.")
+  // Checkpoints, resume and Ctrl-C: logic in TrainCommand+Checkpoint.swift.
+  @Option(help: "Save a checkpoint here after every epoch: one safetensors file with the weights (PyTorch keys), the optimiser state (keys optimizer.*) and the training position. Ctrl-C saves too.")
   var save: String?
 
-  @Option(help: "Continue a run saved with --save: weights, optimiser state and epoch count.")
+  @Option(help: "Also save every this many optimiser steps (mid-epoch).")
+  var saveEvery: Int?
+
+  @Option(help: "Continue a run saved with --save, from the exact step it stopped at (bit-identical to an uninterrupted run with the same options). A larger --epochs extends a finished run with a new cosine cycle.")
   var resume: String?
 
   func validate() throws {
@@ -84,7 +88,9 @@ struct TrainCommand: ParsableCommand {
     try validateHyperparameters()
   }
 
-  func run() throws {
+  /// The run; `run()` (TrainCommand+Checkpoint.swift) reports an interruption.
+  func train() throws {
+    let checkpointURL = try prepareCheckpointDestination()
     let architecture = try Architectures.named(arch)
     let loaded = try dataOptions.load(inputShape: architecture.inputShape, seed: seed)
     let (train, test) = fitted(loaded, to: architecture, channels: inChannels)
@@ -109,11 +115,12 @@ struct TrainCommand: ParsableCommand {
       printError("frozen: \(prefixes.joined(separator: ", ")) (\(formatCount(frozen)) parameters; their batch norms keep their statistics)")
     }
     let optimizer = try makeOptimizer(parameters: model.parameters.filter(\.requiresGrad))
-    var firstEpoch = 0
-    if let resume {
-      firstEpoch = try Checkpoint.resume(model: model, optimizer: optimizer, from: URL(fileURLWithPath: resume))
-      printError("resumed from \(resume) after epoch \(firstEpoch)")
-    }
+    let settings = runSettings(learningRate: optimizer.learningRate)
+    let saved = try resumeState(model: model, optimizer: optimizer, settings: settings)
+    let plan = try ResumePlan.make(
+      saved: saved, epochs: epochs, maximumSteps: maxSteps, cosine: schedule.lowercased() == "cosine")
+    if saved != nil { printError(plan.summary) }
+    if plan.action == .nothingToDo { return }
 
     let trainLoader = try DataLoader(
       dataset: train, batchSize: batchSize, shuffle: !noShuffle, seed: seed, transform: transform,
@@ -122,17 +129,23 @@ struct TrainCommand: ParsableCommand {
     let trainer = Trainer(
       model: model, optimizer: optimizer, trainLoader: trainLoader, testLoader: testLoader,
       classCount: classCount)
-    try configureSchedule(trainer, initial: optimizer.learningRate, stepsPerEpoch: trainLoader.batchCount)
+    try configureSchedule(
+      trainer, initial: optimizer.learningRate, stepsPerEpoch: trainLoader.batchCount, cycles: plan.cycles)
     trainer.labelSmoothing = labelSmoothing
     trainer.maximumSteps = maxSteps
-    trainer.checkpointURL = (save ?? resume).map { URL(fileURLWithPath: $0) }
+    trainer.checkpointURL = checkpointURL
+    trainer.checkpointInterval = saveEvery
     trainer.architectureName = architecture.name
+    trainer.cycles = plan.cycles
+    trainer.settings = settings
 
     let trainable = model.parameters.filter(\.requiresGrad).reduce(0) { $0 + $1.value.count }
     printError("model: \(architecture.name), \(formatCount(model.parameterCount)) parameters (\(formatCount(trainable)) trained); \(optimizerName) lr \(optimizer.learningRate)")
     let progress = ProgressBar()
     let started = Date()
-    try trainer.run(epochs: epochs, firstEpoch: firstEpoch) { event in
+    // Stays installed to the end: a Ctrl-C after the last step only lets the program finish.
+    trainer.interruptRequest = installInterruptHandler()
+    try trainer.run(epochs: epochs, resumingFrom: saved) { event in
       switch event {
       case .step(let epoch, let step, let total, let loss, let accuracy, let rate, let remaining):
         progress.update(
@@ -172,14 +185,15 @@ struct TrainCommand: ParsableCommand {
     }
   }
 
-  /// constant: nothing; cosine: annealed to 0 over all steps, updated every step;
+  /// constant: nothing; cosine: annealed to 0 over each cycle of `cycles` (epoch boundaries; one
+  /// cycle over all epochs unless a finished run is extended), updated every step;
   /// step:N[:gamma]: multiplied by gamma every N epochs.
-  func configureSchedule(_ trainer: Trainer, initial: Float, stepsPerEpoch: Int) throws {
+  func configureSchedule(_ trainer: Trainer, initial: Float, stepsPerEpoch: Int, cycles: [Int]) throws {
     let parts = schedule.lowercased().split(separator: ":").map(String.init)
     switch parts.first {
     case "constant": return
     case "cosine":
-      trainer.stepSchedule = CosineAnnealingLR(initial: initial, totalEpochs: epochs * stepsPerEpoch)
+      trainer.stepSchedule = CosineCycles(initial: initial, boundaries: cycles.map { $0 * max(1, stepsPerEpoch) })
     case "step":
       guard parts.count >= 2, let size = Int(parts[1]), size > 0 else {
         throw CLIError("--schedule \"\(schedule)\": expected step:N[:gamma] with N ≥ 1")
