@@ -70,10 +70,11 @@ public final class Trainer {
 
   /// Trains epochs `firstEpoch ..< epochs` (1-based in reports); for `maximumSteps` the epochs
   /// before `firstEpoch` count as complete. Throws `TrainingError` when a loss becomes NaN or
-  /// infinite; the checkpoint on disk is then the last good one.
+  /// infinite; the checkpoint on disk is then the last good one. Returns the last epoch's test
+  /// evaluation (every epoch's comes in its `.epoch` report).
   @discardableResult
   public func run(epochs: Int, firstEpoch: Int = 0, report: (TrainingEvent) -> Void = { _ in }) throws
-    -> [EvaluationResult]
+    -> EvaluationResult?
   {
     try run(
       epochs: epochs, resumingFrom: TrainingState(epoch: firstEpoch, globalStep: 0), report: report)
@@ -87,10 +88,12 @@ public final class Trainer {
   /// - Throws: `TrainingError` when a loss becomes NaN or infinite (the checkpoint on disk is
   ///   then the last good one) or when a mid-epoch `start` has another data order than the
   ///   loader; `TrainingInterrupted` after an interrupt request.
+  /// - Returns: the last epoch's test evaluation. Only the last is kept: a result per epoch (its
+  ///   confusion matrix, ~1.4 KB for 10 classes) would grow without bound over many short epochs.
   @discardableResult
   public func run(
     epochs: Int, resumingFrom start: TrainingState?, report: (TrainingEvent) -> Void = { _ in }
-  ) throws -> [EvaluationResult] {
+  ) throws -> EvaluationResult? {
     let order = TrainingState.DataOrder(of: trainLoader)
     var start = start ?? TrainingState(epoch: 0, globalStep: 0)
     if start.step > 0, let saved = start.dataOrder, saved != order {
@@ -106,7 +109,7 @@ public final class Trainer {
       // An older checkpoint did not count steps: assume its epochs were complete.
       start.globalStep = start.epoch * trainLoader.batchCount
     }
-    var results: [EvaluationResult] = []
+    var lastResult: EvaluationResult?
     var globalStep = start.globalStep
     var lastSaved: URL?
 
@@ -181,7 +184,7 @@ public final class Trainer {
         }
       }
       let test = testLoader.map { evaluate(model, on: $0, classCount: classCount) }
-      if let test { results.append(test) }
+      if let test { lastResult = test }
       report(
         .epoch(
           epoch: epoch + 1,
@@ -202,6 +205,6 @@ public final class Trainer {
         throw TrainingInterrupted(state: here, checkpoint: checkpointURL)
       }
     }
-    return results
+    return lastResult
   }
 }
