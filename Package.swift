@@ -90,6 +90,7 @@ let package = Package(
       resources: [.copy("Fixtures")]),
     .testTarget(name: "ConvNetTrainingTests", dependencies: ["ConvNet", "TestSupport"]),
     .testTarget(name: "ConvNetCLITests", dependencies: ["convnet", "ConvNet", "TestSupport"]),
+    .testTarget(name: "ConvNetInsightTests", dependencies: ["ConvNetInsight", "TestSupport"]),
     .testTarget(name: "ConvNetBenchmarksTests", dependencies: ["ConvNetBenchmarks", "ConvNet", "convnet"]),
   ],
   swiftLanguageModes: [.v5]
