@@ -11,9 +11,16 @@ import Foundation
 /// `PixelTransform`.
 public enum NetworkInput {
   /// The image at `url` fitted to `sampleShape` [C, H, W] (C = 1 or 3), values in [0, 1].
-  /// - Throws: the decoder's error (naming the file), or `InsightError` for a bad shape.
+  /// - Throws: `InsightError` naming the file when it cannot be read or for a bad shape; the
+  ///   decoder's `ImageDecodingError` (naming the file) when it is not a readable PNG or JPEG.
   public static func fittedImage(contentsOf url: URL, sampleShape: [Int]) throws -> Image {
-    try fitted(ImageDecoder.decode(contentsOf: url), to: sampleShape)
+    let data: Data
+    do {
+      data = try Data(contentsOf: url)
+    } catch {
+      throw InsightError("\(url.path): cannot read the image file (\(error.localizedDescription))")
+    }
+    return try fitted(ImageDecoder.decode(data, name: url.lastPathComponent), to: sampleShape)
   }
 
   /// `image` fitted to `sampleShape` [C, H, W] (C = 1 or 3), values in [0, 1].

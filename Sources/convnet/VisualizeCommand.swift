@@ -97,7 +97,11 @@ struct VisualizeFeaturesCommand: ParsableCommand {
     let names = layers?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
     let capture = try FeatureMapCapture.capture(trained.model, input: input, layers: names)
     let directory = URL(fileURLWithPath: out)
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    do {
+      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    } catch {
+      throw CLIError("--out \(out): cannot create the directory (\(error.localizedDescription))")
+    }
     let files = try FeatureMapPictures.write(capture.featureMaps, input: picture, to: directory)
     for file in files { print(file.path) }
     printError("wrote \(files.count) pictures to \(out) (\(capture.featureMaps.count) layers and the input)")

@@ -111,7 +111,7 @@ final class FeatureMapCaptureTests: XCTestCase {
       names.firstIndex(of: "features.denseblock1.denselayer2")!, names.firstIndex(of: "features.denseblock1")!)
   }
 
-  func testEveryCatalogueArchitectureGivesFeatureMaps() throws {
+  func testEveryCatalogueArchitectureGivesFeatureMapsFiltersAndGradCAM() throws {
     for architecture in Architectures.all {
       // Natural size for the small networks (LeNet-5's classifier needs 28×28), a small one for
       // the ImageNet networks.
@@ -123,6 +123,11 @@ final class FeatureMapCaptureTests: XCTestCase {
       XCTAssertFalse(result.featureMaps.isEmpty, architecture.name)
       XCTAssertTrue(result.featureMaps.allSatisfy { $0.height * $0.width > 1 }, architecture.name)
       XCTAssertEqual(result.output.shape, [1, 10], architecture.name)
+      // Grad-CAM of its last convolutional block and the first layer's filters work too.
+      let cam = try GradCAM(model: model, input: Self.input(shape), classIndex: 3)
+      XCTAssertEqual(cam.heatMap.shape, [size, size], architecture.name)
+      XCTAssertTrue(cam.heatMap.scalars.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 1 }, architecture.name)
+      XCTAssertFalse(try FilterTiles(model: model).tiles.isEmpty, architecture.name)
     }
   }
 
