@@ -7,8 +7,9 @@ import Foundation
 /// labelled with the channel index.
 public enum FeatureMapPictures {
   /// The grid of `maps` for sample `sample`: title "features.0" over
-  /// "Conv2d(1, 6, kernel 5, padding 2) · 6 maps 28×28 · each scaled min→max", tiles "0" … "C−1".
-  public static func grid(_ maps: FeatureMaps, sample: Int = 0) throws -> TileSheet {
+  /// "Conv2d(1, 6, kernel 5, padding 2) · 6 maps 28×28 · each scaled min→max", tiles "0" … "C−1",
+  /// and, when given, the input image (values in [0, 1]) at the left, labelled "input".
+  public static func grid(_ maps: FeatureMaps, sample: Int = 0, input: Image? = nil) throws -> TileSheet {
     let count = maps.channelCount
     let title = [
       maps.name,
@@ -16,7 +17,7 @@ public enum FeatureMapPictures {
         + " · each scaled min (black) → max (white)",
     ]
     let images = (0..<count).map { (label: String($0), image: maps.displayImage(sample: sample, channel: $0)) }
-    return try TileSheet(title: title, images: images)
+    return try TileSheet(title: title, images: images, leading: input.map { (label: "input", image: $0) })
   }
 
   /// The network's input as it was fed (after fitting, before normalisation), enlarged so that
@@ -30,8 +31,8 @@ public enum FeatureMapPictures {
       images: [(label: "", image: enlarged)])
   }
 
-  /// Writes `00-input.png` and one `NN-<layer>.png` per layer into `directory` (each
-  /// atomically) and returns their URLs in that order.
+  /// Writes `00-input.png` and one `NN-<layer>.png` per layer, the input beside its maps, into
+  /// `directory` (each atomically) and returns their URLs in that order.
   public static func write(_ maps: [FeatureMaps], input: Image, to directory: URL, sample: Int = 0) throws
     -> [URL]
   {
@@ -46,7 +47,7 @@ public enum FeatureMapPictures {
     files.append(inputURL)
     for (index, layer) in maps.enumerated() {
       let url = name(index + 1, layer.name)
-      try grid(layer, sample: sample).canvas.writePNG(to: url)
+      try grid(layer, sample: sample, input: input).canvas.writePNG(to: url)
       files.append(url)
     }
     return files

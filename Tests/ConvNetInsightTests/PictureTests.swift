@@ -97,7 +97,16 @@ final class PictureTests: XCTestCase {
       files.map(\.lastPathComponent),
       ["00-input.png", "01-features.0.png", "02-features.2.png", "03-features.3.png", "04-features.5.png"])
     let decoded = try ImageDecoder.decode(contentsOf: files[1])
-    let sheet = try FeatureMapPictures.grid(capture.featureMaps[0])
+    let sheet = try FeatureMapPictures.grid(capture.featureMaps[0], input: image)
+    XCTAssertEqual(sheet.tiles.count, 6)
+    // The input is drawn at the left, 28×28 enlarged to 112×112, a block of 4×4 per pixel.
+    let lead = try XCTUnwrap(sheet.leadingRect)
+    XCTAssertEqual([lead.width, lead.height], [112, 112])
+    XCTAssertLessThan(lead.maxX, sheet.tiles[0].rect.x)
+    for (row, column) in [(9, 5), (14, 14), (20, 3)] {
+      let drawn = try XCTUnwrap(sheet.canvas.pixel(x: lead.x + 4 * column + 1, y: lead.y + 4 * row + 2))
+      XCTAssertEqual(Float(drawn.red), 255 * image[0, row, column], accuracy: 1)
+    }
     XCTAssertEqual([decoded.width, decoded.height], [sheet.canvas.width, sheet.canvas.height])
     XCTAssertEqual(decoded, sheet.canvas.image())
 
