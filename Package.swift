@@ -96,6 +96,7 @@ let package = Package(
     .testTarget(name: "ConvNetDrawTests", dependencies: ["ConvNetDraw", "ConvNetImage"]),
     .testTarget(name: "ConvNetTrainingTests", dependencies: ["ConvNet", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "ConvNetCLITests", dependencies: ["convnet", "ConvNet", "TestSupport"]),
+    .testTarget(name: "ConvNetInsightTests", dependencies: ["ConvNetInsight", "TestSupport"]),
     .testTarget(name: "ConvNetBenchmarksTests", dependencies: ["ConvNetBenchmarks", "ConvNet", "convnet"]),
   ],
   swiftLanguageModes: [.v5]
