@@ -90,7 +90,7 @@ let package = Package(
       resources: [.copy("Fixtures")]),
     .testTarget(name: "ConvNetTrainingTests", dependencies: ["ConvNet", "TestSupport"]),
     .testTarget(
-      name: "ConvNetInsightTests", dependencies: ["ConvNetInsight", "ConvNetTraining", "TestSupport"],
+      name: "ConvNetInsightTests", dependencies: ["ConvNet", "TestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(name: "ConvNetCLITests", dependencies: ["convnet", "ConvNet", "TestSupport"]),
     .testTarget(name: "ConvNetBenchmarksTests", dependencies: ["ConvNetBenchmarks", "ConvNet", "convnet"]),
