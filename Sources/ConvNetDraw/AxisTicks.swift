@@ -29,9 +29,10 @@ public struct AxisTicks: Equatable, Sendable {
       upper += half
     }
     let step = AxisTicks.niceStep(atLeast: (upper - lower) / Double(max(maximumIntervals, 1)))
-    // A tiny tolerance keeps 0.3/0.1 = 2.9999… from adding a tick below 0.3.
-    let first = (lower / step - 1e-9).rounded(.down)
-    let last = (upper / step + 1e-9).rounded(.up)
+    // A tiny tolerance keeps 0.3/0.1 = 2.9999… from adding a tick below 0.3 (and 0/0.2 from
+    // one below 0).
+    let first = (lower / step + 1e-9).rounded(.down)
+    let last = (upper / step - 1e-9).rounded(.up)
     self.step = step
     values = stride(from: first, through: last, by: 1).map { AxisTicks.clean($0 * step, step: step) }
     low = values.first ?? lower

@@ -117,7 +117,8 @@ public struct HeatmapChart: Sendable {
       grid = PixelRect(x: left, y: titleHeight, width: columns * cell, height: rows * cell)
       let columnLabelsHeight = turnedColumnLabels ? columnLabelWidth : lineHeight
       let bottom = padding + columnLabelsHeight + padding + (chart.columnTitle == nil ? 0 : lineHeight + padding) + padding
-      barTicks = AxisTicks(covering: 0, max(chart.largest, 1), maximumIntervals: 5)
+      let barTicks = AxisTicks(covering: 0, max(chart.largest, 1), maximumIntervals: 5)
+      self.barTicks = barTicks
       let barLabelWidth = barTicks.values.map { Canvas.textSize(barTicks.label($0), scale: scale).width }.max() ?? 0
       bar = PixelRect(x: grid.maxX + 4 * padding, y: grid.y, width: 5 * scale + 8, height: grid.height)
       width = bar.maxX + 6 + padding + barLabelWidth + 2 * padding
@@ -192,7 +193,7 @@ public struct HeatmapChart: Sendable {
       canvas.fill(PixelRect(x: bar.x, y: y, width: bar.width, height: 1), color: table[Colormap.index(t)])
     }
     canvas.strokeRectangle(bar.inset(by: -1), color: RGBColor(hex: 0x808080))
-    for value in layout.barTicks.values where value <= top * (1 + 1e-9) {
+    for value in layout.barTicks.values where value >= 0 && value <= top * (1 + 1e-9) {
       let position = Double(colorPosition(value))
       let y = bar.maxY - 1 - Int((position * Double(bar.height - 1)).rounded())
       canvas.drawLine(from: PixelPoint(x: bar.maxX, y: y), to: PixelPoint(x: bar.maxX + 4, y: y), color: ink)

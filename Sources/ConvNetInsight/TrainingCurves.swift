@@ -24,7 +24,7 @@ public enum TrainingCurves {
 
   /// The loss panel.
   public static func lossChart(_ history: TrainingHistory) -> LineChart {
-    var chart = LineChart(title: "loss", xTitle: "epoch", yTitle: "cross-entropy")
+    var chart = LineChart(title: "loss", xTitle: "epoch", yTitle: "mean cross-entropy")
     chart.series = series(history, train: \.trainLoss, test: \.testLoss)
     chart.xIncludes = [0]
     chart.yIncludes = [0]
@@ -33,7 +33,7 @@ public enum TrainingCurves {
 
   /// The accuracy panel (tick labels in percent).
   public static func accuracyChart(_ history: TrainingHistory) -> LineChart {
-    var chart = LineChart(title: "accuracy", xTitle: "epoch", yTitle: "correct")
+    var chart = LineChart(title: "accuracy", xTitle: "epoch", yTitle: "correctly classified")
     chart.series = series(history, train: \.trainAccuracy, test: \.testAccuracy)
     chart.xIncludes = [0]
     chart.yPercent = true
