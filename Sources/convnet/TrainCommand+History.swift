@@ -40,8 +40,8 @@ extension TrainCommand {
       command: CommandLine.arguments, started: started, convnetCommit: buildCommit(),
       weights: checkpoint?.path, tensorboard: tensorBoardDirectory?.path)
     let recorder = HistoryRecorder(
-      stepsPerEpoch: stepsPerEpoch, stepInterval: historyOptions.historyEvery,
-      learningRate: { optimizer.learningRate })
+      stepsPerEpoch: stepsPerEpoch, stepInterval: historyOptions.historyEvery, batchSize: batchSize,
+      samplesPerEpoch: train.count, learningRate: { optimizer.learningRate })
     let runRecorder = try TrainingRunRecorder(
       record: record, description: description, resumedAfterEpoch: resumedAfterEpoch, recorder: recorder,
       tensorBoardDirectory: tensorBoardDirectory)
