@@ -67,7 +67,9 @@ final class TileGridTests: XCTestCase {
     }
   }
 
-  /// Writes sample pictures to $CONVNET_DRAW_SAMPLES (when set) for looking at by eye.
+  /// Writes sample pictures to $CONVNET_DRAW_SAMPLES (when set) for looking at by eye and for
+  /// Fixtures/compare_png_sizes.py in ConvNetImageTests; $CONVNET_DRAW_PHOTO (a JPEG or PNG)
+  /// adds a natural photo, re-encoded by PNGEncoder.
   func testSamplePictures() throws {
     var grid = TileGrid(
       title: "features.0 · conv 5×5 → 6×28×28",
@@ -80,16 +82,61 @@ final class TileGridTests: XCTestCase {
       grid.append(.map(try ScalarMap(width: 28, height: 28, values: values)), label: "channel \(c)")
     }
     let picture = try grid.render()
+    XCTAssertEqual(try PNGDecoder.decode(picture.pngData(), name: "grid").width, picture.width)
+
     var text = try Canvas(width: 360, height: 120)
     text.drawText(
       "The quick brown fox jumps over\nthe lazy dog. 0123456789 (x+y)*z\n{a:[1,2]} ±3° 28×28 → 5…9",
       at: PixelPoint(x: 6, y: 6), color: .black)
     text.drawText("Scale 2: Loss 0.0421", at: PixelPoint(x: 6, y: 50), color: .blue, scale: 2)
     text.drawVerticalText("accuracy", at: PixelPoint(x: 350, y: 60), color: .red)
-    text.drawLine(from: PixelPoint(x: 6, y: 100), to: PixelPoint(x: 300, y: 80), color: .green, thickness: 3)
-    XCTAssertEqual(try PNGDecoder.decode(picture.pngData(), name: "grid").width, picture.width)
+    text.drawLine(
+      from: PixelPoint(x: 6, y: 100), to: PixelPoint(x: 300, y: 80), color: .green, thickness: 3)
+
     guard let directory = ProcessInfo.processInfo.environment["CONVNET_DRAW_SAMPLES"] else { return }
-    try picture.writePNG(to: URL(fileURLWithPath: directory).appendingPathComponent("grid.png"))
-    try text.writePNG(to: URL(fileURLWithPath: directory).appendingPathComponent("text.png"))
+    let folder = URL(fileURLWithPath: directory)
+    try picture.writePNG(to: folder.appendingPathComponent("grid.png"))
+    try text.writePNG(to: folder.appendingPathComponent("text.png"))
+    try chartLikePicture().writePNG(to: folder.appendingPathComponent("chart.png"))
+    if let photoPath = ProcessInfo.processInfo.environment["CONVNET_DRAW_PHOTO"] {
+      let photo = try ImageDecoder.decode(contentsOf: URL(fileURLWithPath: photoPath))
+      try Data(try PNGEncoder.encode(photo)).write(to: folder.appendingPathComponent("photo.png"))
+    }
+  }
+
+  /// Axes, grid lines, two noisy curves, tick labels and a legend: what training curves look
+  /// like to the compressor (this is not the chart API, which lives above ConvNetDraw).
+  func chartLikePicture() throws -> Canvas {
+    var canvas = try Canvas(width: 640, height: 400)
+    let plot = PixelRect(x: 60, y: 30, width: 560, height: 320)
+    for i in 0...5 {
+      let y = plot.y + plot.height * i / 5
+      canvas.drawLine(
+        from: PixelPoint(x: plot.x, y: y), to: PixelPoint(x: plot.maxX, y: y), color: .lightGray)
+      canvas.drawText(
+        String(format: "%.1f", 2.5 - 0.5 * Double(i)), at: PixelPoint(x: plot.x - 6, y: y),
+        color: .black, anchor: .centerRight)
+    }
+    canvas.strokeRectangle(plot, color: .black)
+    var state: UInt64 = 1
+    for (series, color) in [RGBColor.blue, RGBColor.orange].enumerated() {
+      var points: [PixelPoint] = []
+      for step in 0..<280 {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        let noise = Double(state >> 40) / Double(1 << 24) - 0.5
+        let loss = 2.3 * exp(-Double(step) / Double(60 + 40 * series)) + 0.1 + 0.08 * noise
+        points.append(PixelPoint(x: plot.x + step * 2, y: plot.maxY - Int(loss / 2.5 * 320)))
+      }
+      canvas.drawPolyline(points, color: color, thickness: 2)
+      canvas.fill(PixelRect(x: 480, y: 44 + 16 * series, width: 14, height: 3), color: color)
+      canvas.drawText(
+        series == 0 ? "train loss" : "test loss", at: PixelPoint(x: 500, y: 41 + 16 * series),
+        color: .black)
+    }
+    canvas.drawText("epoch", at: PixelPoint(x: 340, y: 370), color: .black, anchor: .topCenter)
+    canvas.drawVerticalText("loss", at: PixelPoint(x: 18, y: 190), color: .black)
+    canvas.drawText("LeNet-5 on MNIST", at: PixelPoint(x: 340, y: 8), color: .black, scale: 2,
+      anchor: .topCenter)
+    return canvas
   }
 }
