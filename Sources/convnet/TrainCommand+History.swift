@@ -46,7 +46,7 @@ extension TrainCommand {
       samplesPerEpoch: train.count, learningRate: { optimizer.learningRate })
     let runRecorder = try TrainingRunRecorder(
       record: record, description: description, resumedAfterEpoch: resumedAfterEpoch, recorder: recorder,
-      tensorBoardDirectory: tensorBoardDirectory)
+      tensorBoardDirectory: tensorBoardDirectory, createsFolder: checkpoint == nil)
     runRecorder.onError = { printError("warning: the run is no longer recorded: \($0)") }
     if tensorBoardDirectory != nil {
       let snapshot = FeatureMapSnapshot(model: model, sample: 0, of: testLoader ?? trainLoader)

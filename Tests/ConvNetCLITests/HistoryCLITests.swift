@@ -116,6 +116,13 @@ final class HistoryCLITests: XCTestCase {
     let record = try RunRecord.locate(directory.appendingPathComponent(folder))
     XCTAssertEqual(try record.loadHistory().epochs.count, 1)
     XCTAssertNil(record.weightsURL)
+
+    // A --save folder that does not exist is reported before training, not created.
+    let missing = directory.appendingPathComponent("no/such/folder/m.safetensors").path
+    let failed = try convnet(["train", "--max-steps", "1", "--save", missing])
+    XCTAssertNotEqual(failed.status, 0)
+    XCTAssertTrue(failed.standardError.contains("m.run.json: cannot write the run description"), failed.standardError)
+    XCTAssertFalse(failed.standardError.contains("epoch 1/"), failed.standardError)
   }
 
   /// eval --confusion-png and --mistakes-png write pictures that decode.
