@@ -25,7 +25,7 @@ struct EvalCommand: ParsableCommand {
   @Flag(help: "Print one JSON object instead of tables.")
   var json = false
 
-  @OptionGroup(title: "Pictures") var pictureOptions: EvalPictureOptions
+  @OptionGroup var pictureOptions: EvalPictureOptions
 
   func run() throws {
     let architecture = try Architectures.named(arch)

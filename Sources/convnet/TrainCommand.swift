@@ -69,7 +69,7 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Continue a run saved with --save: weights, optimiser state and epoch count.")
   var resume: String?
 
-  @OptionGroup(title: "Recording the run") var historyOptions: HistoryOptions
+  @OptionGroup var historyOptions: HistoryOptions
 
   func validate() throws {
     guard epochs >= 1 else { throw CLIError("--epochs must be at least 1, got \(epochs)") }
