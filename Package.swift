@@ -95,8 +95,10 @@ let package = Package(
       dependencies: ["ConvNetExplain", "ConvNetAutograd", "ConvNetKernels", "ConvNetTensor", "TestSupport"]),
     .testTarget(name: "ConvNetDrawTests", dependencies: ["ConvNetDraw", "ConvNetImage"]),
     .testTarget(name: "ConvNetTrainingTests", dependencies: ["ConvNet", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "ConvNetInsightTests", dependencies: ["ConvNet", "TestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "ConvNetCLITests", dependencies: ["convnet", "ConvNet", "TestSupport"]),
-    .testTarget(name: "ConvNetInsightTests", dependencies: ["ConvNetInsight", "TestSupport"]),
     .testTarget(name: "ConvNetBenchmarksTests", dependencies: ["ConvNetBenchmarks", "ConvNet", "convnet"]),
   ],
   swiftLanguageModes: [.v5]

@@ -25,6 +25,8 @@ struct EvalCommand: ParsableCommand {
   @Flag(help: "Print one JSON object instead of tables.")
   var json = false
 
+  @OptionGroup var pictureOptions: EvalPictureOptions
+
   func validate() throws {
     if let inChannels, inChannels != 1 && inChannels != 3 {
       throw CLIError("--in-channels must be 1 or 3, got \(inChannels)")
@@ -53,6 +55,7 @@ struct EvalCommand: ParsableCommand {
     let loader = DataLoader(dataset: test, batchSize: 1000, shuffle: false, transform: try dataOptions.pixelTransform(channels: test.sampleShape[0]))
     let result = evaluate(
       model, on: loader, classCount: classCount, averagingMirrorImages: flipTTA)
+    try writePictures(model: model, loader: loader, test: test, result: result, classCount: classCount)
     if json {
       printJSON([
         "accuracy": result.accuracy, "loss": result.loss, "count": result.count,

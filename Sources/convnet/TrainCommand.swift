@@ -73,6 +73,8 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Continue a run saved with --save, from the exact step it stopped at (bit-identical to an uninterrupted run with the same options). A larger --epochs extends a finished run with a new cosine cycle.")
   var resume: String?
 
+  @OptionGroup var historyOptions: HistoryOptions
+
   func validate() throws {
     guard epochs >= 1 else { throw CLIError("--epochs must be at least 1, got \(epochs)") }
     guard batchSize >= 1 else { throw CLIError("--batch-size must be at least 1, got \(batchSize)") }
@@ -141,11 +143,15 @@ struct TrainCommand: ParsableCommand {
 
     let trainable = model.parameters.filter(\.requiresGrad).reduce(0) { $0 + $1.value.count }
     printError("model: \(architecture.name), \(formatCount(model.parameterCount)) parameters (\(formatCount(trainable)) trained); \(optimizerName) lr \(optimizer.learningRate)")
+    let runRecorder = try startRecording(
+      architecture: architecture, model: model, optimizer: optimizer, train: train, test: test,
+      trainLoader: trainLoader, testLoader: testLoader, resumedAfterEpoch: saved?.epoch)
     let progress = ProgressBar()
     let started = Date()
     // Stays installed to the end: a Ctrl-C after the last step only lets the program finish.
     trainer.interruptRequest = installInterruptHandler()
     try trainer.run(epochs: epochs, resumingFrom: saved) { event in
+      runRecorder.handle(event)
       switch event {
       case .step(let epoch, let step, let total, let loss, let accuracy, let rate, let remaining):
         progress.update(
