@@ -5,7 +5,9 @@ import Foundation
 /// A resumed run appends to the file it continues. When it resumes from a checkpoint older
 /// than the last lines written (the earlier session stopped mid-epoch), the lines it writes
 /// again replace the stale ones: reading keeps, for every position (step, then step before
-/// epoch line), the entry written last.
+/// epoch line), the entry written last. An epoch cut short (by `--max-steps` or Ctrl-C) and
+/// then continued by a resume has two epoch lines; the later one, covering more steps, stands
+/// for that epoch.
 public struct TrainingHistory: Sendable, Equatable {
   public var entries: [HistoryEntry]
 
@@ -20,9 +22,13 @@ public struct TrainingHistory: Sendable, Equatable {
   /// The step lines, in order.
   public var steps: [HistoryEntry] { entries.filter { $0.kind == .step } }
 
-  /// Adds `entry`, first dropping entries at or after its position (those a resume rewrites).
+  /// Adds `entry`, first dropping entries at or after its position (those a resume rewrites)
+  /// and, for an epoch line, an earlier line of the same epoch (the part before a resume).
   public mutating func append(_ entry: HistoryEntry) {
     while let last = entries.last, !TrainingHistory.precedes(last, entry) { entries.removeLast() }
+    if entry.kind == .epoch {
+      entries.removeAll { $0.kind == .epoch && $0.epoch == entry.epoch }
+    }
     entries.append(entry)
   }
 

@@ -91,7 +91,8 @@ final class TrainingHistoryTests: XCTestCase {
   }
 
   /// A resume from an older checkpoint rewrites lines: the later ones replace the stale ones
-  /// from the same step on. An unfinished last line is skipped; a broken middle line is an error
+  /// from the same step on, and epoch 1's line at step 6 (the epoch continued after a resume)
+  /// supersedes its cut-short line at step 4. An unfinished last line is skipped; a broken middle line is an error
   /// naming the file and the line.
   func testReadingResumedAndDamagedHistories() throws {
     func line(_ kind: String, _ step: Int, _ loss: Double) -> String {
@@ -102,9 +103,9 @@ final class TrainingHistoryTests: XCTestCase {
       line("step", 6, 5), line("epoch", 6, 6), "", line("step", 8, 7), #"{"kind":"st"#,
     ].joined(separator: "\n")
     let history = try TrainingHistory(jsonLines: Data(text.utf8), source: "h.jsonl")
-    XCTAssertEqual(history.entries.map(\.step), [2, 4, 4, 6, 6, 8])
-    XCTAssertEqual(history.entries.map(\.trainLoss), [1, 2, 3, 5, 6, 7])
-    XCTAssertEqual(history.epochs.map(\.step), [4, 6])
+    XCTAssertEqual(history.entries.map(\.step), [2, 4, 6, 6, 8])
+    XCTAssertEqual(history.entries.map(\.trainLoss), [1, 2, 5, 6, 7])
+    XCTAssertEqual(history.epochs.map(\.step), [6])
     XCTAssertEqual(history.steps.count, 4)
 
     let broken = [line("step", 2, 1), #"{"kind":"step"}"#, line("step", 4, 2)].joined(separator: "\n")
