@@ -10,6 +10,11 @@ public struct SamplePrediction: Sendable {
   public struct ClassProbability: Sendable, Equatable {
     public let label: Int
     public let probability: Float
+
+    public init(label: Int, probability: Float) {
+      self.label = label
+      self.probability = probability
+    }
   }
 
   /// The sample's index in the dataset the loader reads.
@@ -22,6 +27,15 @@ public struct SamplePrediction: Sendable {
   public let top: [ClassProbability]
   /// The probability given to the true class.
   public let labelProbability: Float
+
+  /// `top` must hold at least one class, the most probable first.
+  public init(index: Int, label: Int, top: [ClassProbability], labelProbability: Float) {
+    precondition(!top.isEmpty, "SamplePrediction: no classes in top")
+    self.index = index
+    self.label = label
+    self.top = top
+    self.labelProbability = labelProbability
+  }
 }
 
 /// A dataset classified sample by sample: the summary an `evaluate` gives, plus what the model

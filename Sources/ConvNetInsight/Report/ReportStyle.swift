@@ -30,7 +30,7 @@ public enum ReportStyle {
     nav a { color: #fff; text-decoration: none; font-size: .9rem; padding: 3px 10px;
       border: 1px solid rgba(255,255,255,.28); border-radius: 999px; }
     nav a:hover { background: rgba(255,255,255,.12); }
-    main { padding-top: 20px; padding-bottom: 40px; }
+    main.wrap { padding-top: 20px; padding-bottom: 40px; }
     section { background: var(--paper); border: 1px solid var(--line); border-radius: 10px;
       padding: 18px 22px 20px; margin: 0 0 18px; }
     h2 { margin: 0 0 12px; font-size: 1.25rem; font-weight: 650; }
@@ -74,8 +74,8 @@ public enum ReportStyle {
       background: #fff; }
     img.pixelated { image-rendering: pixelated; }
     figcaption { color: var(--muted); font-size: .85rem; margin-top: 4px; }
-    .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(330px, 1fr)); gap: 16px; }
-    .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 12px; }
+    .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(330px, 1fr)); gap: 16px; margin: 0 0 12px; }
+    .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 12px; margin: 0 0 14px; }
     .card { border: 1px solid var(--line); border-left: 4px solid #9aa5b8; border-radius: 8px; padding: 10px;
       background: #fff; }
     .card.tone-good { border-left-color: var(--good); }

@@ -132,7 +132,7 @@ public struct TrainingReport {
       metrics.append(
         HTMLMetric(
           label: "test accuracy", value: NumberText.percent(Double(result.accuracy)),
-          detail: "\(NumberText.count(result.count)) images, \(evaluation.datasetName)"))
+          detail: evaluation.datasetName))
       metrics.append(HTMLMetric(label: "test loss", value: String(format: "%.4f", result.loss), detail: "mean cross-entropy"))
     }
     if let rows = history.value, let last = rows.last {
@@ -273,8 +273,11 @@ public struct TrainingReport {
       return HTMLCard(
         figure: figure,
         title: prediction.isCorrect
-          ? "✓ \(className(prediction.predicted))" : "✗ \(className(prediction.predicted)), true \(className(prediction.label))",
-        subtitle: "test image #\(prediction.index) · true class \(NumberText.percent(Double(prediction.labelProbability), digits: 1))",
+          ? "✓ \(className(prediction.predicted))" : "✗ \(className(prediction.predicted)) (true: \(className(prediction.label)))",
+        subtitle: prediction.isCorrect
+          ? "test image #\(prediction.index)"
+          : "test image #\(prediction.index) · \(className(prediction.label)) at "
+            + NumberText.percent(Double(prediction.labelProbability), digits: 1),
         bars: bars, tone: prediction.isCorrect ? .good : .bad)
     }
     blocks.append(.paragraph("Softmax probabilities of the three most probable classes; the true class's bar is green."))
@@ -303,8 +306,9 @@ public struct TrainingReport {
     return ""
   }
 
-  /// 75 → "1:15"; 3725 → "1:02:05".
+  /// 4.25 → "4.2 s"; 75 → "1:15"; 3725 → "1:02:05".
   static func duration(_ seconds: Double) -> String {
+    if seconds < 59.95 { return String(format: "%.1f s", seconds) }
     let total = Int(seconds.rounded())
     return total >= 3600
       ? String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
