@@ -1,0 +1,74 @@
+import ConvNetTraining
+import Foundation
+
+/// Records a training run as it happens: writes its description (`run.json`) at the start,
+/// appends a history line for every `HistoryRecorder` entry, and — when asked — writes the
+/// same figures and a picture per epoch to a TensorBoard event file.
+///
+/// Pass every `TrainingEvent` to `handle(_:)`. A failed write does not stop training: the
+/// first error goes to `onError` and recording stops.
+public final class TrainingRunRecorder {
+  public let record: RunRecord
+  public let recorder: HistoryRecorder
+  /// The TensorBoard event file, when one is written.
+  public var tensorBoardFileURL: URL? { tensorBoard?.fileURL }
+  /// Pictures for TensorBoard's image dashboard after epoch `epoch` (from 1), by tag, e.g. a
+  /// feature-map grid of a fixed test image. Called only when TensorBoard is written.
+  public var epochImages: ((_ epoch: Int) throws -> [(tag: String, image: TensorBoardImage)])?
+  /// Told about the first write that fails.
+  public var onError: (Error) -> Void = { _ in }
+
+  private let historyFile: AppendOnlyFile
+  private let tensorBoard: TensorBoardWriter?
+  private var failed = false
+
+  /// Writes `description` to `record.descriptionURL` (creating a run folder's directory) and
+  /// opens the history for appending.
+  ///
+  /// - Parameters:
+  ///   - resumedAfterEpoch: the epochs a resumed run had completed; its existing `run.json`
+  ///     then only gains an entry in `resumes` (a fresh one is written if there is none).
+  ///   - tensorBoardDirectory: where to write TensorBoard events, or nil.
+  public init(
+    record: RunRecord, description: RunDescription, resumedAfterEpoch: Int? = nil,
+    recorder: HistoryRecorder, tensorBoardDirectory: URL? = nil
+  ) throws {
+    self.record = record
+    self.recorder = recorder
+    let folder = record.descriptionURL.deletingLastPathComponent()
+    do {
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    } catch {
+      throw RunFileError(path: folder.path, reason: "cannot create the run folder (\(error.localizedDescription))")
+    }
+    var written = description
+    if let resumedAfterEpoch, let existing = try? RunDescription.load(from: record.descriptionURL) {
+      written = existing
+      written.resumes.append(
+        RunDescription.Resume(started: description.started, command: description.command, afterEpoch: resumedAfterEpoch))
+      written.weights = description.weights ?? existing.weights
+      written.tensorboard = description.tensorboard ?? existing.tensorboard
+    }
+    try written.write(to: record.descriptionURL)
+    historyFile = try AppendOnlyFile(url: record.historyURL, trimsUnfinishedLine: true)
+    tensorBoard = try tensorBoardDirectory.map { try TensorBoardWriter(directory: $0) }
+  }
+
+  /// Records what `event` adds to the history.
+  public func handle(_ event: TrainingEvent) {
+    guard !failed, let entry = recorder.record(event) else { return }
+    do {
+      try historyFile.append(Data((try entry.jsonLine() + "\n").utf8))
+      if let tensorBoard {
+        try tensorBoard.add(entry.tensorBoardScalars, step: entry.step)
+        if entry.kind == .epoch, let epochImages {
+          let images = try epochImages(entry.epoch).map { TensorBoardValue.image(tag: $0.tag, image: $0.image) }
+          try tensorBoard.add(images, step: entry.step)
+        }
+      }
+    } catch {
+      failed = true
+      onError(error)
+    }
+  }
+}
