@@ -1,0 +1,174 @@
+import ConvNetData
+import ConvNetImage
+import ConvNetNN
+import ConvNetTensor
+import ConvNetTraining
+import Foundation
+
+/// Gathers a `TrainingReport` from a run: its description and history, the trained model and
+/// its test set. It evaluates the model on every test image, and draws the pictures.
+public struct TrainingReportMaker {
+  /// The run's `run.json`, when there is one.
+  public var description: RunDescription?
+  /// The run's history, or why there is none.
+  public var history: ReportPart<TrainingHistory>
+  /// The `--arch` name.
+  public var architecture: String
+  /// The trained model (weights loaded).
+  public var model: any Module
+  /// The set to evaluate on (its pixels are read with `transform` for the model, and in
+  /// [0, 1] for the pictures), or why there is none.
+  public var testSet: ReportPart<any LabeledImageDataset>
+  public var transform: PixelTransform
+  public var classCount: Int
+  /// Label names; when nil, the run description's or the dataset's are used, else numbers.
+  public var classNames: [String]?
+  /// Where the run's files are, for the page's subtitle.
+  public var runLocation: String?
+  /// How many test images get feature maps and a Grad-CAM.
+  public var explainedImageCount = 3
+
+  public init(
+    description: RunDescription?, history: ReportPart<TrainingHistory>, architecture: String,
+    model: any Module, testSet: ReportPart<any LabeledImageDataset>, transform: PixelTransform,
+    classCount: Int
+  ) {
+    self.description = description
+    self.history = history
+    self.architecture = architecture
+    self.model = model
+    self.testSet = testSet
+    self.transform = transform
+    self.classCount = classCount
+  }
+
+  /// Evaluates the model and assembles the report (`made`: the time written on the page).
+  public func make(made: Date = Date()) -> TrainingReport {
+    let sampleShape = testSetValue?.sampleShape ?? description?.dataset?.sampleShape
+    let summary: ReportPart<ModelSummaryTable> = sampleShape.map {
+      .shown(ModelSummaryTable(ModelSummary(model: model, sampleShape: $0), architecture: architecture))
+    } ?? .missing(reason: "The input shape is unknown: the run records no dataset and there is no test set.")
+
+    let evaluation = evaluate()
+    var report = TrainingReport(
+      title: title, modelSummary: summary, history: epochRows(), curves: curves(),
+      evaluation: evaluation, featureMaps: featureMaps(), gradCAM: gradCAM())
+    var subtitle = ["report made \(RunDescription.timestamp(made))"]
+    if let started = description?.started { subtitle.insert("run started \(started)", at: 0) }
+    if let runLocation { subtitle.insert(runLocation, at: 0) }
+    report.subtitle = subtitle.joined(separator: " · ")
+    report.command = description.map { ShellWords.join($0.command) }
+    report.settings = settings()
+    report.classNames = resolvedClassNames ?? []
+    return report
+  }
+
+  private var testSetValue: (any LabeledImageDataset)? { testSet.value }
+
+  private var title: String {
+    if let dataset = description?.dataset { return "\(architecture) on \(dataset.name)" }
+    return "\(architecture) training report"
+  }
+
+  private var resolvedClassNames: [String]? {
+    if let classNames { return classNames }
+    if let names = description?.dataset?.classNames { return names }
+    return (testSetValue as? any ClassNamedDataset)?.classNames
+  }
+
+  /// The run's settings, the ones people look for first, then the rest alphabetically.
+  private func settings() -> [(key: String, value: String)] {
+    guard let description else { return [] }
+    var pairs: [(key: String, value: String)] = [(key: "architecture", value: description.architecture)]
+    if let dataset = description.dataset {
+      var text = "\(dataset.name): \(NumberText.count(dataset.trainCount)) train"
+      if let test = dataset.testCount { text += " / \(NumberText.count(test)) test" }
+      text += " images, \(NumberText.shape(dataset.sampleShape)), \(dataset.classCount) classes"
+      pairs.append((key: "dataset", value: text))
+    }
+    let first = ["data", "epochs", "batch-size", "optimizer", "lr", "momentum", "weight-decay", "schedule"]
+    let keys = first.filter { description.settings[$0] != nil }
+      + description.settings.keys.filter { !first.contains($0) }.sorted()
+    pairs += keys.map { (key: $0, value: description.settings[$0] ?? "") }
+    if let weights = description.weights { pairs.append((key: "weights", value: weights)) }
+    if let commit = description.convnetCommit { pairs.append((key: "ConvNet commit", value: commit)) }
+    for resume in description.resumes {
+      pairs.append((key: "resumed after epoch \(resume.afterEpoch)", value: "\(resume.started): \(ShellWords.join(resume.command))"))
+    }
+    return pairs
+  }
+
+  private func epochRows() -> ReportPart<[TrainingReport.EpochRow]> {
+    switch history {
+    case .missing(let reason): return .missing(reason: reason)
+    case .shown(let history):
+      let rows = history.epochs.map { entry in
+        TrainingReport.EpochRow(
+          epoch: entry.epoch, trainLoss: Double(entry.trainLoss ?? .nan), trainAccuracy: Double(entry.trainAccuracy ?? .nan),
+          testLoss: entry.testLoss.map(Double.init), testAccuracy: entry.testAccuracy.map(Double.init),
+          learningRate: entry.learningRate.map(Double.init), seconds: entry.epochSeconds)
+      }
+      return rows.isEmpty ? .missing(reason: "The history holds no finished epoch yet.") : .shown(rows)
+    }
+  }
+
+  private func evaluate() -> ReportPart<TrainingReport.Evaluation> {
+    guard case .shown(let test) = testSet else {
+      if case .missing(let reason) = testSet { return .missing(reason: reason) }
+      return .missing(reason: "")
+    }
+    let loader = DataLoader(dataset: test, batchSize: 250, shuffle: false, transform: transform)
+    let samples = classifyEachSample(model, on: loader, classCount: classCount)
+    let chosen = SampleShowcase.choose(from: samples.predictions, correctCount: 8, wrongCount: 8)
+    var thumbnails: [Int: [UInt8]] = [:]
+    for prediction in chosen.correct + chosen.wrong {
+      if let png = thumbnail(test, index: prediction.index) { thumbnails[prediction.index] = png }
+    }
+    let shape = test.sampleShape
+    return .shown(
+      TrainingReport.Evaluation(
+        datasetName: test.name, samples: samples, thumbnails: thumbnails,
+        pixelatedThumbnails: max(shape[1], shape[2]) < 64))
+  }
+
+  /// Test image `index` in [0, 1], as a PNG; nil until pictures can be encoded.
+  private func thumbnail(_ dataset: any LabeledImageDataset, index: Int) -> [UInt8]? {
+    nil
+  }
+
+  private func curves() -> ReportPart<[HTMLFigure]> {
+    .missing(reason: "The loss and accuracy curves are not drawn yet: the chart drawing (ConvNetDraw) is not part of this build.")
+  }
+
+  private func featureMaps() -> ReportPart<[HTMLFigure]> {
+    .missing(reason: "Feature-map grids are not drawn yet: the feature-map code (ConvNetInsight) is not part of this build.")
+  }
+
+  private func gradCAM() -> ReportPart<[HTMLFigure]> {
+    .missing(reason: "Grad-CAM is not drawn yet: the Grad-CAM code (ConvNetInsight) is not part of this build.")
+  }
+}
+
+extension TrainingReport {
+  /// Writes the page to `url` atomically (a temporary file renamed into place).
+  public func write(to url: URL) throws {
+    do {
+      try Data(document().render().utf8).write(to: url, options: .atomic)
+    } catch {
+      throw ReportError(path: url.path, reason: "cannot write the report (\(error.localizedDescription))")
+    }
+  }
+}
+
+/// A report that could not be made or written: the file and what went wrong.
+public struct ReportError: Error, CustomStringConvertible {
+  public let path: String
+  public let reason: String
+
+  public init(path: String, reason: String) {
+    self.path = path
+    self.reason = reason
+  }
+
+  public var description: String { "\(path): \(reason)" }
+}
