@@ -18,6 +18,8 @@ struct TrainCommand: ParsableCommand {
 
   @OptionGroup var dataOptions: DataOptions
 
+  @OptionGroup(title: "Report") var reportOptions: ReportOptions
+
   @Option(help: "Passes over the training set.")
   var epochs = 2
 

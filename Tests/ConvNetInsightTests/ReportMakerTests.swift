@@ -1,0 +1,87 @@
+import ConvNet
+import Foundation
+import XCTest
+
+/// Gathering the report from a run's records and a model.
+final class ReportMakerTests: XCTestCase {
+  func testShellWordsQuoteWhatAShellWouldSplitOrExpand() {
+    XCTAssertEqual(
+      ShellWords.join(["convnet", "train", "--data", "my data", "--lr", "0.05", "--augment", "crop:32:4,flip-h", "it's", "$HOME", "猫"]),
+      #"convnet train --data 'my data' --lr 0.05 --augment crop:32:4,flip-h 'it'\''s' '$HOME' 猫"#)
+    XCTAssertEqual(ShellWords.quote(""), "''")
+  }
+
+  func testMakerTakesSettingsHistoryAndNamesFromTheRun() throws {
+    var description = RunDescription(
+      architecture: "lenet5", parameterCount: 61706,
+      settings: ["zeta": "1", "lr": "0.05", "epochs": "2", "data": "<bundled>", "alpha": "x"],
+      dataset: RunDescription.Dataset(
+        name: "digits train", trainCount: 512, testCount: 100, sampleShape: [1, 28, 28], classCount: 10,
+        classNames: ReportFixture.classNames),
+      command: ["convnet", "train", "--epochs", "2", "--data", "a b"],
+      started: Date(timeIntervalSince1970: 1_800_000_000))
+    description.weights = "w.safetensors"
+    let history = TrainingHistory(entries: [
+      HistoryEntry(kind: .step, epoch: 1, step: 5, trainLoss: 2.2, wallTime: 1, elapsedSeconds: 1),
+      HistoryEntry(
+        kind: .epoch, epoch: 1, step: 8, trainLoss: 2.0, trainAccuracy: 0.25, testLoss: 1.5, testAccuracy: 0.5,
+        learningRate: 0.05, epochSeconds: 3.25, wallTime: 2, elapsedSeconds: 2),
+      HistoryEntry(
+        kind: .epoch, epoch: 2, step: 16, trainLoss: 1.0, trainAccuracy: 0.75, testLoss: 0.5, testAccuracy: 0.875,
+        learningRate: 0.01, epochSeconds: 70, wallTime: 3, elapsedSeconds: 3),
+    ])
+    let model = RandomSource.withSeed(2) { try! Architectures.named("lenet5").build(inputChannels: 1, classCount: 10) }
+    let test = try EmbeddedMNIST.load(.test).prefix(100)
+    let maker = TrainingReportMaker(
+      description: description, history: .shown(history), architecture: "lenet5", model: model,
+      testSet: .shown(test), transform: .unitRange, classCount: 10)
+    let report = maker.make(made: Date(timeIntervalSince1970: 1_800_000_060))
+
+    XCTAssertEqual(report.title, "lenet5 on digits train")
+    XCTAssertEqual(report.subtitle, "run started 2027-01-15T08:00:00Z · report made 2027-01-15T08:01:00Z")
+    XCTAssertEqual(report.command, "convnet train --epochs 2 --data 'a b'")
+    XCTAssertEqual(
+      report.settings.map(\.key),
+      ["architecture", "dataset", "data", "epochs", "lr", "alpha", "zeta", "weights"])
+    XCTAssertEqual(report.settings[1].value, "digits train: 512 train / 100 test images, 1×28×28, 10 classes")
+    XCTAssertEqual(report.classNames, ReportFixture.classNames)
+    let rows = try XCTUnwrap(report.history.value)
+    XCTAssertEqual(rows.map(\.epoch), [1, 2])
+    XCTAssertEqual(rows.map(\.testAccuracy), [0.5, 0.875])
+    XCTAssertEqual(rows.map(\.seconds), [3.25, 70])
+    let evaluation = try XCTUnwrap(report.evaluation.value)
+    XCTAssertEqual(evaluation.samples.result.count, 100)
+    XCTAssertEqual(evaluation.datasetName, test.name)
+
+    let html = report.document().render()
+    XCTAssertTrue(html.contains("<td class=\"num\">1:10</td>"), "70 s as 1:10")
+    XCTAssertTrue(html.contains("<td class=\"num\">3.2 s</td>"), "3.25 s")
+    XCTAssertTrue(html.contains("<td class=\"num\">87.50 %</td>"))
+  }
+
+  func testWithoutATestSetTheEvaluationPartsSayWhy() throws {
+    let model = try Architectures.named("lenet5").build(inputChannels: 1, classCount: 10)
+    let maker = TrainingReportMaker(
+      description: nil, history: .missing(reason: "no history here"), architecture: "lenet5", model: model,
+      testSet: .missing(reason: "no test set here"), transform: .unitRange, classCount: 10)
+    let report = maker.make()
+    XCTAssertEqual(report.title, "lenet5 training report")
+    let html = report.document().render()
+    XCTAssertEqual(html.components(separatedBy: "no test set here").count - 1, 3)
+    XCTAssertTrue(html.contains("no history here"))
+    // No dataset recorded and no test set: the summary has no input shape to run on.
+    XCTAssertTrue(html.contains("The input shape is unknown"))
+  }
+
+  /// The report is written whole or not at all, and a bad path is one clear error.
+  func testWriteNamesTheFileWhenItCannotWrite() throws {
+    let report = try ReportFixture.report()
+    XCTAssertThrowsError(try report.write(to: URL(fileURLWithPath: "/nonexistent-folder/report.html"))) { error in
+      XCTAssertTrue("\(error)".hasPrefix("/nonexistent-folder/report.html: cannot write the report"), "\(error)")
+    }
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString).html")
+    defer { try? FileManager.default.removeItem(at: url) }
+    try report.write(to: url)
+    XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), report.document().render())
+  }
+}
