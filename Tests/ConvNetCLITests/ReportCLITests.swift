@@ -1,0 +1,88 @@
+import ConvNet
+import Foundation
+import XCTest
+
+/// `convnet report` and `convnet train --report`, run as a user would.
+final class ReportCLITests: XCTestCase {
+  /// The folder holding the test bundle also holds the `convnet` executable.
+  private var executable: URL {
+    var directory = Bundle(for: ReportCLITests.self).bundleURL
+    while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("convnet").path) {
+      let parent = directory.deletingLastPathComponent()
+      if parent == directory { break }
+      directory = parent
+    }
+    return directory.appendingPathComponent("convnet")
+  }
+
+  private func convnet(_ arguments: [String], in directory: URL) throws -> (status: Int32, output: String, error: String) {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    let output = Pipe()
+    let error = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    try process.run()
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    let errorData = error.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+  }
+
+  private func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("convnet-report-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+    return url
+  }
+
+  /// train --save --report writes the page at the end; `report --run` makes it again later from
+  /// the run's files; both show the accuracy `eval` measures on the same weights.
+  func testTrainReportAndReportCommandShowTheEvaluatedAccuracy() throws {
+    let directory = try temporaryDirectory()
+    let train = try convnet(
+      ["train", "--epochs", "2", "--max-steps", "30", "--batch-size", "32", "--save", "lenet.safetensors", "--report", "trained.html"],
+      in: directory)
+    XCTAssertEqual(train.status, 0, train.error)
+    let eval = try convnet(["eval", "--weights", "lenet.safetensors", "--json"], in: directory)
+    XCTAssertEqual(eval.status, 0, eval.error)
+    let measured = try JSONSerialization.jsonObject(with: Data(eval.output.utf8)) as? [String: Any]
+    let accuracy = try XCTUnwrap(measured?["accuracy"] as? Double)
+    let shown = String(format: "%.2f %%", accuracy * 100)
+
+    let report = try convnet(["report", "--run", "lenet.safetensors", "--out", "later.html"], in: directory)
+    XCTAssertEqual(report.status, 0, report.error)
+    for name in ["trained.html", "later.html"] {
+      let html = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+      XCTAssertTrue(html.contains("<div class=\"metric-value\">\(shown)</div>"), "\(name): accuracy \(shown)")
+      for id in TrainingReport.sectionIDs { XCTAssertTrue(html.contains("<section id=\"\(id)\">"), "\(name): \(id)") }
+      XCTAssertTrue(html.contains("convnet train --epochs 2 --max-steps 30"), name)
+      XCTAssertTrue(html.contains("(5·5·1+1)·6 = 156"), name)
+      // Two epochs of history, the second ending at step 30.
+      XCTAssertTrue(html.contains("<td class=\"num\">2</td>"), name)
+    }
+  }
+
+  /// Errors are one line naming the file and what is wrong.
+  func testReportErrorsNameTheProblem() throws {
+    let directory = try temporaryDirectory()
+    let missing = try convnet(["report", "--run", "nowhere.safetensors"], in: directory)
+    XCTAssertNotEqual(missing.status, 0)
+    XCTAssertTrue(missing.error.contains("nowhere.run.json"), missing.error)
+    XCTAssertEqual(missing.error.split(separator: "\n").count, 1, missing.error)
+
+    let folder = directory.appendingPathComponent("run")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try Data(#"{"architecture": "lenet5", "started": "2026-12-07T11:20:30Z", "command": ["convnet", "train"]}"#.utf8)
+      .write(to: folder.appendingPathComponent("run.json"))
+    let noWeights = try convnet(["report", "--run", "run"], in: directory)
+    XCTAssertNotEqual(noWeights.status, 0)
+    XCTAssertTrue(noWeights.error.contains("run.json: the run saved no weights"), noWeights.error)
+
+    let badFolder = try convnet(["train", "--max-steps", "1", "--report", "no/such/folder/r.html"], in: directory)
+    XCTAssertNotEqual(badFolder.status, 0)
+    XCTAssertTrue(badFolder.error.contains("--report no/such/folder/r.html: the folder"), badFolder.error)
+  }
+}
