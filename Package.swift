@@ -89,7 +89,9 @@ let package = Package(
       name: "ConvNetModelsTests", dependencies: ["ConvNetModels", "ConvNetIO", "TestSupport"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "ConvNetTrainingTests", dependencies: ["ConvNet", "TestSupport"]),
-    .testTarget(name: "ConvNetInsightTests", dependencies: ["ConvNet", "TestSupport"]),
+    .testTarget(
+      name: "ConvNetInsightTests", dependencies: ["ConvNet", "ConvNetInsight", "ConvNetTraining", "TestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "ConvNetCLITests", dependencies: ["convnet", "ConvNet", "TestSupport"]),
     .testTarget(name: "ConvNetBenchmarksTests", dependencies: ["ConvNetBenchmarks", "ConvNet", "convnet"]),
   ],

@@ -1,3 +1,4 @@
+import ConvNetData
 import Foundation
 
 /// What a training run was (`run.json`): how it was started, its settings, architecture and
@@ -26,6 +27,20 @@ public struct RunDescription: Codable, Sendable, Equatable {
       self.sampleShape = sampleShape
       self.classCount = classCount
       self.classNames = classNames
+    }
+
+    /// Describes a training set and its test set; class names are found through wrappers
+    /// (resampling, subsets) when the underlying data has them.
+    public init(train: any LabeledImageDataset, test: (any LabeledImageDataset)?) {
+      self.init(
+        name: train.name, trainCount: train.count, testCount: test?.count, sampleShape: train.sampleShape,
+        classCount: train.classCount, classNames: Dataset.classNames(of: train))
+    }
+
+    static func classNames(of dataset: any LabeledImageDataset) -> [String]? {
+      if let named = dataset as? any ClassNamedDataset { return named.classNames }
+      if let resampled = dataset as? ResampledDataset { return classNames(of: resampled.base) }
+      return nil
     }
 
     enum CodingKeys: String, CodingKey {
@@ -113,6 +128,21 @@ public struct RunDescription: Codable, Sendable, Equatable {
     weights = try container.decodeIfPresent(String.self, forKey: .weights)
     tensorboard = try container.decodeIfPresent(String.self, forKey: .tensorboard)
     resumes = try container.decodeIfPresent([Resume].self, forKey: .resumes) ?? []
+  }
+
+  /// Writes every field but an empty `resumes` list.
+  public func encode(to encoder: Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(architecture, forKey: .architecture)
+    try container.encodeIfPresent(parameterCount, forKey: .parameterCount)
+    try container.encode(settings, forKey: .settings)
+    try container.encodeIfPresent(dataset, forKey: .dataset)
+    try container.encode(command, forKey: .command)
+    try container.encode(started, forKey: .started)
+    try container.encodeIfPresent(convnetCommit, forKey: .convnetCommit)
+    try container.encodeIfPresent(weights, forKey: .weights)
+    try container.encodeIfPresent(tensorboard, forKey: .tensorboard)
+    if !resumes.isEmpty { try container.encode(resumes, forKey: .resumes) }
   }
 
   /// "2026-12-07T11:20:30Z".

@@ -71,6 +71,8 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Continue a run saved with --save: weights, optimiser state and epoch count.")
   var resume: String?
 
+  @OptionGroup(title: "Recording the run") var historyOptions: HistoryOptions
+
   func validate() throws {
     guard epochs >= 1 else { throw CLIError("--epochs must be at least 1, got \(epochs)") }
     guard batchSize >= 1 else { throw CLIError("--batch-size must be at least 1, got \(batchSize)") }
@@ -130,9 +132,13 @@ struct TrainCommand: ParsableCommand {
 
     let trainable = model.parameters.filter(\.requiresGrad).reduce(0) { $0 + $1.value.count }
     printError("model: \(architecture.name), \(formatCount(model.parameterCount)) parameters (\(formatCount(trainable)) trained); \(optimizerName) lr \(optimizer.learningRate)")
+    let runRecorder = try startRecording(
+      architecture: architecture, model: model, optimizer: optimizer, train: train, test: test,
+      stepsPerEpoch: trainLoader.batchCount, resumedAfterEpoch: resume == nil ? nil : firstEpoch)
     let progress = ProgressBar()
     let started = Date()
     try trainer.run(epochs: epochs, firstEpoch: firstEpoch) { event in
+      runRecorder.handle(event)
       switch event {
       case .step(let epoch, let step, let total, let loss, let accuracy, let rate, let remaining):
         progress.update(
@@ -151,6 +157,9 @@ struct TrainCommand: ParsableCommand {
       }
     }
     printError("done in \(formatDuration(Date().timeIntervalSince(started)))")
+    try writeReport(
+      record: runRecorder.record, architecture: architecture, model: model, test: test, transform: transform,
+      classCount: classCount)
   }
 
   var optimizerName: String {

@@ -107,3 +107,17 @@ final class PredictionTests: XCTestCase {
     XCTAssertFalse(html.isEmpty)
   }
 }
+
+/// The report's mistakes are the ones `mostConfidentMistakes` (a separate pass) finds.
+final class ShowcaseAgreementTests: XCTestCase {
+  func testWrongSamplesAreTheMostConfidentMistakes() throws {
+    let model = RandomSource.withSeed(11) { try! Architectures.named("lenet5").build(inputChannels: 1, classCount: 10) }
+    let loader = DataLoader(dataset: try EmbeddedMNIST.load(.test).prefix(300), batchSize: 100, shuffle: false)
+    let classified = classifyEachSample(model, on: loader, classCount: 10)
+    let shown = SampleShowcase.choose(from: classified.predictions, correctCount: 0, wrongCount: 8).wrong
+    let expected = mostConfidentMistakes(model, on: loader, classCount: 10, limit: 8)
+    XCTAssertEqual(shown.count, 8)
+    XCTAssertEqual(shown.map(\.index), expected.map(\.index))
+    XCTAssertEqual(shown.map(\.predicted), expected.map(\.predictedLabel))
+  }
+}

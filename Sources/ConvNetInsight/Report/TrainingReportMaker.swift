@@ -57,10 +57,17 @@ public struct TrainingReportMaker {
     if let started = description?.started { subtitle.insert("run started \(started)", at: 0) }
     if let runLocation { subtitle.insert(runLocation, at: 0) }
     report.subtitle = subtitle.joined(separator: " · ")
-    report.command = description.map { ShellWords.join($0.command) }
+    report.command = description.map { Self.commandLine($0.command) }
     report.settings = settings()
     report.classNames = resolvedClassNames ?? []
     return report
+  }
+
+  /// The command as typed: the program by its name (argv[0] is often the full path of the
+  /// executable, which says where it was built rather than what was run).
+  static func commandLine(_ words: [String]) -> String {
+    guard let program = words.first else { return "" }
+    return ShellWords.join([URL(fileURLWithPath: program).lastPathComponent] + words.dropFirst())
   }
 
   private var testSetValue: (any LabeledImageDataset)? { testSet.value }
@@ -93,7 +100,8 @@ public struct TrainingReportMaker {
     if let weights = description.weights { pairs.append((key: "weights", value: weights)) }
     if let commit = description.convnetCommit { pairs.append((key: "ConvNet commit", value: commit)) }
     for resume in description.resumes {
-      pairs.append((key: "resumed after epoch \(resume.afterEpoch)", value: "\(resume.started): \(ShellWords.join(resume.command))"))
+      pairs.append(
+        (key: "resumed after epoch \(resume.afterEpoch)", value: "\(resume.started): \(Self.commandLine(resume.command))"))
     }
     return pairs
   }

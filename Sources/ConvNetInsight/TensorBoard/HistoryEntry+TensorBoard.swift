@@ -2,7 +2,7 @@ extension HistoryEntry {
   /// The entry's figures as TensorBoard scalars. Tags group into cards by their prefix:
   /// `loss/train`, `loss/test`, `accuracy/train`, `accuracy/test` from epoch lines;
   /// `loss/train_steps`, `accuracy/train_steps`, `images_per_second` from step lines;
-  /// `learning_rate` from both (once per step).
+  /// `learning_rate` from both (so it is there with step lines turned off).
   public var tensorBoardScalars: [TensorBoardValue] {
     var values: [TensorBoardValue] = []
     func add(_ tag: String, _ value: Float?) {
@@ -19,6 +19,7 @@ extension HistoryEntry {
       add("loss/test", testLoss)
       add("accuracy/train", trainAccuracy)
       add("accuracy/test", testAccuracy)
+      add("learning_rate", learningRate)
     }
     return values
   }

@@ -1,0 +1,104 @@
+import ConvNet
+import Foundation
+import XCTest
+
+/// `convnet train` records its run (history, run.json, TensorBoard); `convnet plot` draws it.
+final class HistoryCLITests: XCTestCase {
+  private struct Run {
+    let status: Int32
+    let standardOutput: String
+    let standardError: String
+  }
+
+  private var executable: URL {
+    var directory = Bundle(for: HistoryCLITests.self).bundleURL
+    while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("convnet").path) {
+      let parent = directory.deletingLastPathComponent()
+      if parent == directory { break }
+      directory = parent
+    }
+    return directory.appendingPathComponent("convnet")
+  }
+
+  private func convnet(_ arguments: [String], in directory: URL? = nil) throws -> Run {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
+    let output = Pipe()
+    let error = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    try process.run()
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    let errorData = error.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Run(
+      status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
+      standardError: String(decoding: errorData, as: UTF8.self))
+  }
+
+  private func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("convnet-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+    return url
+  }
+
+  /// With --save: history and run.json beside the weights; a resume appends to the history and
+  /// lists itself in run.json; --tensorboard writes an event file.
+  func testTrainRecordsBesideCheckpointAndResumeAppends() throws {
+    let directory = try temporaryDirectory()
+    let weights = directory.appendingPathComponent("lenet.safetensors")
+    let first = try convnet([
+      "train", "--epochs", "2", "--max-steps", "6", "--batch-size", "16", "--no-shuffle", "--history-every", "2",
+      "--save", weights.path, "--tensorboard", directory.appendingPathComponent("tb").path,
+    ])
+    XCTAssertEqual(first.status, 0, first.standardError)
+    let record = try RunRecord.locate(weights)
+    let history = try record.loadHistory()
+    // 6 steps: step lines at 2, 4, 6 and the (cut-short) epoch 1 line at step 6.
+    XCTAssertEqual(history.entries.map(\.step), [2, 4, 6, 6])
+    let epoch = try XCTUnwrap(history.epochs.first)
+    XCTAssertNotNil(epoch.testAccuracy)
+    XCTAssertNotNil(epoch.testLoss)
+    XCTAssertEqual(epoch.learningRate != nil, true)
+    let description = try record.loadDescription()
+    XCTAssertEqual(description.architecture, "lenet5")
+    XCTAssertEqual(description.settings["batch-size"], "16")
+    XCTAssertEqual(description.settings["lr"], "0.05")
+    XCTAssertEqual(description.dataset?.trainCount, 60000)
+    XCTAssertEqual(description.weights, weights.path)
+    XCTAssertEqual(description.parameterCount, 61706)
+    let events = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("tb").path)
+    XCTAssertEqual(events.filter { $0.hasPrefix("events.out.tfevents.") }.count, 1, "\(events)")
+
+    // The checkpoint says 1 epoch done; epoch 2 starts at run-wide step 3751 (3750 per epoch).
+    let resumed = try convnet([
+      "train", "--epochs", "2", "--max-steps", "2", "--batch-size", "16", "--no-shuffle", "--history-every", "2",
+      "--resume", weights.path,
+    ])
+    XCTAssertEqual(resumed.status, 0, resumed.standardError)
+    let after = try record.loadHistory()
+    XCTAssertEqual(after.entries.map(\.step), [2, 4, 6, 6, 3752, 3752])
+    XCTAssertEqual(after.epochs.map(\.epoch), [1, 2])
+    let afterDescription = try record.loadDescription()
+    XCTAssertEqual(afterDescription.resumes.map(\.afterEpoch), [1])
+    XCTAssertEqual(afterDescription.started, description.started)
+  }
+
+  /// Without --save the run gets its own folder under --runs-dir.
+  func testTrainWithoutSaveWritesRunFolder() throws {
+    let directory = try temporaryDirectory()
+    let run = try convnet(["train", "--epochs", "1", "--max-steps", "3", "--runs-dir", directory.path])
+    XCTAssertEqual(run.status, 0, run.standardError)
+    let folders = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+    XCTAssertEqual(folders.count, 1)
+    let folder = try XCTUnwrap(folders.first)
+    XCTAssertTrue(folder.hasPrefix("lenet5-2"), folder)
+    XCTAssertEqual(folder.count, "lenet5-yyyyMMdd-HHmmss".count)
+    let record = try RunRecord.locate(directory.appendingPathComponent(folder))
+    XCTAssertEqual(try record.loadHistory().epochs.count, 1)
+    XCTAssertNil(record.weightsURL)
+  }
+}
