@@ -76,7 +76,7 @@ let package = Package(
       name: "ConvNetAutogradTests", dependencies: ["ConvNetAutograd", "ConvNetNN", "TestSupport"]),
     .testTarget(name: "ConvNetNNTests", dependencies: ["ConvNetNN", "TestSupport"]),
     .testTarget(
-      name: "ConvNetImageTests", dependencies: ["ConvNetImage", "TestSupport"],
+      name: "ConvNetImageTests", dependencies: ["ConvNetImage", "ConvNetCompression", "TestSupport"],
       resources: [.copy("Fixtures")]),
     .testTarget(
       name: "ConvNetDataTests",
@@ -88,6 +88,7 @@ let package = Package(
     .testTarget(
       name: "ConvNetModelsTests", dependencies: ["ConvNetModels", "ConvNetIO", "TestSupport"],
       resources: [.copy("Fixtures")]),
+    .testTarget(name: "ConvNetDrawTests", dependencies: ["ConvNetDraw", "ConvNetImage"]),
     .testTarget(name: "ConvNetTrainingTests", dependencies: ["ConvNet", "TestSupport"]),
     .testTarget(
       name: "ConvNetInsightTests", dependencies: ["ConvNet", "ConvNetInsight", "ConvNetTraining", "TestSupport"],

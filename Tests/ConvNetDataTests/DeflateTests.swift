@@ -1,0 +1,129 @@
+import ConvNetCompression
+import Foundation
+import XCTest
+
+/// DEFLATE and zlib compression: every stream must decode, through the project's own inflater
+/// and through Python's zlib (Fixtures/check_zlib_streams.py), to exactly the input.
+final class DeflateTests: XCTestCase {
+  /// Inputs that exercise the encoder's edges.
+  static let samples: [(String, [UInt8])] = {
+    var random = SeededBytes(seed: 7)
+    let noise = random.bytes(100_000)
+    // 32 KiB of noise repeated: the only matches are exactly one window (32768 bytes) back.
+    let window = random.bytes(32768)
+    // Noise repeated at 32769: just out of reach, so nothing should match.
+    let beyond = random.bytes(32769)
+    var runs: [UInt8] = []
+    for i in 0..<300 { runs += [UInt8](repeating: UInt8(i % 7), count: (i * 37) % 700 + 1) }
+    return [
+      ("empty", []),
+      ("one-byte", [0x41]),
+      ("two-bytes", [0x41, 0x41]),
+      ("zeros", [UInt8](repeating: 0, count: 70_000)),
+      ("runs", runs),
+      ("noise", noise),
+      ("text", fixtureWordText(wordCount: 16000)),
+      ("window-distance", window + window + window.prefix(1000)),
+      ("beyond-window", beyond + beyond),
+      ("short-text", Array("Hello, DEFLATE! Hello, DEFLATE! Hello, gzip and zlib.".utf8)),
+      ("gradient", (0..<90_000).map { UInt8(truncatingIfNeeded: $0 / 3 + ($0 % 5)) }),
+    ]
+  }()
+
+  func testRoundTripThroughOwnInflater() throws {
+    for (name, input) in DeflateTests.samples {
+      for level in 0...9 {
+        for strategy in [Deflate.Strategy.automatic, .fixedHuffman] {
+          let raw = Deflate.compress(input, level: level, strategy: strategy)
+          XCTAssertEqual(
+            try Inflate.decompress(raw), input, "\(name) level \(level) \(strategy): raw DEFLATE")
+          let zlib = Zlib.compress(input, level: level, strategy: strategy)
+          XCTAssertEqual(try Zlib.decompress(zlib), input, "\(name) level \(level): zlib")
+        }
+      }
+    }
+  }
+
+  func testCompressesRedundantInput() {
+    let samples = Dictionary(uniqueKeysWithValues: DeflateTests.samples)
+    // 70,000 zeros: one literal, then 271 matches of 258, each 13 bits in fixed codes (8 for
+    // length symbol 285, 5 for distance code 0): 271 · 13 / 8 ≈ 440 bytes.
+    XCTAssertLessThan(Deflate.compress(samples["zeros"]!, strategy: .fixedHuffman).count, 450)
+    // Text from 16 words: well under a third of its size even with fixed codes.
+    let text = samples["text"]!
+    XCTAssertLessThan(Deflate.compress(text, strategy: .fixedHuffman).count, text.count / 3)
+    // The second copy of the window is found at distance 32768 exactly, so the 66,536 bytes
+    // shrink to about one copy of the noise.
+    let window = samples["window-distance"]!
+    XCTAssertLessThan(Deflate.compress(window).count, 35_000)
+    // Noise cannot be compressed: each block of 16384 literals is stored (5 bytes of header).
+    let noise = samples["noise"]!
+    XCTAssertLessThanOrEqual(Deflate.compress(noise).count, noise.count + 5 * (noise.count / 16384 + 1))
+  }
+
+  func testBlockTypes() {
+    let text = Array("Hello, DEFLATE! Hello, DEFLATE! Hello, gzip and zlib.".utf8)
+    // BTYPE is bits 1–2 of the first byte.
+    XCTAssertEqual((Deflate.compress(text, level: 0)[0] >> 1) & 3, 0, "level 0 stores")
+    XCTAssertEqual((Deflate.compress(text, strategy: .fixedHuffman)[0] >> 1) & 3, 1)
+    // The empty stream is one final fixed block holding only end-of-block, as zlib writes it.
+    XCTAssertEqual(Deflate.compress([], strategy: .fixedHuffman), [0x03, 0x00])
+  }
+
+  func testZlibHeaderAndTrailer() {
+    let stream = Zlib.compress(Array("Wikipedia".utf8))
+    XCTAssertEqual(stream[0], 0x78)
+    XCTAssertEqual((Int(stream[0]) << 8 | Int(stream[1])) % 31, 0, "FCHECK")
+    XCTAssertEqual(Array(stream.suffix(4)), [0x11, 0xE6, 0x03, 0x98], "Adler-32 of Wikipedia")
+    XCTAssertEqual(Array(Zlib.compress([], level: 6).prefix(2)), [0x78, 0x9C], "zlib's default")
+  }
+
+  /// Python's zlib decodes every stream (the script compares bytes and prints the sizes).
+  func testPythonZlibDecodesOurStreams() throws {
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("Fixtures/check_zlib_streams.py")
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("convnet-deflate-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    for (name, input) in DeflateTests.samples {
+      try Data(input).write(to: directory.appendingPathComponent("\(name).raw"))
+      try Data(Zlib.compress(input)).write(to: directory.appendingPathComponent("\(name).zlib"))
+      try Data(Deflate.compress(input, level: 9, strategy: .fixedHuffman))
+        .write(to: directory.appendingPathComponent("\(name)-fixed9.deflate"))
+      try Data(input).write(to: directory.appendingPathComponent("\(name)-fixed9.raw"))
+    }
+    let result = try runPython([script.path, directory.path])
+    XCTAssertEqual(result.status, 0, result.output)
+    XCTAssertTrue(result.output.contains("checked \(2 * DeflateTests.samples.count) streams"),
+      result.output)
+  }
+}
+
+/// A 64-bit linear congruential generator: reproducible noise for compression inputs.
+struct SeededBytes {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func bytes(_ count: Int) -> [UInt8] {
+    (0..<count).map { _ in
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return UInt8(truncatingIfNeeded: state >> 56)
+    }
+  }
+}
+
+/// Runs `python3` with `arguments`; skips the test when python3 is not installed.
+func runPython(_ arguments: [String]) throws -> (status: Int32, output: String) {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+  process.arguments = ["python3"] + arguments
+  let pipe = Pipe()
+  process.standardOutput = pipe
+  process.standardError = pipe
+  do { try process.run() } catch { throw XCTSkip("python3 is not available: \(error)") }
+  let data = pipe.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  let output = String(decoding: data, as: UTF8.self)
+  if process.terminationStatus == 127 { throw XCTSkip("python3 is not available") }
+  return (process.terminationStatus, output)
+}

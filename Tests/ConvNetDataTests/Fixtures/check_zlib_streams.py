@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Checks streams written by ConvNet's DEFLATE compressor with Python's zlib (the reference
+decoder). Run by DeflateTests.testPythonZlibDecodesOurStreams, or by hand:
+
+    python3 Tests/ConvNetDataTests/Fixtures/check_zlib_streams.py DIR
+
+DIR holds NAME.raw (the original bytes) beside NAME.zlib (a zlib stream) and/or NAME.deflate
+(a raw DEFLATE stream). For each pair the script decompresses with zlib and compares; it prints
+one line per stream (name, sizes, and the size Python's zlib level 6 gives for the same bytes)
+and exits with status 1 on the first mismatch.
+"""
+import os
+import sys
+import zlib
+
+
+def main(directory):
+    checked = 0
+    for name in sorted(os.listdir(directory)):
+        stem, extension = os.path.splitext(name)
+        if extension not in (".zlib", ".deflate"):
+            continue
+        with open(os.path.join(directory, stem + ".raw"), "rb") as f:
+            original = f.read()
+        with open(os.path.join(directory, name), "rb") as f:
+            stream = f.read()
+        try:
+            if extension == ".zlib":
+                decoded = zlib.decompress(stream)
+            else:
+                d = zlib.decompressobj(-15)
+                decoded = d.decompress(stream) + d.flush()
+                if d.unused_data or not d.eof:
+                    raise zlib.error("stream does not end exactly at the end of the file")
+        except zlib.error as error:
+            print(f"FAIL {name}: zlib.error: {error}")
+            return 1
+        if decoded != original:
+            print(f"FAIL {name}: decodes to {len(decoded)} bytes that differ from the "
+                  f"{len(original)} original bytes")
+            return 1
+        print(f"ok {name}: {len(original)} -> {len(stream)} bytes "
+              f"(python zlib level 6: {len(zlib.compress(original, 6))})")
+        checked += 1
+    print(f"checked {checked} streams")
+    return 0 if checked > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
