@@ -15,32 +15,27 @@ enum ReportFixture {
     let architecture = try Architectures.named("lenet5")
     let model = RandomSource.withSeed(7) { architecture.build(inputChannels: 1, classCount: 10) }
     let train = DataLoader(dataset: try EmbeddedMNIST.load(.train).prefix(512), batchSize: 32, shuffle: true, seed: 7)
-    let test = DataLoader(dataset: try EmbeddedMNIST.load(.test).prefix(200), batchSize: 100, shuffle: false)
+    let test = try EmbeddedMNIST.load(.test).prefix(200)
+    let testLoader = DataLoader(dataset: test, batchSize: 100, shuffle: false)
     let optimizer = SGD(parameters: model.parameters, learningRate: 0.05, momentum: 0.9, weightDecay: 0)
-    let trainer = Trainer(model: model, optimizer: optimizer, trainLoader: train, testLoader: test, classCount: 10)
-    var rows: [TrainingReport.EpochRow] = []
+    let trainer = Trainer(model: model, optimizer: optimizer, trainLoader: train, testLoader: testLoader, classCount: 10)
+    let recorder = HistoryRecorder(stepsPerEpoch: train.batchCount, stepInterval: 4, learningRate: { optimizer.learningRate })
+    var entries: [HistoryEntry] = []
     try trainer.run(epochs: 2) { event in
-      if case .epoch(let epoch, let trainLoss, let trainAccuracy, let result, let seconds, let learningRate) = event {
-        rows.append(
-          TrainingReport.EpochRow(
-            epoch: epoch, trainLoss: Double(trainLoss), trainAccuracy: Double(trainAccuracy),
-            testLoss: result.map { Double($0.loss) }, testAccuracy: result.map { Double($0.accuracy) },
-            learningRate: Double(learningRate), seconds: seconds))
-      }
+      if let entry = recorder.record(event) { entries.append(entry) }
     }
-    let samples = classifyEachSample(model, on: test, classCount: 10)
-    var report = TrainingReport(
-      title: "LeNet-5 on MNIST — 训练报告",
-      modelSummary: .shown(ModelSummaryTable(ModelSummary(model: model, sampleShape: [1, 28, 28]), architecture: "lenet5")),
-      history: .shown(rows),
-      curves: .missing(reason: "No curves in this test report."),
-      evaluation: .shown(TrainingReport.Evaluation(datasetName: "mnist test (200 of 10000)", samples: samples)),
-      featureMaps: .missing(reason: "No feature maps in this test report."),
-      gradCAM: .missing(reason: "No Grad-CAM in this test report."))
-    report.subtitle = "a test report made by ConvNetInsightTests"
-    report.command = "convnet train --epochs 2 --batch-size 32 --data 'mnist <first 512>' --report report.html"
-    report.settings = [(key: "architecture", value: "lenet5"), (key: "optimizer", value: "SGD lr 0.05 momentum 0.9")]
-    report.classNames = classNames
-    return report
+    let description = RunDescription(
+      architecture: "lenet5", parameterCount: model.parameterCount,
+      settings: ["epochs": "2", "batch-size": "32", "lr": "0.05", "momentum": "0.9", "optimizer": "sgd"],
+      dataset: RunDescription.Dataset(
+        name: "mnist train (512 of 60000)", trainCount: 512, testCount: 200, sampleShape: [1, 28, 28],
+        classCount: 10, classNames: classNames),
+      command: ["convnet", "train", "--epochs", "2", "--batch-size", "32", "--report", "报告.html"],
+      started: Date(timeIntervalSince1970: 1_796_000_000))
+    var maker = TrainingReportMaker(
+      description: description, history: .shown(TrainingHistory(entries: entries)), architecture: "lenet5",
+      model: model, testSet: .shown(test), transform: .unitRange, classCount: 10)
+    maker.runLocation = "a test report made by ConvNetInsightTests"
+    return maker.make(made: Date(timeIntervalSince1970: 1_796_000_100))
   }
 }

@@ -84,4 +84,23 @@ final class ReportMakerTests: XCTestCase {
     try report.write(to: url)
     XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), report.document().render())
   }
+
+  /// The sample cards' pictures are the test images themselves: the embedded PNG decodes to
+  /// the digit's 8-bit pixels.
+  func testThumbnailsAreTheTestImages() throws {
+    let evaluation = try XCTUnwrap(ReportFixture.report().evaluation.value)
+    XCTAssertEqual(evaluation.thumbnails.count, 16)
+    let test = try EmbeddedMNIST.load(.test)
+    for (index, png) in evaluation.thumbnails {
+      let image = try PNGDecoder.decode(png, name: "thumbnail \(index)")
+      XCTAssertEqual([image.channels, image.height, image.width], [1, 28, 28])
+      var expected = [Float](repeating: 0, count: 784)
+      expected.withUnsafeMutableBufferPointer { test.writeImage(at: index, into: $0.baseAddress!, transform: .unitRange) }
+      // As bytes: the decoder divides by 255, the dataset multiplies by 1/255 (one ulp apart).
+      XCTAssertEqual(image.pixels.map { Int(($0 * 255).rounded()) }, expected.map { Int(($0 * 255).rounded()) }, "test image \(index)")
+      XCTAssertGreaterThan(expected.filter { $0 > 0.5 }.count, 20, "a digit, not a blank")
+    }
+    let html = try ReportFixture.report().document().render()
+    XCTAssertEqual(html.components(separatedBy: "<img src=\"data:image/png;base64,").count - 1, 16)
+  }
 }

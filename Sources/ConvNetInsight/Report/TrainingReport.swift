@@ -275,9 +275,8 @@ public struct TrainingReport {
         title: prediction.isCorrect
           ? "✓ \(className(prediction.predicted))" : "✗ \(className(prediction.predicted)) (true: \(className(prediction.label)))",
         subtitle: prediction.isCorrect
-          ? "test image #\(prediction.index)"
-          : "test image #\(prediction.index) · \(className(prediction.label)) at "
-            + NumberText.percent(Double(prediction.labelProbability), digits: 1),
+          ? "image #\(prediction.index)"
+          : "image #\(prediction.index) · true \(NumberText.percent(Double(prediction.labelProbability), digits: 1))",
         bars: bars, tone: prediction.isCorrect ? .good : .bad)
     }
     blocks.append(.paragraph("Softmax probabilities of the three most probable classes; the true class's bar is green."))

@@ -139,9 +139,14 @@ public struct TrainingReportMaker {
         pixelatedThumbnails: max(shape[1], shape[2]) < 64))
   }
 
-  /// Test image `index` in [0, 1], as a PNG; nil until pictures can be encoded.
+  /// Test image `index` as a PNG, its pixels as stored (in [0, 1], before normalisation);
+  /// nil for a channel count a PNG cannot hold.
   private func thumbnail(_ dataset: any LabeledImageDataset, index: Int) -> [UInt8]? {
-    nil
+    let shape = dataset.sampleShape
+    guard shape.count == 3, (1...4).contains(shape[0]) else { return nil }
+    var pixels = [Float](repeating: 0, count: shape[0] * shape[1] * shape[2])
+    pixels.withUnsafeMutableBufferPointer { dataset.writeImage(at: index, into: $0.baseAddress!, transform: .unitRange) }
+    return try? PNGEncoder.encode(Image(width: shape[2], height: shape[1], channels: shape[0], pixels: pixels))
   }
 
   private func curves() -> ReportPart<[HTMLFigure]> {
