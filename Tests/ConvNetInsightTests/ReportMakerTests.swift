@@ -38,7 +38,7 @@ final class ReportMakerTests: XCTestCase {
     let report = maker.make(made: Date(timeIntervalSince1970: 1_800_000_060))
 
     XCTAssertEqual(report.title, "lenet5 on digits train")
-    XCTAssertEqual(report.subtitle, "run started 2027-01-15T08:00:00Z · report made 2027-01-15T08:01:00Z")
+    XCTAssertEqual(report.subtitle, "run started 2027-01-15 08:00 UTC · report made 2027-01-15 08:01 UTC")
     XCTAssertEqual(report.command, "convnet train --epochs 2 --data 'a b'")
     XCTAssertEqual(
       report.settings.map(\.key),

@@ -25,7 +25,7 @@ public enum ReportStyle {
     .wrap { max-width: 1180px; margin: 0 auto; padding: 0 24px; }
     .page-header { background: #1f2a44; color: #fff; padding: 22px 0 14px; }
     .page-header h1 { margin: 0; font-size: 1.75rem; font-weight: 650; letter-spacing: .01em; }
-    .subtitle { margin: 4px 0 12px; color: #c9d3e6; }
+    .subtitle { margin: 4px 0 12px; color: #c9d3e6; max-width: none; }
     nav { display: flex; flex-wrap: wrap; gap: 6px 8px; }
     nav a { color: #fff; text-decoration: none; font-size: .9rem; padding: 3px 10px;
       border: 1px solid rgba(255,255,255,.28); border-radius: 999px; }

@@ -53,14 +53,21 @@ public struct TrainingReportMaker {
     var report = TrainingReport(
       title: title, modelSummary: summary, history: epochRows(), curves: curves(),
       evaluation: evaluation, featureMaps: featureMaps(), gradCAM: gradCAM())
-    var subtitle = ["report made \(RunDescription.timestamp(made))"]
-    if let started = description?.started { subtitle.insert("run started \(started)", at: 0) }
+    var subtitle = ["report made \(Self.readableTime(RunDescription.timestamp(made)))"]
+    if let started = description?.started { subtitle.insert("run started \(Self.readableTime(started))", at: 0) }
     if let runLocation { subtitle.insert(runLocation, at: 0) }
     report.subtitle = subtitle.joined(separator: " · ")
     report.command = description.map { Self.commandLine($0.command) }
     report.settings = settings()
     report.classNames = resolvedClassNames ?? []
     return report
+  }
+
+  /// "2026-12-07T11:20:30Z" → "2026-12-07 11:20 UTC"; other text as it is.
+  static func readableTime(_ timestamp: String) -> String {
+    let parts = timestamp.split(separator: "T")
+    guard parts.count == 2, timestamp.hasSuffix("Z"), parts[1].count >= 6 else { return timestamp }
+    return "\(parts[0]) \(parts[1].prefix(5)) UTC"
   }
 
   /// The command as typed: the program by its name (argv[0] is often the full path of the
