@@ -94,6 +94,7 @@ let package = Package(
       name: "ConvNetInsightTests", dependencies: ["ConvNet", "ConvNetInsight", "ConvNetTraining", "TestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(name: "ConvNetCLITests", dependencies: ["convnet", "ConvNet", "TestSupport"]),
+    .testTarget(name: "ConvNetInsightTests", dependencies: ["ConvNetInsight", "TestSupport"]),
     .testTarget(name: "ConvNetBenchmarksTests", dependencies: ["ConvNetBenchmarks", "ConvNet", "convnet"]),
   ],
   swiftLanguageModes: [.v5]

@@ -9,5 +9,8 @@ struct ConvNetCommand: ParsableCommand {
       Start with `convnet train`: it trains LeNet-5 on the MNIST digits that ship with ConvNet. \
       Every subcommand has its own --help.
       """,
-    subcommands: [TrainCommand.self, EvalCommand.self, InferCommand.self, SummaryCommand.self, BenchCommand.self, ReportCommand.self])
+    subcommands: [
+      TrainCommand.self, EvalCommand.self, InferCommand.self, SummaryCommand.self, BenchCommand.self,
+      VisualizeCommand.self, ReportCommand.self,
+    ])
 }

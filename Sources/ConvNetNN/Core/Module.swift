@@ -45,11 +45,12 @@ extension Module {
   public var parameterFormula: String? { nil }
   public func multiplyAccumulates(inputShape: [Int], outputShape: [Int]) -> Int { 0 }
 
-  /// Runs the module; records the call when a `ModuleTracer` is active.
+  /// Runs the module; records the call (and lets its hook see the output) when a `ModuleTracer`
+  /// is active.
   public func callAsFunction(_ input: Variable) -> Variable {
     let output = forward(input)
-    if let tracer = ModuleTracer.current { tracer.record(self, input: input.shape, output: output.shape) }
-    return output
+    guard let tracer = ModuleTracer.current else { return output }
+    return tracer.record(self, input: input, output: output)
   }
 
   /// Every module in the tree with its dotted path ("" for self), parents before children.
