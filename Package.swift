@@ -94,7 +94,6 @@ let package = Package(
       name: "ConvNetInsightTests", dependencies: ["ConvNet", "ConvNetInsight", "ConvNetTraining", "TestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(name: "ConvNetCLITests", dependencies: ["convnet", "ConvNet", "TestSupport"]),
-    .testTarget(name: "ConvNetInsightTests", dependencies: ["ConvNetInsight", "TestSupport"]),
     .testTarget(name: "ConvNetBenchmarksTests", dependencies: ["ConvNetBenchmarks", "ConvNet", "convnet"]),
   ],
   swiftLanguageModes: [.v5]

@@ -101,6 +101,31 @@ final class ReportMakerTests: XCTestCase {
       XCTAssertGreaterThan(expected.filter { $0 > 0.5 }.count, 20, "a digit, not a blank")
     }
     let html = try ReportFixture.report().document().render()
-    XCTAssertEqual(html.components(separatedBy: "<img src=\"data:image/png;base64,").count - 1, 16)
+    let samples = try XCTUnwrap(html.components(separatedBy: "<section id=\"samples\">").last)
+      .components(separatedBy: "</section>")[0]
+    XCTAssertEqual(samples.components(separatedBy: "<img src=\"data:image/png;base64,").count - 1, 16)
+  }
+
+  /// Feature maps: the input and LeNet-5's four conv/pool blocks (features.0 conv, .2 pool, .3
+  /// conv, .5 pool — see its summary table); Grad-CAM: two correct images and the most
+  /// confident mistake. Every picture is a PNG the project's decoder reads.
+  func testFeatureMapsAndGradCAMPictures() throws {
+    let report = try ReportFixture.report()
+    let maps = try XCTUnwrap(report.featureMaps.value)
+    XCTAssertEqual(maps.map(\.alternativeText).dropFirst(), [
+      "feature maps of features.0", "feature maps of features.2", "feature maps of features.3",
+      "feature maps of features.5",
+    ])
+    let cams = try XCTUnwrap(report.gradCAM.value)
+    XCTAssertEqual(cams.count, 3)
+    let evaluation = try XCTUnwrap(report.evaluation.value)
+    let mistake = try XCTUnwrap(SampleShowcase.choose(from: evaluation.samples.predictions, correctCount: 0, wrongCount: 1).wrong.first)
+    XCTAssertEqual(cams[2].alternativeText, "Grad-CAM of test image \(mistake.index)")
+    XCTAssertTrue(cams[2].caption?.contains("wrongly classified as \(ReportFixture.classNames[mistake.predicted])") == true)
+    for figure in maps + cams {
+      let image = try PNGDecoder.decode(figure.png, name: figure.alternativeText)
+      XCTAssertEqual(image.channels, 3)
+      XCTAssertGreaterThan(image.width, 100)
+    }
   }
 }

@@ -1,5 +1,6 @@
 /// The report's look: one inline style sheet, no web fonts (nothing to download), sized for a
-/// laptop screen (a 1180 px column, 15 px type) and for print.
+/// laptop screen (a 1180 px column, 15 px type) and for print. Drawn pictures keep their
+/// natural size where they fit: their bitmap-font labels turn to mush when scaled down.
 public enum ReportStyle {
   /// The text faces, in order of preference. The CJK faces come before the generic fallback so
   /// that class names and text in Chinese draw with real glyphs, not empty boxes: Noto Sans CJK
@@ -74,7 +75,9 @@ public enum ReportStyle {
       background: #fff; }
     img.pixelated { image-rendering: pixelated; }
     figcaption { color: var(--muted); font-size: .85rem; margin-top: 4px; }
-    .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(330px, 1fr)); gap: 16px; margin: 0 0 12px; }
+    .figures { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 18px 22px; margin: 0 0 12px; }
+    .figures figure { display: table; margin: 0; max-width: 100%; }
+    .figures figcaption { display: table-caption; caption-side: bottom; }
     .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 12px; margin: 0 0 14px; }
     .card { border: 1px solid var(--line); border-left: 4px solid #9aa5b8; border-radius: 8px; padding: 10px;
       background: #fff; }

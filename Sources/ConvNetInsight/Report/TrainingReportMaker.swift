@@ -1,4 +1,5 @@
 import ConvNetData
+import ConvNetDraw
 import ConvNetImage
 import ConvNetNN
 import ConvNetTensor
@@ -50,9 +51,11 @@ public struct TrainingReportMaker {
     } ?? .missing(reason: "The input shape is unknown: the run records no dataset and there is no test set.")
 
     let evaluation = evaluate()
+    let explained = explainedSamples(evaluation.value)
     var report = TrainingReport(
       title: title, modelSummary: summary, history: epochRows(), curves: curves(),
-      evaluation: evaluation, featureMaps: featureMaps(), gradCAM: gradCAM())
+      evaluation: evaluation, featureMaps: featureMaps(of: explained.first),
+      gradCAM: gradCAM(of: explained))
     var subtitle = ["report made \(Self.readableTime(RunDescription.timestamp(made)))"]
     if let started = description?.started { subtitle.insert("run started \(Self.readableTime(started))", at: 0) }
     if let runLocation { subtitle.insert(runLocation, at: 0) }
@@ -88,6 +91,20 @@ public struct TrainingReportMaker {
     if let classNames { return classNames }
     if let names = description?.dataset?.classNames { return names }
     return (testSetValue as? any ClassNamedDataset)?.classNames
+  }
+
+  /// The class names when the pictures' bitmap font can draw every one of them; else nil, so
+  /// that pictures say "class 3" rather than a row of empty boxes (the page's captions, in the
+  /// browser's fonts, name the class).
+  private var drawableClassNames: [String]? {
+    guard let names = resolvedClassNames else { return nil }
+    let font = BitmapFont.standard.characters
+    return names.allSatisfy { $0.allSatisfy(font.contains) } ? names : nil
+  }
+
+  private func className(_ label: Int) -> String {
+    if let names = resolvedClassNames, label >= 0, label < names.count { return names[label] }
+    return String(label)
   }
 
   /// The run's settings, the ones people look for first, then the rest alphabetically.
@@ -160,12 +177,91 @@ public struct TrainingReportMaker {
     .missing(reason: "The loss and accuracy curves are not drawn yet: the chart drawing (ConvNetDraw) is not part of this build.")
   }
 
-  private func featureMaps() -> ReportPart<[HTMLFigure]> {
-    .missing(reason: "Feature-map grids are not drawn yet: the feature-map code (ConvNetInsight) is not part of this build.")
+  /// The test images whose insides are shown: correct ones first (one per class in turn), then
+  /// the most confident mistake — Grad-CAM of a wrong answer shows what misled the network.
+  private func explainedSamples(_ evaluation: TrainingReport.Evaluation?) -> [SamplePrediction] {
+    guard let evaluation, explainedImageCount > 0 else { return [] }
+    let chosen = SampleShowcase.choose(
+      from: evaluation.samples.predictions, correctCount: explainedImageCount, wrongCount: 1)
+    let correct = chosen.correct.prefix(chosen.wrong.isEmpty ? explainedImageCount : explainedImageCount - 1)
+    return Array(correct) + chosen.wrong
   }
 
-  private func gradCAM() -> ReportPart<[HTMLFigure]> {
-    .missing(reason: "Grad-CAM is not drawn yet: the Grad-CAM code (ConvNetInsight) is not part of this build.")
+  /// Test image `index` twice: for the network (`transform` applied, [1, C, H, W]) and for
+  /// showing (values in [0, 1]).
+  private func image(_ dataset: any LabeledImageDataset, index: Int) -> (input: Tensor, picture: Image) {
+    let shape = dataset.sampleShape
+    var input = Tensor(uninitializedShape: [1] + shape)
+    input.withUnsafeMutableBufferPointer { dataset.writeImage(at: index, into: $0.baseAddress!, transform: transform) }
+    var pixels = [Float](repeating: 0, count: shape.reduce(1, *))
+    pixels.withUnsafeMutableBufferPointer { dataset.writeImage(at: index, into: $0.baseAddress!, transform: .unitRange) }
+    return (input, Image(width: shape[2], height: shape[1], channels: shape[0], pixels: pixels))
+  }
+
+  /// The largest number of layers whose feature maps the page shows (a DenseNet has over 100
+  /// blocks; `convnet visualize features` draws them all).
+  public static let largestFeatureMapLayerCount = 12
+
+  private func featureMaps(of sample: SamplePrediction?) -> ReportPart<[HTMLFigure]> {
+    guard let test = testSetValue, let sample else {
+      return .missing(reason: "There is no test image to show the feature maps of (the test set is missing).")
+    }
+    guard test.sampleShape.count == 3, (1...4).contains(test.sampleShape[0]) else {
+      return .missing(reason: "The test images have \(test.sampleShape) values, not a picture's 1–4 channels.")
+    }
+    let (input, picture) = image(test, index: sample.index)
+    do {
+      let maps = try FeatureMapCapture.capture(model, input: input).featureMaps
+      let shown = maps.prefix(Self.largestFeatureMapLayerCount)
+      var figures = [
+        HTMLFigure(
+          png: [UInt8](try FeatureMapPictures.input(picture).canvas.pngData()),
+          alternativeText: "test image \(sample.index)",
+          caption: "The input: test image #\(sample.index), class \(className(sample.label)).")
+      ]
+      for layer in shown {
+        figures.append(
+          HTMLFigure(
+            png: [UInt8](try FeatureMapPictures.grid(layer).canvas.pngData()),
+            alternativeText: "feature maps of \(layer.name)",
+            caption: "\(layer.name) — \(layer.layerDescription), \(layer.channelCount) maps of \(layer.height)×\(layer.width)"))
+      }
+      if maps.count > shown.count {
+        figures[0].caption! += " The first \(shown.count) of \(maps.count) layers are shown; "
+          + "`convnet visualize features` draws them all."
+      }
+      return .shown(figures)
+    } catch {
+      return .missing(reason: "The feature maps could not be drawn: \(error)")
+    }
+  }
+
+  private func gradCAM(of samples: [SamplePrediction]) -> ReportPart<[HTMLFigure]> {
+    guard let test = testSetValue, !samples.isEmpty else {
+      return .missing(reason: "There is no test image to explain (the test set is missing).")
+    }
+    guard test.sampleShape.count == 3, (1...4).contains(test.sampleShape[0]) else {
+      return .missing(reason: "The test images have \(test.sampleShape) values, not a picture's 1–4 channels.")
+    }
+    var figures: [HTMLFigure] = []
+    do {
+      for sample in samples {
+        let (input, picture) = image(test, index: sample.index)
+        let cam = try GradCAM(model: model, input: input)
+        let png = [UInt8](try GradCAMPicture.canvas(cam, image: picture, classNames: drawableClassNames).pngData())
+        let verdict = sample.isCorrect
+          ? "correctly classified as \(className(sample.predicted))"
+          : "true class \(className(sample.label)), wrongly classified as \(className(sample.predicted))"
+        figures.append(
+          HTMLFigure(
+            png: png, alternativeText: "Grad-CAM of test image \(sample.index)",
+            caption: "Test image #\(sample.index), \(verdict): where the evidence for \(className(cam.classIndex)) lies "
+              + "(layer \(cam.layerName))."))
+      }
+    } catch {
+      return .missing(reason: "Grad-CAM could not be computed: \(error)")
+    }
+    return .shown(figures)
   }
 }
 
