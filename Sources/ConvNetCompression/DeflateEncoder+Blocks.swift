@@ -1,5 +1,5 @@
 /// Block encoding: each block goes out as whichever of stored, fixed-Huffman or
-/// dynamic-Huffman (RFC 1951 sections 3.2.4–3.2.7) takes the fewest bits.
+/// dynamic-Huffman (RFC 1951 sections 3.2.4–3.2.7) takes the fewest bits (ties: the simpler).
 extension DeflateEncoder {
   /// Writes the tokens gathered so far as one block (or several stored ones) and starts a new
   /// block.
@@ -8,8 +8,20 @@ extension DeflateEncoder {
     let fixedBits = 3 + encodedBits(
       literalLength: HuffmanCode.fixedLiteralLength, distance: HuffmanCode.fixedDistance)
     let storedBits = storedBlockBits(byteCount: blockEnd - blockStart)
-    if storedBits < fixedBits {
+    var dynamic: DynamicHeader?
+    if strategy == .automatic {
+      dynamic = DynamicHeader(literalLengthCounts: literalLengthCounts, distanceCounts: distanceCounts)
+    }
+    let dynamicBits = dynamic.map {
+      3 + $0.bits + encodedBits(literalLength: $0.literalLength, distance: $0.distance)
+    } ?? Int.max
+    if storedBits < min(fixedBits, dynamicBits) {
       writeStoredBlocks(from: blockStart, to: blockEnd, isFinal: isFinal)
+    } else if let dynamic, dynamicBits < fixedBits {
+      writer.write(isFinal ? 1 : 0, bits: 1)
+      writer.write(2, bits: 2)
+      dynamic.write(to: &writer)
+      writeTokens(literalLength: dynamic.literalLength, distance: dynamic.distance)
     } else {
       writer.write(isFinal ? 1 : 0, bits: 1)
       writer.write(1, bits: 2)

@@ -93,3 +93,21 @@ extension Canvas {
     }
   }
 }
+
+extension Canvas {
+  /// Fills `rect` with `colormap`'s colours from 0 to 1: bottom to top when `vertical`, else
+  /// left to right — the key beside a heat map (labels are the caller's, in its own units).
+  public mutating func drawColorBar(_ colormap: Colormap, in rect: PixelRect, vertical: Bool = true) {
+    guard !rect.isEmpty else { return }
+    let steps = vertical ? rect.height : rect.width
+    for i in 0..<steps {
+      // Pixel centres: the first step shows t = 0.5/steps, the last 1 − 0.5/steps.
+      let color = colormap.color(at: (Float(i) + 0.5) / Float(steps))
+      let strip =
+        vertical
+        ? PixelRect(x: rect.x, y: rect.maxY - 1 - i, width: rect.width, height: 1)
+        : PixelRect(x: rect.x + i, y: rect.y, width: 1, height: rect.height)
+      fill(strip, color: color)
+    }
+  }
+}

@@ -103,18 +103,13 @@ public struct Canvas: Equatable, Sendable {
   }
 
   /// Draws a straight line from `start` to `end` (both included), `thickness` pixels wide:
-  /// Bresenham's line with a thickness×thickness square stamped at each step.
+  /// Bresenham's line with a thickness×thickness square stamped at each step. Parts far off
+  /// the canvas are cut away first, so a line to a huge coordinate costs no more than one
+  /// across the canvas.
   public mutating func drawLine(
     from start: PixelPoint, to end: PixelPoint, color: RGBColor, thickness: Int = 1
   ) {
-    guard thickness >= 1 else { return }
-    // Skip lines entirely off the canvas (also keeps absurd coordinates from looping long).
-    let reach = thickness
-    if max(start.x, end.x) < -reach || min(start.x, end.x) >= width + reach
-      || max(start.y, end.y) < -reach || min(start.y, end.y) >= height + reach
-    {
-      return
-    }
+    guard thickness >= 1, let (start, end) = clipped(start, end, margin: thickness) else { return }
     let before = (thickness - 1) / 2
     let dx = abs(end.x - start.x)
     let dy = -abs(end.y - start.y)
@@ -142,6 +137,43 @@ public struct Canvas: Equatable, Sendable {
         y += stepY
       }
     }
+  }
+
+  /// The part of the segment inside the canvas grown by `margin` on every side (Liang–Barsky),
+  /// endpoints rounded to pixels; the segment itself when both ends are inside; nil when no
+  /// part is inside.
+  private func clipped(
+    _ a: PixelPoint, _ b: PixelPoint, margin: Int
+  ) -> (PixelPoint, PixelPoint)? {
+    let (xMin, xMax) = (-margin, width - 1 + margin)
+    let (yMin, yMax) = (-margin, height - 1 + margin)
+    func inside(_ p: PixelPoint) -> Bool { p.x >= xMin && p.x <= xMax && p.y >= yMin && p.y <= yMax }
+    if inside(a) && inside(b) { return (a, b) }
+    let (x0, y0) = (Double(a.x), Double(a.y))
+    let (dx, dy) = (Double(b.x) - x0, Double(b.y) - y0)
+    var t0 = 0.0
+    var t1 = 1.0
+    for (p, q) in [
+      (-dx, x0 - Double(xMin)), (dx, Double(xMax) - x0), (-dy, y0 - Double(yMin)),
+      (dy, Double(yMax) - y0),
+    ] {
+      if p == 0 {
+        if q < 0 { return nil }  // parallel to this edge and outside it
+        continue
+      }
+      let r = q / p
+      if p < 0 {
+        if r > t1 { return nil }
+        t0 = max(t0, r)
+      } else {
+        if r < t0 { return nil }
+        t1 = min(t1, r)
+      }
+    }
+    func point(_ t: Double) -> PixelPoint {
+      PixelPoint(x: Int((x0 + t * dx).rounded()), y: Int((y0 + t * dy).rounded()))
+    }
+    return (point(t0), point(t1))
   }
 
   /// Draws line segments through `points` in order.

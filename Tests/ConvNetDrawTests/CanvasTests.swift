@@ -50,6 +50,12 @@ final class CanvasTests: XCTestCase {
       from: PixelPoint(x: -1_000_000_000, y: -5), to: PixelPoint(x: -999_000_000, y: -9),
       color: .red)
     XCTAssertEqual(ink(thick, .red), [String](repeating: ".......", count: 5))
+    // From far off the canvas onto it: only the part on the canvas is walked (a billion steps
+    // otherwise), and it lands on the same pixels.
+    var entering = try Canvas(width: 7, height: 3)
+    entering.drawLine(
+      from: PixelPoint(x: -1_000_000_000, y: 1), to: PixelPoint(x: 3, y: 1), color: .black)
+    XCTAssertEqual(ink(entering, .black), [".......", "####...", "......."])
   }
 
   func testMapNearestAndBilinear() throws {
@@ -132,6 +138,18 @@ final class CanvasTests: XCTestCase {
     clipped.drawImage(grey, in: PixelRect(x: 1, y: 1, width: 5, height: 5), colormap: .viridis)
     XCTAssertEqual(clipped.pixel(x: 1, y: 1), RGBColor(hex: 0xFDE725))
     XCTAssertEqual(clipped.pixel(x: 0, y: 0), .white)
+  }
+
+  func testColorBar() throws {
+    var canvas = try Canvas(width: 3, height: 4)
+    canvas.drawColorBar(.gray, in: PixelRect(x: 1, y: 0, width: 2, height: 4))
+    // Four steps at t = 1/8, 3/8, 5/8, 7/8 from the bottom: grey levels 32, 96, 159, 223
+    // (t·255 rounded to the colour map's 256-entry table).
+    XCTAssertEqual(redChannel(canvas).map { $0[2] }, [223, 159, 96, 32])
+    XCTAssertEqual(canvas.pixel(x: 0, y: 0), .white)
+    var wide = try Canvas(width: 2, height: 1)
+    wide.drawColorBar(.gray, in: wide.bounds, vertical: false)
+    XCTAssertEqual(redChannel(wide), [[64, 191]])
   }
 
   func testBlendOverlay() throws {
