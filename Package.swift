@@ -91,7 +91,7 @@ let package = Package(
     .testTarget(name: "ConvNetDrawTests", dependencies: ["ConvNetDraw", "ConvNetImage"]),
     .testTarget(name: "ConvNetTrainingTests", dependencies: ["ConvNet", "TestSupport"]),
     .testTarget(
-      name: "ConvNetInsightTests", dependencies: ["ConvNet", "ConvNetInsight", "ConvNetTraining", "TestSupport"],
+      name: "ConvNetInsightTests", dependencies: ["ConvNet", "TestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(name: "ConvNetCLITests", dependencies: ["convnet", "ConvNet", "TestSupport"]),
     .testTarget(name: "ConvNetBenchmarksTests", dependencies: ["ConvNetBenchmarks", "ConvNet", "convnet"]),

@@ -37,7 +37,9 @@ public struct RunDescription: Codable, Sendable, Equatable {
         classCount: train.classCount, classNames: Dataset.classNames(of: train))
     }
 
-    static func classNames(of dataset: any LabeledImageDataset) -> [String]? {
+    /// The names of `dataset`'s classes (label k is `[k]`), looked up through resampling and
+    /// subset wrappers; nil when the data has none.
+    public static func classNames(of dataset: any LabeledImageDataset) -> [String]? {
       if let named = dataset as? any ClassNamedDataset { return named.classNames }
       if let resampled = dataset as? ResampledDataset { return classNames(of: resampled.base) }
       return nil

@@ -11,6 +11,6 @@ struct ConvNetCommand: ParsableCommand {
       """,
     subcommands: [
       TrainCommand.self, EvalCommand.self, InferCommand.self, SummaryCommand.self, BenchCommand.self,
-      VisualizeCommand.self, ReportCommand.self,
+      VisualizeCommand.self, PlotCommand.self, ReportCommand.self,
     ])
 }

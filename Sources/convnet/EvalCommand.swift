@@ -25,6 +25,8 @@ struct EvalCommand: ParsableCommand {
   @Flag(help: "Print one JSON object instead of tables.")
   var json = false
 
+  @OptionGroup(title: "Pictures") var pictureOptions: EvalPictureOptions
+
   func run() throws {
     let architecture = try Architectures.named(arch)
     let loaded = try dataOptions.load(inputShape: architecture.inputShape, seed: 1)
@@ -41,6 +43,7 @@ struct EvalCommand: ParsableCommand {
     let loader = DataLoader(dataset: test, batchSize: 1000, shuffle: false, transform: try dataOptions.pixelTransform(channels: test.sampleShape[0]))
     let result = evaluate(
       model, on: loader, classCount: classCount, averagingMirrorImages: flipTTA)
+    try writePictures(model: model, loader: loader, test: test, result: result, classCount: classCount)
     if json {
       printJSON([
         "accuracy": result.accuracy, "loss": result.loss, "count": result.count,

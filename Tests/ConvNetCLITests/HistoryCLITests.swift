@@ -73,6 +73,16 @@ final class HistoryCLITests: XCTestCase {
     let events = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("tb").path)
     XCTAssertEqual(events.filter { $0.hasPrefix("events.out.tfevents.") }.count, 1, "\(events)")
 
+    // convnet plot finds the history from the checkpoint and writes a picture of the asked size.
+    let curves = directory.appendingPathComponent("curves.png")
+    let plot = try convnet(["plot", weights.path, "--out", curves.path, "--size", "900x400"])
+    XCTAssertEqual(plot.status, 0, plot.standardError)
+    let picture = try ImageDecoder.decode(contentsOf: curves)
+    XCTAssertEqual([picture.width, picture.height, picture.channels], [900, 400, 3])
+    let missing = try convnet(["plot", directory.appendingPathComponent("nothing.safetensors").path])
+    XCTAssertNotEqual(missing.status, 0)
+    XCTAssertTrue(missing.standardError.contains("no training history"), missing.standardError)
+
     // The checkpoint says 1 epoch done; epoch 2 starts at run-wide step 3751 (3750 per epoch).
     let resumed = try convnet([
       "train", "--epochs", "2", "--max-steps", "2", "--batch-size", "16", "--no-shuffle", "--history-every", "2",
@@ -100,5 +110,25 @@ final class HistoryCLITests: XCTestCase {
     let record = try RunRecord.locate(directory.appendingPathComponent(folder))
     XCTAssertEqual(try record.loadHistory().epochs.count, 1)
     XCTAssertNil(record.weightsURL)
+  }
+
+  /// eval --confusion-png and --mistakes-png write pictures that decode.
+  func testEvalWritesConfusionAndMistakesPictures() throws {
+    let directory = try temporaryDirectory()
+    let weights = directory.appendingPathComponent("w.safetensors").path
+    let train = try convnet(["train", "--epochs", "1", "--max-steps", "10", "--save", weights])
+    XCTAssertEqual(train.status, 0, train.standardError)
+    let confusion = directory.appendingPathComponent("confusion.png")
+    let mistakes = directory.appendingPathComponent("mistakes.png")
+    let eval = try convnet([
+      "eval", "--weights", weights, "--confusion-png", confusion.path, "--mistakes-png", mistakes.path,
+      "--mistakes", "12",
+    ])
+    XCTAssertEqual(eval.status, 0, eval.standardError)
+    XCTAssertTrue(eval.standardError.contains("12 mistakes"), eval.standardError)
+    let heatMap = try ImageDecoder.decode(contentsOf: confusion)
+    XCTAssertGreaterThan(heatMap.width, 10 * 30)
+    let grid = try ImageDecoder.decode(contentsOf: mistakes)
+    XCTAssertGreaterThan(grid.height, 2 * 84)
   }
 }
