@@ -128,4 +128,28 @@ final class ReportMakerTests: XCTestCase {
       XCTAssertGreaterThan(image.width, 100)
     }
   }
+
+  /// The curves are drawn from the history; a confusion matrix over 20 classes becomes a
+  /// heat-map picture instead of a table.
+  func testCurvesAndLargeConfusionMatrixArePictures() throws {
+    let report = try ReportFixture.report()
+    let curves = try XCTUnwrap(report.curves.value)
+    XCTAssertEqual(curves.count, 1)
+    let picture = try PNGDecoder.decode(curves[0].png, name: "curves")
+    XCTAssertEqual(picture.width, TrainingReportMaker.curvesWidth)
+    XCTAssertNil(report.confusionPicture, "10 classes: a table")
+
+    let model = RandomSource.withSeed(3) { try! Architectures.named("lenet5").build(inputChannels: 1, classCount: 25) }
+    let maker = TrainingReportMaker(
+      description: nil, history: .missing(reason: "none"), architecture: "lenet5", model: model,
+      testSet: .shown(try EmbeddedMNIST.load(.test).prefix(50)), transform: .unitRange, classCount: 25)
+    let large = maker.make()
+    let heatMap = try XCTUnwrap(large.confusionPicture)
+    XCTAssertNoThrow(try PNGDecoder.decode(heatMap.png, name: "confusion"))
+    let html = large.document().render()
+    let section = try XCTUnwrap(html.components(separatedBy: "<section id=\"confusion\">").last)
+      .components(separatedBy: "</section>")[0]
+    XCTAssertTrue(section.contains("alt=\"confusion matrix heat map\""))
+    XCTAssertFalse(section.contains("<table"))
+  }
 }

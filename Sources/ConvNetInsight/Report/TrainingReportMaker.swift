@@ -63,6 +63,7 @@ public struct TrainingReportMaker {
     report.command = description.map { Self.commandLine($0.command) }
     report.settings = settings()
     report.classNames = resolvedClassNames ?? []
+    report.confusionPicture = confusionPicture(evaluation.value, tableLimit: report.largestConfusionTable)
     return report
   }
 
@@ -173,8 +174,35 @@ public struct TrainingReportMaker {
     return try? PNGEncoder.encode(Image(width: shape[2], height: shape[1], channels: shape[0], pixels: pixels))
   }
 
+  /// The width the curves are drawn at: the page's column, so they show at natural size.
+  public static let curvesWidth = 1080
+
   private func curves() -> ReportPart<[HTMLFigure]> {
-    .missing(reason: "The loss and accuracy curves are not drawn yet: the chart drawing (ConvNetDraw) is not part of this build.")
+    guard case .shown(let history) = history else {
+      if case .missing(let reason) = history { return .missing(reason: reason) }
+      return .missing(reason: "")
+    }
+    guard !history.entries.isEmpty else { return .missing(reason: "The history holds no lines yet.") }
+    do {
+      let canvas = try TrainingCurves.render(history, width: Self.curvesWidth, height: 420)
+      let caption = "Train (blue) against test (orange). The light line is the training figure every "
+        + "\(history.steps.isEmpty ? "few" : "recorded") steps, the marked lines the figures per epoch. "
+        + "`convnet plot` draws the same from the history file."
+      return .shown([
+        HTMLFigure(png: [UInt8](canvas.pngData()), alternativeText: "loss and accuracy curves", caption: caption)
+      ])
+    } catch {
+      return .missing(reason: "The curves could not be drawn: \(error)")
+    }
+  }
+
+  /// The confusion matrix as a heat-map picture, for class counts too large for a table.
+  private func confusionPicture(_ evaluation: TrainingReport.Evaluation?, tableLimit: Int) -> HTMLFigure? {
+    guard let result = evaluation?.samples.result, result.confusion.count > tableLimit else { return nil }
+    guard let canvas = try? ConfusionMatrixPicture.render(result, classNames: drawableClassNames) else { return nil }
+    return HTMLFigure(
+      png: [UInt8](canvas.pngData()), alternativeText: "confusion matrix heat map",
+      caption: "True classes down, predicted classes across; colour on a square-root scale.")
   }
 
   /// The test images whose insides are shown: correct ones first (one per class in turn), then
