@@ -4,7 +4,10 @@
 # <img> that did not decode, or a resource that failed to load. On success it writes a PNG
 # screenshot of the whole page (as wide as a laptop screen) and prints what it checked.
 #
-#   scripts/report-in-browser.sh REPORT.html SCREENSHOT.png [--install]
+#   scripts/report-in-browser.sh REPORT.html SCREENSHOT.png [--install] [--height PX] [--scale F]
+#
+# --height PX: only the top PX CSS pixels of the page; --scale F: device scale factor (0.5 for a
+# half-size picture, as docs/images/report.png was made).
 #
 # Needs `chromium` (Debian: apt-get install chromium) and a CJK font so that Chinese class names
 # draw as glyphs, not empty boxes (Debian: fonts-wqy-microhei). With --install, running as root
@@ -17,11 +20,22 @@
 # on <html>; Chromium's --dump-dom prints the DOM, which this script reads.
 set -euo pipefail
 
-usage() { echo "usage: $0 REPORT.html SCREENSHOT.png [--install]" >&2; exit 2; }
+usage() { echo "usage: $0 REPORT.html SCREENSHOT.png [--install] [--height PX] [--scale F]" >&2; exit 2; }
 [[ $# -ge 2 ]] || usage
 report=$1
 screenshot=$2
-install=${3:-}
+shift 2
+install=""
+crop_height=""
+scale=1
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --install) install=--install; shift ;;
+    --height) [[ $# -ge 2 && $2 =~ ^[0-9]+$ ]] || usage; crop_height=$2; shift 2 ;;
+    --scale) [[ $# -ge 2 && $2 =~ ^[0-9]*\.?[0-9]+$ ]] || usage; scale=$2; shift 2 ;;
+    *) usage ;;
+  esac
+done
 [[ -f "$report" ]] || { echo "error: $report: no such file" >&2; exit 2; }
 
 missing=()
@@ -119,9 +133,9 @@ fi
 [[ $failed -eq 0 ]] || exit 1
 
 # The screenshot of the page as a user opens it (no checker), the whole height up to 16,000 px.
-height=$(attribute data-height)
+height=${crop_height:-$(attribute data-height)}
 height=$(( height > 16000 ? 16000 : (height < 600 ? 600 : height) ))
-chromium "${flags[@]}" --virtual-time-budget=10000 --window-size=1366,"$height" \
+chromium "${flags[@]}" --virtual-time-budget=10000 --window-size=1366,"$height" --force-device-scale-factor="$scale" \
   --screenshot="$work/shot.png" "file://$(realpath "$report")" >/dev/null 2>"$work/screenshot.log" \
   || { cat "$work/screenshot.log" >&2; echo "error: chromium could not take the screenshot" >&2; exit 1; }
 [[ -s "$work/shot.png" ]] || { echo "error: chromium wrote no screenshot" >&2; exit 1; }

@@ -88,7 +88,8 @@ public struct HTMLDocument {
       let items = pairs.map { pair in
         "<dt>\(HTMLText.escape(pair.key))</dt><dd\(monospaceValues ? " class=\"mono\"" : "")>\(HTMLText.escape(pair.value))</dd>"
       }
-      return "<dl class=\"settings\">\(items.joined())</dl>\n"
+      // Long lists (a run's every setting) in two column pairs on a wide screen.
+      return "<dl class=\"settings\(pairs.count > 8 ? " wide" : "")\">\(items.joined())</dl>\n"
     case .code(let text):
       return "<pre class=\"code\">\(HTMLText.escape(text))</pre>\n"
     case .table(let table):

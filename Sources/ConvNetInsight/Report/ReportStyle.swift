@@ -49,6 +49,7 @@ public enum ReportStyle {
     .metric-value { font-size: 1.6rem; font-weight: 650; font-variant-numeric: tabular-nums; }
     .metric-detail { color: var(--muted); font-size: .8rem; }
     dl.settings { display: grid; grid-template-columns: max-content 1fr; gap: 4px 18px; margin: 0 0 12px; }
+    @media (min-width: 900px) { dl.settings.wide { grid-template-columns: max-content 1fr max-content 1fr; } }
     dl.settings dt { color: var(--muted); }
     dl.settings dd { margin: 0; word-break: break-word; }
     .table-scroll { overflow-x: auto; margin: 0 0 12px; }
@@ -69,7 +70,7 @@ public enum ReportStyle {
     .bar-fill { display: block; height: 100%; background: var(--accent); border-radius: 5px; }
     .tone-good .bar-fill { background: var(--good); }
     .tone-bad .bar-fill { background: var(--bad); }
-    .bar-value { font-variant-numeric: tabular-nums; }
+    .bar-value { font-variant-numeric: tabular-nums; white-space: nowrap; }
     figure { margin: 0 0 12px; }
     figure img { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: 4px;
       background: #fff; }
@@ -88,7 +89,7 @@ public enum ReportStyle {
     .card-title { font-weight: 600; }
     .card-subtitle { color: var(--muted); font-size: .85rem; margin-bottom: 6px; }
     .bars { display: grid; gap: 3px; }
-    .bar-row { display: grid; grid-template-columns: minmax(0, 1fr) 60px 46px; align-items: center; gap: 6px;
+    .bar-row { display: grid; grid-template-columns: minmax(0, 1fr) 52px 56px; align-items: center; gap: 6px;
       font-size: .8rem; }
     .bar-row .bar-label { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     .bar-row .bar-track { width: 100%; margin: 0; }

@@ -214,15 +214,17 @@ public struct TrainingReport {
     let rows = matrix.enumerated().map { label, row -> [HTMLTable.Cell] in
       let total = max(1, row.reduce(0, +))
       return [.header(className(label))] + row.enumerated().map { predicted, count in
-        // Shaded by the share of the true class's samples, so rare classes show as clearly.
+        // Shaded by the square root of the share of the true class's samples: rare classes show
+        // as clearly as common ones, and a handful of confusions beside a full diagonal stays visible.
         HTMLTable.Cell.heat(
-          String(count), intensity: Double(count) / Double(total), tone: predicted == label ? .good : .bad)
+          String(count), intensity: (Double(count) / Double(total)).squareRoot(), tone: predicted == label ? .good : .bad)
       }
     }
     let columns = [HTMLTable.Column("true ↓ / predicted →")] + matrix.indices.map { HTMLTable.Column(className($0), numeric: true) }
     return [
       .paragraph("Rows are the true classes, columns the predicted ones: the diagonal (green) counts correct "
-        + "predictions, everything off it (red) a confusion. Shading is the share of the row's samples."),
+        + "predictions, everything off it (red) a confusion. Shading grows with the share of the row's samples "
+        + "(as its square root, so that a few confusions still show)."),
       .table(HTMLTable(columns: columns, rows: rows, caption: evaluation.datasetName, compact: true)),
     ]
   }

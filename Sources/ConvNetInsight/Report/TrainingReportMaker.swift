@@ -119,8 +119,9 @@ public struct TrainingReportMaker {
       pairs.append((key: "dataset", value: text))
     }
     let first = ["data", "epochs", "batch-size", "optimizer", "lr", "momentum", "weight-decay", "schedule"]
+    // "arch" is the architecture, listed first already.
     let keys = first.filter { description.settings[$0] != nil }
-      + description.settings.keys.filter { !first.contains($0) }.sorted()
+      + description.settings.keys.filter { !first.contains($0) && $0 != "arch" }.sorted()
     pairs += keys.map { (key: $0, value: description.settings[$0] ?? "") }
     if let weights = description.weights { pairs.append((key: "weights", value: weights)) }
     if let commit = description.convnetCommit { pairs.append((key: "ConvNet commit", value: commit)) }
@@ -185,9 +186,9 @@ public struct TrainingReportMaker {
     guard !history.entries.isEmpty else { return .missing(reason: "The history holds no lines yet.") }
     do {
       let canvas = try TrainingCurves.render(history, width: Self.curvesWidth, height: 420)
-      let caption = "Train (blue) against test (orange). The light line is the training figure every "
-        + "\(history.steps.isEmpty ? "few" : "recorded") steps, the marked lines the figures per epoch. "
-        + "`convnet plot` draws the same from the history file."
+      var caption = "Train (blue) against test (orange), the marked lines per epoch."
+      if !history.steps.isEmpty { caption += " The thin line is the training figure between epochs (the history's step lines)." }
+      caption += " `convnet plot` draws the same from the history file."
       return .shown([
         HTMLFigure(png: [UInt8](canvas.pngData()), alternativeText: "loss and accuracy curves", caption: caption)
       ])
