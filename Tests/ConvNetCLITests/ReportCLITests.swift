@@ -86,4 +86,61 @@ final class ReportCLITests: XCTestCase {
     XCTAssertNotEqual(badFolder.status, 0)
     XCTAssertTrue(badFolder.error.contains("--report no/such/folder/r.html: the folder"), badFolder.error)
   }
+
+  /// Class names from data — Chinese folder names and one full of HTML's special characters —
+  /// appear in the page as text: escaped, never markup. With Chromium present the page is also
+  /// opened in it (the CJK font stack, the sample pictures in colour).
+  func testClassFolderNamesAreShownEscaped() throws {
+    let directory = try temporaryDirectory()
+    let classes = ["猫", "狗", "a<b>&c"]
+    let colours: [[UInt8]] = [[220, 40, 40], [40, 200, 60], [40, 60, 220]]
+    for (k, name) in classes.enumerated() {
+      let folder = directory.appendingPathComponent("data/\(name)")
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      for i in 0..<6 {
+        // An 8×8 picture of the class's colour with a lighter square in a corner that moves.
+        var samples: [UInt8] = []
+        for y in 0..<8 {
+          for x in 0..<8 {
+            let bright = (x / 4 == i % 2) && (y / 4 == i / 2 % 2)
+            samples += colours[k].map { bright ? UInt8(min(255, Int($0) + 30)) : $0 }
+          }
+        }
+        let png = try PNGEncoder.encode(width: 8, height: 8, colorType: .rgb, samples: samples)
+        try Data(png).write(to: folder.appendingPathComponent("\(i).png"))
+      }
+    }
+    let train = try convnet(
+      ["train", "--data", "data", "--rgb", "--image-size", "28", "--val-split", "0.34", "--epochs", "1",
+       "--batch-size", "4", "--report", "report.html"],
+      in: directory)
+    XCTAssertEqual(train.status, 0, train.error)
+    let page = directory.appendingPathComponent("report.html")
+    let html = try String(contentsOf: page, encoding: .utf8)
+    XCTAssertTrue(html.contains("<th scope=\"row\">猫</th>"), "猫 in the tables")
+    XCTAssertTrue(html.contains("<th scope=\"row\">狗</th>"), "狗 in the tables")
+    XCTAssertTrue(html.contains("<th scope=\"row\">a&lt;b&gt;&amp;c</th>"), "escaped class name")
+    XCTAssertFalse(html.contains("a<b>&c"), "a class name became markup")
+
+    let hasChromium = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
+      FileManager.default.isExecutableFile(atPath: "\($0)/chromium")
+    }
+    guard hasChromium else { return }
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("scripts/report-in-browser.sh")
+    let process = Process()
+    process.executableURL = script
+    process.arguments = [page.path, directory.appendingPathComponent("shot.png").path]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    XCTAssertEqual(process.terminationStatus, 0, output)
+    if let keep = ProcessInfo.processInfo.environment["CONVNET_REPORT_SCREENSHOT"] {
+      try? FileManager.default.removeItem(atPath: keep + ".folders.png")
+      try FileManager.default.copyItem(atPath: directory.appendingPathComponent("shot.png").path, toPath: keep + ".folders.png")
+    }
+  }
 }
