@@ -18,7 +18,7 @@ import ConvNetTensor
 public struct FilterTiles {
   public enum Layout: String, Sendable {
     case colour = "one RGB tile per filter"
-    case perInputChannel = "one tile per filter (row) and input channel (column)"
+    case perInputChannel = "one tile per (input channel → filter) pair"
     case averagedOverInputs = "one tile per filter, averaged over its input channels"
   }
 
@@ -37,7 +37,8 @@ public struct FilterTiles {
   public let layerDescription: String
   public let layout: Layout
   public let tiles: [Tile]
-  /// Tiles per row that keep the layout readable: the input channels for `.perInputChannel`.
+  /// Tiles per row that keep the layout readable: the input channels for `.perInputChannel`
+  /// with more than one (a row per filter); nil: about square.
   public let suggestedColumns: Int?
 
   /// The filters of the convolution at `layer`, or of the network's first convolution.
@@ -107,8 +108,9 @@ public struct FilterTiles {
       for j in 0..<outputs {
         for i in inputs[j] { tiles.append(Tile(label: "\(i)→\(j)", image: grey(Array(kernel(j, i)), largest))) }
       }
+      // A row per filter when every filter reads several channels; one channel: any rows.
       let full = inputs.allSatisfy { $0.count == channels }
-      return (.perInputChannel, tiles, full ? channels : nil)
+      return (.perInputChannel, tiles, full && channels > 1 ? channels : nil)
     }
     var means: [[Float]] = []
     for j in 0..<outputs {

@@ -12,36 +12,38 @@ import ConvNetInsight
 final class PictureTests: XCTestCase {
   func testLeNet5FeatureMapGridsHaveOneLabelledTilePerMap() throws {
     let model = RandomSource.withSeed(31) { LeNet5() }
-    let capture = try FeatureMapCapture.capture(model, input: FeatureMapCaptureTests.input([1, 28, 28]))
-    let sheets = try capture.featureMaps.map { try FeatureMapPictures.grid($0) }
-    XCTAssertEqual(sheets.map { $0.title[0] }, ["features.0", "features.2", "features.3", "features.5"])
-    XCTAssertEqual(sheets.map(\.tiles.count), [6, 6, 16, 16])
-    XCTAssertEqual(sheets[2].tiles.map(\.label), (0..<16).map(String.init))
-    XCTAssertTrue(sheets[0].title[1].hasPrefix("Conv2d(1, 6, kernel 5"), sheets[0].title[1])
-    // Each map is scaled min → max: the pixel under a map's largest value is white, under its
-    // smallest black. Map 3 of features.3 is 10×10 shown in a square tile.
+    let x = FeatureMapCaptureTests.input([1, 28, 28])
+    let capture = try FeatureMapCapture.capture(model, input: x)
+    let grids = capture.featureMaps.map { FeatureMapPictures.grid($0) }
+    XCTAssertEqual(grids.map(\.title), ["features.0", "features.2", "features.3", "features.5"])
+    XCTAssertEqual(grids.map(\.tiles.count), [6, 6, 16, 16])
+    XCTAssertEqual(grids[2].tiles.map(\.label), (0..<16).map(String.init))
+    XCTAssertTrue(grids[0].subtitle.hasPrefix("Conv2d(1, 6, kernel 5"), grids[0].subtitle)
+    // With the input: one more tile, first, labelled "input".
+    let image = Image(width: 28, height: 28, channels: 1, pixels: x.scalars)
+    let withInput = FeatureMapPictures.grid(capture.featureMaps[0], input: image)
+    XCTAssertEqual(withInput.tiles.map(\.label), ["input"] + (0..<6).map(String.init))
+    // Each map is scaled from its minimum (0, black) to its maximum (1, white).
     let maps = capture.featureMaps[2]
-    let values = maps.plane(channel: 3)
-    let tile = sheets[2].tiles[3].rect
-    XCTAssertEqual(tile.width, tile.height)
-    let cell = tile.width / 10
-    for (index, expected) in [(values.indices.max { values[$0] < values[$1] }!, RGBColor.white),
-                              (values.indices.min { values[$0] < values[$1] }!, RGBColor.black)] {
-      let x = tile.x + (index % 10) * cell + cell / 2
-      let y = tile.y + (index / 10) * cell + cell / 2
-      XCTAssertEqual(sheets[2].canvas.pixel(x: x, y: y), expected)
+    for channel in [0, 3, 15] {
+      let values = maps.plane(channel: channel)
+      let shown = maps.displayImage(channel: channel).pixels
+      let (low, high) = (values.min()!, values.max()!)
+      assertClose(shown, values.map { ($0 - low) / (high - low) }, absoluteTolerance: 1e-6)
     }
+    XCTAssertNoThrow(try grids[3].render())
   }
 
   func testResNet18FeatureMapGridsHaveTheChannelsOfEachStage() throws {
     let model = RandomSource.withSeed(32) { ResNet(depth: .resNet18, inputChannels: 3, classCount: 10) }
     let capture = try FeatureMapCapture.capture(model, input: FeatureMapCaptureTests.input([3, 64, 64]))
-    let sheets = try capture.featureMaps.map { try FeatureMapPictures.grid($0) }
+    let grids = capture.featureMaps.map { FeatureMapPictures.grid($0) }
     // conv1, maxpool, layer1.0, layer1.1 (64 maps); then per stage: shortcut, block 0, block 1.
     XCTAssertEqual(
-      sheets.map(\.tiles.count), [64, 64, 64, 64, 128, 128, 128, 256, 256, 256, 512, 512, 512])
-    XCTAssertEqual(sheets[10].title[0], "layer4.0.downsample")
-    XCTAssertEqual(sheets[12].tiles.last?.label, "511")
+      grids.map(\.tiles.count), [64, 64, 64, 64, 128, 128, 128, 256, 256, 256, 512, 512, 512])
+    XCTAssertEqual(grids[10].title, "layer4.0.downsample")
+    XCTAssertEqual(grids[12].tiles.last?.label, "511")
+    XCTAssertNoThrow(try grids[12].render())
   }
 
   func testFilterTilesFollowTheLayerShape() throws {
@@ -97,9 +99,8 @@ final class PictureTests: XCTestCase {
       files.map(\.lastPathComponent),
       ["00-input.png", "01-features.0.png", "02-features.2.png", "03-features.3.png", "04-features.5.png"])
     let decoded = try ImageDecoder.decode(contentsOf: files[1])
-    let sheet = try FeatureMapPictures.grid(capture.featureMaps[0])
-    XCTAssertEqual([decoded.width, decoded.height], [sheet.canvas.width, sheet.canvas.height])
-    XCTAssertEqual(decoded, sheet.canvas.image())
+    let canvas = try FeatureMapPictures.grid(capture.featureMaps[0], input: image).render()
+    XCTAssertEqual(decoded, canvas.image())
 
     let cam = try GradCAM(model: model, input: x)
     let camURL = directory.appendingPathComponent("cam.png")
