@@ -242,23 +242,21 @@ public struct TrainingReportMaker {
     do {
       let maps = try FeatureMapCapture.capture(model, input: input).featureMaps
       let shown = maps.prefix(Self.largestFeatureMapLayerCount)
-      var figures = [
-        HTMLFigure(
-          png: [UInt8](try FeatureMapPictures.input(picture).canvas.pngData()),
-          alternativeText: "test image \(sample.index)",
-          caption: "The input: test image #\(sample.index), class \(className(sample.label)).")
-      ]
+      var figures: [HTMLFigure] = []
       for layer in shown {
+        // Each grid starts with the input, so every picture reads on its own.
+        let grid = FeatureMapPictures.grid(layer, input: picture)
         figures.append(
           HTMLFigure(
-            png: [UInt8](try FeatureMapPictures.grid(layer).canvas.pngData()),
-            alternativeText: "feature maps of \(layer.name)",
+            png: [UInt8](try grid.render().pngData()), alternativeText: "feature maps of \(layer.name)",
             caption: "\(layer.name) — \(layer.layerDescription), \(layer.channelCount) maps of \(layer.height)×\(layer.width)"))
       }
+      guard !figures.isEmpty else { return .missing(reason: "The network has no convolution or pooling block to show.") }
+      var note = "Test image #\(sample.index) (class \(className(sample.label))), the first tile of every grid."
       if maps.count > shown.count {
-        figures[0].caption! += " The first \(shown.count) of \(maps.count) layers are shown; "
-          + "`convnet visualize features` draws them all."
+        note += " The first \(shown.count) of \(maps.count) blocks are shown; `convnet visualize features` draws them all."
       }
+      figures[0].caption = note + " " + (figures[0].caption ?? "")
       return .shown(figures)
     } catch {
       return .missing(reason: "The feature maps could not be drawn: \(error)")
