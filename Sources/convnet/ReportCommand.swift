@@ -68,8 +68,17 @@ struct ReportCommand: ParsableCommand {
     guard let index = words.firstIndex(of: "train") else {
       throw CLIError("\(path.path): field \"command\" does not hold a `convnet train` command line")
     }
+    // The run's own --report path is left out: its folder is checked when the command is
+    // parsed, and it may not exist where the report is made now (nor matter to it).
+    var arguments: [String] = []
+    var rest = words[(index + 1)...].makeIterator()
+    while let word = rest.next() {
+      if word == "--report" { _ = rest.next(); continue }
+      if word.hasPrefix("--report=") { continue }
+      arguments.append(word)
+    }
     do {
-      return try TrainCommand.parse(Array(words[(index + 1)...]))
+      return try TrainCommand.parse(arguments)
     } catch {
       throw CLIError("\(path.path): the recorded command cannot be read again: \(TrainCommand.message(for: error))")
     }

@@ -42,8 +42,9 @@ final class ReportCLITests: XCTestCase {
   /// the run's files; both show the accuracy `eval` measures on the same weights.
   func testTrainReportAndReportCommandShowTheEvaluatedAccuracy() throws {
     let directory = try temporaryDirectory()
+    try FileManager.default.createDirectory(at: directory.appendingPathComponent("out"), withIntermediateDirectories: true)
     let train = try convnet(
-      ["train", "--epochs", "1", "--max-steps", "30", "--batch-size", "32", "--save", "lenet.safetensors", "--report", "trained.html"],
+      ["train", "--epochs", "1", "--max-steps", "30", "--batch-size", "32", "--save", "lenet.safetensors", "--report", "out/trained.html"],
       in: directory)
     XCTAssertEqual(train.status, 0, train.error)
     let eval = try convnet(["eval", "--weights", "lenet.safetensors", "--json"], in: directory)
@@ -52,9 +53,14 @@ final class ReportCLITests: XCTestCase {
     let accuracy = try XCTUnwrap(measured?["accuracy"] as? Double)
     let shown = String(format: "%.2f %%", accuracy * 100)
 
-    let report = try convnet(["report", "--run", "lenet.safetensors", "--out", "later.html"], in: directory)
+    // From another folder, where the run's --report folder "out" is not: the run's files by path.
+    let elsewhere = directory.appendingPathComponent("elsewhere")
+    try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+    let report = try convnet(
+      ["report", "--run", directory.appendingPathComponent("lenet.safetensors").path, "--out", "../later.html"],
+      in: elsewhere)
     XCTAssertEqual(report.status, 0, report.error)
-    for name in ["trained.html", "later.html"] {
+    for name in ["out/trained.html", "later.html"] {
       let html = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
       XCTAssertTrue(html.contains("<div class=\"metric-value\">\(shown)</div>"), "\(name): accuracy \(shown)")
       for id in TrainingReport.sectionIDs { XCTAssertTrue(html.contains("<section id=\"\(id)\">"), "\(name): \(id)") }
