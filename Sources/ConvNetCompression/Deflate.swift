@@ -12,6 +12,9 @@ public enum Deflate {
     case automatic
     /// Only fixed-Huffman blocks (or stored ones where they are smaller), like zlib's Z_FIXED.
     case fixedHuffman
+    /// No LZ77 matching: every byte is a literal, Huffman-coded per block (zlib's
+    /// Z_HUFFMAN_ONLY) — for data whose repeats are too short to pay, such as noisy residuals.
+    case huffmanOnly
   }
 
   /// Compresses `bytes` into a raw DEFLATE stream (no zlib or gzip header).

@@ -9,7 +9,7 @@ extension DeflateEncoder {
       literalLength: HuffmanCode.fixedLiteralLength, distance: HuffmanCode.fixedDistance)
     let storedBits = storedBlockBits(byteCount: blockEnd - blockStart)
     var dynamic: DynamicHeader?
-    if strategy == .automatic {
+    if strategy != .fixedHuffman {
       dynamic = DynamicHeader(literalLengthCounts: literalLengthCounts, distanceCounts: distanceCounts)
     }
     let dynamicBits = dynamic.map {

@@ -40,7 +40,11 @@ struct DeflateEncoder {
     if parameters.storeOnly {
       writeStoredBlocks(from: 0, to: input.count, isFinal: true)
     } else {
-      if !input.isEmpty { findMatches() }
+      if strategy == .huffmanOnly {
+        for byte in input { emitLiteral(byte) }
+      } else if !input.isEmpty {
+        findMatches()
+      }
       flushBlock(isFinal: true)
     }
     writer.alignToByte()

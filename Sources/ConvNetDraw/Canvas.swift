@@ -16,15 +16,23 @@ public struct Canvas: Equatable, Sendable {
   /// width·height·3 bytes: R, G, B of each pixel, row after row.
   public private(set) var pixels: [UInt8]
 
-  /// The largest side accepted, so that a layout mistake cannot ask for gigabytes.
+  /// The largest side and pixel count accepted (the latter 2²⁶, 192 MiB of RGB), so that a
+  /// layout mistake cannot ask for gigabytes.
   public static let maximumSide = 16384
+  public static let maximumPixelCount = 1 << 26
 
   /// A canvas filled with `background`.
-  /// - Throws: `DrawError` unless both sides are 1…`maximumSide`.
+  /// - Throws: `DrawError` unless both sides are 1…`maximumSide` and the canvas has at most
+  ///   `maximumPixelCount` pixels.
   public init(width: Int, height: Int, background: RGBColor = .white) throws {
     for (name, value) in [("width", width), ("height", height)]
     where !(1...Canvas.maximumSide).contains(value) {
       throw DrawError("canvas", "\(name) \(value), expected 1…\(Canvas.maximumSide)")
+    }
+    guard width * height <= Canvas.maximumPixelCount else {
+      throw DrawError(
+        "canvas",
+        "\(width)×\(height) is \(width * height) pixels, expected at most \(Canvas.maximumPixelCount)")
     }
     self.width = width
     self.height = height

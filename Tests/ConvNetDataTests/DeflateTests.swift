@@ -34,7 +34,7 @@ final class DeflateTests: XCTestCase {
   func testRoundTripThroughOwnInflater() throws {
     for (name, input) in DeflateTests.samples {
       for level in 0...9 {
-        for strategy in [Deflate.Strategy.automatic, .fixedHuffman] {
+        for strategy in [Deflate.Strategy.automatic, .fixedHuffman, .huffmanOnly] {
           let raw = Deflate.compress(input, level: level, strategy: strategy)
           XCTAssertEqual(
             try Inflate.decompress(raw), input, "\(name) level \(level) \(strategy): raw DEFLATE")
@@ -74,6 +74,18 @@ final class DeflateTests: XCTestCase {
     XCTAssertLessThan(Deflate.compress([UInt8](repeating: 0, count: 70_000)).count, 100)
   }
 
+  func testHuffmanOnlyLimitsCodeLengths() throws {
+    let bytes = fibonacciBytes()
+    XCTAssertEqual(bytes.count, 10_944)
+    let stream = Deflate.compress(bytes, strategy: .huffmanOnly)
+    XCTAssertEqual((stream[0] >> 1) & 3, 2, "one dynamic block")
+    XCTAssertEqual(try Inflate.decompress(stream), bytes)
+    // The counts' entropy is 2.509 bits a byte, 3,433 bytes; the 15-bit code (lengths 1…12,
+    // 14 and six of 15) spends 28,642 bits = 3,580 bytes on the data, plus a small header.
+    XCTAssertGreaterThan(stream.count, 3_433)
+    XCTAssertLessThan(stream.count, 3_650)
+  }
+
   func testBlockTypes() {
     let text = Array("Hello, DEFLATE! Hello, DEFLATE! Hello, gzip and zlib.".utf8)
     // BTYPE is bits 1–2 of the first byte.
@@ -105,21 +117,26 @@ final class DeflateTests: XCTestCase {
       try Data(Deflate.compress(input, level: 9, strategy: .fixedHuffman))
         .write(to: directory.appendingPathComponent("\(name)-fixed9.deflate"))
       try Data(input).write(to: directory.appendingPathComponent("\(name)-fixed9.raw"))
+      try Data(Deflate.compress(input, strategy: .huffmanOnly))
+        .write(to: directory.appendingPathComponent("\(name)-huffman.deflate"))
+      try Data(input).write(to: directory.appendingPathComponent("\(name)-huffman.raw"))
     }
     // Our level 6 must stay within 2 % (+16 bytes) of zlib's level 6 on every input.
     let result = try runPython([script.path, directory.path, "--max-ratio", "1.02"])
     XCTAssertEqual(result.status, 0, result.output)
-    XCTAssertTrue(result.output.contains("checked \(2 * DeflateTests.samples.count) streams"),
+    XCTAssertTrue(result.output.contains("checked \(3 * DeflateTests.samples.count) streams"),
       result.output)
   }
 }
 
-/// Byte k (k < 24) appears F(k + 1) times (Fibonacci), shuffled: very unequal symbol counts, so
-/// codes of very different lengths (up to 14 bits here: matches absorb most repeats, so the
-/// 15-bit limit itself is not reached).
+/// Byte k (k < 18) appears F(k + 2) times (Fibonacci: 1, 2, 3, 5, …, 4181), shuffled: 10,944
+/// bytes. Huffman-coded without matching (`.huffmanOnly`, one block), these counts and the
+/// end-of-block symbol's 1 build a chain 18 deep (each merge joins the newest node and the next
+/// leaf), so the encoder must cut the code to DEFLATE's 15 bits — a stream that decodes proves
+/// the cut code is still complete and not over-subscribed.
 func fibonacciBytes() -> [UInt8] {
-  var counts = [1, 1]
-  while counts.count < 24 { counts.append(counts[counts.count - 1] + counts[counts.count - 2]) }
+  var counts = [1, 2]
+  while counts.count < 18 { counts.append(counts[counts.count - 1] + counts[counts.count - 2]) }
   var bytes: [UInt8] = []
   for (k, count) in counts.enumerated() { bytes += [UInt8](repeating: UInt8(k * 10), count: count) }
   var random = SeededBytes(seed: 3)

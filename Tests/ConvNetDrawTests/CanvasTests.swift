@@ -12,6 +12,10 @@ final class CanvasTests: XCTestCase {
     XCTAssertThrowsError(try Canvas(width: 5, height: 20000)) { error in
       XCTAssertEqual("\(error)", "canvas: height 20000, expected 1…16384")
     }
+    XCTAssertThrowsError(try Canvas(width: 16384, height: 4097)) { error in
+      XCTAssertEqual(
+        "\(error)", "canvas: 16384×4097 is 67125248 pixels, expected at most 67108864")
+    }
   }
 
   func testPixelsFillAndClipping() throws {

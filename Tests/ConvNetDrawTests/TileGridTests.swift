@@ -98,10 +98,50 @@ final class TileGridTests: XCTestCase {
     try picture.writePNG(to: folder.appendingPathComponent("grid.png"))
     try text.writePNG(to: folder.appendingPathComponent("text.png"))
     try chartLikePicture().writePNG(to: folder.appendingPathComponent("chart.png"))
+    try filterGrid().writePNG(to: folder.appendingPathComponent("filters.png"))
     if let photoPath = ProcessInfo.processInfo.environment["CONVNET_DRAW_PHOTO"] {
       let photo = try ImageDecoder.decode(contentsOf: URL(fileURLWithPath: photoPath))
       try Data(try PNGEncoder.encode(photo)).write(to: folder.appendingPathComponent("photo.png"))
+      // A Grad-CAM-like overlay: the photo shrunk into 224×224, a blob in jet at 45 %.
+      var overlay = try Canvas(width: 240, height: 262)
+      let area = PixelRect(x: 8, y: 30, width: 224, height: 224)
+      overlay.drawText("cam · overlay", at: PixelPoint(x: 120, y: 8), color: .black, anchor: .topCenter)
+      overlay.drawImage(photo, in: area)
+      var heat: [Float] = []
+      for y in 0..<7 {
+        for x in 0..<7 {
+          let squared = Float((x - 3) * (x - 3) + (y - 2) * (y - 2))
+          heat.append(exp(-squared / 3))
+        }
+      }
+      let blob = try ScalarMap(width: 7, height: 7, values: heat)
+      overlay.drawMap(blob, in: area, colormap: .jet, interpolation: .bilinear, alpha: 0.45)
+      try overlay.writePNG(to: folder.appendingPathComponent("overlay.png"))
     }
+  }
+
+  /// Sixteen signed 5×5 kernels on the diverging map (zero is white), plus an RGB input tile.
+  func filterGrid() throws -> Canvas {
+    var grid = TileGrid(title: "conv1.weight", subtitle: "16 kernels 5×5, blue < 0 < red")
+    grid.colormap = .blueWhiteRed
+    grid.range = .symmetric
+    grid.tileSize = 40
+    var state: UInt64 = 9
+    for k in 0..<16 {
+      var values: [Float] = []
+      for i in 0..<25 {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        let slope = Float(k % 4) - 1.5
+        let noise = Float(Int(state >> 60) - 8) / 8
+        values.append(Float(i % 5 - 2) * slope + noise)
+      }
+      grid.append(.map(try ScalarMap(width: 5, height: 5, values: values)), label: "#\(k)")
+    }
+    let rgb = Image(
+      width: 2, height: 2, channels: 3,
+      pixels: [1, 0, 0, 1, 0, 1, 0, 1, 0, 0, 1, 1])
+    grid.append(.image(rgb), label: "input")
+    return try grid.render()
   }
 
   /// Axes, grid lines, two noisy curves, tick labels and a legend: what training curves look
