@@ -14,7 +14,8 @@ public enum FeatureMapPictures {
     let count = maps.channelCount
     var grid = TileGrid(
       title: maps.name,
-      subtitle: "\(maps.layerDescription) · \(count) map\(count == 1 ? "" : "s") \(maps.height)×\(maps.width)"
+      subtitle: "\(maps.layerDescription) · \(count) map\(count == 1 ? "" : "s")"
+        + " \(maps.height)×\(maps.width)"
         + " · each scaled min (black) → max (white)")
     grid.colormap = .gray
     // Small maps grow by a whole factor to about 84 pixels (28×28 → 84); large ones shrink to 128.

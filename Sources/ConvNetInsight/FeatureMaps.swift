@@ -1,3 +1,4 @@
+import ConvNetImage
 import ConvNetTensor
 
 /// The output of one layer for a batch of inputs, as captured during a forward pass.
@@ -24,10 +25,22 @@ public struct FeatureMaps {
 
   /// Channel `channel` of sample `sample`: height·width values, rows top to bottom.
   public func plane(sample: Int = 0, channel: Int) -> [Float] {
-    precondition(sample >= 0 && sample < values.shape[0], "FeatureMaps: sample \(sample) of \(values.shape[0])")
+    precondition(
+      sample >= 0 && sample < values.shape[0], "FeatureMaps: sample \(sample) of \(values.shape[0])")
     precondition(channel >= 0 && channel < channelCount, "FeatureMaps: channel \(channel) of \(channelCount)")
     let size = height * width
     let start = (sample * channelCount + channel) * size
     return values.withUnsafeBufferPointer { Array($0[start..<(start + size)]) }
+  }
+
+  /// Channel `channel` of sample `sample` for display: scaled from its own minimum (black) to its
+  /// maximum (white); a constant map is black.
+  public func displayImage(sample: Int = 0, channel: Int) -> Image {
+    let values = plane(sample: sample, channel: channel)
+    let low = values.min() ?? 0
+    let range = (values.max() ?? 0) - low
+    return Image(
+      width: width, height: height, channels: 1,
+      pixels: values.map { range > 0 ? ($0 - low) / range : 0 })
   }
 }

@@ -9,9 +9,10 @@ import ConvNetTensor
 ///   input planes as R, G, B, each filter scaled on its own from its minimum (black) to its
 ///   maximum (white) — the picture of AlexNet's first layer.
 /// - `.perInputChannel`: one grey tile per (filter, input channel) pair, labelled
-///   "input→filter", a row per filter and a column per input channel, when there are at most
-///   `pairLimit` pairs (LeNet-5's second layer: 16 × 6). Grey is scaled over the whole layer so that 0 is mid-grey, the largest |w| white
-///   (positive) or black (negative): signs and relative sizes stay comparable.
+///   "input→filter", a row per filter and a column per input channel (when filters read more
+///   than one), when there are at most `pairLimit` pairs (LeNet-5's second layer: 16 × 6). Grey
+///   is scaled over the whole layer so that 0 is mid-grey, the largest |w| white (positive) or
+///   black (negative): signs and relative sizes stay comparable.
 /// - `.averagedOverInputs`: beyond that (ResNet's 512 × 512), one grey tile per filter, the mean
 ///   of its kernels over the input channels, scaled like `.perInputChannel`.
 /// A `ConnectionTableConv2d` (LeNet-5 (1998)'s C3) shows its connected pairs only.
@@ -73,7 +74,9 @@ public struct FilterTiles {
       (layout, tiles, suggestedColumns) = FilterTiles.tiles(of: full, inputs: table.table)
     } else {
       throw InsightError(
-        "layer \"\(path)\" is \(module.layerDescription), not a convolution; filters are shown for Conv2d layers")
+        "layer \"\(path)\" is \(module.layerDescription), not a convolution; "
+          + "filters are shown for Conv2d layers"
+      )
     }
   }
 
@@ -106,7 +109,9 @@ public struct FilterTiles {
     if pairCount <= pairLimit {
       var tiles: [Tile] = []
       for j in 0..<outputs {
-        for i in inputs[j] { tiles.append(Tile(label: "\(i)→\(j)", image: grey(Array(kernel(j, i)), largest))) }
+        for i in inputs[j] {
+          tiles.append(Tile(label: "\(i)→\(j)", image: grey(Array(kernel(j, i)), largest)))
+        }
       }
       // A row per filter when every filter reads several channels; one channel: any rows.
       let full = inputs.allSatisfy { $0.count == channels }
@@ -119,19 +124,9 @@ public struct FilterTiles {
       means.append(mean)
     }
     let meanLargest = means.joined().reduce(Float(0)) { max($0, abs($1)) }
-    return (.averagedOverInputs, means.enumerated().map { Tile(label: String($0.offset), image: grey($0.element, meanLargest)) }, nil)
-  }
-}
-
-extension FeatureMaps {
-  /// Channel `channel` of sample `sample` for display: scaled from its own minimum (black) to its
-  /// maximum (white); a constant map is black.
-  public func displayImage(sample: Int = 0, channel: Int) -> Image {
-    let values = plane(sample: sample, channel: channel)
-    let low = values.min() ?? 0
-    let range = (values.max() ?? 0) - low
-    return Image(
-      width: width, height: height, channels: 1,
-      pixels: values.map { range > 0 ? ($0 - low) / range : 0 })
+    return (
+      .averagedOverInputs,
+      means.enumerated().map { Tile(label: String($0.offset), image: grey($0.element, meanLargest)) }, nil
+    )
   }
 }

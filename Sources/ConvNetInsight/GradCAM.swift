@@ -105,7 +105,8 @@ public struct GradCAM {
     let scores = logits.value.scalars
     let chosen = classIndex ?? GradCAM.argmax(scores)
     guard (0..<classCount).contains(chosen) else {
-      throw InsightError("class \(chosen) is out of range: the network has \(classCount) classes (0–\(classCount - 1))")
+      throw InsightError(
+        "class \(chosen) is out of range: the network has \(classCount) classes (0–\(classCount - 1))")
     }
     var oneHot = Tensor.zeros(logits.shape)
     oneHot[0, chosen] = 1
@@ -155,7 +156,8 @@ public struct GradCAM {
     guard
       let last = capture.featureMaps.last(where: { !LayerSelection.isPooling(modules[$0.name]!) })
     else {
-      throw InsightError("the network has no convolutional block with feature maps larger than 1×1 for input \(sampleShape)")
+      throw InsightError(
+        "the network has no convolutional block with feature maps larger than 1×1 for input \(sampleShape)")
     }
     return LayerSelection.rectifiedOutputPath(of: last.name, in: model)
   }

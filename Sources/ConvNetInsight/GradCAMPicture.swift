@@ -22,14 +22,18 @@ public enum GradCAMPicture {
     let predicted = cam.topClasses.first?.classIndex == cam.classIndex
     let header = [
       "Grad-CAM: \(name(cam.classIndex))\(predicted ? " (predicted)" : "")",
-      "layer \(cam.layerName) (\(cam.layerDescription)), \(cam.coarseMap.shape[0])×\(cam.coarseMap.shape[1])",
+      "layer \(cam.layerName) (\(cam.layerDescription)), "
+        + "\(cam.coarseMap.shape[0])×\(cam.coarseMap.shape[1])",
     ]
     let rows = cam.topClasses.map { prediction in
-      (text: name(prediction.classIndex) + String(format: "  %6.2f%%", 100 * Double(prediction.probability)),
-       probability: prediction.probability, isExplained: prediction.classIndex == cam.classIndex)
+      (
+        text: name(prediction.classIndex) + String(format: "  %6.2f%%", 100 * Double(prediction.probability)),
+        probability: prediction.probability, isExplained: prediction.classIndex == cam.classIndex
+      )
     }
     let barWidth = 120
-    let textWidth = ([Canvas.textSize("top \(rows.count)").width] + rows.map { Canvas.textSize($0.text).width }).max() ?? 0
+    let textWidth =
+      ([Canvas.textSize("top \(rows.count)").width] + rows.map { Canvas.textSize($0.text).width }).max() ?? 0
     let panelWidth = max(textWidth + 8 + barWidth, header.map { Canvas.textSize($0).width }.max() ?? 0)
     let headerHeight = Canvas.textSize(header[0], scale: 2).height + 6 + lineHeight + 8
     let width = margin * 2 + shown.width * 2 + gap * 2 + panelWidth
@@ -45,21 +49,31 @@ public enum GradCAMPicture {
     let interpolation: Interpolation = factor > 1 ? .nearest : .bilinear
     canvas.drawImage(image, in: inputRect, interpolation: interpolation)
     canvas.drawImage(image, in: overlayRect, interpolation: interpolation)
-    let heat = try ScalarMap(width: cam.heatMap.shape[1], height: cam.heatMap.shape[0], values: cam.heatMap.scalars)
-    canvas.drawMap(heat, in: overlayRect, colormap: .jet, range: .fixed(low: 0, high: 1), interpolation: .bilinear, alpha: 0.5)
+    let heat = try ScalarMap(
+      width: cam.heatMap.shape[1], height: cam.heatMap.shape[0], values: cam.heatMap.scalars)
+    canvas.drawMap(
+      heat, in: overlayRect, colormap: .jet, range: .fixed(low: 0, high: 1), interpolation: .bilinear,
+      alpha: 0.5)
     for rect in [inputRect, overlayRect] {
-      canvas.strokeRectangle(PixelRect(x: rect.x - 1, y: rect.y - 1, width: rect.width + 2, height: rect.height + 2), color: .lightGray)
+      canvas.strokeRectangle(
+        PixelRect(x: rect.x - 1, y: rect.y - 1, width: rect.width + 2, height: rect.height + 2),
+        color: .lightGray)
     }
     canvas.drawText("input", at: PixelPoint(x: inputRect.x, y: inputRect.maxY + 4), color: .darkGray)
-    canvas.drawText("heat map over input", at: PixelPoint(x: overlayRect.x, y: overlayRect.maxY + 4), color: .darkGray)
+    canvas.drawText(
+      "heat map over input", at: PixelPoint(x: overlayRect.x, y: overlayRect.maxY + 4), color: .darkGray)
     let panelX = overlayRect.maxX + gap
     canvas.drawText("top \(rows.count)", at: PixelPoint(x: panelX, y: top), color: .black)
     for (index, row) in rows.enumerated() {
       let y = top + (index + 1) * lineHeight
       canvas.drawText(row.text, at: PixelPoint(x: panelX, y: y), color: row.isExplained ? .red : .black)
       let length = Int((Float(barWidth) * row.probability).rounded())
-      canvas.fill(PixelRect(x: panelX + textWidth + 8, y: y, width: barWidth, height: lineHeight - 7), color: .lightGray)
-      canvas.fill(PixelRect(x: panelX + textWidth + 8, y: y, width: length, height: lineHeight - 7), color: row.isExplained ? .red : .blue)
+      canvas.fill(
+        PixelRect(x: panelX + textWidth + 8, y: y, width: barWidth, height: lineHeight - 7), color: .lightGray
+      )
+      canvas.fill(
+        PixelRect(x: panelX + textWidth + 8, y: y, width: length, height: lineHeight - 7),
+        color: row.isExplained ? .red : .blue)
     }
     return canvas
   }

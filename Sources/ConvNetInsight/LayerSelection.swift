@@ -32,7 +32,8 @@ public enum LayerSelection {
     return paths
   }
 
-  private static func visit(_ module: any Module, path: String, insideBlock: Bool, into paths: inout [String]) {
+  private static func visit(_ module: any Module, path: String, insideBlock: Bool, into paths: inout [String])
+  {
     let children = module.children
     if children.isEmpty {
       if !insideBlock && (isConvolution(module) || isPooling(module)) { paths.append(path) }

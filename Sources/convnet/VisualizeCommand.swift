@@ -26,7 +26,10 @@ struct NetworkOptions: ParsableArguments {
 
 /// The options of the subcommands that read an image.
 struct ImageOptions: ParsableArguments {
-  @Option(help: "The input image (PNG or JPEG); converted to the network's channels and size as the data pipeline does.")
+  @Option(
+    help:
+      "The input image (PNG or JPEG); converted to the network's channels and size as the data pipeline does."
+  )
   var image: String
 
   @Option(help: "Image size HxW or one number (default: the architecture's input size).")
@@ -52,7 +55,8 @@ struct ImageOptions: ParsableArguments {
     guard let imageSize else { return nil }
     let parts = imageSize.lowercased().split(whereSeparator: { $0 == "x" || $0 == "×" }).map { Int($0) }
     guard (1...2).contains(parts.count), parts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
-      throw CLIError("--image-size \"\(imageSize)\": expected HxW (e.g. 32x32) or one number, each at least 1")
+      throw CLIError(
+        "--image-size \"\(imageSize)\": expected HxW (e.g. 32x32) or one number, each at least 1")
     }
     return (parts[0]!, parts.count == 2 ? parts[1]! : parts[0]!)
   }
@@ -85,7 +89,8 @@ struct VisualizeFeaturesCommand: ParsableCommand {
   @OptionGroup var network: NetworkOptions
   @OptionGroup var imageOptions: ImageOptions
 
-  @Option(help: "Comma-separated module paths to show instead of the default blocks, e.g. features.0,features.1.")
+  @Option(
+    help: "Comma-separated module paths to show instead of the default blocks, e.g. features.0,features.1.")
   var layers: String?
 
   @Option(help: "The directory for the PNG files (created if missing).")
@@ -131,7 +136,8 @@ struct VisualizeFiltersCommand: ParsableCommand {
     let trained = try network.load()
     let filters = try FilterTiles(model: trained.model, layer: layer)
     try FilterPicture.write(filters, to: URL(fileURLWithPath: out))
-    printError("wrote \(out): \(filters.tiles.count) tiles of \(filters.layerName) (\(filters.layout.rawValue))")
+    printError(
+      "wrote \(out): \(filters.tiles.count) tiles of \(filters.layerName) (\(filters.layout.rawValue))")
   }
 }
 
@@ -164,6 +170,7 @@ struct VisualizeCAMCommand: ParsableCommand {
     for prediction in cam.topClasses {
       print(String(format: "class %d  %.4f", prediction.classIndex, prediction.probability))
     }
-    printError("wrote \(out): Grad-CAM of class \(cam.classIndex) at \(cam.layerName) (\(cam.layerDescription))")
+    printError(
+      "wrote \(out): Grad-CAM of class \(cam.classIndex) at \(cam.layerName) (\(cam.layerDescription))")
   }
 }

@@ -29,7 +29,8 @@ final class VisualizeCLITests: XCTestCase {
   }
 
   func testFeaturesFiltersAndCAMPictures() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("convnet-visualize-\(UUID().uuidString)")
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "convnet-visualize-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let weights = folder.appendingPathComponent("lenet5.safetensors")
@@ -62,7 +63,8 @@ final class VisualizeCLITests: XCTestCase {
 
     let cam = folder.appendingPathComponent("cam.png")
     let camRun = try convnet([
-      "visualize", "cam", "--weights", weights.path, "--image", imageURL.path, "--class", "4", "--out", cam.path,
+      "visualize", "cam", "--weights", weights.path, "--image", imageURL.path, "--class", "4", "--out",
+      cam.path,
     ])
     XCTAssertEqual(camRun.status, 0, camRun.error)
     XCTAssertEqual(camRun.output.split(separator: "\n").count, 5, "the top-5 classes")
@@ -76,7 +78,8 @@ final class VisualizeCLITests: XCTestCase {
     XCTAssertNotEqual(bad.status, 0)
     XCTAssertTrue(bad.error.contains("no layer named \"conv9\""), bad.error)
     let missing = try convnet([
-      "visualize", "cam", "--weights", weights.path, "--image", folder.appendingPathComponent("none.png").path,
+      "visualize", "cam", "--weights", weights.path, "--image",
+      folder.appendingPathComponent("none.png").path,
       "--out", cam.path,
     ])
     XCTAssertNotEqual(missing.status, 0)

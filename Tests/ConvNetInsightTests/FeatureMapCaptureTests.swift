@@ -1,11 +1,10 @@
 import ConvNetAutograd
+import ConvNetInsight
 import ConvNetModels
 import ConvNetNN
 import ConvNetTensor
 import TestSupport
 import XCTest
-
-import ConvNetInsight
 
 final class FeatureMapCaptureTests: XCTestCase {
   /// A deterministic image batch of one.
@@ -80,7 +79,8 @@ final class FeatureMapCaptureTests: XCTestCase {
     XCTAssertFalse(paths.contains("conv1.conv"))
 
     let denseNet = RandomSource.withSeed(5) {
-      DenseNet(growthRate: 4, blockConfiguration: [2, 2], initialFeatures: 8, inputChannels: 3, classCount: 10)
+      DenseNet(
+        growthRate: 4, blockConfiguration: [2, 2], initialFeatures: 8, inputChannels: 3, classCount: 10)
     }
     XCTAssertEqual(
       LayerSelection.blockPaths(of: denseNet),
@@ -93,7 +93,8 @@ final class FeatureMapCaptureTests: XCTestCase {
 
   func testDenseLayerMapsHoldTheGrowthRateChannels() throws {
     let model = RandomSource.withSeed(6) {
-      DenseNet(growthRate: 4, blockConfiguration: [2, 2], initialFeatures: 8, inputChannels: 3, classCount: 10)
+      DenseNet(
+        growthRate: 4, blockConfiguration: [2, 2], initialFeatures: 8, inputChannels: 3, classCount: 10)
     }
     let result = try FeatureMapCapture.capture(model, input: Self.input([3, 32, 32]))
     let channels = Dictionary(uniqueKeysWithValues: result.featureMaps.map { ($0.name, $0.channelCount) })
@@ -108,7 +109,8 @@ final class FeatureMapCaptureTests: XCTestCase {
     // Parts finish before their block.
     let names = result.featureMaps.map(\.name)
     XCTAssertLessThan(
-      names.firstIndex(of: "features.denseblock1.denselayer2")!, names.firstIndex(of: "features.denseblock1")!)
+      names.firstIndex(of: "features.denseblock1.denselayer2")!, names.firstIndex(of: "features.denseblock1")!
+    )
   }
 
   func testEveryCatalogueArchitectureGivesFeatureMapsFiltersAndGradCAM() throws {

@@ -1,11 +1,10 @@
 import ConvNetAutograd
+import ConvNetInsight
 import ConvNetModels
 import ConvNetNN
 import ConvNetTensor
 import TestSupport
 import XCTest
-
-import ConvNetInsight
 
 /// conv (1→3, 3×3) → global average pool → linear (3→4): the class-activation-map network of
 /// Zhou et al., for which Grad-CAM's weights are known in closed form.
@@ -18,8 +17,8 @@ final class GlobalPoolNet: Module {
   func forward(_ input: Variable) -> Variable { fc(pool(conv(input)).flattened()) }
 }
 
-/// conv (1→2, 3×3) → ReLU → conv (2→2, 3×3) → flatten → linear (→ 3): a net whose class score is
-/// not linear in the first convolution's maps.
+/// conv (1→2, 3×3) → ReLU → conv (2→2, 3×3) → flatten → linear (→ 3): a net whose class score
+/// is not linear in the first convolution's maps.
 final class TwoConvNet: Module {
   let conv1 = Conv2d(1, 2, kernelSize: 3)
   let relu = ReLU()
@@ -184,7 +183,8 @@ final class GradCAMTests: XCTestCase {
       XCTAssertEqual(cam.classIndex, 1, "the network learned the task")
       let values = cam.heatMap.scalars
       let peak = values.indices.max { values[$0] < values[$1] }!
-      let inside = (patch.top..<(patch.top + 4)).contains(peak / size)
+      let inside =
+        (patch.top..<(patch.top + 4)).contains(peak / size)
         && (patch.left..<(patch.left + 4)).contains(peak % size)
       if inside { hits += 1 }
     }

@@ -1,13 +1,12 @@
 import ConvNetDraw
 import ConvNetImage
+import ConvNetInsight
 import ConvNetModels
 import ConvNetNN
 import ConvNetTensor
 import Foundation
 import TestSupport
 import XCTest
-
-import ConvNetInsight
 
 final class PictureTests: XCTestCase {
   func testLeNet5FeatureMapGridsHaveOneLabelledTilePerMap() throws {
