@@ -21,8 +21,9 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
   /// `step` lines: the mean of the batch losses since the previous step line. `epoch` lines:
   /// the epoch's mean training loss per sample.
   public var trainLoss: Float?
-  /// `step` lines: the fraction of this epoch's training samples so far that were classified
-  /// right (the trainer's running figure). `epoch` lines: the whole epoch's.
+  /// `step` lines: the fraction of the last N steps' training samples classified right (the
+  /// epoch's running figure when the recorder was not told the batch size). `epoch` lines:
+  /// the whole epoch's.
   public var trainAccuracy: Float?
   /// `epoch` lines with a test set: mean cross-entropy per test sample.
   public var testLoss: Float?

@@ -35,7 +35,7 @@ public enum MistakesPicture {
     }
     let textWidth = captions.flatMap { [$0.true, $0.predicted, $0.probability] }
       .map { Canvas.textSize($0, scale: scale).width }.max() ?? 0
-    let tile = (width: max(picture.width, textWidth) + padding, height: picture.height + 3 * lineHeight + padding + 6)
+    let tile = (width: max(picture.width, textWidth) + 2 * padding, height: picture.height + 3 * lineHeight + padding + 6)
     let columns = max(1, min(columns, mistakes.count))
     let rows = (mistakes.count + columns - 1) / columns
     let title = "most confident mistakes: \(mistakes.count) test image\(mistakes.count == 1 ? "" : "s")"

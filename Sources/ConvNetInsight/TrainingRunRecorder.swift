@@ -22,24 +22,28 @@ public final class TrainingRunRecorder {
   private let tensorBoard: TensorBoardWriter?
   private var failed = false
 
-  /// Writes `description` to `record.descriptionURL` (creating a run folder's directory) and
-  /// opens the history for appending.
+  /// Writes `description` to `record.descriptionURL` and opens the history for appending —
+  /// before training starts, so a folder that does not exist is reported at once.
   ///
   /// - Parameters:
   ///   - resumedAfterEpoch: the epochs a resumed run had completed; its existing `run.json`
   ///     then only gains an entry in `resumes` (a fresh one is written if there is none).
-  ///   - tensorBoardDirectory: where to write TensorBoard events, or nil.
+  ///   - tensorBoardDirectory: where to write TensorBoard events (created if needed), or nil.
+  ///   - createsFolder: create the folder of the record's files first (a new run folder); a
+  ///     checkpoint's folder is not created, as the checkpoint could not be saved there either.
   public init(
     record: RunRecord, description: RunDescription, resumedAfterEpoch: Int? = nil,
-    recorder: HistoryRecorder, tensorBoardDirectory: URL? = nil
+    recorder: HistoryRecorder, tensorBoardDirectory: URL? = nil, createsFolder: Bool = false
   ) throws {
     self.record = record
     self.recorder = recorder
-    let folder = record.descriptionURL.deletingLastPathComponent()
-    do {
-      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    } catch {
-      throw RunFileError(path: folder.path, reason: "cannot create the run folder (\(error.localizedDescription))")
+    if createsFolder {
+      let folder = record.descriptionURL.deletingLastPathComponent()
+      do {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      } catch {
+        throw RunFileError(path: folder.path, reason: "cannot create the run folder (\(error.localizedDescription))")
+      }
     }
     var written = description
     if let resumedAfterEpoch, let existing = try? RunDescription.load(from: record.descriptionURL) {

@@ -21,10 +21,12 @@ struct HistoryOptions: ParsableArguments {
 extension TrainCommand {
   /// Starts recording the run: its description, history and (with --tensorboard) event files.
   /// Where: beside the --save (or --resume) checkpoint, else in a new folder under --runs-dir.
+  /// TensorBoard gets a feature-map grid of the first test image (else training image) per epoch.
   func startRecording(
     architecture: Architecture, model: any Module, optimizer: any Optimizer, train: any LabeledImageDataset,
-    test: (any LabeledImageDataset)?, stepsPerEpoch: Int, resumedAfterEpoch: Int?
+    test: (any LabeledImageDataset)?, trainLoader: DataLoader, testLoader: DataLoader?, resumedAfterEpoch: Int?
   ) throws -> TrainingRunRecorder {
+    let stepsPerEpoch = trainLoader.batchCount
     let started = Date()
     let checkpoint = (save ?? resume).map { URL(fileURLWithPath: $0) }
     let record = checkpoint.map { RunRecord.beside(checkpoint: $0) }
@@ -40,12 +42,16 @@ extension TrainCommand {
       command: CommandLine.arguments, started: started, convnetCommit: buildCommit(),
       weights: checkpoint?.path, tensorboard: tensorBoardDirectory?.path)
     let recorder = HistoryRecorder(
-      stepsPerEpoch: stepsPerEpoch, stepInterval: historyOptions.historyEvery,
-      learningRate: { optimizer.learningRate })
+      stepsPerEpoch: stepsPerEpoch, stepInterval: historyOptions.historyEvery, batchSize: batchSize,
+      samplesPerEpoch: train.count, learningRate: { optimizer.learningRate })
     let runRecorder = try TrainingRunRecorder(
       record: record, description: description, resumedAfterEpoch: resumedAfterEpoch, recorder: recorder,
-      tensorBoardDirectory: tensorBoardDirectory)
+      tensorBoardDirectory: tensorBoardDirectory, createsFolder: checkpoint == nil)
     runRecorder.onError = { printError("warning: the run is no longer recorded: \($0)") }
+    if tensorBoardDirectory != nil {
+      let snapshot = FeatureMapSnapshot(model: model, sample: 0, of: testLoader ?? trainLoader)
+      runRecorder.epochImages = { _ in try snapshot.images() }
+    }
     printError("history: \(record.historyURL.path)")
     if let url = runRecorder.tensorBoardFileURL { printError("tensorboard: \(url.path)") }
     return runRecorder

@@ -134,7 +134,7 @@ struct TrainCommand: ParsableCommand {
     printError("model: \(architecture.name), \(formatCount(model.parameterCount)) parameters (\(formatCount(trainable)) trained); \(optimizerName) lr \(optimizer.learningRate)")
     let runRecorder = try startRecording(
       architecture: architecture, model: model, optimizer: optimizer, train: train, test: test,
-      stepsPerEpoch: trainLoader.batchCount, resumedAfterEpoch: resume == nil ? nil : firstEpoch)
+      trainLoader: trainLoader, testLoader: testLoader, resumedAfterEpoch: resume == nil ? nil : firstEpoch)
     let progress = ProgressBar()
     let started = Date()
     try trainer.run(epochs: epochs, firstEpoch: firstEpoch) { event in

@@ -72,6 +72,12 @@ final class HistoryCLITests: XCTestCase {
     XCTAssertEqual(description.parameterCount, 61706)
     let events = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("tb").path)
     XCTAssertEqual(events.filter { $0.hasPrefix("events.out.tfevents.") }.count, 1, "\(events)")
+    // Tags are stored as plain strings in the records: the epoch's scalars and its picture.
+    let eventData = try Data(contentsOf: directory.appendingPathComponent("tb").appendingPathComponent(events[0]))
+    for tag in ["loss/test", "accuracy/train_steps", "feature_maps/features.0"] {
+      XCTAssertNotNil(eventData.range(of: Data(tag.utf8)), tag)
+    }
+    XCTAssertNotNil(eventData.range(of: Data([0x89, 0x50, 0x4E, 0x47])), "a PNG in the event file")
 
     // convnet plot finds the history from the checkpoint and writes a picture of the asked size.
     let curves = directory.appendingPathComponent("curves.png")
@@ -110,6 +116,13 @@ final class HistoryCLITests: XCTestCase {
     let record = try RunRecord.locate(directory.appendingPathComponent(folder))
     XCTAssertEqual(try record.loadHistory().epochs.count, 1)
     XCTAssertNil(record.weightsURL)
+
+    // A --save folder that does not exist is reported before training, not created.
+    let missing = directory.appendingPathComponent("no/such/folder/m.safetensors").path
+    let failed = try convnet(["train", "--max-steps", "1", "--save", missing])
+    XCTAssertNotEqual(failed.status, 0)
+    XCTAssertTrue(failed.standardError.contains("m.run.json: cannot write the run description"), failed.standardError)
+    XCTAssertFalse(failed.standardError.contains("epoch 1/"), failed.standardError)
   }
 
   /// eval --confusion-png and --mistakes-png write pictures that decode.

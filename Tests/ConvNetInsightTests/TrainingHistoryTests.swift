@@ -60,6 +60,20 @@ final class TrainingHistoryTests: XCTestCase {
     XCTAssertEqual(entries[0].elapsedSeconds, 2)
   }
 
+  /// Told the batch size (10) and epoch size (35), a step line's accuracy is that of its own
+  /// steps: running accuracies 5/10, 12/20, 21/30, 24/35 give 12/20 = 0.6 at step 2 and
+  /// (24 − 12)/(35 − 20) = 0.8 at step 4; the count restarts with epoch 2: 9/10, 17/20 → 0.85.
+  func testStepAccuracyCoversItsOwnSteps() {
+    let recorder = HistoryRecorder(
+      stepsPerEpoch: 4, stepInterval: 2, batchSize: 10, samplesPerEpoch: 35, learningRate: { 0.1 })
+    let running: [(epoch: Int, step: Int, accuracy: Float)] = [
+      (1, 1, 0.5), (1, 2, 0.6), (1, 3, 0.7), (1, 4, 24 / 35), (2, 1, 0.9), (2, 2, 0.85),
+    ]
+    let lines = running.compactMap { recorder.record(step($0.epoch, $0.step, loss: 1, accuracy: $0.accuracy)) }
+    XCTAssertEqual(lines.map(\.step), [2, 4, 6])
+    XCTAssertEqual(lines.map(\.trainAccuracy), [0.6, 0.8, 0.85])
+  }
+
   /// JSON field names are the documented snake_case ones; absent figures are left out.
   func testJSONLineFieldNames() throws {
     let entry = HistoryEntry(

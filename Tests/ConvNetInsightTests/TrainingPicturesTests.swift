@@ -62,9 +62,9 @@ final class TrainingPicturesTests: XCTestCase {
     XCTAssertEqual(one.width, two.width)
     XCTAssertGreaterThan(two.height, one.height + 84)
     // The title row is 18 + 2·10 pixels high, so the first tile's image starts at (10, 38);
-    // tiles are as wide as the widest caption, "p = 0.900" (9 · 12 − 2 = 106), plus 10.
+    // tiles are as wide as the widest caption, "p = 0.900" (9 · 12 − 2 = 106), plus 2 · 10.
     XCTAssertEqual(two.pixel(x: 10 + 40, y: 38 + 40), .white)
-    XCTAssertEqual(two.pixel(x: 10 + 116 + 40, y: 38 + 40), .black)
+    XCTAssertEqual(two.pixel(x: 10 + 126 + 40, y: 38 + 40), .black)
     XCTAssertThrowsError(try MistakesPicture.render([], from: dataset))
   }
 }
