@@ -15,6 +15,8 @@ public struct ModelSummaryTable {
   public let title: String
   /// One row of `columnTitles.count` cells per leaf layer.
   public let rows: [[String]]
+  /// All parameters of the model, trained or frozen.
+  public let totalParameters: Int
   /// Total parameters, multiply-accumulates and activation memory.
   public let totals: [(label: String, value: String)]
 
@@ -26,6 +28,7 @@ public struct ModelSummaryTable {
         row.parameterFormula ?? NumberText.count(row.parameterCount), NumberText.count(row.multiplyAccumulates),
       ]
     }
+    totalParameters = summary.totalParameters
     totals = [
       (
         "total parameters",

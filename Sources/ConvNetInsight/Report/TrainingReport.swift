@@ -145,8 +145,8 @@ public struct TrainingReport {
         metrics.append(HTMLMetric(label: "training time", value: Self.duration(seconds.reduce(0, +)), detail: "all epochs"))
       }
     }
-    if let summary = modelSummary.value, let parameters = summary.totals.first {
-      metrics.append(HTMLMetric(label: "parameters", value: parameters.value.split(separator: " ").first.map(String.init) ?? parameters.value))
+    if let summary = modelSummary.value {
+      metrics.append(HTMLMetric(label: "parameters", value: NumberText.count(summary.totalParameters)))
     }
     var blocks: [HTMLBlock] = metrics.isEmpty ? [] : [.metrics(metrics)]
     if let command { blocks.append(.code(command)) } else { blocks.append(.missing("The run did not record its command line.")) }
