@@ -53,7 +53,9 @@ let package = Package(
     .target(
       name: "ConvNetInsight",
       dependencies: ["ConvNetTraining", "ConvNetModels", "ConvNetDraw", "ConvNetData", "ConvNetIO"]),
-    .target(name: "ConvNetExplain", dependencies: ["ConvNetModels", "ConvNetKernels", "ConvNetNN"]),
+    .target(
+      name: "ConvNetExplain",
+      dependencies: ["ConvNetModels", "ConvNetKernels", "ConvNetNN", "ConvNetAutograd", "ConvNetTensor"]),
     .target(
       name: "ConvNet",
       dependencies: [
@@ -88,8 +90,11 @@ let package = Package(
     .testTarget(
       name: "ConvNetModelsTests", dependencies: ["ConvNetModels", "ConvNetIO", "TestSupport"],
       resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "ConvNetExplainTests",
+      dependencies: ["ConvNetExplain", "ConvNetAutograd", "ConvNetKernels", "ConvNetTensor", "TestSupport"]),
     .testTarget(name: "ConvNetDrawTests", dependencies: ["ConvNetDraw", "ConvNetImage"]),
-    .testTarget(name: "ConvNetTrainingTests", dependencies: ["ConvNet", "TestSupport"]),
+    .testTarget(name: "ConvNetTrainingTests", dependencies: ["ConvNet", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(
       name: "ConvNetInsightTests", dependencies: ["ConvNet", "TestSupport"],
       exclude: ["Fixtures"]),

@@ -18,6 +18,8 @@ public struct CompressionError: Error, Equatable, CustomStringConvertible, Senda
     case lengthMismatch
     /// Bytes follow the end of the stream that do not belong to it.
     case trailingData
+    /// The decoded data would exceed the size the caller allowed.
+    case outputLimitExceeded
   }
 
   /// The format being decoded: "deflate", "gzip" or "zlib".

@@ -27,11 +27,53 @@ public enum Gzip {
 
   /// Decompresses every member of a gzip file held in `input`.
   public static func decompress(_ input: UnsafeRawBufferPointer) throws -> [UInt8] {
-    let output = OutputBuffer(capacity: sizeHint(input))
+    try decompress(input, maximumSize: Int.max)
+  }
+
+  /// Decompresses a gzip file whose contents must not exceed `maximumSize` bytes (e.g. the
+  /// size a file format's header announces). Decoding stops soon after the limit is passed,
+  /// so memory stays near `maximumSize` whatever the input inflates to.
+  /// - Throws: `CompressionError` of kind `.outputLimitExceeded` beyond the limit, or any
+  ///   error of `decompress(_:)`.
+  public static func decompress(_ data: Data, maximumSize: Int) throws -> [UInt8] {
+    try data.withUnsafeBytes { try decompress($0, maximumSize: maximumSize) }
+  }
+
+  /// The first `count` decoded bytes of a gzip file (fewer if it holds fewer), decoding no
+  /// further: enough to read a header before deciding how much of the rest to accept.
+  /// - Throws: `CompressionError` for malformed data met before `count` bytes.
+  public static func decompressedPrefix(_ data: Data, count: Int) throws -> [UInt8] {
+    try data.withUnsafeBytes { input in
+      let output = OutputBuffer(capacity: min(sizeHint(input), count + 64))
+      output.limit = count
+      do {
+        var offset = 0
+        repeat {
+          offset = try decompressMember(input, at: offset, into: output)
+        } while offset < input.count
+      } catch is OutputLimitReached {}
+      return Array(output.bytes().prefix(count))
+    }
+  }
+
+  static func decompress(_ input: UnsafeRawBufferPointer, maximumSize: Int) throws -> [UInt8] {
+    let output = OutputBuffer(capacity: min(sizeHint(input), maximumSize < Int.max ? maximumSize + 64 : Int.max))
+    output.limit = maximumSize
     var offset = 0
-    repeat {
-      offset = try decompressMember(input, at: offset, into: output)
-    } while offset < input.count
+    do {
+      repeat {
+        offset = try decompressMember(input, at: offset, into: output)
+      } while offset < input.count
+    } catch is OutputLimitReached {
+      throw CompressionError(
+        format: "gzip", kind: .outputLimitExceeded, offset: offset,
+        reason: "decodes to more than the \(maximumSize) bytes expected")
+    }
+    guard output.count <= maximumSize else {
+      throw CompressionError(
+        format: "gzip", kind: .outputLimitExceeded, offset: input.count,
+        reason: "decodes to \(output.count) bytes, more than the \(maximumSize) expected")
+    }
     return output.bytes()
   }
 

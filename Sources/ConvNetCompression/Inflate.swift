@@ -99,7 +99,7 @@ struct Inflater {
         format: format, kind: .truncated, offset: input.count,
         reason: "input ends inside a stored block of \(length) bytes")
     }
-    output.reserve(length)
+    try output.reserve(length)
     if length > 0, let base = input.baseAddress {
       (output.pointer + output.count).initialize(
         from: (base + start + 4).assumingMemoryBound(to: UInt8.self), count: length)

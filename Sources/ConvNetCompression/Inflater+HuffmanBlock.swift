@@ -17,7 +17,7 @@ extension Inflater {
           try Inflater.lengthExtraBits.withUnsafeBufferPointer { lengthExtra in
             try Inflater.distanceBase.withUnsafeBufferPointer { distanceBase in
               try Inflater.distanceExtraBits.withUnsafeBufferPointer { distanceExtra in
-                output.reserve(Inflater.maximumMatchLength)
+                try output.reserve(Inflater.maximumMatchLength)
                 var out = output.pointer
                 var written = output.count
                 var room = output.capacity - written
@@ -43,7 +43,7 @@ extension Inflater {
                   if symbol < 256 {
                     if room < 1 {
                       output.count = written
-                      output.reserve(Inflater.maximumMatchLength)
+                      try output.reserve(Inflater.maximumMatchLength)
                       out = output.pointer
                       room = output.capacity - written
                     }
@@ -99,7 +99,7 @@ extension Inflater {
 
                   if room < length {
                     output.count = written
-                    output.reserve(Inflater.maximumMatchLength)
+                    try output.reserve(Inflater.maximumMatchLength)
                     out = output.pointer
                     room = output.capacity - written
                   }

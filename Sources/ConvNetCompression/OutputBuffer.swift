@@ -8,6 +8,10 @@ final class OutputBuffer {
   private(set) var capacity: Int
   /// Bytes written so far.
   var count: Int = 0
+  /// The most bytes the caller wants: once more have been written, the next `reserve` throws
+  /// `OutputLimitReached`, and the capacity never grows far beyond it — so a small input that
+  /// inflates to gigabytes costs at most about `limit` bytes of memory.
+  var limit = Int.max
 
   init(capacity: Int) {
     self.capacity = max(capacity, 64)
@@ -17,11 +21,15 @@ final class OutputBuffer {
   deinit { pointer.deallocate() }
 
   /// Makes room for at least `extra` more bytes after `count`; may move `pointer`.
-  func reserve(_ extra: Int) {
+  /// - Throws: `OutputLimitReached` when more than `limit` bytes have been written.
+  func reserve(_ extra: Int) throws {
     let needed = count + extra
     if needed <= capacity { return }
+    // Writers reserve ahead of what they write, so only bytes already written count.
+    if count > limit { throw OutputLimitReached() }
     var newCapacity = capacity
     while newCapacity < needed { newCapacity *= 2 }
+    if limit < Int.max / 2 { newCapacity = max(needed, min(newCapacity, limit + 1024)) }
     let newPointer = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
     newPointer.initialize(from: pointer, count: count)
     pointer.deallocate()
@@ -37,3 +45,6 @@ final class OutputBuffer {
     }
   }
 }
+
+/// Thrown by `OutputBuffer.reserve` once the output has passed its `limit`.
+struct OutputLimitReached: Error {}

@@ -17,6 +17,17 @@ public enum Zlib {
 
   /// Decompresses a zlib stream held in `input`.
   public static func decompress(_ input: UnsafeRawBufferPointer) throws -> [UInt8] {
+    try decompress(input, maximumSize: Int.max)
+  }
+
+  /// Decompresses a zlib stream whose contents must not exceed `maximumSize` bytes; decoding
+  /// stops soon after the limit is passed, so memory stays near it whatever the input holds.
+  /// - Throws: `CompressionError` of kind `.outputLimitExceeded` beyond the limit.
+  public static func decompress(_ bytes: [UInt8], maximumSize: Int) throws -> [UInt8] {
+    try bytes.withUnsafeBytes { try decompress($0, maximumSize: maximumSize) }
+  }
+
+  static func decompress(_ input: UnsafeRawBufferPointer, maximumSize: Int) throws -> [UInt8] {
     func fail(_ kind: CompressionError.Kind, _ offset: Int, _ reason: String) -> CompressionError {
       CompressionError(format: "zlib", kind: kind, offset: offset, reason: reason)
     }
@@ -40,8 +51,18 @@ public enum Zlib {
       throw fail(.invalidHeader, 1, "FDICT is set: preset dictionaries are not supported")
     }
 
-    let output = OutputBuffer(capacity: input.count * 4)
-    let end = try Inflate.inflate(input, from: 2, into: output, format: "zlib")
+    let output = OutputBuffer(capacity: min(input.count * 4, maximumSize < Int.max ? maximumSize + 64 : Int.max))
+    output.limit = maximumSize
+    let end: Int
+    do {
+      end = try Inflate.inflate(input, from: 2, into: output, format: "zlib")
+    } catch is OutputLimitReached {
+      throw fail(.outputLimitExceeded, 2, "decodes to more than the \(maximumSize) bytes expected")
+    }
+    guard output.count <= maximumSize else {
+      throw fail(
+        .outputLimitExceeded, end, "decodes to \(output.count) bytes, more than the \(maximumSize) expected")
+    }
     guard end + 4 <= input.count else {
       throw fail(.truncated, input.count, "input ends inside the 4-byte Adler-32 trailer")
     }

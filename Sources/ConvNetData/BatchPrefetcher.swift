@@ -12,13 +12,14 @@ import Foundation
 final class BatchPrefetcher: Sendable {
   private let queue: PrefetchQueue
 
-  init(batches: EpochBatches, depth: Int) {
+  /// Builds batches `first`, `first + 1`, … to the end of the epoch.
+  init(batches: EpochBatches, depth: Int, first: Int = 0) {
     precondition(depth >= 1, "BatchPrefetcher: depth must be at least 1, got \(depth)")
-    let queue = PrefetchQueue(depth: depth)
+    let queue = PrefetchQueue(depth: depth, first: first)
     self.queue = queue
     // The thread holds the queue, not the prefetcher, so the prefetcher's deinit can stop it.
     let thread = Thread {
-      for number in 0..<batches.count {
+      for number in first..<batches.count {
         guard queue.waitForRoom() else { return }
         queue.append(batches[number])
       }
@@ -39,10 +40,13 @@ private final class PrefetchQueue: @unchecked Sendable {
   private let depth: Int
   // Everything below is read and written only while `condition` is locked.
   private var ready: [Batch] = []
-  private var taken = 0
+  private var taken: Int
   private var cancelled = false
 
-  init(depth: Int) { self.depth = depth }
+  init(depth: Int, first: Int) {
+    self.depth = depth
+    self.taken = first
+  }
 
   /// Waits until fewer than `depth` batches are waiting; false when cancelled.
   func waitForRoom() -> Bool {

@@ -142,13 +142,8 @@ public struct CIFARDataset: ClassNamedDataset {
     _ url: URL, variant: Variant, labelKind: LabelKind, classCount: Int,
     pixels: inout [UInt8], labels: inout [Int32]
   ) throws {
-    let fileName = url.lastPathComponent
-    let data: Data
-    do {
-      data = try Data(contentsOf: url)
-    } catch {
-      throw DataError(file: url.path, field: "contents", problem: "unreadable: \(error)")
-    }
+    let fileName = url.path
+    let data = try DataFile.read(url)
     let recordSize = recordSize(variant)
     let labelBytes = recordSize - pixelsPerImage
     let layout =

@@ -30,13 +30,8 @@ public enum CSVImageDataset {
     contentsOf url: URL, labelColumn: LabelColumn = .named("label"),
     imageSize: (height: Int, width: Int)? = nil, classCount: Int? = nil, name: String? = nil
   ) throws -> ImageClassificationDataset {
-    let fileName = url.lastPathComponent
-    let data: Data
-    do {
-      data = try Data(contentsOf: url)
-    } catch {
-      throw DataError(file: url.path, field: "contents", problem: "unreadable: \(error)")
-    }
+    let fileName = url.path
+    let data = try DataFile.read(url)
     var rows = CSVRows(bytes: [UInt8](data))
     guard let (firstLine, firstFields) = rows.next() else {
       throw DataError(file: fileName, field: "line 1", problem: "missing: the file is empty")
@@ -97,6 +92,7 @@ public enum CSVImageDataset {
     // The rows.
     var pixels: [UInt8] = []
     var labels: [Int32] = []
+    var labelLines: [Int] = []
     pixels.reserveCapacity(data.count / 2)
     func parse(_ line: Int, _ row: [ArraySlice<UInt8>]) throws {
       guard row.count == firstRow.count else {
@@ -115,6 +111,7 @@ public enum CSVImageDataset {
                 + (classCount.map { String($0 - 1) } ?? ""))
           }
           labels.append(Int32(clamping: value))
+          labelLines.append(line)
         } else {
           guard let value, (0...255).contains(value) else {
             throw DataError(
@@ -131,6 +128,11 @@ public enum CSVImageDataset {
       throw DataError(
         file: fileName, field: "rows", problem: "none after the header, expected at least one image"
       )
+    }
+    if classCount == nil {
+      try ClassCountCheck.check(labels, file: fileName) {
+        "line \(labelLines[$0]), column \(labelIndex + 1) (\(columnNames[labelIndex]))"
+      }
     }
     let classes = classCount ?? Int(labels.max() ?? 0) + 1
     return ImageClassificationDataset(

@@ -136,6 +136,14 @@ public struct DataLoader: Sendable {
     EpochBatches(loader: self, order: order(epoch: epoch), epoch: epoch)
   }
 
+  /// The batches of epoch `epoch` from batch number `first` on (0 ..< batchCount), exactly as
+  /// the full epoch's from there — for continuing an epoch after a checkpoint. The batches
+  /// before `first` are not built.
+  public func batches(epoch: Int, from first: Int) -> EpochBatches {
+    precondition(first >= 0 && first <= batchCount, "DataLoader: batch \(first) of \(batchCount)")
+    return EpochBatches(loader: self, order: order(epoch: epoch), epoch: epoch, first: first)
+  }
+
   /// Builds the batch of the samples at `indices` (dataset indices, in batch order).
   ///
   /// Samples are converted in parallel chunks when the batch is large enough for threads to
@@ -224,8 +232,17 @@ public struct EpochBatches: Sequence, Sendable {
   public let order: [Int]
   /// The epoch these batches belong to (it seeds the augmentation).
   public let epoch: Int
+  /// The number of the first batch iteration yields (0 unless continuing an epoch).
+  public let first: Int
 
-  /// The number of batches.
+  init(loader: DataLoader, order: [Int], epoch: Int, first: Int = 0) {
+    self.loader = loader
+    self.order = order
+    self.epoch = epoch
+    self.first = first
+  }
+
+  /// The number of batches in the whole epoch (iteration yields `count - first` of them).
   public var count: Int { loader.batchCount }
 
   /// Batch number `number` (0 ..< count), built on the calling thread.
@@ -239,15 +256,16 @@ public struct EpochBatches: Sequence, Sendable {
   public func makeIterator() -> Iterator {
     Iterator(
       batches: self,
-      prefetcher: loader.prefetchDepth > 0 && count > 1
-        ? BatchPrefetcher(batches: self, depth: loader.prefetchDepth) : nil)
+      prefetcher: loader.prefetchDepth > 0 && count - first > 1
+        ? BatchPrefetcher(batches: self, depth: loader.prefetchDepth, first: first) : nil,
+      nextNumber: first)
   }
 
   public struct Iterator: IteratorProtocol {
     let batches: EpochBatches
     /// Builds batches ahead on a background thread; nil to build each in `next()`.
     let prefetcher: BatchPrefetcher?
-    var nextNumber = 0
+    var nextNumber: Int
 
     public mutating func next() -> Batch? {
       guard nextNumber < batches.count else { return nil }

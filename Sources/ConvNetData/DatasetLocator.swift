@@ -1,3 +1,4 @@
+import ConvNetImage
 import Foundation
 
 /// The on-disk dataset layouts ConvNet reads.
@@ -35,6 +36,9 @@ public struct DatasetOptions: Sendable {
   public var cifar100Labels = CIFARDataset.LabelKind.fine
   /// CSV: where the label is.
   public var csvLabelColumn = CSVImageDataset.LabelColumn.named("label")
+  /// Image folders: an image whose width × height × channels exceeds this is refused before
+  /// it is decoded (`ImageDecoder.decode(contentsOf:maximumSampleCount:)`).
+  public var maximumImageSampleCount = ImageDecoder.defaultMaximumSampleCount
 
   public init() {}
 }
@@ -171,16 +175,20 @@ public enum DatasetLocator {
   ) throws -> (any LabeledImageDataset, (any LabeledImageDataset)?) {
     let size = imageSize.map { (height: $0.0, width: $0.1) }
     let manager = FileManager.default
+    let limit = options.maximumImageSampleCount
+    let decode: ImageFolderDataset.Decoder = {
+      try ImageDecoder.decode(contentsOf: $0, maximumSampleCount: limit)
+    }
     let trainRoot = path.appendingPathComponent("train")
     guard manager.fileExists(atPath: trainRoot.path) else {
       let all = try ImageFolderDataset(
         root: path, imageSize: size, channels: channels, cache: options.cache,
-        onBadImage: options.onBadImage)
+        onBadImage: options.onBadImage, decode: decode)
       return (all, nil)
     }
     let train = try ImageFolderDataset(
       root: trainRoot, imageSize: size, channels: channels, cache: options.cache,
-      onBadImage: options.onBadImage, name: "\(path.lastPathComponent) train")
+      onBadImage: options.onBadImage, name: "\(path.lastPathComponent) train", decode: decode)
     let testRoot = ["val", "test"].map { path.appendingPathComponent($0) }
       .first { manager.fileExists(atPath: $0.path) }
     guard let testRoot else { return (train, nil) }
@@ -188,7 +196,8 @@ public enum DatasetLocator {
     let test = try ImageFolderDataset(
       root: testRoot, imageSize: (train.sampleShape[1], train.sampleShape[2]),
       channels: train.sampleShape[0], cache: options.cache, onBadImage: options.onBadImage,
-      classNames: train.classNames, name: "\(path.lastPathComponent) \(testRoot.lastPathComponent)")
+      classNames: train.classNames, name: "\(path.lastPathComponent) \(testRoot.lastPathComponent)",
+      decode: decode)
     return (train, test)
   }
 

@@ -10,24 +10,30 @@ import Foundation
 public enum IDXReader {
   /// Reads the IDX file at `url`; gzip is detected from the content (magic 0x1F 0x8B), not the
   /// file name.
+  /// Errors name the file by its full path.
   public static func read(contentsOf url: URL) throws -> IDXArray {
-    let fileName = url.lastPathComponent
-    let data: Data
-    do {
-      data = try Data(contentsOf: url)
-    } catch {
-      throw DataError(
-        file: url.path, field: "file", problem: "could not be read (\(error.localizedDescription))")
-    }
-    return try parse(data, fileName: fileName)
+    try parse(DataFile.read(url), fileName: url.path)
   }
 
   /// Parses IDX bytes (plain or gzip); `fileName` is used in error messages.
+  ///
+  /// Gzip data is inflated in two steps: first the header (at most 1,024 bytes), then the
+  /// rest, capped at the size the header describes — so a small compressed file cannot make
+  /// the reader allocate more than the array it announces.
   public static func parse(_ data: Data, fileName: String) throws -> IDXArray {
     var bytes: [UInt8]
     if Gzip.isGzip(data) {
+      var expected = Int.max
       do {
-        bytes = try Gzip.decompress(data)
+        // The header's own checks (magic number, dimensions) run on the first 1,024 bytes,
+        // enough for the largest header (255 dimensions).
+        expected = try expectedSize(Gzip.decompressedPrefix(data, count: 4 + 4 * 255), fileName: fileName)
+        bytes = try Gzip.decompress(data, maximumSize: expected)
+      } catch let error as CompressionError where error.kind == .outputLimitExceeded {
+        throw DataError(
+          file: fileName, field: "gzip data",
+          problem: "decompresses to more than the \(expected) bytes its IDX header describes: "
+            + "extra bytes at the end")
       } catch let error as CompressionError {
         throw DataError(file: fileName, field: "gzip data", problem: "is corrupt: \(error)")
       }
@@ -37,8 +43,19 @@ public enum IDXReader {
     return try parse(bytes, fileName: fileName)
   }
 
-  /// Parses decoded (not compressed) IDX bytes; `fileName` is used in error messages.
-  public static func parse(_ bytes: [UInt8], fileName: String) throws -> IDXArray {
+  /// The total size (header + payload) that the IDX header at the start of `prefix`
+  /// describes, or `Int.max` when `prefix` is too short to hold the header (the full parse
+  /// then reports the truncation).
+  static func expectedSize(_ prefix: [UInt8], fileName: String) throws -> Int {
+    guard prefix.count >= 4, prefix.count >= 4 + 4 * Int(prefix[3]) else { return Int.max }
+    let header = try parseHeader(prefix, fileName: fileName)
+    return header.headerSize + header.payloadSize
+  }
+
+  /// The validated header of decoded IDX bytes: checks of the magic number and dimensions.
+  static func parseHeader(_ bytes: [UInt8], fileName: String) throws
+    -> (dataType: IDXDataType, dimensions: [Int], headerSize: Int, payloadSize: Int)
+  {
     func fail(_ field: String, _ problem: String) -> DataError {
       DataError(file: fileName, field: field, problem: problem)
     }
@@ -96,6 +113,15 @@ public enum IDXReader {
     guard !overflow && !sizeOverflow else {
       throw fail("dimension sizes", "\(dimensions) describe more elements than can be addressed")
     }
+    return (dataType, dimensions, headerSize, payloadSize)
+  }
+
+  /// Parses decoded (not compressed) IDX bytes; `fileName` is used in error messages.
+  public static func parse(_ bytes: [UInt8], fileName: String) throws -> IDXArray {
+    func fail(_ field: String, _ problem: String) -> DataError {
+      DataError(file: fileName, field: field, problem: problem)
+    }
+    let (dataType, dimensions, headerSize, payloadSize) = try parseHeader(bytes, fileName: fileName)
     let expectedSize = headerSize + payloadSize
     guard bytes.count == expectedSize else {
       let shape = dimensions.map(String.init).joined(separator: " × ")

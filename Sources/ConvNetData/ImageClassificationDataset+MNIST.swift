@@ -71,6 +71,9 @@ extension ImageClassificationDataset {
         file: labels.fileName, field: "label \(negative)",
         problem: "is \(values[negative]), expected a class index ≥ 0")
     }
+    if classCount == nil {
+      try ClassCountCheck.check(values.map { Int32(clamping: $0) }, file: labels.fileName) { "label \($0)" }
+    }
     let classes = classCount ?? (largest + 1)
     if let outOfRange = values.firstIndex(where: { $0 >= classes }) {
       throw DataError(
@@ -90,14 +93,18 @@ extension ImageClassificationDataset {
   /// The first existing file among `stem` and `stem.gz` for each stem, in order.
   private static func findFile(in directory: URL, stems: [String]) throws -> URL {
     let candidates = stems.flatMap { [$0, $0 + ".gz"] }
+    var present: [URL] = []
     for name in candidates {
       let url = directory.appendingPathComponent(name)
       var isDirectory: ObjCBool = false
-      if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory),
-        !isDirectory.boolValue
-      {
-        return url
+      if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+        if !isDirectory.boolValue { return url }
+        present.append(url)
       }
+    }
+    // Only directories by those names: say so rather than "not found".
+    if let first = present.first {
+      throw DataError(file: first.path, field: "file", problem: "is a directory, expected a file")
     }
     throw DataError(
       file: directory.path, field: stems[0],

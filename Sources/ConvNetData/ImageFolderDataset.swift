@@ -101,7 +101,7 @@ public struct ImageFolderDataset: ClassNamedDataset {
         guard onBadImage == .skipAndReport else {
           throw DataError(
             file: scan.files[k].path, field: "image",
-            problem: "cannot be decoded: \(error) (use skip-and-report to leave such files out)")
+            problem: "cannot be decoded: \(error)")
         }
         skipped.append(SkippedFile(path: scan.files[k].path, reason: "\(error)"))
       }

@@ -41,9 +41,17 @@ public enum PNGDecoder {
     }
     let chunks = try PNGChunks(bytes, fail: fail)
     let header = chunks.header
+    // Unfilter each pass in turn; passes follow one another in the inflated data.
+    let passes = PNGPass.passes(for: header)
+    var expected = 0
+    for pass in passes where pass.width > 0 && pass.height > 0 {
+      expected += pass.height * (header.rowBytes(width: pass.width) + 1)
+    }
     var data: [UInt8]
     do {
-      data = try Zlib.decompress(chunks.imageData)
+      // Capped near what the header needs (extra bytes are tolerated, as before), so that a
+      // small file cannot inflate to gigabytes.
+      data = try Zlib.decompress(chunks.imageData, maximumSize: expected + 65536)
     } catch let error as CompressionError {
       let kind: ImageDecodingError.Kind =
         switch error.kind {
@@ -54,12 +62,6 @@ public enum PNGDecoder {
       throw fail(kind, "IDAT data: \(error)")
     }
 
-    // Unfilter each pass in turn; passes follow one another in the inflated data.
-    let passes = PNGPass.passes(for: header)
-    var expected = 0
-    for pass in passes where pass.width > 0 && pass.height > 0 {
-      expected += pass.height * (header.rowBytes(width: pass.width) + 1)
-    }
     guard data.count >= expected else {
       throw fail(
         .truncated,

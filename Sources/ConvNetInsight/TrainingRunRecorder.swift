@@ -66,8 +66,14 @@ public final class TrainingRunRecorder {
       if let tensorBoard {
         try tensorBoard.add(entry.tensorBoardScalars, step: entry.step)
         if entry.kind == .epoch, let epochImages {
-          let images = try epochImages(entry.epoch).map { TensorBoardValue.image(tag: $0.tag, image: $0.image) }
-          try tensorBoard.add(images, step: entry.step)
+          do {
+            let images = try epochImages(entry.epoch).map { TensorBoardValue.image(tag: $0.tag, image: $0.image) }
+            try tensorBoard.add(images, step: entry.step)
+          } catch {
+            // A picture that cannot be made (an odd architecture) costs the pictures, not the figures.
+            self.epochImages = nil
+            onError(error)
+          }
         }
       }
     } catch {

@@ -15,11 +15,14 @@ public struct Architecture: Sendable {
   public let minimumInputSize: Int
   /// Classes of the reference definition: 1000 for ImageNet networks, 10 for CIFAR/MNIST ones.
   public let defaultClassCount: Int
+  /// True when the network takes only `inputShape`'s height and width: its classifier is a
+  /// linear layer on the flattened feature maps (no adaptive pooling), sized for them.
+  public let hasFixedInputSize: Bool
   let make: @Sendable (_ inputChannels: Int, _ classCount: Int) -> any Module
 
   public init(
     name: String, summary: String, inputShape: [Int], classifierPrefix: String,
-    minimumInputSize: Int = 1, defaultClassCount: Int? = nil,
+    minimumInputSize: Int = 1, defaultClassCount: Int? = nil, hasFixedInputSize: Bool = false,
     make: @escaping @Sendable (_ inputChannels: Int, _ classCount: Int) -> any Module
   ) {
     self.name = name
@@ -28,6 +31,7 @@ public struct Architecture: Sendable {
     self.classifierPrefix = classifierPrefix
     self.minimumInputSize = minimumInputSize
     self.defaultClassCount = defaultClassCount ?? (inputShape[1] >= 224 ? 1000 : 10)
+    self.hasFixedInputSize = hasFixedInputSize
     self.make = make
   }
 
@@ -55,13 +59,13 @@ public enum Architectures {
   static let leNetFamily: [Architecture] = [
     Architecture(
       name: "lenet5", summary: "LeNet-5 with ReLU and max pooling (61,706 parameters for MNIST)",
-      inputShape: [1, 28, 28], classifierPrefix: "classifier.4"
+      inputShape: [1, 28, 28], classifierPrefix: "classifier.4", hasFixedInputSize: true
     ) { channels, classes in LeNet5(inputChannels: channels, classCount: classes) },
     Architecture(
       name: "smallcnn",
       summary: "two 3×3 conv blocks (32, 64) with batch norm and pooling, dropout, 128-unit FC "
         + "(421,834 parameters for 28×28)",
-      inputShape: [1, 28, 28], classifierPrefix: "classifier.4"
+      inputShape: [1, 28, 28], classifierPrefix: "classifier.4", hasFixedInputSize: true
     ) { channels, classes in SmallCNN(inputChannels: channels, classCount: classes) },
   ]
 

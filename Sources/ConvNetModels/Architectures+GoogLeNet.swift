@@ -7,7 +7,7 @@ extension Architectures {
       name: "googlenet",
       summary: "GoogLeNet / Inception v1 (torchvision, batch norm, no auxiliary heads; "
         + "6,624,904 parameters for 1,000 classes)",
-      inputShape: [3, 224, 224], classifierPrefix: "fc"
+      inputShape: [3, 224, 224], classifierPrefix: "fc", minimumInputSize: 15
     ) { channels, classes in GoogLeNet(inputChannels: channels, classCount: classes) }
   ]
 }

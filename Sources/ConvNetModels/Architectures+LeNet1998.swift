@@ -8,7 +8,8 @@ extension Architectures {
       summary:
         "LeNet-5 as published in 1998: scaled tanh, trainable subsampling, C3 connection table "
         + "(60,850 parameters; 32×32 input)",
-      inputShape: [1, 32, 32], classifierPrefix: "output", minimumInputSize: 32
+      inputShape: [1, 32, 32], classifierPrefix: "output", minimumInputSize: 32,
+      hasFixedInputSize: true
     ) { channels, classes in LeNet1998(inputChannels: channels, classCount: classes) }
   ]
 }

@@ -46,6 +46,18 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     return Float((-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2))
   }
 
+  /// The four 64-bit words of the generator's state, to save it (e.g. in a checkpoint) and
+  /// continue the same stream later with `init(stateWords:)`.
+  public var stateWords: [UInt64] { [state.0, state.1, state.2, state.3] }
+
+  /// A generator that continues exactly where the one whose `stateWords` these are left off.
+  /// Nil unless there are four words, not all zero (xoshiro's all-zero state never leaves zero,
+  /// so no seeded generator can have it).
+  public init?(stateWords words: [UInt64]) {
+    guard words.count == 4, words.contains(where: { $0 != 0 }) else { return nil }
+    state = (words[0], words[1], words[2], words[3])
+  }
+
   /// A new generator whose stream is independent of this one's continuation.
   public mutating func split() -> SeededGenerator { SeededGenerator(seed: next()) }
 }

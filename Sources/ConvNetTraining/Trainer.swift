@@ -15,7 +15,8 @@ public enum TrainingEvent {
   case epoch(
     epoch: Int, trainLoss: Float, trainAccuracy: Float, test: EvaluationResult?, seconds: Double,
     learningRate: Float)
-  /// A checkpoint was written.
+  /// A checkpoint was written: after an epoch, at the step limit or when interrupted (the
+  /// periodic saves of `Trainer.checkpointInterval` are not reported).
   case saved(URL)
 }
 
@@ -38,11 +39,23 @@ public final class Trainer {
   /// e.g. `CosineAnnealingLR(initial:totalEpochs: totalSteps)` for cosine annealing per step.
   public var stepSchedule: (any LearningRateSchedule)?
   public var labelSmoothing: Float = 0
-  /// Stop after this many optimiser steps in all (the last epoch may be partial).
+  /// Stop after this many optimiser steps in all, counted from the start of the run (including
+  /// steps before a checkpoint it continues from); the last epoch may be partial.
   public var maximumSteps: Int?
-  /// Where to save weights after every epoch (and the optimiser state beside them).
+  /// Where to save checkpoints: after every epoch, every `checkpointInterval` steps, at a step
+  /// limit and when interrupted. Each save is one atomic file (see `Checkpoint`).
   public var checkpointURL: URL?
+  /// Also save every this many optimiser steps (counted over the run), mid-epoch included;
+  /// these saves are not reported as `.saved` events.
+  public var checkpointInterval: Int?
+  /// Polled after every step; when it is set, the trainer saves and throws `TrainingInterrupted`.
+  public var interruptRequest: InterruptRequest?
   public var architectureName = "custom"
+  /// The learning-rate plan recorded in checkpoints (see `TrainingState.cycles`); nil records
+  /// [0, epochs]. The schedules themselves are set through `schedule` / `stepSchedule`.
+  public var cycles: [Int]?
+  /// The run's settings, recorded in checkpoints so that a resume can check it uses the same.
+  public var settings: [String: String] = [:]
 
   public init(
     model: any Module, optimizer: any Optimizer, trainLoader: DataLoader, testLoader: DataLoader?,
@@ -55,26 +68,78 @@ public final class Trainer {
     self.classCount = classCount
   }
 
-  /// Trains epochs `firstEpoch ..< epochs` (1-based in reports). Throws `TrainingError` when a
-  /// loss becomes NaN or infinite; the checkpoint on disk is then the last good one.
+  /// Trains epochs `firstEpoch ..< epochs` (1-based in reports); for `maximumSteps` the epochs
+  /// before `firstEpoch` count as complete. Throws `TrainingError` when a loss becomes NaN or
+  /// infinite; the checkpoint on disk is then the last good one. Returns the last epoch's test
+  /// evaluation (every epoch's comes in its `.epoch` report).
   @discardableResult
   public func run(epochs: Int, firstEpoch: Int = 0, report: (TrainingEvent) -> Void = { _ in }) throws
-    -> [EvaluationResult]
+    -> EvaluationResult?
   {
-    var results: [EvaluationResult] = []
-    var stepsTaken = 0
+    try run(
+      epochs: epochs, resumingFrom: TrainingState(epoch: firstEpoch, globalStep: 0), report: report)
+  }
+
+  /// Trains until `epochs` epochs are complete, starting where `start` stands (nil: a new run) —
+  /// mid-epoch included, with the running figures of that epoch. With the model, optimiser and
+  /// generators restored from the same checkpoint (`Checkpoint.load`), the result is
+  /// bit-identical to a run that was never interrupted.
+  ///
+  /// - Throws: `TrainingError` when a loss becomes NaN or infinite (the checkpoint on disk is
+  ///   then the last good one) or when a mid-epoch `start` has another data order than the
+  ///   loader; `TrainingInterrupted` after an interrupt request.
+  /// - Returns: the last epoch's test evaluation. Only the last is kept: a result per epoch (its
+  ///   confusion matrix, ~1.4 KB for 10 classes) would grow without bound over many short epochs.
+  @discardableResult
+  public func run(
+    epochs: Int, resumingFrom start: TrainingState?, report: (TrainingEvent) -> Void = { _ in }
+  ) throws -> EvaluationResult? {
+    let order = TrainingState.DataOrder(of: trainLoader)
+    var start = start ?? TrainingState(epoch: 0, globalStep: 0)
+    if start.step > 0, let saved = start.dataOrder, saved != order {
+      throw TrainingError(
+        description: "the checkpoint stopped inside an epoch of \(saved); this run has \(order), so the "
+          + "rest of that epoch cannot be replayed (use the same data, batch size, seed and shuffling)")
+    }
+    if start.step > trainLoader.batchCount {
+      throw TrainingError(
+        description: "the checkpoint is at step \(start.step) of an epoch, but an epoch has \(trainLoader.batchCount) steps")
+    }
+    if start.dataOrder == nil && start.globalStep == 0 {
+      // An older checkpoint did not count steps: assume its epochs were complete.
+      start.globalStep = start.epoch * trainLoader.batchCount
+    }
+    var lastResult: EvaluationResult?
+    var globalStep = start.globalStep
     var lastSaved: URL?
-    epochLoop: for epoch in firstEpoch..<epochs {
+
+    func state(epoch: Int, step: Int, progress: TrainingState.EpochProgress) -> TrainingState {
+      TrainingState(
+        epoch: epoch, step: step, globalStep: globalStep, cycles: cycles ?? [0, epochs],
+        dataOrder: order, progress: progress, generators: model.generatorStates(), settings: settings)
+    }
+    func save(_ state: TrainingState, reported: Bool = true) throws {
+      guard let checkpointURL else { return }
+      try Checkpoint.save(
+        model: model, optimizer: optimizer, architecture: architectureName, state: state, to: checkpointURL)
+      lastSaved = checkpointURL
+      if reported { report(.saved(checkpointURL)) }
+    }
+
+    for epoch in start.epoch..<max(start.epoch, epochs) {
+      if let maximumSteps, globalStep >= maximumSteps { break }
+      let resuming = epoch == start.epoch
       if let schedule { optimizer.learningRate = schedule.learningRate(atEpoch: epoch) }
       model.train()
-      let start = Date()
-      let batches = trainLoader.batches(epoch: epoch)
+      let started = Date()
+      let firstStep = resuming ? start.step : 0
+      let batches = trainLoader.batches(epoch: epoch, from: firstStep)
       var stepsInEpoch = batches.count
-      if let maximumSteps { stepsInEpoch = min(stepsInEpoch, maximumSteps - stepsTaken) }
-      var seen = 0
-      var correct = 0
-      var lossSum = 0.0
-      for (index, batch) in batches.enumerated() {
+      if let maximumSteps { stepsInEpoch = min(stepsInEpoch, firstStep + maximumSteps - globalStep) }
+      var progress = resuming ? start.progress : TrainingState.EpochProgress()
+      var seenThisSession = 0
+      var index = firstStep
+      for batch in batches {
         if index >= stepsInEpoch { break }
         let logits = model(Variable(batch.images))
         let loss = crossEntropy(logits: logits, labels: batch.labels, labelSmoothing: labelSmoothing)
@@ -90,37 +155,56 @@ public final class Trainer {
         optimizer.zeroGradients()
         loss.backward()
         optimizer.step()
-        stepsTaken += 1
-        seen += batch.count
-        lossSum += Double(lossValue) * Double(batch.count)
+        globalStep += 1
+        index += 1
+        seenThisSession += batch.count
+        progress.samplesSeen += batch.count
+        progress.lossSum += Double(lossValue) * Double(batch.count)
         for (label, predicted) in zip(batch.labels, logits.value.argmax(alongAxis: 1)) where label == predicted {
-          correct += 1
+          progress.correct += 1
         }
-        let elapsed = Date().timeIntervalSince(start)
-        let rate = elapsed > 0 ? Double(seen) / elapsed : 0
-        let remaining = rate > 0 ? Double((stepsInEpoch - index - 1) * trainLoader.batchSize) / rate : 0
+        let elapsed = Date().timeIntervalSince(started)
+        let rate = elapsed > 0 ? Double(seenThisSession) / elapsed : 0
+        let remaining = rate > 0 ? Double((stepsInEpoch - index) * trainLoader.batchSize) / rate : 0
         report(
           .step(
-            epoch: epoch + 1, step: index + 1, stepsInEpoch: stepsInEpoch, loss: lossValue,
-            runningAccuracy: Float(correct) / Float(seen), imagesPerSecond: rate,
+            epoch: epoch + 1, step: index, stepsInEpoch: stepsInEpoch, loss: lossValue,
+            runningAccuracy: Float(progress.correct) / Float(progress.samplesSeen), imagesPerSecond: rate,
             secondsRemaining: remaining))
+        // The end-of-epoch save follows the epoch's last step; no need to save twice.
+        var savedThisStep = false
+        if let checkpointInterval, globalStep % checkpointInterval == 0, index < batches.count {
+          try save(state(epoch: epoch, step: index, progress: progress), reported: false)
+          savedThisStep = true
+        }
+        if let interruptRequest, interruptRequest.isRequested {
+          let here = state(epoch: epoch, step: index, progress: progress)
+          if !savedThisStep { try save(here) }
+          throw TrainingInterrupted(state: here, checkpoint: checkpointURL)
+        }
       }
       let test = testLoader.map { evaluate(model, on: $0, classCount: classCount) }
-      if let test { results.append(test) }
+      if let test { lastResult = test }
       report(
         .epoch(
-          epoch: epoch + 1, trainLoss: seen == 0 ? 0 : Float(lossSum / Double(seen)),
-          trainAccuracy: seen == 0 ? 0 : Float(correct) / Float(seen), test: test,
-          seconds: Date().timeIntervalSince(start), learningRate: optimizer.learningRate))
-      if let checkpointURL {
-        try Checkpoint.save(
-          model: model, optimizer: optimizer, architecture: architectureName, epoch: epoch + 1,
-          to: checkpointURL)
-        lastSaved = checkpointURL
-        report(.saved(checkpointURL))
+          epoch: epoch + 1,
+          trainLoss: progress.samplesSeen == 0 ? 0 : Float(progress.lossSum / Double(progress.samplesSeen)),
+          trainAccuracy: progress.samplesSeen == 0 ? 0 : Float(progress.correct) / Float(progress.samplesSeen),
+          test: test, seconds: Date().timeIntervalSince(started), learningRate: optimizer.learningRate))
+      // A step limit can stop inside the epoch: the checkpoint then says which step.
+      let complete = index >= batches.count
+      let here =
+        complete
+        ? state(epoch: epoch + 1, step: 0, progress: TrainingState.EpochProgress())
+        : state(epoch: epoch, step: index, progress: progress)
+      try save(here)
+      if !complete { break }
+      // A request during the last epoch's evaluation comes too late to stop anything.
+      let finished = epoch + 1 >= epochs || maximumSteps.map { globalStep >= $0 } == true
+      if !finished, let interruptRequest, interruptRequest.isRequested {
+        throw TrainingInterrupted(state: here, checkpoint: checkpointURL)
       }
-      if let maximumSteps, stepsTaken >= maximumSteps { break epochLoop }
     }
-    return results
+    return lastResult
   }
 }

@@ -10,7 +10,7 @@ struct ConvNetCommand: ParsableCommand {
       Every subcommand has its own --help.
       """,
     subcommands: [
-      TrainCommand.self, EvalCommand.self, InferCommand.self, SummaryCommand.self, BenchCommand.self,
-      VisualizeCommand.self, PlotCommand.self, ReportCommand.self,
+      TrainCommand.self, EvalCommand.self, InferCommand.self, SummaryCommand.self, VisualizeCommand.self,
+      PlotCommand.self, ExplainCommand.self, BenchCommand.self, ReportCommand.self,
     ])
 }

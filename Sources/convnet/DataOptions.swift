@@ -20,7 +20,7 @@ struct DataOptions: ParsableArguments {
   @Flag(help: "Class folders: convert images to three RGB channels.")
   var rgb = false
 
-  @Option(help: "Hold out this fraction of each training class (stratified, seeded by --seed) and evaluate on it instead of the test split.")
+  @Option(parsing: .unconditional, help: "Hold out this fraction of each training class (stratified, seeded by --seed) and evaluate on it instead of the test split.")
   var valSplit: Double?
 
   @Option(help: "Training augmentation, e.g. crop:32:4,flip-h,rotate:10 (steps: \(TransformSpecParser.validSteps.joined(separator: ", "))).")
@@ -35,7 +35,11 @@ struct DataOptions: ParsableArguments {
   @Option(help: "Class folders: what to do with an image that cannot be decoded: fail or skip (leave it out and report it).")
   var onBadImage = "fail"
 
+  @Option(parsing: .unconditional, help: "Class folders: refuse, before decoding, an image whose width × height × channels exceeds this (bounds memory; an RGB pixel counts 3).")
+  var maxImagePixels = ImageDecoder.defaultMaximumSampleCount
+
   func validate() throws {
+    guard maxImagePixels >= 1 else { throw CLIError("--max-image-pixels must be at least 1, got \(maxImagePixels)") }
     _ = try parsedFormat()
     _ = try parsedImageSize()
     _ = try badImagePolicy()
@@ -58,6 +62,7 @@ struct DataOptions: ParsableArguments {
     var options = DatasetOptions()
     options.cache = cache
     options.onBadImage = try badImagePolicy()
+    options.maximumImageSampleCount = maxImagePixels
     let explicitSize = try parsedImageSize()
     let channels = grayscale ? 1 : (rgb ? 3 : nil)
 
@@ -74,8 +79,16 @@ struct DataOptions: ParsableArguments {
       source = "bundled MNIST (IDX)"
     }
     let size = explicitSize ?? (format == .folder ? (inputShape[1], inputShape[2]) : nil)
-    let opened = try DatasetLocator.open(
-      path: path, format: format, imageSize: size, channels: channels, options: options)
+    let opened: (train: any LabeledImageDataset, test: (any LabeledImageDataset)?, format: DatasetFormat)
+    do {
+      opened = try DatasetLocator.open(
+        path: path, format: format, imageSize: size, channels: channels, options: options)
+    } catch let error as DataError where error.field == "image" {
+      // Say which option helps: a larger cap for a large image, skipping for a broken one.
+      let hint = error.problem.contains("exceeds the limit of")
+        ? "--max-image-pixels raises the limit" : "--on-bad-image skip leaves such files out and lists them"
+      throw CLIError("\(error.description) (\(hint))")
+    }
 
     var train = opened.train
     var test = opened.test
@@ -155,7 +168,7 @@ struct DataOptions: ParsableArguments {
   }
 
   /// "HxW" (also "H×W") or one number for a square.
-  private func parsedImageSize() throws -> (Int, Int)? {
+  func parsedImageSize() throws -> (Int, Int)? {
     guard let imageSize else { return nil }
     let parts = imageSize.lowercased().split(whereSeparator: { $0 == "x" || $0 == "×" }).map { Int($0) }
     guard (1...2).contains(parts.count), parts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
@@ -174,24 +187,41 @@ struct DataOptions: ParsableArguments {
   }
 }
 
-/// The datasets brought to the shape `architecture` accepts: `channels` (default: the data's),
-/// and the architecture's natural size when the images are smaller than its minimum (e.g.
-/// 28×28 digits for LeNet-5 (1998), which needs 32×32). Says on standard error what it does.
+/// The datasets brought to the shape `architecture` takes (`Architecture.fittedShape`):
+/// `channels` (default: the data's), and the architecture's own size when it takes only that
+/// size (e.g. CIFAR's 32×32 for LeNet-5, made for 28×28) or when the images are smaller than its
+/// minimum (e.g. 28×28 digits for LeNet-5 (1998), which needs 32×32). Says on standard error
+/// what it does. A test split whose shape differs from the training split's is left as it is,
+/// for `Preflight` to refuse.
 func fitted(
   _ datasets: (train: any LabeledImageDataset, test: (any LabeledImageDataset)?),
   to architecture: Architecture, channels: Int?
 ) -> (train: any LabeledImageDataset, test: (any LabeledImageDataset)?) {
   let shape = datasets.train.sampleShape
-  var target = shape
-  if let channels { target[0] = channels }
-  if min(shape[1], shape[2]) < architecture.minimumInputSize {
-    target[1] = max(architecture.inputShape[1], architecture.minimumInputSize)
-    target[2] = max(architecture.inputShape[2], architecture.minimumInputSize)
-  }
+  let target = architecture.fittedShape(for: shape, channels: channels)
   guard target != shape else { return datasets }
   let train = ResampledDataset(datasets.train, sampleShape: target)
   let from = shape.map(String.init).joined(separator: "×")
   let to = target.map(String.init).joined(separator: "×")
-  printError("images: \(from) → \(to) (\(train.pads ? "zero padding" : "resizing")) for \(architecture.name)")
-  return (train, datasets.test.map { ResampledDataset($0, sampleShape: target) })
+  let how = target[1...] == shape[1...] ? "channels converted" : (train.pads ? "zero padding" : "resizing")
+  printError("images: \(from) → \(to) (\(how)) for \(architecture.name)")
+  let test = datasets.test.map { test -> any LabeledImageDataset in
+    test.sampleShape == shape ? ResampledDataset(test, sampleShape: target) : test
+  }
+  return (train, test)
+}
+
+extension DataOptions {
+  /// Refuses an explicit --image-size that the architecture named `arch` cannot take (a size
+  /// other than its own when its classifier is sized for it, or below its minimum).
+  func validateImageSize(for arch: String) throws {
+    guard let (height, width) = try parsedImageSize(),
+      let architecture = try? Architectures.named(arch)
+    else { return }
+    do {
+      try architecture.checkInput(sampleShape: [architecture.inputShape[0], height, width])
+    } catch let error as InputShapeError {
+      throw CLIError("--image-size \(imageSize ?? ""): \(error.description)")
+    }
+  }
 }

@@ -15,7 +15,7 @@ struct EvalCommand: ParsableCommand {
 
   @OptionGroup var dataOptions: DataOptions
 
-  @Option(help: "Input channels the weights expect (default: the dataset's); images are converted.")
+  @Option(parsing: .unconditional, help: "Input channels the weights expect (default: the dataset's); images are converted.")
   var inChannels: Int?
 
   @Flag(
@@ -25,7 +25,15 @@ struct EvalCommand: ParsableCommand {
   @Flag(help: "Print one JSON object instead of tables.")
   var json = false
 
-  @OptionGroup(title: "Pictures") var pictureOptions: EvalPictureOptions
+  @OptionGroup var pictureOptions: EvalPictureOptions
+
+  func validate() throws {
+    if let inChannels, inChannels != 1 && inChannels != 3 {
+      throw CLIError("--in-channels must be 1 or 3, got \(inChannels)")
+    }
+    try checkReadableFile(weights, option: "--weights")
+    try dataOptions.validateImageSize(for: arch)
+  }
 
   func run() throws {
     let architecture = try Architectures.named(arch)
@@ -36,9 +44,13 @@ struct EvalCommand: ParsableCommand {
     let weightsURL = URL(fileURLWithPath: weights)
     let classCount = try classCountOfWeights(weightsURL, architecture: architecture)
     guard test.classCount <= classCount else {
-      throw CLIError("\(test.name) has labels up to \(test.classCount - 1), but the weights classify only \(classCount) classes")
+      throw CLIError("\(test.name.escapingControlCharacters) has labels up to \(test.classCount - 1), but the weights classify only \(classCount) classes")
     }
+    try Preflight.checkInference(
+      architecture: architecture, sampleShape: test.sampleShape, classCount: classCount,
+      batch: min(1000, test.count))
     let model = architecture.build(inputChannels: test.sampleShape[0], classCount: classCount)
+    try Preflight.checkInputChannels(ofWeightsAt: weightsURL, model: model, inputChannels: test.sampleShape[0])
     try Checkpoint.loadWeights(into: model, from: weightsURL)
     let loader = DataLoader(dataset: test, batchSize: 1000, shuffle: false, transform: try dataOptions.pixelTransform(channels: test.sampleShape[0]))
     let result = evaluate(
@@ -52,7 +64,7 @@ struct EvalCommand: ParsableCommand {
       ])
       return
     }
-    print(String(format: "%@: accuracy %.2f%% (%@ of %@), mean loss %.4f", test.name, result.accuracy * 100,
+    print(String(format: "%@: accuracy %.2f%% (%@ of %@), mean loss %.4f", test.name.escapingControlCharacters, result.accuracy * 100,
       formatCount(result.accuracy == 0 ? 0 : Int((result.accuracy * Float(result.count)).rounded())), formatCount(result.count), result.loss))
     var perClass = TextTable(columns: ["class", "samples", "correct", "precision", "recall"])
     for (k, row) in result.perClass.enumerated() {
@@ -71,6 +83,9 @@ func classCountOfWeights(_ url: URL, architecture: Architecture) throws -> Int {
   let key = architecture.classifierPrefix + ".weight"
   guard let entry = file.entries.first(where: { $0.name == key }), let rows = entry.shape.first else {
     throw CLIError("\(url.path): no tensor \"\(key)\" — are these \(architecture.name) weights?")
+  }
+  guard rows >= 1 else {
+    throw CLIError("\(url.path): tensor \"\(key)\" has shape \(entry.shape): 0 classes, expected at least 1 row")
   }
   return rows
 }

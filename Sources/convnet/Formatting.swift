@@ -54,9 +54,10 @@ func printJSON(_ object: Any) {
   print(String(decoding: data, as: UTF8.self))
 }
 
-/// Writes a line to standard error.
+/// Writes one line to standard error; control characters in `text` (which may quote a file
+/// name, a CSV header or a label) are escaped, so it stays one line.
 func printError(_ text: String) {
-  FileHandle.standardError.write(Data((text + "\n").utf8))
+  FileHandle.standardError.write(Data((text.escapingControlCharacters + "\n").utf8))
 }
 
 /// A problem with what the user asked for, printed as one line ("Error: …") with exit status 1.

@@ -24,6 +24,11 @@ struct InferCommand: ParsableCommand {
   @Option(help: "Where to write the tensor \"output\" (N×classes).")
   var output: String
 
+  func validate() throws {
+    try checkReadableFile(weights, option: "--weights")
+    try checkReadableFile(input, option: "--input")
+  }
+
   func run() throws {
     let architecture = try Architectures.named(arch)
     let inputURL = URL(fileURLWithPath: input)
@@ -35,9 +40,20 @@ struct InferCommand: ParsableCommand {
     guard x.rank == 4 else {
       throw CLIError("\(input): tensor \"input\" has shape \(x.shape), expected N×C×H×W")
     }
+    guard x.shape[0] >= 1 else {
+      throw CLIError("\(input): tensor \"input\" has shape \(x.shape): a batch of 0 images, expected at least 1")
+    }
     let weightsURL = URL(fileURLWithPath: weights)
     let classCount = try classCountOfWeights(weightsURL, architecture: architecture)
+    do {
+      try Preflight.checkInference(
+        architecture: architecture, sampleShape: Array(x.shape.dropFirst()), classCount: classCount,
+        batch: x.shape[0])
+    } catch let error as InputShapeError {
+      throw CLIError("\(input): tensor \"input\" of shape \(x.shape.map(String.init).joined(separator: "×")): \(error)")
+    }
     let model = architecture.build(inputChannels: x.shape[1], classCount: classCount)
+    try Preflight.checkInputChannels(ofWeightsAt: weightsURL, model: model, inputChannels: x.shape[1])
     try Checkpoint.loadWeights(into: model, from: weightsURL)
     model.eval()
     let logits = withoutGradients { model(Variable(x)) }.value

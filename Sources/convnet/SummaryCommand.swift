@@ -10,18 +10,37 @@ struct SummaryCommand: ParsableCommand {
   @Option(help: "The architecture (\(Architectures.all.map(\.name).joined(separator: ", "))).")
   var arch = "lenet5"
 
-  @Option(help: "The shape of one input sample, CxHxW (default: the architecture's own, e.g. 1x28x28).")
+  @Option(parsing: .unconditional, help: "The shape of one input sample, CxHxW (default: the architecture's own, e.g. 1x28x28).")
   var input: String?
 
-  @Option(help: "Number of classes of the final layer (default: the architecture's, e.g. 1000 for ImageNet networks).")
+  @Option(parsing: .unconditional, help: "Number of classes of the final layer (default: the architecture's, e.g. 1000 for ImageNet networks).")
   var numClasses: Int?
 
   @Flag(help: "Print one JSON object instead of a table.")
   var json = false
 
+  func validate() throws {
+    if let numClasses, numClasses < 1 { throw CLIError("--num-classes must be at least 1, got \(numClasses)") }
+    if let input {
+      let shape = try parseShape(input, option: "--input")
+      guard shape.count == 3 else {
+        throw CLIError("--input \"\(input)\": expected one sample as CxHxW (or HxW), got \(shape.count) sizes")
+      }
+    }
+  }
+
   func run() throws {
     let architecture = try Architectures.named(arch)
     let sampleShape = try input.map { try parseShape($0, option: "--input") } ?? architecture.inputShape
+    do {
+      try Preflight.checkInference(
+        architecture: architecture, sampleShape: sampleShape,
+        classCount: numClasses ?? architecture.defaultClassCount, batch: 1)
+    } catch let error as InputShapeError {
+      throw CLIError("--input \(input ?? ""): \(error)")
+    } catch let error as MemoryLimitError {
+      throw CLIError("\(error.description); check --input and --num-classes")
+    }
     let model = architecture.build(inputChannels: sampleShape[0], classCount: numClasses)
     let summary = ModelSummary(model: model, sampleShape: sampleShape)
     if json {

@@ -47,7 +47,7 @@ extension TrainCommand {
     let runRecorder = try TrainingRunRecorder(
       record: record, description: description, resumedAfterEpoch: resumedAfterEpoch, recorder: recorder,
       tensorBoardDirectory: tensorBoardDirectory, createsFolder: checkpoint == nil)
-    runRecorder.onError = { printError("warning: the run is no longer recorded: \($0)") }
+    runRecorder.onError = { printError("warning: recording the run: \($0)") }
     if tensorBoardDirectory != nil {
       let snapshot = FeatureMapSnapshot(model: model, sample: 0, of: testLoader ?? trainLoader)
       runRecorder.epochImages = { _ in try snapshot.images() }

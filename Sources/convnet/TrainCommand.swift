@@ -20,58 +20,62 @@ struct TrainCommand: ParsableCommand {
 
   @OptionGroup(title: "Report") var reportOptions: ReportOptions
 
-  @Option(help: "Passes over the training set.")
+  @Option(parsing: .unconditional, help: "Passes over the training set.")
   var epochs = 2
 
-  @Option(help: "Samples per mini-batch.")
+  @Option(parsing: .unconditional, help: "Samples per mini-batch.")
   var batchSize = 64
 
   @Option(help: "sgd, adam, adamw or rmsprop.")
   var optimizer = "sgd"
 
-  @Option(help: "Learning rate (default: 0.05 for SGD, 0.001 for the others).")
+  @Option(parsing: .unconditional, help: "Learning rate (default: 0.05 for SGD, 0.001 for the others).")
   var lr: Float?
 
-  @Option(help: "SGD/RMSprop momentum.")
+  @Option(parsing: .unconditional, help: "SGD/RMSprop momentum.")
   var momentum: Float = 0.9
 
-  @Option(help: "Weight decay (L2 regularisation; decoupled for AdamW).")
+  @Option(parsing: .unconditional, help: "Weight decay (L2 regularisation; decoupled for AdamW).")
   var weightDecay: Float = 0
 
   @Option(help: "Learning-rate schedule: cosine (annealed to 0 over the run, per step), constant, or step:N[:gamma] (×gamma every N epochs).")
   var schedule = "cosine"
 
-  @Option(help: "Label smoothing for the cross-entropy loss, in [0, 1).")
+  @Option(parsing: .unconditional, help: "Label smoothing for the cross-entropy loss, in [0, 1).")
   var labelSmoothing: Float = 0
 
-  @Option(help: "Seed for weight initialisation and shuffling.")
+  @Option(parsing: .unconditional, help: "Seed for weight initialisation and shuffling.")
   var seed: UInt64 = 1
 
   @Flag(help: "Keep the training samples in file order.")
   var noShuffle = false
 
-  @Option(help: "Stop after this many optimiser steps in all.")
+  @Option(parsing: .unconditional, help: "Stop after this many optimiser steps in all.")
   var maxSteps: Int?
 
   @Option(help: "Start from these weights (safetensors), e.g. trained in PyTorch. With another class count, the classifier is replaced.")
   var initWeights: String?
 
-  @Option(help: "Number of classes of the final layer (default: the dataset's).")
+  @Option(parsing: .unconditional, help: "Number of classes of the final layer (default: the dataset's).")
   var numClasses: Int?
 
-  @Option(help: "Input channels of the network (default: the dataset's); images are converted.")
+  @Option(parsing: .unconditional, help: "Input channels of the network (default: the dataset's); images are converted.")
   var inChannels: Int?
 
   @Option(help: "Freeze parameters whose names start with these prefixes, comma-separated (e.g. features or conv1,bn1,layer1).")
   var freeze: String?
 
-  @Option(help: "Save the weights here after every epoch (safetensors), and the optimiser state beside them.")
+  // Checkpoints, resume and Ctrl-C: logic in TrainCommand+Checkpoint.swift.
+  @Option(help: "Save a checkpoint here after every epoch: one safetensors file with the weights (PyTorch keys), the optimiser state (keys optimizer.*) and the training position. Ctrl-C saves too.")
   var save: String?
 
-  @Option(help: "Continue a run saved with --save: weights, optimiser state and epoch count.")
+  @Option(help: "Also save every this many optimiser steps (mid-epoch).")
+  var saveEvery: Int?
+
+  @Option(help: "Continue a run saved with --save, from the exact step it stopped at (bit-identical to an uninterrupted run with the same options). A larger --epochs extends a finished run with a new cosine cycle.")
   var resume: String?
 
-  @OptionGroup(title: "Recording the run") var historyOptions: HistoryOptions
+  @OptionGroup var historyOptions: HistoryOptions
 
   func validate() throws {
     guard epochs >= 1 else { throw CLIError("--epochs must be at least 1, got \(epochs)") }
@@ -85,9 +89,12 @@ struct TrainCommand: ParsableCommand {
     if initWeights != nil && resume != nil {
       throw CLIError("--init-weights and --resume exclude each other: --resume already restores weights")
     }
+    try validateHyperparameters()
   }
 
-  func run() throws {
+  /// The run; `run()` (TrainCommand+Checkpoint.swift) reports an interruption.
+  func train() throws {
+    let checkpointURL = try prepareCheckpointDestination()
     let architecture = try Architectures.named(arch)
     let loaded = try dataOptions.load(inputShape: architecture.inputShape, seed: seed)
     let (train, test) = fitted(loaded, to: architecture, channels: inChannels)
@@ -96,6 +103,7 @@ struct TrainCommand: ParsableCommand {
     guard classCount >= train.classCount else {
       throw CLIError("--num-classes \(classCount): the data has labels up to \(train.classCount - 1)")
     }
+    try preflight(architecture: architecture, train: train, test: test, classCount: classCount)
 
     let model = RandomSource.withSeed(seed) {
       architecture.build(inputChannels: train.sampleShape[0], classCount: classCount)
@@ -111,11 +119,12 @@ struct TrainCommand: ParsableCommand {
       printError("frozen: \(prefixes.joined(separator: ", ")) (\(formatCount(frozen)) parameters; their batch norms keep their statistics)")
     }
     let optimizer = try makeOptimizer(parameters: model.parameters.filter(\.requiresGrad))
-    var firstEpoch = 0
-    if let resume {
-      firstEpoch = try Checkpoint.resume(model: model, optimizer: optimizer, from: URL(fileURLWithPath: resume))
-      printError("resumed from \(resume) after epoch \(firstEpoch)")
-    }
+    let settings = runSettings(learningRate: optimizer.learningRate)
+    let saved = try resumeState(model: model, optimizer: optimizer, settings: settings)
+    let plan = try ResumePlan.make(
+      saved: saved, epochs: epochs, maximumSteps: maxSteps, cosine: schedule.lowercased() == "cosine")
+    if saved != nil { printError(plan.summary) }
+    if plan.action == .nothingToDo { return }
 
     let trainLoader = try DataLoader(
       dataset: train, batchSize: batchSize, shuffle: !noShuffle, seed: seed, transform: transform,
@@ -124,20 +133,26 @@ struct TrainCommand: ParsableCommand {
     let trainer = Trainer(
       model: model, optimizer: optimizer, trainLoader: trainLoader, testLoader: testLoader,
       classCount: classCount)
-    try configureSchedule(trainer, initial: optimizer.learningRate, stepsPerEpoch: trainLoader.batchCount)
+    try configureSchedule(
+      trainer, initial: optimizer.learningRate, stepsPerEpoch: trainLoader.batchCount, cycles: plan.cycles)
     trainer.labelSmoothing = labelSmoothing
     trainer.maximumSteps = maxSteps
-    trainer.checkpointURL = (save ?? resume).map { URL(fileURLWithPath: $0) }
+    trainer.checkpointURL = checkpointURL
+    trainer.checkpointInterval = saveEvery
     trainer.architectureName = architecture.name
+    trainer.cycles = plan.cycles
+    trainer.settings = settings
 
     let trainable = model.parameters.filter(\.requiresGrad).reduce(0) { $0 + $1.value.count }
     printError("model: \(architecture.name), \(formatCount(model.parameterCount)) parameters (\(formatCount(trainable)) trained); \(optimizerName) lr \(optimizer.learningRate)")
     let runRecorder = try startRecording(
       architecture: architecture, model: model, optimizer: optimizer, train: train, test: test,
-      trainLoader: trainLoader, testLoader: testLoader, resumedAfterEpoch: resume == nil ? nil : firstEpoch)
+      trainLoader: trainLoader, testLoader: testLoader, resumedAfterEpoch: saved?.epoch)
     let progress = ProgressBar()
     let started = Date()
-    try trainer.run(epochs: epochs, firstEpoch: firstEpoch) { event in
+    // Stays installed to the end: a Ctrl-C after the last step only lets the program finish.
+    trainer.interruptRequest = installInterruptHandler()
+    try trainer.run(epochs: epochs, resumingFrom: saved) { event in
       runRecorder.handle(event)
       switch event {
       case .step(let epoch, let step, let total, let loss, let accuracy, let rate, let remaining):
@@ -181,14 +196,15 @@ struct TrainCommand: ParsableCommand {
     }
   }
 
-  /// constant: nothing; cosine: annealed to 0 over all steps, updated every step;
+  /// constant: nothing; cosine: annealed to 0 over each cycle of `cycles` (epoch boundaries; one
+  /// cycle over all epochs unless a finished run is extended), updated every step;
   /// step:N[:gamma]: multiplied by gamma every N epochs.
-  func configureSchedule(_ trainer: Trainer, initial: Float, stepsPerEpoch: Int) throws {
+  func configureSchedule(_ trainer: Trainer, initial: Float, stepsPerEpoch: Int, cycles: [Int]) throws {
     let parts = schedule.lowercased().split(separator: ":").map(String.init)
     switch parts.first {
     case "constant": return
     case "cosine":
-      trainer.stepSchedule = CosineAnnealingLR(initial: initial, totalEpochs: epochs * stepsPerEpoch)
+      trainer.stepSchedule = CosineCycles(initial: initial, boundaries: cycles.map { $0 * max(1, stepsPerEpoch) })
     case "step":
       guard parts.count >= 2, let size = Int(parts[1]), size > 0 else {
         throw CLIError("--schedule \"\(schedule)\": expected step:N[:gamma] with N ≥ 1")

@@ -90,7 +90,7 @@ final class CIFARDatasetTests: XCTestCase {
       try CIFARDataset.load(directory: directory.url, variant: .cifar10, split: .train)
     ) { error in
       let error = error as? DataError
-      XCTAssertEqual(error?.file, "data_batch_1.bin")
+      XCTAssertEqual(error?.file, directory.url.appendingPathComponent("data_batch_1.bin").path)
       XCTAssertEqual(error?.field, "file size")
       XCTAssertTrue(
         error?.problem.hasPrefix("6151 bytes = 2 records of 3073 bytes and 5 leftover bytes")
@@ -119,7 +119,8 @@ final class CIFARDatasetTests: XCTestCase {
       XCTAssertEqual(
         error as? DataError,
         DataError(
-          file: "data_batch_1.bin", field: "label of record 2", problem: "is 10, expected 0…9"))
+          file: directory.url.appendingPathComponent("data_batch_1.bin").path, field: "label of record 2",
+          problem: "is 10, expected 0…9"))
     }
     // CIFAR-100 coarse labels stop at 19; fine ones at 99.
     try directory.write("train.bin", [20, 5] + Self.pixels(record: 0))

@@ -49,7 +49,7 @@ final class CSVImageDatasetTests: XCTestCase {
       XCTAssertEqual(
         error as? DataError,
         DataError(
-          file: "train.csv", field: "line 3, column 4 (pixel2)",
+          file: url.path, field: "line 3, column 4 (pixel2)",
           problem: "is \"256\", expected an integer pixel value 0…255"))
     }
   }
@@ -72,7 +72,7 @@ final class CSVImageDatasetTests: XCTestCase {
       XCTAssertEqual(
         error as? DataError,
         DataError(
-          file: "train.csv", field: "line 3", problem: "has 4 values, expected 5 like the header"))
+          file: url.path, field: "line 3", problem: "has 4 values, expected 5 like the header"))
     }
   }
 
@@ -80,7 +80,7 @@ final class CSVImageDatasetTests: XCTestCase {
     let url = try write("pixel0,pixel1,pixel2,pixel3\n0,0,0,0\n", name: "test.csv")
     XCTAssertThrowsError(try CSVImageDataset.load(contentsOf: url)) { error in
       let error = error as? DataError
-      XCTAssertEqual(error?.file, "test.csv")
+      XCTAssertEqual(error?.file, url.path)
       XCTAssertEqual(error?.field, "line 1 (header)")
       XCTAssertTrue(
         error?.problem.contains("has no column named \"label\" among its 4 columns") ?? false)

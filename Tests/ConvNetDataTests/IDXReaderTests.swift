@@ -110,6 +110,6 @@ final class IDXReaderTests: XCTestCase {
     let url = URL(fileURLWithPath: "/nonexistent/convnet/train-images-idx3-ubyte")
     assertDataError(
       try IDXReader.read(contentsOf: url),
-      ["/nonexistent/convnet/train-images-idx3-ubyte: file could not be read"])
+      ["/nonexistent/convnet/train-images-idx3-ubyte: file cannot be opened (No such file or directory)"])
   }
 }

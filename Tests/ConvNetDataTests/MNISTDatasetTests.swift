@@ -75,8 +75,10 @@ final class MNISTDatasetTests: XCTestCase {
     assertDataError(
       try ImageClassificationDataset.mnistStyle(directory: directory.url, split: .train),
       [
-        "train-labels-idx1-ubyte: label count 2, expected 3 to match the image count of "
-          + "train-images-idx3-ubyte"
+        // Both files by their full paths.
+        directory.url.appendingPathComponent("train-labels-idx1-ubyte").path
+          + ": label count 2, expected 3 to match the image count of "
+          + directory.url.appendingPathComponent("train-images-idx3-ubyte").path
       ])
   }
 

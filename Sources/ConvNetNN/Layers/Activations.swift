@@ -19,11 +19,11 @@ public final class LeakyReLU: Module {
 
 /// Randomised leaky ReLU: slopes ~ U(lower, upper) per element in training, their mean in
 /// evaluation.
-public final class RReLU: Module {
+public final class RReLU: StochasticModule {
   public let lower: Float
   public let upper: Float
   public var isTraining = true
-  var generator: SeededGenerator
+  public var generator: SeededGenerator
 
   public init(lower: Float = 1.0 / 8, upper: Float = 1.0 / 3) {
     precondition(lower <= upper, "RReLU: lower \(lower) must not exceed upper \(upper)")
@@ -66,10 +66,10 @@ public final class LogSoftmax: Module {
 }
 
 /// Zeroes each element with probability p in training (scaling the rest by 1/(1−p)).
-public final class Dropout: Module {
+public final class Dropout: StochasticModule {
   public let probability: Float
   public var isTraining = true
-  var generator: SeededGenerator
+  public var generator: SeededGenerator
 
   public init(_ probability: Float = 0.5) {
     precondition(probability >= 0 && probability <= 1, "Dropout: p must be in [0, 1], got \(probability)")
