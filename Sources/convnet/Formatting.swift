@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConvNet
 import Foundation
 
 /// A plain-text table with aligned columns.
@@ -25,24 +26,10 @@ struct TextTable {
   }
 }
 
-/// 61706 → "61,706".
-func formatCount(_ value: Int) -> String {
-  let digits = String(abs(value))
-  var groups: [String] = []
-  var end = digits.endIndex
-  while end > digits.startIndex {
-    let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
-    groups.insert(String(digits[start..<end]), at: 0)
-    end = start
-  }
-  return (value < 0 ? "-" : "") + groups.joined(separator: ",")
-}
+/// 61706 → "61,706" (as the report writes it).
+func formatCount(_ value: Int) -> String { NumberText.count(value) }
 
-func formatBytes(_ bytes: Int) -> String {
-  if bytes < 1024 { return "\(bytes) B" }
-  if bytes < 1024 * 1024 { return String(format: "%.1f KiB", Double(bytes) / 1024) }
-  return String(format: "%.1f MiB", Double(bytes) / 1024 / 1024)
-}
+func formatBytes(_ bytes: Int) -> String { NumberText.bytes(bytes) }
 
 func formatDuration(_ seconds: Double) -> String {
   let total = Int(seconds.rounded())

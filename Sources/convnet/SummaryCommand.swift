@@ -70,19 +70,9 @@ func summaryJSON(_ summary: ModelSummary, architecture: String) -> [String: Any]
 }
 
 func renderSummary(_ summary: ModelSummary, architecture: String) -> String {
-  var table = TextTable(columns: ["layer (state-dict name)", "type", "output shape", "parameters", "MACs"])
-  for row in summary.rows {
-    table.add([
-      row.name, row.layer, row.outputShape.map(String.init).joined(separator: "×"),
-      row.parameterFormula ?? formatCount(row.parameterCount), formatCount(row.multiplyAccumulates),
-    ])
-  }
-  let shape = summary.inputShape.map(String.init).joined(separator: "×")
-  return """
-    \(architecture) for input \(shape)
-    \(table.render(rightAligned: [3, 4]))
-    total parameters: \(formatCount(summary.totalParameters)) (trainable \(formatCount(summary.trainableParameters)))
-    multiply-accumulates per sample: \(formatCount(summary.totalMultiplyAccumulates))
-    activation memory per sample: \(formatBytes(summary.activationBytes))
-    """
+  let cells = ModelSummaryTable(summary, architecture: architecture)
+  var table = TextTable(columns: ModelSummaryTable.columnTitles)
+  for row in cells.rows { table.add(row) }
+  let totals = cells.totals.map { "\($0.label): \($0.value)" }
+  return ([cells.title, table.render(rightAligned: ModelSummaryTable.numericColumns)] + totals).joined(separator: "\n")
 }

@@ -18,6 +18,8 @@ struct TrainCommand: ParsableCommand {
 
   @OptionGroup var dataOptions: DataOptions
 
+  @OptionGroup(title: "Report") var reportOptions: ReportOptions
+
   @Option(parsing: .unconditional, help: "Passes over the training set.")
   var epochs = 2
 
@@ -170,6 +172,9 @@ struct TrainCommand: ParsableCommand {
       }
     }
     printError("done in \(formatDuration(Date().timeIntervalSince(started)))")
+    try writeReport(
+      record: runRecorder.record, architecture: architecture, model: model, test: test, transform: transform,
+      classCount: classCount)
   }
 
   var optimizerName: String {
