@@ -11,6 +11,6 @@ struct ConvNetCommand: ParsableCommand {
       """,
     subcommands: [
       TrainCommand.self, EvalCommand.self, InferCommand.self, SummaryCommand.self, VisualizeCommand.self,
-      PlotCommand.self, ExplainCommand.self, BenchCommand.self, ReportCommand.self,
+      PlotCommand.self, ReportCommand.self, ExplainCommand.self, BenchCommand.self,
     ])
 }
