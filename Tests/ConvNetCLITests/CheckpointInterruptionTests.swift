@@ -146,9 +146,11 @@ final class CheckpointInterruptionTests: XCTestCase {
       let arguments = base + ["--save", checkpoint.path] + extra + (resuming ? ["--resume", checkpoint.path] : [])
       let child = try Child(executable: executable, arguments: arguments)
       // " img/s" is on the progress line of the first step this process takes (the handlers
-      // are installed by then); the signal comes 0–120 ms later.
+      // are installed by then); the signal comes 0–120 ms later (SIGKILL: a run must get past
+      // its next save to make progress), or 0–40 ms (SIGINT, which always saves: on a quiet
+      // machine 60 steps take little more than 120 ms, and the run must be interrupted often).
       if child.waitFor(" img/s") {
-        usleep(UInt32(generator.next() % 120_000))
+        usleep(UInt32(generator.next() % (signal == SIGINT ? 40_000 : 120_000)))
         child.signal(signal)
       }
       let (reason, status, standardError) = child.finish()
@@ -251,6 +253,10 @@ final class CheckpointInterruptionTests: XCTestCase {
     let child = try Child(executable: executable, arguments: base)
     XCTAssertTrue(child.waitFor("saved "), "no checkpoint after the first epoch")
     let before = try Data(contentsOf: checkpoint)
+    // The first signal must land inside a step of epoch 2: sent right at the epoch's end it
+    // finds no step to finish and the run stops before the second arrives. A step of 64 images
+    // takes ~0.1 s here; 30 ms after the save the first one is under way.
+    Thread.sleep(forTimeInterval: 0.03)
     // Two signals sent at once would merge into one: the second goes after the first's notice.
     child.signal(SIGINT)
     XCTAssertTrue(child.waitFor("stopping after this step"))
