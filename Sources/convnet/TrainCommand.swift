@@ -69,6 +69,9 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Continue a run saved with --save: weights, optimiser state and epoch count.")
   var resume: String?
 
+  @Flag(help: "Bit-identical results for any thread count (CONVNET_NUM_THREADS): sums in a fixed order, a little slower.")
+  var deterministic = false
+
   func validate() throws {
     guard epochs >= 1 else { throw CLIError("--epochs must be at least 1, got \(epochs)") }
     guard batchSize >= 1 else { throw CLIError("--batch-size must be at least 1, got \(batchSize)") }
@@ -84,6 +87,7 @@ struct TrainCommand: ParsableCommand {
   }
 
   func run() throws {
+    Parallelism.isDeterministic = deterministic
     let architecture = try Architectures.named(arch)
     let loaded = try dataOptions.load(inputShape: architecture.inputShape, seed: seed)
     let (train, test) = fitted(loaded, to: architecture, channels: inChannels)
