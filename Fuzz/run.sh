@@ -125,17 +125,20 @@ run_target() {
   local log="$build/logs/$target.log"
   mkdir -p "$build/logs"
   echo "fuzzing $target: $runs executions or ${max_time}s" >&2
-  local start end status=0
+  local start end status=0 scratch
+  # Targets whose parsers read files (cifar, csv, checkpoint) write each input there.
+  scratch=$(mktemp -d "${FUZZ_SCRATCH:-/dev/shm}/convnet-fuzz.XXXXXX")
   start=$(date +%s)
   # A trap must be reported by ASan/libFuzzer at once; Swift's backtracer can hang for minutes.
   SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=0" \
     LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0" \
-    FUZZ_SCRATCH="$build/scratch/$target" \
+    FUZZ_SCRATCH="$scratch" \
     nice -n 10 "$build/bin/fuzz-$target" -runs="$runs" -max_total_time="$max_time" \
     -timeout="$timeout_s" -rss_limit_mb="$rss_mb" -max_len="$max_len" \
     -artifact_prefix="$findings/" -print_final_stats=1 \
     "$corpus" "$here/Corpus/$target" > "$log" 2>&1 || status=$?
   end=$(date +%s)
+  rm -rf "$scratch"
   local executions
   executions=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
   local found
