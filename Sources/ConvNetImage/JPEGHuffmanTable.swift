@@ -25,6 +25,8 @@ struct JPEGHuffmanTable: Sendable {
     var index: Int32 = 0
     for length in 1...16 {
       let count = Int32(counts[length - 1])
+      // Checked before the look-up table is filled: codes past 2^L would index past its end.
+      if code + count >= (1 << length) { return nil }
       valueOffset[length] = index - code
       if count > 0 {
         if length <= Self.lookupBits {
@@ -40,7 +42,6 @@ struct JPEGHuffmanTable: Sendable {
         index += count
         maxCode[length] = code - 1
       }
-      if code >= (1 << length) { return nil }
       code <<= 1
     }
   }

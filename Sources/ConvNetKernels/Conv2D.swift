@@ -194,7 +194,8 @@ public func conv2DBackwardWeight(
   // that load and store all of the weight gradient every few steps; there one GEMM per chunk
   // of images runs its depth over all their pixels.
   let acrossImages = !pointwise && !explicitIm2col && P < weightGradientBatchingPixels
-  let chunkCount = min(Parallelism.threadCount, N)
+  // One chunk per thread, or a fixed number in deterministic mode (`Parallelism.isDeterministic`).
+  let chunkCount = Parallelism.reductionChunkCount(items: N)
   // Chunk 0 sums straight into gradWeight; chunks 1… into their slices of `partials`.
   ScratchPool.withBuffer(count: (chunkCount - 1) * weightCount) { partials in
     parallelFor(chunkCount) { chunk in

@@ -113,7 +113,10 @@ func forEachSlab(
   }
   let rowTiles = (m + GemmTuning.tileRows - 1) / GemmTuning.tileRows
   let columnTiles = (n + GemmTuning.tileColumns - 1) / GemmTuning.tileColumns
-  let splitRows = (n < m && rowTiles >= threads) || columnTiles < threads
+  // Deterministic mode cuts columns only: a slab of rows can be a single row, which `cn_sgemm`
+  // computes with dot products that add in a different order (see `Parallelism.isDeterministic`).
+  let splitRows =
+    !Parallelism.isDeterministic && ((n < m && rowTiles >= threads) || columnTiles < threads)
   let tiles = splitRows ? rowTiles : columnTiles
   let tileSize = splitRows ? GemmTuning.tileRows : GemmTuning.tileColumns
   let extent = splitRows ? m : n

@@ -75,6 +75,9 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Continue a run saved with --save, from the exact step it stopped at (bit-identical to an uninterrupted run with the same options). A larger --epochs extends a finished run with a new cosine cycle.")
   var resume: String?
 
+  @Flag(help: "Bit-identical results for any thread count (CONVNET_NUM_THREADS): sums in a fixed order, a little slower.")
+  var deterministic = false
+
   @OptionGroup var historyOptions: HistoryOptions
 
   func validate() throws {
@@ -94,6 +97,7 @@ struct TrainCommand: ParsableCommand {
 
   /// The run; `run()` (TrainCommand+Checkpoint.swift) reports an interruption.
   func train() throws {
+    Parallelism.isDeterministic = deterministic
     let checkpointURL = try prepareCheckpointDestination()
     let architecture = try Architectures.named(arch)
     let loaded = try dataOptions.load(inputShape: architecture.inputShape, seed: seed)

@@ -54,6 +54,29 @@ final class JPEGMalformedTests: XCTestCase {
     ) { try JPEGDecoder.decode(bytes, name: "x.jpg") }
   }
 
+  /// Found by fuzzing (Fuzz/run.sh jpeg): three codes of length 1 overflow the code space, and
+  /// their look-up entries were written past the table's end (a trap) before that was checked.
+  func testHuffmanTableOverflowingTheCodeSpaceIsRefused() throws {
+    let bytes = try fixture("baseline_grey_13x9.jpg")
+    let offset = try XCTUnwrap(markerOffset(0xC4, in: bytes))
+    var dht: [UInt8] = [0xFF, 0xC4, 0x00, 0x16, 0x00, 3] + [UInt8](repeating: 0, count: 15)
+    dht += [0, 1, 2]
+    var damaged = bytes
+    damaged.insert(contentsOf: dht, at: offset)
+    assertDecodingError(.malformed, containing: ["DHT", "overflow the code space"]) {
+      try JPEGDecoder.decode(damaged, name: "x.jpg")
+    }
+    // Two codes of length 1 use the all-ones code, which T.81 reserves: also refused.
+    dht[5] = 2
+    dht.removeLast()
+    dht[3] = 0x15
+    damaged = bytes
+    damaged.insert(contentsOf: dht, at: offset)
+    assertDecodingError(.malformed, containing: ["overflow the code space"]) {
+      try JPEGDecoder.decode(damaged, name: "x.jpg")
+    }
+  }
+
   func testMissingQuantizationTableIsRefused() throws {
     let bytes = removingSegments(0xDB, from: try fixture("baseline_grey_13x9.jpg"))
     assertDecodingError(.malformed, containing: ["quantisation table 0, which no DQT"]) {
