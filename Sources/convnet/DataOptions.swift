@@ -146,15 +146,10 @@ struct DataOptions: ParsableArguments {
   }
 
   private func namedPixelTransform() throws -> PixelTransform {
-    switch normalize.lowercased() {
-    case "none": return .unitRange
-    case "mnist": return .mnist
-    case "cifar10":
-      return .normalized(mean: [0.4914, 0.4822, 0.4465], standardDeviation: [0.2470, 0.2435, 0.2616])
-    case "imagenet":
-      return .normalized(mean: [0.485, 0.456, 0.406], standardDeviation: [0.229, 0.224, 0.225])
-    default: throw CLIError("--normalize \"\(normalize)\": expected none, mnist, cifar10 or imagenet")
+    guard let transform = PixelTransform.preset(named: normalize) else {
+      throw CLIError("--normalize \"\(normalize)\": expected none, mnist, cifar10 or imagenet")
     }
+    return transform
   }
 
   private func pixelTransformChannels() throws -> Int { try namedPixelTransform().mean.count }

@@ -229,17 +229,6 @@ final class CLIErrorTableTests: XCTestCase {
     }
   }
 
-  /// The folder holding the test bundle also holds the `convnet` executable.
-  private var executable: URL {
-    var directory = Bundle(for: CLIErrorTableTests.self).bundleURL
-    while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("convnet").path) {
-      let parent = directory.deletingLastPathComponent()
-      if parent == directory { break }
-      directory = parent
-    }
-    return directory.appendingPathComponent("convnet")
-  }
-
   /// Runs `convnet` as a child (posix_spawn, stdin from /dev/null, output to files) and
   /// collects it with wait4, whose rusage is this child's alone. A child still running after
   /// 120 s is killed and reported.
@@ -266,7 +255,7 @@ final class CLIErrorTableTests: XCTestCase {
     // A trap must end the child at once (the backtracer can take minutes), and is still a
     // signal that the test reports.
     environment["SWIFT_BACKTRACE"] = "enable=no"
-    let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
+    let argv = ([ConvNetExecutable.url.path] + arguments).map { strdup($0) } + [nil]
     let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer {
       argv.forEach { free($0) }
@@ -274,9 +263,9 @@ final class CLIErrorTableTests: XCTestCase {
     }
     let parentPeak = Self.highWaterMark(of: "self") ?? Int.max
     var pid = pid_t()
-    let spawned = posix_spawn(&pid, executable.path, &actions, nil, argv, envp)
+    let spawned = posix_spawn(&pid, ConvNetExecutable.url.path, &actions, nil, argv, envp)
     guard spawned == 0 else {
-      throw NSError(domain: NSPOSIXErrorDomain, code: Int(spawned), userInfo: [NSFilePathErrorKey: executable.path])
+      throw NSError(domain: NSPOSIXErrorDomain, code: Int(spawned), userInfo: [NSFilePathErrorKey: ConvNetExecutable.url.path])
     }
     var status: Int32 = 0
     var usage = rusage()

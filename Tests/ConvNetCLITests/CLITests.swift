@@ -5,49 +5,11 @@ import XCTest
 
 /// Runs the built `convnet` executable as a user would.
 final class CLITests: XCTestCase {
-  struct Run {
-    let status: Int32
-    let standardOutput: String
-    let standardError: String
+  private func convnet(_ arguments: [String], environment: [String: String] = [:]) throws -> ConvNetExecutable.Run {
+    try ConvNetExecutable.run(arguments, environment: environment)
   }
 
-  /// The folder holding the test bundle also holds the `convnet` executable.
-  private var executable: URL {
-    var directory = Bundle(for: CLITests.self).bundleURL
-    while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("convnet").path) {
-      let parent = directory.deletingLastPathComponent()
-      if parent == directory { break }
-      directory = parent
-    }
-    return directory.appendingPathComponent("convnet")
-  }
-
-  private func convnet(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    if !environment.isEmpty {
-      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    }
-    let output = Pipe()
-    let error = Pipe()
-    process.standardOutput = output
-    process.standardError = error
-    try process.run()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    let errorData = error.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Run(
-      status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
-      standardError: String(decoding: errorData, as: UTF8.self))
-  }
-
-  private func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("convnet-cli-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-    return url
-  }
+  private func temporaryDirectory() throws -> URL { try makeTemporaryDirectory() }
 
   /// CONVNET_NUM_THREADS sets the kernels' thread count (bench records it); a malformed value
   /// is reported and one thread per core used instead.

@@ -9,23 +9,7 @@ import XCTest
 /// The runs are small (smallcnn with its two dropout layers, 160 generated 28×28 images,
 /// batches of 8, augmentation on: 20 steps an epoch, 60 in all) so that the suite stays quick.
 final class CheckpointInterruptionTests: XCTestCase {
-  /// The folder holding the test bundle also holds the `convnet` executable.
-  private var executable: URL {
-    var directory = Bundle(for: CheckpointInterruptionTests.self).bundleURL
-    while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("convnet").path) {
-      let parent = directory.deletingLastPathComponent()
-      if parent == directory { break }
-      directory = parent
-    }
-    return directory.appendingPathComponent("convnet")
-  }
-
-  private func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("convnet-ckpt-cli-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-    return url
-  }
+  private func temporaryDirectory() throws -> URL { try makeTemporaryDirectory(prefix: "convnet-ckpt-cli") }
 
   /// A CSV of `rows` images (sparse random pixels, labels 0…9 in turn), Kaggle's layout.
   private func makeCSV(rows: Int, in directory: URL) throws -> URL {
@@ -102,7 +86,7 @@ final class CheckpointInterruptionTests: XCTestCase {
   }
 
   private func run(_ arguments: [String]) throws -> (status: Int32, standardError: String) {
-    let child = try Child(executable: executable, arguments: arguments)
+    let child = try Child(executable: ConvNetExecutable.url, arguments: arguments)
     let result = child.finish()
     return (result.status, result.standardError)
   }
@@ -144,7 +128,7 @@ final class CheckpointInterruptionTests: XCTestCase {
     for _ in 0..<200 {
       let resuming = FileManager.default.fileExists(atPath: checkpoint.path)
       let arguments = base + ["--save", checkpoint.path] + extra + (resuming ? ["--resume", checkpoint.path] : [])
-      let child = try Child(executable: executable, arguments: arguments)
+      let child = try Child(executable: ConvNetExecutable.url, arguments: arguments)
       // " img/s" is on the progress line of the first step this process takes (the handlers
       // are installed by then); the signal comes 0–120 ms later (SIGKILL: a run must get past
       // its next save to make progress), or 0–40 ms (SIGINT, which always saves: on a quiet
@@ -232,7 +216,7 @@ final class CheckpointInterruptionTests: XCTestCase {
   func testInterruptWithoutSaveSaysNothingWasSaved() throws {
     let directory = try temporaryDirectory()
     let data = try makeCSV(rows: 160, in: directory)
-    let child = try Child(executable: executable, arguments: arguments(data: data, optimizer: "sgd", epochs: 50))
+    let child = try Child(executable: ConvNetExecutable.url, arguments: arguments(data: data, optimizer: "sgd", epochs: 50))
     XCTAssertTrue(child.waitFor(" img/s"))
     child.signal(SIGTERM)
     let (reason, status, standardError) = child.finish()
@@ -250,7 +234,7 @@ final class CheckpointInterruptionTests: XCTestCase {
     let checkpoint = directory.appendingPathComponent("run.safetensors")
     // Batches of 64: a step takes long enough for the second signal to arrive inside it.
     let base = arguments(data: data, optimizer: "adam", epochs: 50, batchSize: 64) + ["--save", checkpoint.path]
-    let child = try Child(executable: executable, arguments: base)
+    let child = try Child(executable: ConvNetExecutable.url, arguments: base)
     XCTAssertTrue(child.waitFor("saved "), "no checkpoint after the first epoch")
     let before = try Data(contentsOf: checkpoint)
     // The first signal must land inside a step of epoch 2: sent right at the epoch's end it

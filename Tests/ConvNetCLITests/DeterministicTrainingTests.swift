@@ -6,31 +6,14 @@ import XCTest
 /// once per process, so it cannot vary within one) must save byte-identical checkpoints — one
 /// file holding the weights, the optimiser state (`optimizer.*`) and the training position.
 final class DeterministicTrainingTests: XCTestCase {
-  /// The folder holding the test bundle also holds the `convnet` executable.
-  private var executable: URL {
-    var directory = Bundle(for: DeterministicTrainingTests.self).bundleURL
-    while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("convnet").path) {
-      let parent = directory.deletingLastPathComponent()
-      if parent == directory { break }
-      directory = parent
-    }
-    return directory.appendingPathComponent("convnet")
-  }
-
-  private func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory
-      .appendingPathComponent("convnet-deterministic-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-    return url
-  }
+  private func temporaryDirectory() throws -> URL { try makeTemporaryDirectory(prefix: "convnet-deterministic") }
 
   /// Runs `convnet train ARGUMENTS --save FILE` on `threads` threads and returns the bytes of
   /// the checkpoint.
   private func train(_ arguments: [String], threads: Int, in directory: URL) throws -> Data {
     let weights = directory.appendingPathComponent("threads\(threads).safetensors")
     let process = Process()
-    process.executableURL = executable
+    process.executableURL = ConvNetExecutable.url
     process.arguments = ["train"] + arguments + ["--save", weights.path]
     process.environment = ProcessInfo.processInfo.environment.merging(
       ["CONVNET_NUM_THREADS": String(threads)]) { $1 }

@@ -4,38 +4,9 @@ import XCTest
 /// `convnet explain` run as a user would: the course's numbers on standard output, bad input as
 /// one line naming the flag.
 final class ExplainCLITests: XCTestCase {
-  private struct Run {
-    let status: Int32
-    let standardOutput: String
-    let standardError: String
-  }
 
-  /// The folder holding the test bundle also holds the `convnet` executable (as in CLITests).
-  private var executable: URL {
-    var directory = Bundle(for: ExplainCLITests.self).bundleURL
-    while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("convnet").path) {
-      let parent = directory.deletingLastPathComponent()
-      if parent == directory { break }
-      directory = parent
-    }
-    return directory.appendingPathComponent("convnet")
-  }
-
-  private func convnet(_ arguments: [String]) throws -> Run {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    let output = Pipe()
-    let error = Pipe()
-    process.standardOutput = output
-    process.standardError = error
-    try process.run()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    let errorData = error.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Run(
-      status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
-      standardError: String(decoding: errorData, as: UTF8.self))
+  private func convnet(_ arguments: [String]) throws -> ConvNetExecutable.Run {
+    try ConvNetExecutable.run(arguments)
   }
 
   /// The course's worked example: the first cell is 0 + 2 + 0 plus bias 1 = 3, in both languages.

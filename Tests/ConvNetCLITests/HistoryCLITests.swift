@@ -4,46 +4,12 @@ import XCTest
 
 /// `convnet train` records its run (history, run.json, TensorBoard); `convnet plot` draws it.
 final class HistoryCLITests: XCTestCase {
-  private struct Run {
-    let status: Int32
-    let standardOutput: String
-    let standardError: String
+
+  private func convnet(_ arguments: [String], in directory: URL? = nil) throws -> ConvNetExecutable.Run {
+    try ConvNetExecutable.run(arguments, in: directory)
   }
 
-  private var executable: URL {
-    var directory = Bundle(for: HistoryCLITests.self).bundleURL
-    while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("convnet").path) {
-      let parent = directory.deletingLastPathComponent()
-      if parent == directory { break }
-      directory = parent
-    }
-    return directory.appendingPathComponent("convnet")
-  }
-
-  private func convnet(_ arguments: [String], in directory: URL? = nil) throws -> Run {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = directory }
-    let output = Pipe()
-    let error = Pipe()
-    process.standardOutput = output
-    process.standardError = error
-    try process.run()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    let errorData = error.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Run(
-      status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
-      standardError: String(decoding: errorData, as: UTF8.self))
-  }
-
-  private func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("convnet-cli-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-    return url
-  }
+  private func temporaryDirectory() throws -> URL { try makeTemporaryDirectory() }
 
   /// With --save: history and run.json beside the weights; a resume appends to the history and
   /// lists itself in run.json; --tensorboard writes an event file.

@@ -4,39 +4,12 @@ import XCTest
 
 /// `convnet report` and `convnet train --report`, run as a user would.
 final class ReportCLITests: XCTestCase {
-  /// The folder holding the test bundle also holds the `convnet` executable.
-  private var executable: URL {
-    var directory = Bundle(for: ReportCLITests.self).bundleURL
-    while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("convnet").path) {
-      let parent = directory.deletingLastPathComponent()
-      if parent == directory { break }
-      directory = parent
-    }
-    return directory.appendingPathComponent("convnet")
-  }
-
   private func convnet(_ arguments: [String], in directory: URL) throws -> (status: Int32, output: String, error: String) {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    let output = Pipe()
-    let error = Pipe()
-    process.standardOutput = output
-    process.standardError = error
-    try process.run()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    let errorData = error.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+    let run = try ConvNetExecutable.run(arguments, in: directory)
+    return (run.status, run.standardOutput, run.standardError)
   }
 
-  private func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("convnet-report-cli-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-    return url
-  }
+  private func temporaryDirectory() throws -> URL { try makeTemporaryDirectory(prefix: "convnet-report-cli") }
 
   /// train --save --report writes the page at the end; `report --run` makes it again later from
   /// the run's files; both show the accuracy `eval` measures on the same weights.

@@ -5,27 +5,8 @@ import XCTest
 /// `convnet visualize features|filters|cam` run as a user would, on seeded LeNet-5 weights.
 final class VisualizeCLITests: XCTestCase {
   private func convnet(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-    var directory = Bundle(for: VisualizeCLITests.self).bundleURL
-    while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("convnet").path) {
-      let parent = directory.deletingLastPathComponent()
-      if parent == directory { break }
-      directory = parent
-    }
-    let process = Process()
-    process.executableURL = directory.appendingPathComponent("convnet")
-    process.arguments = arguments
-    let output = Pipe()
-    let error = Pipe()
-    process.standardOutput = output
-    process.standardError = error
-    try process.run()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    let errorData = error.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (
-      process.terminationStatus, String(decoding: outputData, as: UTF8.self),
-      String(decoding: errorData, as: UTF8.self)
-    )
+    let run = try ConvNetExecutable.run(arguments)
+    return (run.status, run.standardOutput, run.standardError)
   }
 
   func testFeaturesFiltersAndCAMPictures() throws {

@@ -1,4 +1,4 @@
-import ConvNet
+import ConvNetModels
 import XCTest
 
 /// The input-shape check and the memory estimate made before a network runs.

@@ -1,21 +1,11 @@
 import ConvNet
 import Foundation
+import TestSupport
 import XCTest
 
 /// Evaluation after every epoch must not hold on to memory: over thousands of short epochs a
 /// few hundred bytes per call add up (issue 12 saw ~1.3 KB per epoch of training).
 final class EvaluationMemoryTests: XCTestCase {
-  /// The resident set size of this process in bytes (Linux /proc/self/status VmRSS).
-  private func residentBytes() throws -> Int {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else {
-      throw XCTSkip("needs /proc/self/status (Linux)")
-    }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-      return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
-    }
-    throw XCTSkip("no VmRSS line in /proc/self/status")
-  }
-
   /// 20,000 evaluations of LeNet-5 on two batches (so the prefetch thread runs every time)
   /// gain less than 100 bytes of resident memory each: a result, batch or thread kept per
   /// call would show as kilobytes. (Measured: 0–2 bytes per call.)

@@ -1,21 +1,12 @@
 import ConvNet
 import Foundation
+import TestSupport
 import XCTest
 
 /// Training thousands of short epochs keeps memory flat: `Trainer.run` must not keep every
 /// epoch's evaluation (issue 12 §6 — ~1.4 KB per epoch, a 10×10 confusion matrix each).
 /// Before the fix (`run` returned every epoch's result) it measured ~550 bytes per epoch.
 final class TrainerMemoryTests: XCTestCase {
-  private func residentBytes() throws -> Int {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else {
-      throw XCTSkip("needs /proc/self/status (Linux)")
-    }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-      return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
-    }
-    throw XCTSkip("no VmRSS line in /proc/self/status")
-  }
-
   func testManyShortEpochsKeepMemoryFlat() throws {
     let two = try EmbeddedMNIST.load(.test).prefix(2)
     let model = RandomSource.withSeed(1) { LeNet5() }
@@ -29,8 +20,8 @@ final class TrainerMemoryTests: XCTestCase {
     try trainer.run(epochs: 20_000) { event in
       guard case .epoch(let epoch, _, _, _, _, _) = event else { return }
       do {
-        if epoch == 2_000 { atStart = try self.residentBytes() }
-        if epoch == 20_000 { atEnd = try self.residentBytes() }
+        if epoch == 2_000 { atStart = try residentBytes() }
+        if epoch == 20_000 { atEnd = try residentBytes() }
       } catch { failure = error }
     }
     if let failure { throw failure }
