@@ -1,4 +1,6 @@
+import ConvNetAutograd
 import ConvNetModels
+import ConvNetTensor
 import XCTest
 
 /// The input-shape check and the memory estimate made before a network runs.
