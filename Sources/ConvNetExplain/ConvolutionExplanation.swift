@@ -178,22 +178,10 @@ struct ConvolutionSizes {
         ? ExplainError(.input, "the input values are needed to work through the given weights")
         : ExplainError(.weights, "the filter values are needed to work through the given input values")
     }
-    if let values = request.input { try ValueShapeCheck.planes(values, field: .values) }
+    let explained = try ExplainedInput(
+      values: request.input, size: request.inputSize, channels: request.channels, example: "7x7")
+    let (input, channels) = (explained.size, explained.channels)
     if let weights = request.weights { try ValueShapeCheck.filters(weights, field: .weights) }
-    let valuesSize = request.input.map { Size2($0[0].count, $0[0][0].count) }
-    guard let input = request.inputSize ?? valuesSize else {
-      throw ExplainError(.input, "expected an input size such as 7x7, or the input values")
-    }
-    if let valuesSize, valuesSize != input {
-      throw ExplainError(
-        .input,
-        "the values are \(NumberText.size(valuesSize.height, valuesSize.width)) per channel but the "
-          + "size given is \(NumberText.size(input.height, input.width))")
-    }
-    let channels = request.channels ?? request.input?.count ?? 1
-    if let values = request.input, values.count != channels {
-      throw ExplainError(.channels, "the input values have \(values.count) channel(s), not \(channels)")
-    }
     let filters = request.filters ?? request.weights?.count ?? 1
     let weightsKernel = request.weights.map { Size2($0[0][0].count, $0[0][0][0].count) }
     guard let kernel = request.kernel ?? weightsKernel else {

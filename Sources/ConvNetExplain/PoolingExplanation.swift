@@ -74,21 +74,9 @@ public struct PoolingExplanation {
 
   public init(_ request: PoolingRequest) throws {
     kind = request.kind
-    if let values = request.input { try ValueShapeCheck.planes(values, field: .values) }
-    let valuesSize = request.input.map { Size2($0[0].count, $0[0][0].count) }
-    guard let input = request.inputSize ?? valuesSize else {
-      throw ExplainError(.input, "expected an input size such as 4x4, or the input values")
-    }
-    if let valuesSize, valuesSize != input {
-      throw ExplainError(
-        .input,
-        "the values are \(NumberText.size(valuesSize.height, valuesSize.width)) per channel but the "
-          + "size given is \(NumberText.size(input.height, input.width))")
-    }
-    let channels = request.channels ?? request.input?.count ?? 1
-    if let values = request.input, values.count != channels {
-      throw ExplainError(.channels, "the input values have \(values.count) channel(s), not \(channels)")
-    }
+    let explained = try ExplainedInput(
+      values: request.input, size: request.inputSize, channels: request.channels, example: "4x4")
+    let (input, channels) = (explained.size, explained.channels)
     let stride = request.stride ?? request.kernel
     let positives: [(ExplainError.Field, Int)] = [
       (.input, input.height), (.input, input.width), (.channels, channels),
