@@ -13,11 +13,7 @@ extension ExplanationRenderer {
         sizePair(g.strideHeight, g.strideWidth), sizePair(g.paddingTop, g.paddingLeft)))
     lines.append(heading(t(.outputSizeHeading)))
     lines += sizeLines(height: e.height, width: e.width)
-    lines.append(
-      "  → "
-        + t(
-          .featureMapsResult, g.outputChannels, NumberText.size(g.outputHeight, g.outputWidth),
-          NumberText.size(g.outputHeight, g.outputWidth) + "×\(g.outputChannels)"))
+    lines.append(featureMapsLine(channels: g.outputChannels, height: g.outputHeight, width: g.outputWidth))
     lines.append(heading(t(.parametersHeading)))
     lines.append("  " + e.parameterFormula)
     lines.append(

@@ -84,6 +84,12 @@ public struct ExplanationRenderer {
     return lines
   }
 
+  /// The result line under the output size: "→ K feature map(s) of H×W (output H×W×K)".
+  func featureMapsLine(channels: Int, height: Int, width: Int) -> String {
+    let size = NumberText.size(height, width)
+    return "  → " + t(.featureMapsResult, channels, size, size + "×\(channels)")
+  }
+
   /// A step's window position: "rows 0…2, columns 0…2".
   func windowPlace(row: Int, column: Int, height: Int, width: Int) -> String {
     t(.windowPlace, "\(row)…\(row + height - 1)", "\(column)…\(column + width - 1)")

@@ -12,11 +12,7 @@ extension ExplanationRenderer {
         sizePair(g.paddingHeight, g.paddingWidth)))
     lines.append(heading(t(.poolingOutputSizeHeading)))
     lines += sizeLines(height: e.height, width: e.width)
-    lines.append(
-      "  → "
-        + t(
-          .featureMapsResult, g.channels, NumberText.size(g.outputHeight, g.outputWidth),
-          NumberText.size(g.outputHeight, g.outputWidth) + "×\(g.channels)"))
+    lines.append(featureMapsLine(channels: g.channels, height: g.outputHeight, width: g.outputWidth))
     lines.append(heading(t(.parametersHeading)))
     lines.append("  " + t(.poolingParameters, e.parameterCount))
     lines.append(heading(t(.specialConvolutionHeading)))
