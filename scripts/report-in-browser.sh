@@ -40,7 +40,9 @@ done
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-fc-list 2>/dev/null | grep -qiE "WenQuanYi|Noto Sans CJK|Source Han Sans" || missing+=(fonts-wqy-microhei)
+# grep reads all of fc-list (no -q): stopping early would kill fc-list with SIGPIPE, which pipefail
+# turns into a failed pipeline even though the font is there.
+fc-list 2>/dev/null | grep -iE "WenQuanYi|Noto Sans CJK|Source Han Sans" > /dev/null || missing+=(fonts-wqy-microhei)
 if [[ ${#missing[@]} -gt 0 ]]; then
   if [[ "$install" == "--install" && $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
