@@ -36,7 +36,7 @@ public final class Trainer {
   /// Sets the learning rate at the start of each epoch (epoch numbers from 0); nil keeps it.
   public var schedule: (any LearningRateSchedule)?
   /// Sets the learning rate before every optimiser step from the global step number (from 0),
-  /// e.g. `CosineAnnealingLR(initial:totalEpochs: totalSteps)` for cosine annealing per step.
+  /// e.g. `CosineAnnealingLR(initial:length: totalSteps)` for cosine annealing per step.
   public var stepSchedule: (any LearningRateSchedule)?
   public var labelSmoothing: Float = 0
   /// Stop after this many optimiser steps in all, counted from the start of the run (including
@@ -129,7 +129,7 @@ public final class Trainer {
     for epoch in start.epoch..<max(start.epoch, epochs) {
       if let maximumSteps, globalStep >= maximumSteps { break }
       let resuming = epoch == start.epoch
-      if let schedule { optimizer.learningRate = schedule.learningRate(atEpoch: epoch) }
+      if let schedule { optimizer.learningRate = schedule.learningRate(at: epoch) }
       model.train()
       let started = Date()
       let firstStep = resuming ? start.step : 0
@@ -150,7 +150,7 @@ public final class Trainer {
             description: "the loss became \(lossValue) at epoch \(epoch + 1), step \(index + 1); stopped (\(kept)). Try a lower --lr.")
         }
         if let stepSchedule {
-          optimizer.learningRate = stepSchedule.learningRate(atEpoch: epoch * batches.count + index)
+          optimizer.learningRate = stepSchedule.learningRate(at: epoch * batches.count + index)
         }
         optimizer.zeroGradients()
         loss.backward()
