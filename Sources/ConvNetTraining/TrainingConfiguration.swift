@@ -140,6 +140,38 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     }
   }
 
+  /// Every setting in words with its value, in the order people look for them (data,
+  /// length, optimiser, …), settings left at "none" included — what a report lists for a run
+  /// that a library user described by this value alone.
+  public var describedSettings: [(name: String, value: String)] {
+    var pairs: [(name: String, value: String)] = [
+      ("data", data.path ?? "bundled MNIST"),
+      ("epochs", "\(epochs)"),
+      ("batch size", "\(batchSize)"),
+      ("optimizer", optimizer.kind.displayName),
+      ("learning rate", "\(optimizer.resolvedLearningRate)"),
+    ]
+    if optimizer.kind.usesMomentum { pairs.append(("momentum", "\(optimizer.momentum)")) }
+    pairs += [
+      ("weight decay", "\(optimizer.weightDecay)"),
+      ("schedule", schedule.spec),
+      ("label smoothing", "\(labelSmoothing)"),
+      ("augmentation", augmentation ?? "none"),
+      ("normalisation", normalization.rawValue),
+      ("seed", "\(seed)"),
+      ("order", shuffle ? "shuffled" : "file order"),
+    ]
+    if let fraction = data.validationFraction { pairs.append(("validation fraction", "\(fraction)")) }
+    if let size = data.imageSize { pairs.append(("image size", size.map(String.init).joined(separator: "×"))) }
+    if let classCount { pairs.append(("classes", "\(classCount)")) }
+    if let inputChannels { pairs.append(("input channels", "\(inputChannels)")) }
+    if let maximumSteps { pairs.append(("maximum steps", "\(maximumSteps)")) }
+    if let initialWeights { pairs.append(("initial weights", initialWeights)) }
+    if !frozenPrefixes.isEmpty { pairs.append(("frozen", frozenPrefixes.joined(separator: ", "))) }
+    if deterministic { pairs.append(("deterministic", "yes")) }
+    return pairs
+  }
+
   public init(from decoder: Decoder) throws {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     let defaults = TrainingConfiguration()

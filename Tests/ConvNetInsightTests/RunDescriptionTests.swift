@@ -34,4 +34,27 @@ final class RunDescriptionTests: XCTestCase {
     XCTAssertNil(loaded.configuration)
     XCTAssertEqual(loaded.settings, ["epochs": "2"])
   }
+
+  /// A run described by its configuration alone (no command-line settings) lists it in words.
+  func testReportListsTheConfigurationOfALibraryRun() throws {
+    var configuration = TrainingConfiguration()
+    configuration.optimizer = OptimizerChoice(kind: .adam)
+    configuration.frozenPrefixes = ["features"]
+    let description = RunDescription(
+      architecture: "lenet5", command: [], started: Date(timeIntervalSince1970: 0), configuration: configuration)
+    let model = RandomSource.withSeed(2) { try! Architectures.named("lenet5").build(inputChannels: 1, classCount: 10) }
+    let maker = TrainingReportMaker(
+      description: description, history: .missing(reason: "none"), architecture: "lenet5", model: model,
+      testSet: .missing(reason: "none"), transform: .unitRange, classCount: 10)
+    let settings = maker.make(made: Date(timeIntervalSince1970: 60)).settings
+    XCTAssertEqual(
+      settings.map(\.key),
+      [
+        "architecture", "data", "epochs", "batch size", "optimizer", "learning rate", "weight decay", "schedule",
+        "label smoothing", "augmentation", "normalisation", "seed", "order", "frozen",
+      ])
+    XCTAssertEqual(settings.first { $0.key == "optimizer" }?.value, "Adam")
+    XCTAssertEqual(settings.first { $0.key == "learning rate" }?.value, "0.001")
+    XCTAssertEqual(settings.first { $0.key == "data" }?.value, "bundled MNIST")
+  }
 }
