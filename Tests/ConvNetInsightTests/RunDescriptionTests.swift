@@ -57,4 +57,29 @@ final class RunDescriptionTests: XCTestCase {
     XCTAssertEqual(settings.first { $0.key == "learning rate" }?.value, "0.001")
     XCTAssertEqual(settings.first { $0.key == "data" }?.value, "bundled MNIST")
   }
+
+  /// A resumed run keeps its first start in run.json and takes the continuing configuration.
+  func testResumeRecordsTheContinuingConfiguration() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("runs-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let record = RunRecord.beside(checkpoint: directory.appendingPathComponent("m.safetensors"))
+    var configuration = TrainingConfiguration()
+    let first = RunDescription(
+      architecture: "lenet5", command: ["convnet", "train"], started: Date(timeIntervalSince1970: 0),
+      configuration: configuration)
+    _ = try TrainingRunRecorder(
+      record: record, description: first, recorder: HistoryRecorder(stepsPerEpoch: 1, learningRate: { 1 }))
+    configuration.epochs = 5
+    let second = RunDescription(
+      architecture: "lenet5", command: ["convnet", "train", "--resume"], started: Date(timeIntervalSince1970: 60),
+      configuration: configuration)
+    _ = try TrainingRunRecorder(
+      record: record, description: second, resumedAfterEpoch: 2,
+      recorder: HistoryRecorder(stepsPerEpoch: 1, learningRate: { 1 }))
+    let written = try record.loadDescription()
+    XCTAssertEqual(written.started, "1970-01-01T00:00:00Z")
+    XCTAssertEqual(written.resumes.map(\.afterEpoch), [2])
+    XCTAssertEqual(written.configuration?.epochs, 5)
+  }
 }
