@@ -1,3 +1,5 @@
+import ConvNetImage
+
 /// How stored 8-bit pixels become network inputs: `y = (x · scale − mean[c]) / std[c]`.
 ///
 /// With the defaults (`.unitRange`) pixels 0…255 map to 0…1. Per-channel normalisation
@@ -32,7 +34,7 @@ public struct PixelTransform: Equatable, Sendable {
   }
 
   /// The usual MNIST normalisation (training-set mean 0.1307, standard deviation 0.3081).
-  public static let mnist = normalized(mean: [0.1307], standardDeviation: [0.3081])
+  public static let mnist = PixelTransform(preset: .mnist)
 
   /// The affine map for `channel` folded into one multiply-add: y = x · multiplier + offset.
   public func coefficients(channel: Int) -> (multiplier: Float, offset: Float) {

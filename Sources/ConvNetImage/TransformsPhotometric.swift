@@ -52,7 +52,8 @@ public struct Normalize: ImageTransform {
   public let std: [Float]
 
   /// The ImageNet RGB statistics used by torchvision's pretrained models.
-  public static let imageNet = Normalize(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225])
+  public static let imageNet = Normalize(
+    mean: NormalizationPreset.imagenet.mean, std: NormalizationPreset.imagenet.standardDeviation)
 
   /// - Parameters:
   ///   - mean: one value per channel, or one value for all.

@@ -1,4 +1,5 @@
 import ConvNetData
+import ConvNetTraining
 import Foundation
 
 /// What a training run was (`run.json`): how it was started, its settings, architecture and
@@ -81,6 +82,8 @@ public struct RunDescription: Codable, Sendable, Equatable {
   public var parameterCount: Int?
   /// Every setting of the run by its option name ("batch-size": "64"), defaults included.
   public var settings: [String: String]
+  /// The run's configuration as the library ran it (nil in descriptions of older versions).
+  public var configuration: TrainingConfiguration?
   public var dataset: Dataset?
   /// The command line that started the run, program name first.
   public var command: [String]
@@ -98,11 +101,12 @@ public struct RunDescription: Codable, Sendable, Equatable {
   public init(
     architecture: String, parameterCount: Int? = nil, settings: [String: String] = [:],
     dataset: Dataset? = nil, command: [String], started: Date, convnetCommit: String? = nil,
-    weights: String? = nil, tensorboard: String? = nil
+    weights: String? = nil, tensorboard: String? = nil, configuration: TrainingConfiguration? = nil
   ) {
     self.architecture = architecture
     self.parameterCount = parameterCount
     self.settings = settings
+    self.configuration = configuration
     self.dataset = dataset
     self.command = command
     self.started = RunDescription.timestamp(started)
@@ -113,7 +117,7 @@ public struct RunDescription: Codable, Sendable, Equatable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case architecture, settings, dataset, command, started, weights, tensorboard, resumes
+    case architecture, settings, configuration, dataset, command, started, weights, tensorboard, resumes
     case parameterCount = "parameter_count"
     case convnetCommit = "convnet_commit"
   }
@@ -123,6 +127,7 @@ public struct RunDescription: Codable, Sendable, Equatable {
     architecture = try container.decode(String.self, forKey: .architecture)
     parameterCount = try container.decodeIfPresent(Int.self, forKey: .parameterCount)
     settings = try container.decodeIfPresent([String: String].self, forKey: .settings) ?? [:]
+    configuration = try container.decodeIfPresent(TrainingConfiguration.self, forKey: .configuration)
     dataset = try container.decodeIfPresent(Dataset.self, forKey: .dataset)
     command = try container.decodeIfPresent([String].self, forKey: .command) ?? []
     started = try container.decode(String.self, forKey: .started)
@@ -138,6 +143,7 @@ public struct RunDescription: Codable, Sendable, Equatable {
     try container.encode(architecture, forKey: .architecture)
     try container.encodeIfPresent(parameterCount, forKey: .parameterCount)
     try container.encode(settings, forKey: .settings)
+    try container.encodeIfPresent(configuration, forKey: .configuration)
     try container.encodeIfPresent(dataset, forKey: .dataset)
     try container.encode(command, forKey: .command)
     try container.encode(started, forKey: .started)

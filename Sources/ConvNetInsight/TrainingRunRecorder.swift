@@ -27,7 +27,8 @@ public final class TrainingRunRecorder {
   ///
   /// - Parameters:
   ///   - resumedAfterEpoch: the epochs a resumed run had completed; its existing `run.json`
-  ///     then only gains an entry in `resumes` (a fresh one is written if there is none).
+  ///     then gains an entry in `resumes` and takes this description's configuration (a fresh
+  ///     one is written if there is none).
   ///   - tensorBoardDirectory: where to write TensorBoard events (created if needed), or nil.
   ///   - createsFolder: create the folder of the record's files first (a new run folder); a
   ///     checkpoint's folder is not created, as the checkpoint could not be saved there either.
@@ -52,6 +53,8 @@ public final class TrainingRunRecorder {
         RunDescription.Resume(started: description.started, command: description.command, afterEpoch: resumedAfterEpoch))
       written.weights = description.weights ?? existing.weights
       written.tensorboard = description.tensorboard ?? existing.tensorboard
+      // The run is now what the continuing session runs (e.g. extended to more epochs).
+      written.configuration = description.configuration ?? existing.configuration
     }
     try written.write(to: record.descriptionURL)
     historyFile = try AppendOnlyFile(url: record.historyURL, trimsUnfinishedLine: true)

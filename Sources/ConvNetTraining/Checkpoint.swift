@@ -167,6 +167,16 @@ public enum Checkpoint {
     return Loaded(state: TrainingState(epoch: epoch, globalStep: 0), isLegacy: true)
   }
 
+  /// The training state a checkpoint records (its configuration included, when it has one),
+  /// without loading its tensors; nil for a checkpoint of the earlier two-file format or a
+  /// plain weight file.
+  /// - Throws: errors of `SafetensorsFile.read`; `StateDictError` for malformed metadata.
+  public static func recordedState(at url: URL) throws -> TrainingState? {
+    let file = try SafetensorsFile.read(from: url)
+    guard file.metadata[TrainingState.Key.version] != nil else { return nil }
+    return try TrainingState(metadata: file.metadata, path: url.path)
+  }
+
   /// Restores model and optimiser from a checkpoint; returns the epochs completed.
   public static func resume(model: any Module, optimizer: any Optimizer, from url: URL) throws -> Int {
     try load(from: url, model: model, optimizer: optimizer).state.epoch

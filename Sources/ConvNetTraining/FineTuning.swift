@@ -34,7 +34,8 @@ public enum FineTuning {
   /// components: "features" matches "features.0.weight", not "features2.weight"): no gradient,
   /// no update, and batch-norm layers among them keep their running statistics.
   /// - Returns: the number of scalar parameters frozen.
-  /// - Throws: when a prefix matches no parameter (the message lists the top-level names).
+  /// - Throws: `SettingError` for "frozenPrefixes" when a prefix matches no parameter (the
+  ///   message lists the top-level names).
   @discardableResult
   public static func freeze(_ model: any Module, prefixes: [String]) throws -> Int {
     let named = model.namedParameters()
@@ -43,8 +44,9 @@ public enum FineTuning {
       let matching = named.filter { $0.name == prefix || $0.name.hasPrefix(prefix + ".") }
       guard !matching.isEmpty else {
         let tops = Set(named.map { String($0.name.split(separator: ".").first ?? "") }).sorted()
-        throw StateDictError(
-          "--freeze \"\(prefix)\" matches no parameter; top-level names: \(tops.joined(separator: ", "))")
+        throw SettingError(
+          setting: "frozenPrefixes", name: "frozen prefix",
+          detail: "\"\(prefix)\" matches no parameter; top-level names: \(tops.joined(separator: ", "))")
       }
       for (_, parameter) in matching where parameter.requiresGrad {
         parameter.requiresGrad = false

@@ -20,9 +20,17 @@ public enum TrainingEvent {
   case saved(URL)
 }
 
-/// Why training stopped early.
+/// Why training stopped early, or cannot continue from a checkpoint.
 public struct TrainingError: Error, CustomStringConvertible {
   public let description: String
+  /// The configuration field (`TrainingConfiguration`) whose change most likely helps, e.g.
+  /// "learningRate" when the loss diverged; a front end can name its own spelling of it.
+  public let setting: String?
+
+  public init(description: String, setting: String? = nil) {
+    self.description = description
+    self.setting = setting
+  }
 }
 
 /// The classic loop: sample a mini-batch, forward, loss, backward, optimiser step; evaluate
@@ -36,7 +44,7 @@ public final class Trainer {
   /// Sets the learning rate at the start of each epoch (epoch numbers from 0); nil keeps it.
   public var schedule: (any LearningRateSchedule)?
   /// Sets the learning rate before every optimiser step from the global step number (from 0),
-  /// e.g. `CosineAnnealingLR(initial:totalEpochs: totalSteps)` for cosine annealing per step.
+  /// e.g. `CosineAnnealingLR(initial:length: totalSteps)` for cosine annealing per step.
   public var stepSchedule: (any LearningRateSchedule)?
   public var labelSmoothing: Float = 0
   /// Stop after this many optimiser steps in all, counted from the start of the run (including
@@ -56,6 +64,9 @@ public final class Trainer {
   public var cycles: [Int]?
   /// The run's settings, recorded in checkpoints so that a resume can check it uses the same.
   public var settings: [String: String] = [:]
+  /// The run's configuration, recorded in checkpoints (`TrainingState.configuration`); set by
+  /// `TrainingRun`.
+  public var configuration: TrainingConfiguration?
 
   public init(
     model: any Module, optimizer: any Optimizer, trainLoader: DataLoader, testLoader: DataLoader?,
@@ -116,7 +127,8 @@ public final class Trainer {
     func state(epoch: Int, step: Int, progress: TrainingState.EpochProgress) -> TrainingState {
       TrainingState(
         epoch: epoch, step: step, globalStep: globalStep, cycles: cycles ?? [0, epochs],
-        dataOrder: order, progress: progress, generators: model.generatorStates(), settings: settings)
+        dataOrder: order, progress: progress, generators: model.generatorStates(), settings: settings,
+        configuration: configuration)
     }
     func save(_ state: TrainingState, reported: Bool = true) throws {
       guard let checkpointURL else { return }
@@ -129,7 +141,7 @@ public final class Trainer {
     for epoch in start.epoch..<max(start.epoch, epochs) {
       if let maximumSteps, globalStep >= maximumSteps { break }
       let resuming = epoch == start.epoch
-      if let schedule { optimizer.learningRate = schedule.learningRate(atEpoch: epoch) }
+      if let schedule { optimizer.learningRate = schedule.learningRate(at: epoch) }
       model.train()
       let started = Date()
       let firstStep = resuming ? start.step : 0
@@ -147,10 +159,12 @@ public final class Trainer {
         guard lossValue.isFinite else {
           let kept = lastSaved.map { "the last good weights are in \($0.path)" } ?? "no checkpoint was written"
           throw TrainingError(
-            description: "the loss became \(lossValue) at epoch \(epoch + 1), step \(index + 1); stopped (\(kept)). Try a lower --lr.")
+            description: "the loss became \(lossValue) at epoch \(epoch + 1), step \(index + 1); stopped (\(kept)). "
+              + "Try a lower learning rate.",
+            setting: "learningRate")
         }
         if let stepSchedule {
-          optimizer.learningRate = stepSchedule.learningRate(atEpoch: epoch * batches.count + index)
+          optimizer.learningRate = stepSchedule.learningRate(at: epoch * batches.count + index)
         }
         optimizer.zeroGradients()
         loss.backward()

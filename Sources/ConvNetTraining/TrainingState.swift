@@ -71,11 +71,15 @@ public struct TrainingState: Equatable, Sendable {
   /// The run's settings as the caller describes them (e.g. "optimizer": "sgd"); a resume must
   /// use the same ones. Nil in checkpoints of older versions.
   public var settings: [String: String]?
+  /// The configuration of the run (see `TrainingConfiguration`), so that a continuation can
+  /// adopt what it does not change. Nil in checkpoints of older versions and of runs not
+  /// described by one.
+  public var configuration: TrainingConfiguration?
 
   public init(
     epoch: Int, step: Int = 0, globalStep: Int, cycles: [Int]? = nil, dataOrder: DataOrder? = nil,
     progress: EpochProgress = EpochProgress(), generators: [String: SeededGenerator]? = nil,
-    settings: [String: String]? = nil
+    settings: [String: String]? = nil, configuration: TrainingConfiguration? = nil
   ) {
     self.epoch = epoch
     self.step = step
@@ -85,6 +89,7 @@ public struct TrainingState: Equatable, Sendable {
     self.progress = progress
     self.generators = generators
     self.settings = settings
+    self.configuration = configuration
   }
 
   /// "epoch 3" at an epoch boundary, else "epoch 3, step 120" (1-based epoch being trained).
@@ -96,7 +101,7 @@ public struct TrainingState: Equatable, Sendable {
     lhs.epoch == rhs.epoch && lhs.step == rhs.step && lhs.globalStep == rhs.globalStep
       && lhs.cycles == rhs.cycles && lhs.dataOrder == rhs.dataOrder && lhs.progress == rhs.progress
       && lhs.generators?.mapValues(\.stateWords) == rhs.generators?.mapValues(\.stateWords)
-      && lhs.settings == rhs.settings
+      && lhs.settings == rhs.settings && lhs.configuration == rhs.configuration
   }
 }
 
@@ -121,6 +126,7 @@ extension TrainingState {
     static let progress = "convnet.epoch_progress"
     static let generators = "convnet.generators"
     static let settings = "convnet.settings"
+    static let configuration = "convnet.configuration"
   }
 
   /// The state as safetensors metadata strings (all values exact: the loss sum as the bits of
@@ -149,6 +155,7 @@ extension TrainingState {
     if let settings {
       fields[Key.settings] = settings.keys.sorted().map { "\($0)=\(settings[$0] ?? "")" }.joined(separator: "\n")
     }
+    if let configuration { fields[Key.configuration] = configuration.jsonText() }
     return fields
   }
 
@@ -222,6 +229,14 @@ extension TrainingState {
         values[parts[0]] = parts[1]
       }
       settings = values
+    }
+
+    configuration = nil
+    if let text = metadata[Key.configuration] {
+      guard let decoded = try? TrainingConfiguration(jsonText: text) else {
+        throw invalid(Key.configuration, "a training configuration as JSON")
+      }
+      configuration = decoded
     }
   }
 }

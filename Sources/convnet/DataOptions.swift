@@ -26,24 +26,26 @@ struct DataOptions: ParsableArguments {
   @Option(help: "Training augmentation, e.g. crop:32:4,flip-h,rotate:10 (steps: \(TransformSpecParser.validSteps.joined(separator: ", "))).")
   var augment: String?
 
-  @Option(help: "Normalise pixels: none, mnist (mean 0.1307, std 0.3081), cifar10 or imagenet (per-channel RGB statistics).")
-  var normalize = "none"
+  @Option(help: "Normalise pixels: none (the default), mnist (mean 0.1307, std 0.3081), cifar10 or imagenet (per-channel RGB statistics).")
+  var normalize: String?
 
   @Flag(help: "Class folders: keep decoded, resized images in memory (small sets).")
   var cache = false
 
-  @Option(help: "Class folders: what to do with an image that cannot be decoded: fail or skip (leave it out and report it).")
-  var onBadImage = "fail"
+  @Option(help: "Class folders: what to do with an image that cannot be decoded: fail (the default) or skip (leave it out and report it).")
+  var onBadImage: String?
 
-  @Option(parsing: .unconditional, help: "Class folders: refuse, before decoding, an image whose width × height × channels exceeds this (bounds memory; an RGB pixel counts 3).")
-  var maxImagePixels = ImageDecoder.defaultMaximumSampleCount
+  @Option(parsing: .unconditional, help: "Class folders: refuse, before decoding, an image whose width × height × channels exceeds this (bounds memory; an RGB pixel counts 3; default: \(ImageDecoder.defaultMaximumSampleCount)).")
+  var maxImagePixels: Int?
 
   func validate() throws {
-    guard maxImagePixels >= 1 else { throw CLIError("--max-image-pixels must be at least 1, got \(maxImagePixels)") }
+    if let maxImagePixels, maxImagePixels < 1 {
+      throw CLIError("--max-image-pixels must be at least 1, got \(maxImagePixels)")
+    }
     _ = try parsedFormat()
     _ = try parsedImageSize()
-    _ = try badImagePolicy()
-    _ = try pixelTransformChannels()
+    _ = try skipsBadImages()
+    _ = try normalization()
     if grayscale && rgb { throw CLIError("--grayscale and --rgb exclude each other") }
     if let valSplit, !(valSplit > 0 && valSplit < 1) {
       throw CLIError("--val-split must be a fraction strictly between 0 and 1, got \(valSplit)")
@@ -51,73 +53,67 @@ struct DataOptions: ParsableArguments {
     if let augment { _ = try TransformPipeline(parsing: augment) }
   }
 
-  /// Opens the training set and the set to evaluate on (the test split, or the held-out part
-  /// of the training set with --val-split), and prints what was found.
-  /// - Parameters:
-  ///   - inputShape: the architecture's natural [C, H, W]; its size is the default for folders.
-  ///   - seed: seeds the --val-split draw.
-  func load(inputShape: [Int], seed: UInt64) throws
-    -> (train: any LabeledImageDataset, test: (any LabeledImageDataset)?)
-  {
-    var options = DatasetOptions()
-    options.cache = cache
-    options.onBadImage = try badImagePolicy()
-    options.maximumImageSampleCount = maxImagePixels
-    let explicitSize = try parsedImageSize()
-    let channels = grayscale ? 1 : (rgb ? 3 : nil)
+  /// The data source these options describe: every option given replaces the value of `base`.
+  func dataSource(base: DataSource = DataSource()) throws -> DataSource {
+    var source = base
+    if let data { source.path = data }
+    if let format = try parsedFormat() { source.format = format }
+    if let (height, width) = try parsedImageSize() { source.imageSize = [height, width] }
+    if grayscale { source.channels = 1 }
+    if rgb { source.channels = 3 }
+    if let valSplit { source.validationFraction = valSplit }
+    if cache { source.cache = true }
+    if let skips = try skipsBadImages() { source.skipsBadImages = skips }
+    if let maxImagePixels { source.maximumImagePixels = maxImagePixels }
+    return source
+  }
 
-    let path: URL
-    var format = try parsedFormat()
-    var source: String
-    if let data {
-      path = URL(fileURLWithPath: data)
-      format = try format ?? DatasetLocator.detect(path: path)
-      source = format?.displayName ?? ""
-    } else {
-      path = try EmbeddedMNIST.directory()
-      format = format ?? .idx
-      source = "bundled MNIST (IDX)"
-    }
-    let size = explicitSize ?? (format == .folder ? (inputShape[1], inputShape[2]) : nil)
-    let opened: (train: any LabeledImageDataset, test: (any LabeledImageDataset)?, format: DatasetFormat)
+  /// Puts the options given into `configuration`: its data source, normalisation and augmentation.
+  func apply(to configuration: inout TrainingConfiguration) throws {
+    configuration.data = try dataSource(base: configuration.data)
+    if let preset = try normalization() { configuration.normalization = preset }
+    if let augment { configuration.augmentation = augment }
+  }
+
+  /// Opens the configuration's training set and the set to evaluate on (the test split, or the
+  /// held-out part of the training set), fitted to `architecture`, and prints what was found
+  /// and done.
+  static func load(_ configuration: TrainingConfiguration, architecture: Architecture) throws -> FittedDatasets {
+    try load(
+      configuration.data, architecture: architecture, channels: configuration.inputChannels,
+      seed: configuration.seed)
+  }
+
+  /// Opens `source` for `architecture` (its size is the default for folders), fits it to the
+  /// architecture with `channels` input channels, and prints what was found and done.
+  /// - Parameter seed: seeds the --val-split draw.
+  static func load(_ source: DataSource, architecture: Architecture, channels: Int?, seed: UInt64) throws
+    -> FittedDatasets
+  {
+    let opened: DataSource.Opened
     do {
-      opened = try DatasetLocator.open(
-        path: path, format: format, imageSize: size, channels: channels, options: options)
+      opened = try source.open(
+        defaultImageSize: (architecture.inputShape[1], architecture.inputShape[2]), seed: seed)
     } catch let error as DataError where error.field == "image" {
       // Say which option helps: a larger cap for a large image, skipping for a broken one.
       let hint = error.problem.contains("exceeds the limit of")
         ? "--max-image-pixels raises the limit" : "--on-bad-image skip leaves such files out and lists them"
       throw CLIError("\(error.description) (\(hint))")
     }
-
-    var train = opened.train
-    var test = opened.test
-    var testKind = "test"
-    if let valSplit {
-      (train, test) = heldOut(train, fraction: valSplit, seed: seed)
-      testKind = "validation"
-    }
+    let train = opened.train
     let shape = train.sampleShape.map(String.init).joined(separator: "×")
-    let counts = test.map {
-      "\(formatCount(train.count)) train / \(formatCount($0.count)) \(testKind) images"
+    let counts = opened.test.map {
+      "\(formatCount(train.count)) train / \(formatCount($0.count)) \(opened.testKind) images"
     } ?? "\(formatCount(train.count)) train images, no test set"
-    printError("data: \(source), \(counts), \(shape), \(train.classCount) classes")
-    for case let folder as ImageFolderDataset in [opened.train, opened.test].compactMap({ $0 }) {
-      report(folder)
-    }
-    return (train, test)
-  }
-
-  /// `dataset` split into training and validation parts (generic, to open the existential).
-  private func heldOut<Dataset: LabeledImageDataset>(
-    _ dataset: Dataset, fraction: Double, seed: UInt64
-  ) -> (any LabeledImageDataset, any LabeledImageDataset) {
-    let parts = dataset.stratifiedSplit(validationFraction: fraction, seed: seed)
-    return (parts.train, parts.validation)
+    printError("data: \(opened.sourceName), \(counts), \(shape), \(train.classCount) classes")
+    for folder in opened.folders { report(folder) }
+    let fitted = FittedDatasets(train: train, test: opened.test, architecture: architecture, channels: channels)
+    if let resampling = fitted.resampling { printError("images: \(resampling)") }
+    return fitted
   }
 
   /// Prints the files an image folder skipped or ignored.
-  private func report(_ folder: ImageFolderDataset) {
+  private static func report(_ folder: ImageFolderDataset) {
     if !folder.skipped.isEmpty {
       let names = folder.skipped.prefix(3).map { URL(fileURLWithPath: $0.path).lastPathComponent }
       printError(
@@ -130,29 +126,19 @@ struct DataOptions: ParsableArguments {
     }
   }
 
-  /// The --normalize transform, checked against the data's channel count.
+  /// The --normalize transform (default: none), checked against the data's channel count.
   func pixelTransform(channels: Int) throws -> PixelTransform {
-    let transform = try namedPixelTransform()
-    guard transform.mean.count <= 1 || transform.mean.count == channels else {
-      throw CLIError(
-        "--normalize \(normalize) has \(transform.mean.count) per-channel means, but the images have \(channels) channel(s); use --normalize mnist or none (or --rgb for class folders)")
+    try namingFlags { try (normalization() ?? .none).pixelTransform(channels: channels) }
+  }
+
+  /// The --normalize preset, or nil when the option is left out.
+  private func normalization() throws -> NormalizationPreset? {
+    guard let normalize else { return nil }
+    guard let preset = NormalizationPreset(named: normalize) else {
+      throw CLIError("--normalize \"\(normalize)\": expected \(NormalizationPreset.namesList)")
     }
-    return transform
+    return preset
   }
-
-  /// The --augment pipeline, or nil.
-  func augmentation() throws -> TransformPipeline? {
-    try augment.map { try TransformPipeline(parsing: $0) }
-  }
-
-  private func namedPixelTransform() throws -> PixelTransform {
-    guard let transform = PixelTransform.preset(named: normalize) else {
-      throw CLIError("--normalize \"\(normalize)\": expected none, mnist, cifar10 or imagenet")
-    }
-    return transform
-  }
-
-  private func pixelTransformChannels() throws -> Int { try namedPixelTransform().mean.count }
 
   private func parsedFormat() throws -> DatasetFormat? {
     guard let format else { return nil }
@@ -173,37 +159,15 @@ struct DataOptions: ParsableArguments {
     return (height, parts.count == 2 ? parts[1]! : height)
   }
 
-  private func badImagePolicy() throws -> ImageFolderDataset.BadImagePolicy {
+  /// --on-bad-image as `DataSource.skipsBadImages`, or nil when the option is left out.
+  private func skipsBadImages() throws -> Bool? {
+    guard let onBadImage else { return nil }
     switch onBadImage.lowercased() {
-    case "fail": return .fail
-    case "skip": return .skipAndReport
+    case "fail": return false
+    case "skip": return true
     default: throw CLIError("--on-bad-image \"\(onBadImage)\": expected fail or skip")
     }
   }
-}
-
-/// The datasets brought to the shape `architecture` takes (`Architecture.fittedShape`):
-/// `channels` (default: the data's), and the architecture's own size when it takes only that
-/// size (e.g. CIFAR's 32×32 for LeNet-5, made for 28×28) or when the images are smaller than its
-/// minimum (e.g. 28×28 digits for LeNet-5 (1998), which needs 32×32). Says on standard error
-/// what it does. A test split whose shape differs from the training split's is left as it is,
-/// for `Preflight` to refuse.
-func fitted(
-  _ datasets: (train: any LabeledImageDataset, test: (any LabeledImageDataset)?),
-  to architecture: Architecture, channels: Int?
-) -> (train: any LabeledImageDataset, test: (any LabeledImageDataset)?) {
-  let shape = datasets.train.sampleShape
-  let target = architecture.fittedShape(for: shape, channels: channels)
-  guard target != shape else { return datasets }
-  let train = ResampledDataset(datasets.train, sampleShape: target)
-  let from = shape.map(String.init).joined(separator: "×")
-  let to = target.map(String.init).joined(separator: "×")
-  let how = target[1...] == shape[1...] ? "channels converted" : (train.pads ? "zero padding" : "resizing")
-  printError("images: \(from) → \(to) (\(how)) for \(architecture.name)")
-  let test = datasets.test.map { test -> any LabeledImageDataset in
-    test.sampleShape == shape ? ResampledDataset(test, sampleShape: target) : test
-  }
-  return (train, test)
 }
 
 extension DataOptions {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConvNet
 import Foundation
 
 #if canImport(Glibc)
@@ -31,7 +32,7 @@ extension ConvNetCommand {
       let code = exitCode(for: error)
       if code == .success { exit(withError: error) }
       if let exitCode = error as? ExitCode { Foundation.exit(exitCode.rawValue) }
-      reportFailure(message(for: error), usageOf: nil, status: 1)
+      reportFailure(message(for: commandLineError(error)), usageOf: nil, status: 1)
     }
   }
 
@@ -46,6 +47,48 @@ extension ConvNetCommand {
     }
     printError(line)
     Foundation.exit(status)
+  }
+}
+
+/// The options that set the fields the library names in its errors (`SettingError.setting`,
+/// `TrainingError.setting`: fields of `TrainingConfiguration`, `OptimizerChoice` and `DataSource`).
+let flagOfSetting: [String: String] = [
+  "architecture": "--arch", "epochs": "--epochs", "batchSize": "--batch-size", "optimizer": "--optimizer",
+  "learningRate": "--lr", "momentum": "--momentum", "weightDecay": "--weight-decay", "schedule": "--schedule",
+  "labelSmoothing": "--label-smoothing", "seed": "--seed", "maximumSteps": "--max-steps",
+  "initialWeights": "--init-weights", "classCount": "--num-classes", "inputChannels": "--in-channels",
+  "frozenPrefixes": "--freeze", "augmentation": "--augment", "normalization": "--normalize",
+  "imageSize": "--image-size", "validationFraction": "--val-split", "maximumImagePixels": "--max-image-pixels",
+  "channels": "--grayscale/--rgb", "path": "--data", "format": "--format",
+]
+
+/// What the command line adds after a setting's error: another option that helps.
+private let hintOfSetting: [String: String] = [
+  "normalization": "; use --normalize mnist or none (or --rgb for class folders)"
+]
+
+/// `error` as the command line says it: a library error about a setting names the option that
+/// sets it ("--lr must be …" for "learning rate must be …"); other errors are unchanged.
+func commandLineError(_ error: Error) -> Error {
+  switch error {
+  case let error as SettingError:
+    guard let flag = flagOfSetting[error.setting] else { return error }
+    return CLIError("\(flag) \(error.detail)\(hintOfSetting[error.setting] ?? "")")
+  case let error as TrainingError:
+    guard let setting = error.setting, let flag = flagOfSetting[setting] else { return error }
+    let text = error.description.hasSuffix(".") ? String(error.description.dropLast()) : error.description
+    return CLIError("\(text) (\(flag)).")
+  default:
+    return error
+  }
+}
+
+/// Runs `body`, reporting a library error about a setting in terms of the command line's options.
+func namingFlags<T>(_ body: () throws -> T) throws -> T {
+  do {
+    return try body()
+  } catch {
+    throw commandLineError(error)
   }
 }
 

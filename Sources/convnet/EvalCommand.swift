@@ -37,12 +37,13 @@ struct EvalCommand: ParsableCommand {
 
   func run() throws {
     let architecture = try Architectures.named(arch)
-    let loaded = try dataOptions.load(inputShape: architecture.inputShape, seed: 1)
-    guard let test = fitted(loaded, to: architecture, channels: inChannels).test else {
+    let data = try DataOptions.load(
+      try dataOptions.dataSource(), architecture: architecture, channels: inChannels, seed: 1)
+    guard let test = data.test else {
       throw CLIError("the dataset has no test split: pass --val-split F to evaluate on held-out training images (drawn with seed 1, train's default --seed)")
     }
     let weightsURL = URL(fileURLWithPath: weights)
-    let classCount = try classCountOfWeights(weightsURL, architecture: architecture)
+    let classCount = try architecture.classCount(ofWeightsAt: weightsURL)
     guard test.classCount <= classCount else {
       throw CLIError("\(test.name.escapingControlCharacters) has labels up to \(test.classCount - 1), but the weights classify only \(classCount) classes")
     }
@@ -52,7 +53,9 @@ struct EvalCommand: ParsableCommand {
     let model = architecture.build(inputChannels: test.sampleShape[0], classCount: classCount)
     try Preflight.checkInputChannels(ofWeightsAt: weightsURL, model: model, inputChannels: test.sampleShape[0])
     try Checkpoint.loadWeights(into: model, from: weightsURL)
-    let loader = DataLoader(dataset: test, batchSize: 1000, shuffle: false, transform: try dataOptions.pixelTransform(channels: test.sampleShape[0]))
+    let loader = DataLoader(
+      dataset: test, batchSize: TrainingRun.evaluationBatchSize, shuffle: false,
+      transform: try dataOptions.pixelTransform(channels: test.sampleShape[0]))
     let result = evaluate(
       model, on: loader, classCount: classCount, averagingMirrorImages: flipTTA)
     try writePictures(model: model, loader: loader, test: test, result: result, classCount: classCount)
@@ -75,17 +78,4 @@ struct EvalCommand: ParsableCommand {
     for (k, row) in result.confusion.enumerated() { confusion.add([String(k)] + row.map(String.init)) }
     print("\n" + confusion.render(rightAligned: Set(1...classCount)))
   }
-}
-
-/// The number of classes a weight file was trained for: the rows of its final layer's weight.
-func classCountOfWeights(_ url: URL, architecture: Architecture) throws -> Int {
-  let file = try SafetensorsFile.read(from: url)
-  let key = architecture.classifierPrefix + ".weight"
-  guard let entry = file.entries.first(where: { $0.name == key }), let rows = entry.shape.first else {
-    throw CLIError("\(url.path): no tensor \"\(key)\" — are these \(architecture.name) weights?")
-  }
-  guard rows >= 1 else {
-    throw CLIError("\(url.path): tensor \"\(key)\" has shape \(entry.shape): 0 classes, expected at least 1 row")
-  }
-  return rows
 }

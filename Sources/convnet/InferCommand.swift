@@ -44,7 +44,7 @@ struct InferCommand: ParsableCommand {
       throw CLIError("\(input): tensor \"input\" has shape \(x.shape): a batch of 0 images, expected at least 1")
     }
     let weightsURL = URL(fileURLWithPath: weights)
-    let classCount = try classCountOfWeights(weightsURL, architecture: architecture)
+    let classCount = try architecture.classCount(ofWeightsAt: weightsURL)
     do {
       try Preflight.checkInference(
         architecture: architecture, sampleShape: Array(x.shape.dropFirst()), classCount: classCount,

@@ -39,13 +39,15 @@ struct ReportCommand: ParsableCommand {
       throw CLIError("\(weightsURL.path): no such weights file (pass --weights)")
     }
 
-    let training = try trainingCommand(of: description, at: record.descriptionURL)
+    // The run's configuration as recorded; a run.json of an earlier version has only its command.
+    let configuration = try description.configuration
+      ?? trainingCommand(of: description, at: record.descriptionURL).configuration(base: TrainingConfiguration())
     let architecture = try Architectures.named(description.architecture)
-    let loaded = try training.dataOptions.load(inputShape: architecture.inputShape, seed: training.seed)
-    let (train, test) = fitted(loaded, to: architecture, channels: training.inChannels)
-    let channels = train.sampleShape[0]
-    let transform = try training.dataOptions.pixelTransform(channels: channels)
-    let classCount = try classCountOfWeights(weightsURL, architecture: architecture)
+    let data = try DataOptions.load(configuration, architecture: architecture)
+    let test = data.test
+    let channels = data.train.sampleShape[0]
+    let transform = try namingFlags { try configuration.normalization.pixelTransform(channels: channels) }
+    let classCount = try architecture.classCount(ofWeightsAt: weightsURL)
     let model = architecture.build(inputChannels: channels, classCount: classCount)
     try Checkpoint.loadWeights(into: model, from: weightsURL)
 
@@ -62,7 +64,7 @@ struct ReportCommand: ParsableCommand {
   }
 
   /// The `train` command the run was started with, parsed again (its data options, seed and
-  /// channels say how to read the test set).
+  /// channels say how to read the test set) — for a run.json without a configuration.
   private func trainingCommand(of description: RunDescription, at path: URL) throws -> TrainCommand {
     let words = description.command
     guard let index = words.firstIndex(of: "train") else {

@@ -25,32 +25,6 @@ extension TrainCommand {
     return url
   }
 
-  /// The settings a resumed run must share with the checkpoint (recorded in it).
-  func runSettings(learningRate: Float) -> [String: String] {
-    [
-      "architecture": arch.lowercased(), "optimizer": optimizer.lowercased(),
-      "learning rate": "\(learningRate)", "momentum": "\(momentum)", "weight decay": "\(weightDecay)",
-      "schedule": schedule.lowercased(), "label smoothing": "\(labelSmoothing)",
-      "augmentation": dataOptions.augment ?? "none", "normalisation": dataOptions.normalize.lowercased(),
-      "frozen": freeze ?? "none",
-    ]
-  }
-
-  /// With --resume: restores model, optimiser and random streams, and returns where the run stands.
-  func resumeState(model: any Module, optimizer: any Optimizer, settings: [String: String]) throws
-    -> TrainingState?
-  {
-    guard let resume else { return nil }
-    let loaded = try Checkpoint.load(
-      from: URL(fileURLWithPath: resume), model: model, optimizer: optimizer, settings: settings)
-    if loaded.isLegacy {
-      printError(
-        "\(resume): a checkpoint of an earlier version (weights and optimiser in two files): continuing "
-          + "after epoch \(loaded.state.epoch) with the current settings; dropout/augmentation streams restart")
-    }
-    return loaded.state
-  }
-
   /// SIGINT/SIGTERM finish the current step and save; a second one quits at once.
   func installInterruptHandler() -> InterruptRequest {
     InterruptRequest.install(

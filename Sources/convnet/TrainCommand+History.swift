@@ -22,34 +22,33 @@ extension TrainCommand {
   /// Starts recording the run: its description, history and (with --tensorboard) event files.
   /// Where: beside the --save (or --resume) checkpoint, else in a new folder under --runs-dir.
   /// TensorBoard gets a feature-map grid of the first test image (else training image) per epoch.
-  func startRecording(
-    architecture: Architecture, model: any Module, optimizer: any Optimizer, train: any LabeledImageDataset,
-    test: (any LabeledImageDataset)?, trainLoader: DataLoader, testLoader: DataLoader?, resumedAfterEpoch: Int?
-  ) throws -> TrainingRunRecorder {
-    let stepsPerEpoch = trainLoader.batchCount
+  func startRecording(run: TrainingRun) throws -> TrainingRunRecorder {
+    let stepsPerEpoch = run.trainLoader.batchCount
     let started = Date()
     let checkpoint = (save ?? resume).map { URL(fileURLWithPath: $0) }
     let record = checkpoint.map { RunRecord.beside(checkpoint: $0) }
       ?? RunRecord.inFolder(
         RunRecord.newFolder(
-          architecture: architecture.name, started: started, in: URL(fileURLWithPath: historyOptions.runsDir)))
-    var settings = commandSettings(of: self)
-    settings["lr"] = settings["lr"] ?? "\(optimizer.learningRate)"  // the optimiser's default
+          architecture: run.architecture.name, started: started, in: URL(fileURLWithPath: historyOptions.runsDir)))
+    // The options given, and what those left out stand for (defaults or values from a checkpoint).
+    let settings = commandSettings(of: self).merging(flagSettings(of: run.configuration)) { _, resolved in resolved }
     let tensorBoardDirectory = historyOptions.tensorboard.map { URL(fileURLWithPath: $0) }
     let description = RunDescription(
-      architecture: architecture.name, parameterCount: model.parameterCount, settings: settings,
-      dataset: RunDescription.Dataset(train: train, test: test),
+      architecture: run.architecture.name, parameterCount: run.model.parameterCount, settings: settings,
+      dataset: RunDescription.Dataset(train: run.data.train, test: run.data.test),
       command: CommandLine.arguments, started: started, convnetCommit: buildCommit(),
-      weights: checkpoint?.path, tensorboard: tensorBoardDirectory?.path)
+      weights: checkpoint?.path, tensorboard: tensorBoardDirectory?.path, configuration: run.configuration)
+    let optimizer = run.optimizer
     let recorder = HistoryRecorder(
-      stepsPerEpoch: stepsPerEpoch, stepInterval: historyOptions.historyEvery, batchSize: batchSize,
-      samplesPerEpoch: train.count, learningRate: { optimizer.learningRate })
+      stepsPerEpoch: stepsPerEpoch, stepInterval: historyOptions.historyEvery,
+      batchSize: run.configuration.batchSize, samplesPerEpoch: run.data.train.count,
+      learningRate: { optimizer.learningRate })
     let runRecorder = try TrainingRunRecorder(
-      record: record, description: description, resumedAfterEpoch: resumedAfterEpoch, recorder: recorder,
+      record: record, description: description, resumedAfterEpoch: run.resumed?.state.epoch, recorder: recorder,
       tensorBoardDirectory: tensorBoardDirectory, createsFolder: checkpoint == nil)
     runRecorder.onError = { printError("warning: recording the run: \($0)") }
     if tensorBoardDirectory != nil {
-      let snapshot = FeatureMapSnapshot(model: model, sample: 0, of: testLoader ?? trainLoader)
+      let snapshot = FeatureMapSnapshot(model: run.model, sample: 0, of: run.testLoader ?? run.trainLoader)
       runRecorder.epochImages = { _ in try snapshot.images() }
     }
     printError("history: \(record.historyURL.path)")

@@ -63,7 +63,7 @@ struct ImageOptions: ParsableArguments {
 
   private func pixelTransform() throws -> PixelTransform {
     guard let transform = PixelTransform.preset(named: normalize) else {
-      throw CLIError("--normalize \"\(normalize)\": expected none, mnist, cifar10 or imagenet")
+      throw CLIError("--normalize \"\(normalize)\": expected \(NormalizationPreset.namesList)")
     }
     return transform
   }

@@ -7,14 +7,14 @@ import XCTest
 /// Closed-form learning rates at several epochs; expected values worked out by hand.
 final class ScheduleTests: XCTestCase {
   private func rates(_ schedule: LearningRateSchedule, _ epochs: [Int]) -> [Float] {
-    epochs.map { schedule.learningRate(atEpoch: $0) }
+    epochs.map { schedule.learningRate(at: $0) }
   }
 
   func testConstantLR() {
     XCTAssertEqual(rates(ConstantLR(initial: 0.3), [0, 1, 100]), [0.3, 0.3, 0.3])
     // factor 0.5 for epochs 0 and 1: 0.3·0.5 = 0.15; from epoch 2 on: 0.3
     assertClose(
-      rates(ConstantLR(initial: 0.3, factor: 0.5, totalEpochs: 2), [0, 1, 2, 3]),
+      rates(ConstantLR(initial: 0.3, factor: 0.5, length: 2), [0, 1, 2, 3]),
       [0.15, 0.15, 0.3, 0.3])
   }
 
@@ -45,11 +45,11 @@ final class ScheduleTests: XCTestCase {
     //   e=0: (1+1)/2 = 1;  e=1: (1 + 0.7071068)/2 = 0.8535534;  e=2: (1+0)/2 = 0.5
     //   e=3: (1 − 0.7071068)/2 = 0.1464466;  e=4: (1−1)/2 = 0
     assertClose(
-      rates(CosineAnnealingLR(initial: 1, totalEpochs: 4), [0, 1, 2, 3, 4]),
+      rates(CosineAnnealingLR(initial: 1, length: 4), [0, 1, 2, 3, 4]),
       [1, 0.8535534, 0.5, 0.1464466, 0])
     // η_min = 0.1, η0 = 1: e=2 → 0.1 + 0.9·0.5 = 0.55; e=4 → 0.1
     assertClose(
-      rates(CosineAnnealingLR(initial: 1, totalEpochs: 4, minimum: 0.1), [0, 2, 4]),
+      rates(CosineAnnealingLR(initial: 1, length: 4, minimum: 0.1), [0, 2, 4]),
       [1, 0.55, 0.1])
   }
 
@@ -58,7 +58,7 @@ final class ScheduleTests: XCTestCase {
     let sgd = SGD(parameters: [p], learningRate: 0.1)
     let schedule = StepLR(initial: 0.1, stepSize: 3, gamma: 0.1)
     // Epoch 3 → 0.01:  p = 1 − 0.01·1 = 0.99
-    sgd.learningRate = schedule.learningRate(atEpoch: 3)
+    sgd.learningRate = schedule.learningRate(at: 3)
     p.grad = Tensor(shape: [1], scalars: [1])
     sgd.step()
     assertClose(p.value.scalars, [0.99])

@@ -253,13 +253,13 @@ final class CheckpointUnitTests: XCTestCase {
   /// at its middle: η = η0·(1 + cos(π/2))/2 = η0/2.
   func testCosineCycles() {
     let single = CosineCycles(initial: 0.1, boundaries: [0, 30])
-    let reference = CosineAnnealingLR(initial: 0.1, totalEpochs: 30)
-    for step in 0...35 { XCTAssertEqual(single.learningRate(atEpoch: step), reference.learningRate(atEpoch: step)) }
+    let reference = CosineAnnealingLR(initial: 0.1, length: 30)
+    for step in 0...35 { XCTAssertEqual(single.learningRate(at: step), reference.learningRate(at: step)) }
     let two = CosineCycles(initial: 0.1, boundaries: [0, 30, 50])
-    XCTAssertEqual(two.learningRate(atEpoch: 29), reference.learningRate(atEpoch: 29))
-    XCTAssertEqual(two.learningRate(atEpoch: 30), 0.1)
-    XCTAssertEqual(two.learningRate(atEpoch: 40), 0.05, accuracy: 1e-7)
-    XCTAssertEqual(two.learningRate(atEpoch: 50), 0, accuracy: 1e-9)
+    XCTAssertEqual(two.learningRate(at: 29), reference.learningRate(at: 29))
+    XCTAssertEqual(two.learningRate(at: 30), 0.1)
+    XCTAssertEqual(two.learningRate(at: 40), 0.05, accuracy: 1e-7)
+    XCTAssertEqual(two.learningRate(at: 50), 0, accuracy: 1e-9)
   }
 
   /// Saving over a checkpoint keeps its permission bits; leftovers of killed saves (and only

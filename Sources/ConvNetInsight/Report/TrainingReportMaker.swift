@@ -118,6 +118,10 @@ public struct TrainingReportMaker {
       text += " images, \(NumberText.shape(dataset.sampleShape)), \(dataset.classCount) classes"
       pairs.append((key: "dataset", value: text))
     }
+    // A run described by its configuration alone (a library user's) lists it in words.
+    if description.settings.isEmpty, let configuration = description.configuration {
+      pairs += configuration.describedSettings.map { (key: $0.name, value: $0.value) }
+    }
     let first = ["data", "epochs", "batch-size", "optimizer", "lr", "momentum", "weight-decay", "schedule"]
     // "arch" is the architecture, listed first already.
     let keys = first.filter { description.settings[$0] != nil }

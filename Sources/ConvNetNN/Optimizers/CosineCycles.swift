@@ -4,7 +4,7 @@ import Foundation
 /// `CosineAnnealingLR` over that cycle's length, and the next cycle starts again at η0 (a warm
 /// restart, as in SGDR — Loshchilov & Hutter 2017 — with explicit cycle lengths).
 ///
-/// With one cycle it is `CosineAnnealingLR(initial:totalEpochs:minimum:)` exactly, value for
+/// With one cycle it is `CosineAnnealingLR(initial:length:minimum:)` exactly, value for
 /// value. A second cycle is what extending a finished run means: the first cycle is the run as
 /// planned; the next anneals again over the added epochs. Positions past the last boundary
 /// continue the last cycle's cosine (as `CosineAnnealingLR` does past its horizon).
@@ -37,10 +37,10 @@ public struct CosineCycles: LearningRateSchedule, Sendable {
     return (boundaries[index], boundaries[index + 1] - boundaries[index])
   }
 
-  public func learningRate(atEpoch position: Int) -> Float {
+  public func learningRate(at position: Int) -> Float {
     precondition(position >= 0, "CosineCycles: position \(position) must be ≥ 0")
     let (start, length) = cycle(containing: position)
-    return CosineAnnealingLR(initial: initial, totalEpochs: length, minimum: minimum)
-      .learningRate(atEpoch: position - start)
+    return CosineAnnealingLR(initial: initial, length: length, minimum: minimum)
+      .learningRate(at: position - start)
   }
 }

@@ -9,7 +9,7 @@ import ConvNetTensor
 ///
 /// A training step is `optimizer.zeroGradients(); loss.backward(); optimizer.step()`. A
 /// `LearningRateSchedule` is applied by assigning
-/// `optimizer.learningRate = schedule.learningRate(atEpoch: epoch)` at the start of each epoch.
+/// `optimizer.learningRate = schedule.learningRate(at: epoch)` at the start of each epoch.
 public protocol Optimizer: AnyObject {
   /// The step size γ used by the next `step()`; assignable, e.g. from a schedule.
   var learningRate: Float { get set }
