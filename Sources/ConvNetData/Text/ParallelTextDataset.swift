@@ -24,7 +24,7 @@ public struct ParallelTextDataset: Sendable {
   public static func readTSV(contentsOf url: URL) throws -> ParallelTextDataset {
     let text = try UTF8Text.read(contentsOf: url)
     var pairs: [(source: String, target: String)] = []
-    for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
       let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
       if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
       let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
