@@ -17,7 +17,8 @@ public enum IndexSplit {
     for (index, label) in labels.enumerated() {
       guard label >= 0 && label < classCount else {
         throw DataError(
-          file: "split", field: "label of sample \(index)", problem: "is \(label), expected 0…\(classCount - 1)")
+          file: "split", field: "label of sample \(index)",
+          problem: "is \(label), expected 0…\(classCount - 1)")
       }
       byClass[label].append(index)
     }
@@ -50,7 +51,8 @@ public enum IndexSplit {
   static func checkFraction(_ fraction: Double) throws {
     guard fraction > 0 && fraction < 1 else {
       throw DataError(
-        file: "split", field: "validation fraction", problem: "is \(fraction), expected a number between 0 and 1")
+        file: "split", field: "validation fraction",
+        problem: "is \(fraction), expected a number between 0 and 1")
     }
   }
 }

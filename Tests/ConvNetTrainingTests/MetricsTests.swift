@@ -19,17 +19,20 @@ final class MetricsTests: XCTestCase {
   }
 
   func testAccuracy() throws {
-    XCTAssertEqual(try ClassificationMetrics.accuracy(predictions: [0, 1, 2, 1], labels: [0, 2, 2, 1]), 0.75)
+    XCTAssertEqual(
+      try ClassificationMetrics.accuracy(predictions: [0, 1, 2, 1], labels: [0, 2, 2, 1]), 0.75)
   }
 
   func testROCAUCCountsTiesAsOneHalf() throws {
     // sklearn's documentation example: 3 of the 4 positive–negative pairs are ordered right.
     XCTAssertEqual(
-      try ClassificationMetrics.rocAUC(scores: [0.1, 0.4, 0.35, 0.8], positives: [false, false, true, true]), 0.75)
+      try ClassificationMetrics.rocAUC(
+        scores: [0.1, 0.4, 0.35, 0.8], positives: [false, false, true, true]), 0.75)
     // Positives 0.5, 0.9; negatives 0.5, 0.5, 0.2. Pairs: 0.5 vs 0.5 twice → ½ each, 0.5 vs 0.2 → 1,
     // 0.9 beats all three → 3. (½ + ½ + 1 + 3) / 6 = 5/6.
     XCTAssertEqual(
-      try ClassificationMetrics.rocAUC(scores: [0.5, 0.5, 0.9, 0.5, 0.2], positives: [false, true, true, false, false]),
+      try ClassificationMetrics.rocAUC(
+        scores: [0.5, 0.5, 0.9, 0.5, 0.2], positives: [false, true, true, false, false]),
       5.0 / 6, accuracy: 1e-15)
     // All tied: ½.
     XCTAssertEqual(try ClassificationMetrics.rocAUC(scores: [1, 1, 1], positives: [true, false, true]), 0.5)
@@ -72,7 +75,8 @@ final class MetricsTests: XCTestCase {
     XCTAssertEqual(perfect.score, 1)
     // "保存文件夹" vs "保存文件": p = 4/5, 3/4, 2/3, 1/2, c = 5 > r = 4 so BP = 1;
     // BLEU = (4/5 · 3/4 · 2/3 · 1/2)^(1/4) = (1/5)^(1/4) = 0.668740.
-    let longer = try BLEU(candidates: [BLEU.characterTokens("保存文件夹")], references: [BLEU.characterTokens("保存文件")])
+    let longer = try BLEU(
+      candidates: [BLEU.characterTokens("保存文件夹")], references: [BLEU.characterTokens("保存文件")])
     XCTAssertEqual(longer.score, pow(0.2, 0.25), accuracy: 1e-12)
     // Clipping: "的的的的" vs "的确是的": 的 appears twice in the reference, so 2/4 unigrams.
     let clipped = try BLEU(
@@ -80,7 +84,8 @@ final class MetricsTests: XCTestCase {
     XCTAssertEqual(clipped.precisions, [0.5])
     // Several references: the closest length (3, not 6) is r, so BP = 1 for a 3-token candidate.
     let multiple = try BLEU(
-      candidates: [["a", "b", "c"]], references: [[["a", "b", "c", "d", "e", "f"], ["a", "b", "x"]]], maximumOrder: 1)
+      candidates: [["a", "b", "c"]], references: [[["a", "b", "c", "d", "e", "f"], ["a", "b", "x"]]],
+      maximumOrder: 1)
     XCTAssertEqual(multiple.referenceLength, 3)
     XCTAssertEqual(multiple.score, 1)
     XCTAssertThrowsError(try BLEU(candidates: [["a"]], references: [[[String]]]([[]])))

@@ -114,12 +114,17 @@ public struct TabularPreprocessing: Codable, Equatable, Sendable {
     for name in options.ignored.union(options.categorical).sorted() {
       _ = try table.columnIndex(named: name, role: name == target ? "target" : "named")
     }
-    let used = table.header.indices.filter { !options.ignored.contains(table.header[$0]) || $0 == targetIndex }
-    let usable = try usableRows(table, rows: Array(table.rows.indices), policy: options.missingValues, columns: used)
+    let used = table.header.indices.filter {
+      !options.ignored.contains(table.header[$0]) || $0 == targetIndex
+    }
+    let usable = try usableRows(
+      table, rows: Array(table.rows.indices), policy: options.missingValues, columns: used)
     let usableSet = Set(usable)
     let training = trainingRows.filter { usableSet.contains($0) }
     guard !training.isEmpty else {
-      throw DataError(file: table.file, field: "rows", problem: "none left to fit on (every training row has a missing value)")
+      throw DataError(
+        file: table.file, field: "rows",
+        problem: "none left to fit on (every training row has a missing value)")
     }
 
     let targetValues = usable.map { table.rows[$0][targetIndex].trimmingCharacters(in: .whitespaces) }
@@ -138,7 +143,8 @@ public struct TabularPreprocessing: Codable, Equatable, Sendable {
     }
 
     var features: [Feature] = []
-    for (index, name) in table.header.enumerated() where index != targetIndex && !options.ignored.contains(name) {
+    for (index, name) in table.header.enumerated()
+    where index != targetIndex && !options.ignored.contains(name) {
       let values = usable.map { table.rows[$0][index].trimmingCharacters(in: .whitespaces) }
       if !options.categorical.contains(name) && values.allSatisfy({ number($0) != nil }) {
         var mean = 0.0
@@ -150,7 +156,9 @@ public struct TabularPreprocessing: Codable, Equatable, Sendable {
           deviation = variance > 0 ? variance.squareRoot() : 1
         }
         features.append(
-          Feature(name: name, kind: .numeric, mean: mean, standardDeviation: deviation, categories: [], dropFirst: false))
+          Feature(
+            name: name, kind: .numeric, mean: mean, standardDeviation: deviation, categories: [],
+            dropFirst: false))
       } else {
         features.append(
           Feature(
@@ -163,7 +171,8 @@ public struct TabularPreprocessing: Codable, Equatable, Sendable {
       missingValues: options.missingValues)
     guard result.featureCount > 0 else {
       throw DataError(
-        file: table.file, field: "header", problem: "leaves no feature column besides the target \"\(target)\"")
+        file: table.file, field: "header",
+        problem: "leaves no feature column besides the target \"\(target)\"")
     }
     return result
   }
@@ -194,7 +203,8 @@ public struct TabularPreprocessing: Codable, Equatable, Sendable {
         switch feature.kind {
         case .numeric:
           guard let x = Self.number(value) else {
-            throw DataError(file: table.file, field: location(column), problem: "is \"\(value)\", expected a number")
+            throw DataError(
+              file: table.file, field: location(column), problem: "is \"\(value)\", expected a number")
           }
           matrix[offset] = Float((x - feature.mean) / feature.standardDeviation)
           offset += 1
@@ -202,7 +212,10 @@ public struct TabularPreprocessing: Codable, Equatable, Sendable {
           guard let k = feature.categories.firstIndex(of: value) else {
             throw DataError(
               file: table.file, field: location(column),
-              problem: "is \"\(value)\", a category not seen when fitting (\(feature.categories.joined(separator: ", ")))")
+              problem:
+                "is \"\(value)\", a category not seen when fitting ("
+                + feature.categories.joined(separator: ", ") + ")"
+            )
           }
           let first = feature.dropFirst ? 1 : 0
           if k >= first { matrix[offset + k - first] = 1 }
@@ -214,14 +227,16 @@ public struct TabularPreprocessing: Codable, Equatable, Sendable {
         switch task {
         case .regression:
           guard let y = Self.number(value) else {
-            throw DataError(file: table.file, field: location(targetIndex), problem: "is \"\(value)\", expected a number")
+            throw DataError(
+              file: table.file, field: location(targetIndex), problem: "is \"\(value)\", expected a number")
           }
           targets.append(Float(y))
         case .classification:
           guard let label = classIndex[value] else {
             throw DataError(
               file: table.file, field: location(targetIndex),
-              problem: "is \"\(value)\", a class not seen when fitting (\(classNames.joined(separator: ", ")))")
+              problem:
+                "is \"\(value)\", a class not seen when fitting (\(classNames.joined(separator: ", ")))")
           }
           labels.append(label)
         }
@@ -229,7 +244,8 @@ public struct TabularPreprocessing: Codable, Equatable, Sendable {
     }
     return TabularData(
       features: Tensor(shape: [kept.count, width], scalars: matrix),
-      targets: targetIndex != nil && task == .regression ? Tensor(shape: [kept.count, 1], scalars: targets) : nil,
+      targets: targetIndex != nil && task == .regression
+        ? Tensor(shape: [kept.count, 1], scalars: targets) : nil,
       labels: targetIndex != nil && task == .classification ? labels : nil, rows: kept)
   }
 
@@ -250,16 +266,23 @@ public struct TabularPreprocessing: Codable, Equatable, Sendable {
       decoded = try JSONDecoder().decode(TabularPreprocessing.self, from: Data(text.utf8))
     } catch {
       throw DataError(
-        file: source, field: "tabular preprocessing", problem: "cannot be read (\(error)), expected what serialized() writes")
+        file: source, field: "tabular preprocessing",
+        problem: "cannot be read (\(error)), expected what serialized() writes")
     }
     guard decoded.format == Self.format else {
-      throw DataError(file: source, field: "tabular preprocessing format", problem: "is \"\(decoded.format)\", expected \"\(Self.format)\"")
+      throw DataError(
+        file: source, field: "tabular preprocessing format",
+        problem: "is \"\(decoded.format)\", expected \"\(Self.format)\"")
     }
     for feature in decoded.features where feature.kind == .numeric {
-      guard feature.standardDeviation > 0 && feature.standardDeviation.isFinite && feature.mean.isFinite else {
+      guard feature.standardDeviation > 0 && feature.standardDeviation.isFinite && feature.mean.isFinite
+      else {
         throw DataError(
           file: source, field: "feature \"\(feature.name)\"",
-          problem: "has mean \(feature.mean) and standard deviation \(feature.standardDeviation), expected finite numbers, the deviation positive")
+          problem:
+            "has mean \(feature.mean) and standard deviation \(feature.standardDeviation), "
+            + "expected finite numbers, the deviation positive"
+        )
       }
     }
     self = decoded
@@ -286,7 +309,8 @@ public struct TabularPreprocessing: Codable, Equatable, Sendable {
         guard missingMarkers.contains(value) else { continue }
         if policy == .dropRow { return false }
         throw DataError(
-          file: table.file, field: "line \(table.lineNumbers[row]), column \(column + 1) (\(table.header[column]))",
+          file: table.file,
+          field: "line \(table.lineNumbers[row]), column \(column + 1) (\(table.header[column]))",
           problem: "is missing (\(value.isEmpty ? "empty" : "\"\(value)\"")), expected a value; "
             + "fill it in, or drop rows with missing values")
       }

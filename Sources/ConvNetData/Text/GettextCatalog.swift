@@ -55,12 +55,14 @@ public struct GettextCatalog: Sendable {
     default:
       throw fail(
         "magic number",
-        String(format: "is %02x %02x %02x %02x, expected 0x950412de (either byte order) of a gettext .mo file",
+        String(
+          format: "is %02x %02x %02x %02x, expected 0x950412de (either byte order) of a gettext .mo file",
           bytes[0], bytes[1], bytes[2], bytes[3]))
     }
     func word(_ offset: Int) -> Int {
       let b = (0..<4).map { UInt32(bytes[offset + $0]) }
-      let value = littleEndian ? b[0] | b[1] << 8 | b[2] << 16 | b[3] << 24 : b[3] | b[2] << 8 | b[1] << 16 | b[0] << 24
+      let value =
+        littleEndian ? b[0] | b[1] << 8 | b[2] << 16 | b[3] << 24 : b[3] | b[2] << 8 | b[1] << 16 | b[0] << 24
       return Int(value)
     }
     let revision = word(4)
@@ -73,7 +75,8 @@ public struct GettextCatalog: Sendable {
     for (name, table) in [("original", originals), ("translation", translations)] {
       guard table <= bytes.count, count <= (bytes.count - table) / 8 else {
         throw fail(
-          "\(name) table", "of \(count) entries at offset \(table) runs past the end of the \(bytes.count)-byte file")
+          "\(name) table",
+          "of \(count) entries at offset \(table) runs past the end of the \(bytes.count)-byte file")
       }
     }
     func string(_ table: Int, _ index: Int, _ name: String) throws -> [String] {
@@ -81,16 +84,20 @@ public struct GettextCatalog: Sendable {
       let offset = word(table + 8 * index + 4)
       guard offset <= bytes.count, length < bytes.count - offset else {
         throw fail(
-          "\(name) \(index)", "at offset \(offset) with \(length) bytes runs past the end of the \(bytes.count)-byte file")
+          "\(name) \(index)",
+          "at offset \(offset) with \(length) bytes runs past the end of the \(bytes.count)-byte file")
       }
       guard bytes[offset + length] == 0 else {
-        throw fail("\(name) \(index)", "at offset \(offset) does not end with a NUL byte after \(length) bytes")
+        throw fail(
+          "\(name) \(index)", "at offset \(offset) does not end with a NUL byte after \(length) bytes")
       }
       let slice = Array(bytes[offset..<(offset + length)])
       if let (bad, problem) = UTF8Text.firstInvalidSequence(in: slice, from: 0) {
         throw fail("\(name) \(index)", "byte \(offset + bad) is not valid UTF-8 (\(problem))")
       }
-      return slice.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+      return slice.split(separator: 0, omittingEmptySubsequences: false).map {
+        String(decoding: $0, as: UTF8.self)
+      }
     }
     var entries: [Entry] = []
     entries.reserveCapacity(count)

@@ -13,8 +13,10 @@ public struct LabeledTextDataset: Sendable {
   public let classNames: [String]
 
   public init(name: String, texts: [String], labels: [Int], classNames: [String]) {
-    precondition(texts.count == labels.count, "LabeledTextDataset: \(texts.count) texts, \(labels.count) labels")
-    precondition(labels.allSatisfy { $0 >= 0 && $0 < classNames.count }, "LabeledTextDataset: label out of range")
+    precondition(
+      texts.count == labels.count, "LabeledTextDataset: \(texts.count) texts, \(labels.count) labels")
+    precondition(
+      labels.allSatisfy { $0 >= 0 && $0 < classNames.count }, "LabeledTextDataset: label out of range")
     self.name = name
     self.texts = texts
     self.labels = labels
@@ -44,7 +46,8 @@ public struct LabeledTextDataset: Sendable {
       let label = fields[labelIndex].trimmingCharacters(in: .whitespaces)
       for (value, index) in [(text, textIndex), (label, labelIndex)] where value.isEmpty {
         throw DataError(
-          file: table.file, field: "line \(table.lineNumbers[row]), column \(index + 1) (\(table.header[index]))",
+          file: table.file,
+          field: "line \(table.lineNumbers[row]), column \(index + 1) (\(table.header[index]))",
           problem: "is empty, expected a \(index == textIndex ? "text" : "label")")
       }
       texts.append(text)
@@ -54,7 +57,8 @@ public struct LabeledTextDataset: Sendable {
     guard classNames.count >= 2 else {
       throw DataError(
         file: table.file, field: "column \(labelIndex + 1) (\(labelColumn))",
-        problem: "holds \(classNames.count) distinct label(s) in \(texts.count) rows, expected at least 2 classes")
+        problem:
+          "holds \(classNames.count) distinct label(s) in \(texts.count) rows, expected at least 2 classes")
     }
     let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
     return LabeledTextDataset(

@@ -66,7 +66,8 @@ public enum BatchOrder {
     count: Int, batchSize: Int, shuffle: Bool, seed: UInt64, epoch: Int, dropLast: Bool = false
   ) -> [[Int]] {
     precondition(batchSize > 0, "BatchOrder: batch size \(batchSize), expected at least 1")
-    let order = shuffle ? SeededPermutation.permutation(count: count, seed: seed, epoch: epoch) : Array(0..<count)
+    let order =
+      shuffle ? SeededPermutation.permutation(count: count, seed: seed, epoch: epoch) : Array(0..<count)
     var batches: [[Int]] = []
     var start = 0
     while start < count {

@@ -24,7 +24,9 @@ public struct ParallelTextDataset: Sendable {
   public static func readTSV(contentsOf url: URL) throws -> ParallelTextDataset {
     let text = try UTF8Text.read(contentsOf: url)
     var pairs: [(source: String, target: String)] = []
-    for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
+    for (index, rawLine) in text.split(
+      omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }
+    ).enumerated() {
       let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
       if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
       let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
@@ -37,12 +39,16 @@ public struct ParallelTextDataset: Sendable {
       guard !source.isEmpty && !target.isEmpty else {
         throw DataError(
           file: url.path, field: "line \(index + 1)",
-          problem: "has an empty \(source.isEmpty ? "source (field 1)" : "target (field 2)"), expected text on both sides")
+          problem:
+            "has an empty \(source.isEmpty ? "source (field 1)" : "target (field 2)"), "
+            + "expected text on both sides"
+        )
       }
       pairs.append((source, target))
     }
     guard !pairs.isEmpty else {
-      throw DataError(file: url.path, field: "text", problem: "has no lines, expected source<TAB>target pairs")
+      throw DataError(
+        file: url.path, field: "text", problem: "has no lines, expected source<TAB>target pairs")
     }
     return ParallelTextDataset(name: url.deletingPathExtension().lastPathComponent, pairs: pairs)
   }

@@ -50,7 +50,9 @@ public enum TextDocuments {
       if !document.isEmpty { documents.append(document) }
       entry = []
     }
-    for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+    for rawLine in text.split(
+      omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+    {
       var line = rawLine
       if line.hasSuffix("\r") { line = line.dropLast() }
       if layout == .fortunes && line == "%" {

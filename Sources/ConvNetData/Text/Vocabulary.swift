@@ -131,7 +131,8 @@ public struct Vocabulary: Equatable, Sendable {
       throw fail("text", "is not a JSON object, expected what Vocabulary.serialized() writes")
     }
     guard object["format"] as? String == Self.format else {
-      throw fail("\"format\"", "is \(String(describing: object["format"] ?? "missing")), expected \"\(Self.format)\"")
+      throw fail(
+        "\"format\"", "is \(String(describing: object["format"] ?? "missing")), expected \"\(Self.format)\"")
     }
     guard let version = object["version"] as? Int, version == Self.version else {
       throw fail(

@@ -53,7 +53,9 @@ public struct BLEU: Equatable, Sendable {
             maximumReferenceCounts[gram] = max(maximumReferenceCounts[gram] ?? 0, count)
           }
         }
-        for (gram, count) in candidateCounts { matches[n - 1] += min(count, maximumReferenceCounts[gram] ?? 0) }
+        for (gram, count) in candidateCounts {
+          matches[n - 1] += min(count, maximumReferenceCounts[gram] ?? 0)
+        }
         totals[n - 1] += max(0, candidate.count - n + 1)
       }
     }

@@ -8,7 +8,8 @@ public enum Perplexity {
   public static func fromMeanCrossEntropy(_ meanCrossEntropy: Double) throws -> Double {
     guard meanCrossEntropy.isFinite && meanCrossEntropy >= 0 else {
       throw MetricError(
-        metric: "perplexity", problem: "mean cross-entropy \(meanCrossEntropy), expected a finite number ≥ 0")
+        metric: "perplexity",
+        problem: "mean cross-entropy \(meanCrossEntropy), expected a finite number ≥ 0")
     }
     return exp(meanCrossEntropy)
   }
@@ -16,7 +17,9 @@ public enum Perplexity {
   /// exp(total / tokens): for losses summed over batches of different sizes, so every token
   /// counts once.
   public static func fromTotalCrossEntropy(_ total: Double, tokenCount: Int) throws -> Double {
-    guard tokenCount > 0 else { throw MetricError(metric: "perplexity", problem: "no tokens, expected at least one") }
+    guard tokenCount > 0 else {
+      throw MetricError(metric: "perplexity", problem: "no tokens, expected at least one")
+    }
     return try fromMeanCrossEntropy(total / Double(tokenCount))
   }
 }

@@ -12,9 +12,11 @@ public struct RegressionMetrics: Equatable, Sendable {
 
   /// - Throws: `MetricError` when the counts differ or are zero, or a value is not finite.
   public init(predictions: [Double], targets: [Double]) throws {
-    try MetricError.checkCounts("regression metrics", predictions.count, "predictions", targets.count, "targets")
+    try MetricError.checkCounts(
+      "regression metrics", predictions.count, "predictions", targets.count, "targets")
     guard predictions.allSatisfy(\.isFinite) && targets.allSatisfy(\.isFinite) else {
-      throw MetricError(metric: "regression metrics", problem: "a prediction or target is not a finite number")
+      throw MetricError(
+        metric: "regression metrics", problem: "a prediction or target is not a finite number")
     }
     let n = Double(targets.count)
     var squared = 0.0

@@ -3,12 +3,15 @@ import XCTest
 
 final class DelimitedTableTests: XCTestCase {
   func testRFC4180QuotingLineBreaksAndCRLF() throws {
-    let text = "\u{FEFF}name, note ,n\r\n\"Smith, J\",\"said \"\"hi\"\"\r\nthen left\",1\r\n\r\nplain \"quote\",,2\r\n\"\",x,3"
+    let text =
+      "\u{FEFF}name, note ,n\r\n\"Smith, J\",\"said \"\"hi\"\"\r\nthen left\",1\r\n\r\nplain \"quote\",,2\r\n\"\",x,3"
     let table = try DelimitedTable.parse(text, file: "t.csv", dialect: .csv)
     XCTAssertEqual(table.header, ["name", "note", "n"])
-    XCTAssertEqual(table.rows, [
-      ["Smith, J", "said \"hi\"\r\nthen left", "1"], ["plain \"quote\"", "", "2"], ["", "x", "3"],
-    ])
+    XCTAssertEqual(
+      table.rows,
+      [
+        ["Smith, J", "said \"hi\"\r\nthen left", "1"], ["plain \"quote\"", "", "2"], ["", "x", "3"],
+      ])
     XCTAssertEqual(table.lineNumbers, [2, 5, 6])
   }
 

@@ -10,7 +10,8 @@ final class TabularPreprocessingTests: XCTestCase {
     let table = try DelimitedTable.parse(text, file: "t.csv", dialect: .csv)
     var options = TabularPreprocessing.Options()
     options.ignored = ["id"]
-    let preprocessing = try TabularPreprocessing.fit(table, target: "y", trainingRows: [0, 1, 2], options: options)
+    let preprocessing = try TabularPreprocessing.fit(
+      table, target: "y", trainingRows: [0, 1, 2], options: options)
     XCTAssertEqual(preprocessing.task, .regression)
     // Training x = 1, 2, 3: mean 2, population variance (1 + 0 + 1)/3 = 2/3.
     XCTAssertEqual(preprocessing.features[0].mean, 2)
@@ -33,7 +34,8 @@ final class TabularPreprocessingTests: XCTestCase {
 
     options.dropFirstCategory = false
     options.categorical = ["x"]
-    let allColumns = try TabularPreprocessing.fit(table, target: "y", trainingRows: [0, 1, 2], options: options)
+    let allColumns = try TabularPreprocessing.fit(
+      table, target: "y", trainingRows: [0, 1, 2], options: options)
     XCTAssertEqual(
       allColumns.featureNames, ["x=1", "x=2", "x=3", "x=4", "colour=blue", "colour=green", "colour=red"])
   }
@@ -42,7 +44,8 @@ final class TabularPreprocessingTests: XCTestCase {
     let table = try DelimitedTable.parse(text, file: "t.csv", dialect: .csv)
     var options = TabularPreprocessing.Options()
     options.ignored = ["id", "y"]
-    let preprocessing = try TabularPreprocessing.fit(table, target: "colour", trainingRows: [0, 1, 2, 3], options: options)
+    let preprocessing = try TabularPreprocessing.fit(
+      table, target: "colour", trainingRows: [0, 1, 2, 3], options: options)
     XCTAssertEqual(preprocessing.task, .classification)
     XCTAssertEqual(preprocessing.classNames, ["blue", "green", "red"])
     XCTAssertEqual(try preprocessing.transform(table, rows: [0, 1, 2, 3]).labels, [2, 0, 2, 1])
@@ -55,7 +58,8 @@ final class TabularPreprocessingTests: XCTestCase {
     }
     assertDataError(["feature \"x\"", "standard deviation -1"]) {
       _ = try TabularPreprocessing(
-        serialized: stored.replacingOccurrences(of: "\"standardDeviation\":1.118033988749895", with: "\"standardDeviation\":-1"))
+        serialized: stored.replacingOccurrences(
+          of: "\"standardDeviation\":1.118033988749895", with: "\"standardDeviation\":-1"))
     }
   }
 
@@ -66,7 +70,8 @@ final class TabularPreprocessingTests: XCTestCase {
     }
     var options = TabularPreprocessing.Options()
     options.missingValues = .dropRow
-    let preprocessing = try TabularPreprocessing.fit(table, target: "y", trainingRows: [0, 1, 2, 3], options: options)
+    let preprocessing = try TabularPreprocessing.fit(
+      table, target: "y", trainingRows: [0, 1, 2, 3], options: options)
     XCTAssertEqual(preprocessing.features[0].mean, 3)  // rows 1 and 4: x = 1, 5
     let data = try preprocessing.transform(table, rows: [0, 1, 2, 3])
     XCTAssertEqual(data.rows, [0, 3])
@@ -77,13 +82,16 @@ final class TabularPreprocessingTests: XCTestCase {
     let table = try DelimitedTable.parse(text, file: "t.csv", dialect: .csv)
     var options = TabularPreprocessing.Options()
     options.ignored = ["id"]
-    let preprocessing = try TabularPreprocessing.fit(table, target: "y", trainingRows: [0, 1], options: options)
+    let preprocessing = try TabularPreprocessing.fit(
+      table, target: "y", trainingRows: [0, 1], options: options)
     let other = try DelimitedTable.parse("x,colour\n1,purple\n", file: "new.csv", dialect: .csv)
     assertDataError(["new.csv", "line 2, column 2 (colour)", "\"purple\"", "not seen"]) {
       _ = try preprocessing.transform(other, rows: [0])
     }
     let word = try DelimitedTable.parse("x,colour\none,red\n", file: "new.csv", dialect: .csv)
-    assertDataError(["column 1 (x)", "expected a number"]) { _ = try preprocessing.transform(word, rows: [0]) }
+    assertDataError(["column 1 (x)", "expected a number"]) {
+      _ = try preprocessing.transform(word, rows: [0])
+    }
     // Prediction input without the target column: features only.
     let unlabelled = try preprocessing.transform(
       try DelimitedTable.parse("colour,x\nred,2\n", file: "p.csv", dialect: .csv), rows: [0])
@@ -99,12 +107,15 @@ final class TabularPreprocessingTests: XCTestCase {
     var options = TabularPreprocessing.Options()
     options.ignored = ["prof"]
     let split = try IndexSplit.random(count: ratings.rows.count, validationFraction: 0.2, seed: 1)
-    let preprocessing = try TabularPreprocessing.fit(ratings, target: "eval", trainingRows: split.train, options: options)
+    let preprocessing = try TabularPreprocessing.fit(
+      ratings, target: "eval", trainingRows: split.train, options: options)
     let train = try preprocessing.transform(ratings, rows: split.train)
     XCTAssertEqual(train.features.shape, [split.train.count, preprocessing.featureCount])
     // Standardised training columns have mean 0 and population deviation 1.
     let beauty = preprocessing.featureNames.firstIndex(of: "beauty")!
-    let column = (0..<split.train.count).map { Double(train.features.scalars[$0 * preprocessing.featureCount + beauty]) }
+    let column = (0..<split.train.count).map {
+      Double(train.features.scalars[$0 * preprocessing.featureCount + beauty])
+    }
     XCTAssertEqual(column.reduce(0, +) / Double(column.count), 0, accuracy: 1e-6)
     print("teaching-ratings.csv: \(ratings.rows.count) rows, features \(preprocessing.featureNames)")
 

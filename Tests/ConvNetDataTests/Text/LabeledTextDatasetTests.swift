@@ -21,9 +21,13 @@ final class LabeledTextDatasetTests: XCTestCase {
       _ = try LabeledTextDataset.read(contentsOf: emptyLabel)
     }
     let oneClass = try directory.write("b.tsv", text: "text\tlabel\n好\tpos\n坏\tpos\n")
-    assertDataError(["1 distinct label", "at least 2 classes"]) { _ = try LabeledTextDataset.read(contentsOf: oneClass) }
+    assertDataError(["1 distinct label", "at least 2 classes"]) {
+      _ = try LabeledTextDataset.read(contentsOf: oneClass)
+    }
     let noColumn = try directory.write("c.tsv", text: "review\tlabel\n好\tpos\n")
-    assertDataError(["no text column \"text\"", "review, label"]) { _ = try LabeledTextDataset.read(contentsOf: noColumn) }
+    assertDataError(["no text column \"text\"", "review, label"]) {
+      _ = try LabeledTextDataset.read(contentsOf: noColumn)
+    }
   }
 
   /// `IndexSplit.stratified` is the algorithm of the image datasets' `stratifiedSplit`.
@@ -39,11 +43,14 @@ final class LabeledTextDatasetTests: XCTestCase {
     XCTAssertEqual(split.validation, expected.validation.indices)
 
     let texts = LabeledTextDataset(
-      name: "t", texts: labels.map { "text \($0)" }, labels: labels.map(Int.init), classNames: ["a", "b", "c"])
+      name: "t", texts: labels.map { "text \($0)" }, labels: labels.map(Int.init),
+      classNames: ["a", "b", "c"])
     let (train, validation) = try texts.stratifiedSplit(validationFraction: 0.3, seed: 42)
     XCTAssertEqual(validation.texts, expected.validation.indices.map { "text \(labels[$0])" })
     XCTAssertEqual(train.count + validation.count, texts.count)
-    assertDataError(["validation fraction", "is 1.0"]) { _ = try texts.stratifiedSplit(validationFraction: 1, seed: 1) }
+    assertDataError(["validation fraction", "is 1.0"]) {
+      _ = try texts.stratifiedSplit(validationFraction: 1, seed: 1)
+    }
   }
 
   func testRandomSplitIsReproducibleAndDisjoint() throws {

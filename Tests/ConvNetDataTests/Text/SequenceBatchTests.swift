@@ -13,7 +13,9 @@ final class SequenceBatchTests: XCTestCase {
     XCTAssertEqual(batch.inputs, [13, 14, 15, 10, 11, 12])
     XCTAssertEqual(batch.targets, [14, 15, 16, 11, 12, 13])
     XCTAssertEqual(try LanguageModelWindows(stream: Array(0..<10), length: 4, stride: 2).count, 3)
-    assertDataError(["has 3 tokens", "at least 4"]) { _ = try LanguageModelWindows(stream: [1, 2, 3], length: 3) }
+    assertDataError(["has 3 tokens", "at least 4"]) {
+      _ = try LanguageModelWindows(stream: [1, 2, 3], length: 3)
+    }
     assertDataError(["length", "is 0"]) { _ = try LanguageModelWindows(stream: [1, 2, 3], length: 0) }
   }
 

@@ -37,8 +37,9 @@ final class TextDocumentsTests: XCTestCase {
     // Printed for the record (issue #14 says "~2,560 distinct characters" with titles).
     let titled = Vocabulary.build(
       from: try TextDocuments.read(contentsOf: url, layout: .fortunes), tokenizer: .characters)
-    print("tang300: \(poems.count) poems, \(vocabulary.count - 4) distinct tokens in the poems, "
-      + "\(titled.count - 4) with titles and authors")
+    print(
+      "tang300: \(poems.count) poems, \(vocabulary.count - 4) distinct tokens in the poems, "
+        + "\(titled.count - 4) with titles and authors")
     XCTAssertGreaterThan(vocabulary.count, 2000)
   }
 }

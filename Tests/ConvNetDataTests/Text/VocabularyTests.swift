@@ -17,13 +17,15 @@ final class VocabularyTests: XCTestCase {
   func testFrequencyCutOffAndMaximumSize() {
     let texts = ["床前明月光", "明月", "月光"]
     XCTAssertEqual(
-      Vocabulary.build(from: texts, tokenizer: .characters, minimumCount: 2).tokens.dropFirst(4), ["月", "光", "明"])
+      Vocabulary.build(from: texts, tokenizer: .characters, minimumCount: 2).tokens.dropFirst(4),
+      ["月", "光", "明"])
     XCTAssertEqual(
       Vocabulary.build(from: texts, tokenizer: .characters, maximumSize: 6).tokens.dropFirst(4), ["月", "光"])
   }
 
   func testSerialisationRoundTripsAndKeepsTheTokenizer() throws {
-    let vocabulary = Vocabulary.build(from: ["Open the file.", "Close \"the\" file\t\\ now"], tokenizer: .words)
+    let vocabulary = Vocabulary.build(
+      from: ["Open the file.", "Close \"the\" file\t\\ now"], tokenizer: .words)
     let text = vocabulary.serialized()
     XCTAssertFalse(text.contains("\n"))
     let parsed = try Vocabulary(serialized: text, source: "model.safetensors")
@@ -33,7 +35,8 @@ final class VocabularyTests: XCTestCase {
   }
 
   func testMalformedSerialisationsAreRejectedWithTheField() {
-    let good = #"{"format":"convnet.vocabulary","tokenizer":"characters","tokens":["<pad>","<unk>","<bos>","<eos>","a"],"version":1}"#
+    let good =
+      #"{"format":"convnet.vocabulary","tokenizer":"characters","tokens":["<pad>","<unk>","<bos>","<eos>","a"],"version":1}"#
     XCTAssertNoThrow(try Vocabulary(serialized: good))
     let cases: [(String, [String])] = [
       ("not json", ["w.safetensors", "not a JSON object"]),
