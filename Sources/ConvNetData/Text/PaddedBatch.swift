@@ -80,6 +80,38 @@ public enum BatchOrder {
   }
 }
 
+extension BatchOrder {
+  /// Batches of samples of similar length, so a padded batch holds little padding (reviews run
+  /// from a few characters to thousands): the epoch's seeded permutation is cut into pools of
+  /// `poolBatches` batches; each pool is sorted by length (ties in permutation order) and cut
+  /// into batches; then the batches' order is shuffled with the same epoch's generator. Every
+  /// sample appears once per epoch; the same seed and epoch give the same batches.
+  public static func lengthBucketed(
+    lengths: [Int], batchSize: Int, seed: UInt64, epoch: Int, poolBatches: Int = 50
+  ) -> [[Int]] {
+    precondition(batchSize > 0 && poolBatches > 0, "BatchOrder: sizes must be at least 1")
+    let order = SeededPermutation.permutation(count: lengths.count, seed: seed, epoch: epoch)
+    var batches: [[Int]] = []
+    let poolSize = batchSize * poolBatches
+    var start = 0
+    while start < order.count {
+      let pool = order[start..<min(start + poolSize, order.count)].enumerated().sorted { a, b in
+        let (la, lb) = (lengths[a.element], lengths[b.element])
+        return la != lb ? la < lb : a.offset < b.offset
+      }.map(\.element)
+      var first = 0
+      while first < pool.count {
+        batches.append(Array(pool[first..<min(first + batchSize, pool.count)]))
+        first += batchSize
+      }
+      start += poolSize
+    }
+    let shuffled = SeededPermutation.permutation(
+      count: batches.count, seed: seed ^ 0x9E37_79B9_7F4A_7C15, epoch: epoch)
+    return shuffled.map { batches[$0] }
+  }
+}
+
 extension LabeledTextDataset {
   /// The texts at `indices` as padded id rows (`vocabulary.encode`), with their labels.
   public func batch(_ indices: [Int], vocabulary: Vocabulary, maximumLength: Int? = nil)

@@ -59,6 +59,32 @@ final class SequenceBatchTests: XCTestCase {
       [[0, 1, 2, 3], [4, 5, 6, 7]])
   }
 
+  func testLengthBucketedBatchesHoldSimilarLengthsAndEverySampleOnce() {
+    // 40 samples of lengths 0…39 in a scrambled order; pools of 2 batches of 5.
+    let lengths = (0..<40).map { ($0 * 17) % 40 }
+    let batches = BatchOrder.lengthBucketed(lengths: lengths, batchSize: 5, seed: 9, epoch: 0, poolBatches: 2)
+    XCTAssertEqual(batches.flatMap { $0 }.sorted(), Array(0..<40))
+    XCTAssertEqual(batches.map(\.count), [Int](repeating: 5, count: 8))
+    for batch in batches {
+      // Each batch is a run of a pool sorted by length.
+      let batchLengths = batch.map { lengths[$0] }
+      XCTAssertEqual(batchLengths, batchLengths.sorted())
+    }
+    // Padding: a pool-sorted epoch pads far less than the plain shuffled one.
+    func padding(_ batches: [[Int]]) -> Int {
+      batches.reduce(0) { total, batch in
+        let longest = batch.map { lengths[$0] }.max()!
+        return total + batch.reduce(0) { $0 + longest - lengths[$1] }
+      }
+    }
+    let plain = BatchOrder.batches(count: 40, batchSize: 5, shuffle: true, seed: 9, epoch: 0)
+    XCTAssertLessThan(padding(batches), padding(plain))
+    XCTAssertEqual(
+      BatchOrder.lengthBucketed(lengths: lengths, batchSize: 5, seed: 9, epoch: 0, poolBatches: 2), batches)
+    XCTAssertNotEqual(
+      BatchOrder.lengthBucketed(lengths: lengths, batchSize: 5, seed: 9, epoch: 1, poolBatches: 2), batches)
+  }
+
   func testParallelTSVTakesTwoFieldsAndNamesBadLines() throws {
     let directory = try TextTestDirectory()
     let url = try directory.write("cmn.txt", text: "Hi.\t嗨。\tCC-BY 2.0 (France)\r\n\nRun!\t跑！\n")
