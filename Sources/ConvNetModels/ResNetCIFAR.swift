@@ -78,7 +78,7 @@ public final class CIFARResNet: Module {
 /// The paper's option-A shortcut: keeps every `stride`-th pixel (x[:, :, ::s, ::s]) and pads the
 /// channels with zeros, ⌊(out − in)/2⌋ before and the rest after — as `F.pad(x[:, :, ::2, ::2],
 /// (0, 0, 0, 0, planes // 4, planes // 4))` in the common PyTorch port. No parameters.
-public final class ZeroPadShortcut: Module {
+public final class ZeroPadShortcut: Module, LayerPresentation {
   public let inputChannels: Int
   public let outputChannels: Int
   public let stride: Int
