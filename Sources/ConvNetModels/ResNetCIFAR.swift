@@ -30,7 +30,6 @@ public final class CIFARResNet: Module {
   public let avgpool = AdaptiveAvgPool2d(1)
   public let fc: Linear
   let relu = ReLU()
-  public var isTraining = true
 
   /// - Parameters:
   ///   - depth: 6n + 2 (20, 32, 44, 56, 110, …).
@@ -85,7 +84,6 @@ public final class ZeroPadShortcut: Module, LayerPresentation {
   /// A 1×1 average pool with stride s is exactly the subsampling x[:, :, ::s, ::s] (output size
   /// ⌊(H − 1)/s⌋ + 1 = ⌈H/s⌉), with the matching gradient. Not a child: it is part of this layer.
   let subsample: AvgPool2d
-  public var isTraining = true
 
   public init(_ inputChannels: Int, _ outputChannels: Int, stride: Int) {
     precondition(
