@@ -4,6 +4,8 @@
 //
 // The targets are layered bottom-up; every dependency points downward:
 //
+//   CConvNetThreadPool  the C fork–join thread pool behind parallelFor
+//   ConvNetBase         what every layer needs: seeded random numbers, parallelFor, atomic writes
 //   CConvNetKernels     C micro-kernels (SIMD, chosen at run time by CPU features)
 //   ConvNetKernels      pointer-level kernels (GEMM, convolution, pooling, …) + reference twins
 //   ConvNetTensor       Tensor: float32, N-dimensional, row-major, copy-on-write
@@ -33,23 +35,25 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
   ],
   targets: [
+    .target(name: "CConvNetThreadPool"),
+    .target(name: "ConvNetBase", dependencies: ["CConvNetThreadPool"]),
     .target(name: "CConvNetKernels"),
-    .target(name: "ConvNetKernels", dependencies: ["CConvNetKernels"]),
-    .target(name: "ConvNetTensor", dependencies: ["ConvNetKernels"]),
+    .target(name: "ConvNetKernels", dependencies: ["CConvNetKernels", "ConvNetBase"]),
+    .target(name: "ConvNetTensor", dependencies: ["ConvNetKernels", "ConvNetBase"]),
     .target(name: "ConvNetAutograd", dependencies: ["ConvNetTensor", "ConvNetKernels"]),
     .target(name: "ConvNetNN", dependencies: ["ConvNetAutograd", "ConvNetTensor", "ConvNetKernels"]),
     .target(name: "ConvNetCompression"),
-    .target(name: "ConvNetImage", dependencies: ["ConvNetCompression", "ConvNetTensor"]),
+    .target(name: "ConvNetImage", dependencies: ["ConvNetBase", "ConvNetCompression"]),
     .target(
       name: "ConvNetData",
-      dependencies: ["ConvNetCompression", "ConvNetImage", "ConvNetTensor", "ConvNetKernels"],
+      dependencies: ["ConvNetBase", "ConvNetCompression", "ConvNetImage", "ConvNetTensor"],
       resources: [.copy("Resources/mnist")]),
-    .target(name: "ConvNetIO", dependencies: ["ConvNetTensor"]),
+    .target(name: "ConvNetIO", dependencies: ["ConvNetBase", "ConvNetTensor"]),
     .target(name: "ConvNetModels", dependencies: ["ConvNetNN"]),
     .target(
       name: "ConvNetTraining",
       dependencies: ["ConvNetNN", "ConvNetData", "ConvNetIO", "ConvNetModels"]),
-    .target(name: "ConvNetDraw", dependencies: ["ConvNetImage"]),
+    .target(name: "ConvNetDraw", dependencies: ["ConvNetBase", "ConvNetImage"]),
     .target(
       name: "ConvNetInsight",
       dependencies: ["ConvNetTraining", "ConvNetModels", "ConvNetDraw", "ConvNetData", "ConvNetIO"]),
@@ -59,8 +63,9 @@ let package = Package(
     .target(
       name: "ConvNet",
       dependencies: [
-        "ConvNetKernels", "ConvNetTensor", "ConvNetAutograd", "ConvNetNN", "ConvNetImage", "ConvNetData",
-        "ConvNetIO", "ConvNetModels", "ConvNetTraining", "ConvNetDraw", "ConvNetInsight", "ConvNetExplain",
+        "ConvNetBase", "ConvNetKernels", "ConvNetTensor", "ConvNetAutograd", "ConvNetNN", "ConvNetImage",
+        "ConvNetData", "ConvNetIO", "ConvNetModels", "ConvNetTraining", "ConvNetDraw", "ConvNetInsight",
+        "ConvNetExplain",
       ]),
     .target(name: "ConvNetBenchmarks", dependencies: ["ConvNet"]),
     .executableTarget(

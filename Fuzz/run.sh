@@ -40,38 +40,41 @@ modules_for() {
   case "$1" in
     inflate | gzip) echo "ConvNetCompression" ;;
     idx | idx-gzip | cifar | csv)
-      echo "CConvNetKernels ConvNetKernels ConvNetTensor ConvNetCompression ConvNetImage ConvNetData" ;;
+      echo "CConvNetThreadPool ConvNetBase CConvNetKernels ConvNetKernels ConvNetTensor" \
+        "ConvNetCompression ConvNetImage ConvNetData" ;;
     png | jpeg | augment-spec)
-      echo "CConvNetKernels ConvNetKernels ConvNetTensor ConvNetCompression ConvNetImage" ;;
+      echo "CConvNetThreadPool ConvNetBase ConvNetCompression ConvNetImage" ;;
     safetensors-header | safetensors)
-      echo "CConvNetKernels ConvNetKernels ConvNetTensor ConvNetIO" ;;
+      echo "CConvNetThreadPool ConvNetBase CConvNetKernels ConvNetKernels ConvNetTensor ConvNetIO" ;;
     checkpoint)
-      echo "CConvNetKernels ConvNetKernels ConvNetTensor ConvNetAutograd ConvNetNN ConvNetCompression" \
+      echo "CConvNetThreadPool ConvNetBase CConvNetKernels ConvNetKernels ConvNetTensor ConvNetAutograd" \
+        "ConvNetNN ConvNetCompression" \
         "ConvNetImage ConvNetData ConvNetIO ConvNetModels ConvNetTraining" ;;
     *) echo "unknown target $1" >&2; exit 2 ;;
   esac
 }
 
-# The C module's map (SwiftPM writes one for a target with an include/ folder).
-include="$root/Sources/CConvNetKernels/include"
-mkdir -p "$build/modules/CConvNetKernels"
-cat > "$build/modules/CConvNetKernels/module.modulemap" <<MAP
-module CConvNetKernels {
-  header "$include/CConvNetKernels.h"
-  header "$include/cn_pooling.h"
-  export *
-}
-MAP
-
+# The C modules' maps (SwiftPM writes one for a target with an include/ folder).
 swift_flags=(-O -parse-as-library -sanitize=fuzzer,address -enable-testing -swift-version 5
-  -I "$build/modules" -Xcc "-fmodule-map-file=$build/modules/CConvNetKernels/module.modulemap")
+  -I "$build/modules")
+for c_module in CConvNetThreadPool CConvNetKernels; do
+  include="$root/Sources/$c_module/include"
+  mkdir -p "$build/modules/$c_module"
+  {
+    echo "module $c_module {"
+    for header in "$include"/*.h; do echo "  header \"$header\""; done
+    echo "  export *"
+    echo "}"
+  } > "$build/modules/$c_module/module.modulemap"
+  swift_flags+=(-Xcc "-fmodule-map-file=$build/modules/$c_module/module.modulemap")
+done
 
 # Compiles one library module unless its object is newer than all of its sources.
 build_module() {
   local name="$1" object="$build/objects/$1.o"
   local sources
-  if [[ "$name" == CConvNetKernels ]]; then
-    sources=("$root"/Sources/CConvNetKernels/*.c)
+  if [[ "$name" == CConvNet* ]]; then
+    sources=("$root"/Sources/"$name"/*.c)
   else
     mapfile -t sources < <(find "$root/Sources/$name" -name '*.swift' | sort)
   fi
@@ -79,8 +82,8 @@ build_module() {
     return
   fi
   echo "compiling $name" >&2
-  if [[ "$name" == CConvNetKernels ]]; then
-    local include="$root/Sources/CConvNetKernels/include"
+  if [[ "$name" == CConvNet* ]]; then
+    local include="$root/Sources/$name/include"
     mkdir -p "$build/objects/c"
     local objects=()
     for c in "${sources[@]}"; do

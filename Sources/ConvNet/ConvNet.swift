@@ -1,5 +1,6 @@
 // The umbrella module: `import ConvNet` brings in every layer of the library.
 @_exported import ConvNetAutograd
+@_exported import ConvNetBase
 @_exported import ConvNetData
 @_exported import ConvNetDraw
 @_exported import ConvNetExplain

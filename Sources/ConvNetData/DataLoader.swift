@@ -1,5 +1,5 @@
+import ConvNetBase
 import ConvNetImage
-import ConvNetKernels
 import ConvNetTensor
 
 /// One mini-batch: images as a float tensor and their labels.

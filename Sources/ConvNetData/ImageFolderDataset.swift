@@ -1,5 +1,5 @@
+import ConvNetBase
 import ConvNetImage
-import ConvNetKernels
 import Foundation
 
 /// Images in class folders, `root/<class>/<image>` (torchvision's `ImageFolder` layout), decoded

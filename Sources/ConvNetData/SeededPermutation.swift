@@ -1,4 +1,4 @@
-import ConvNetTensor
+import ConvNetBase
 
 /// Reproducible shuffles: the same seed gives the same order on every platform and toolchain.
 ///

@@ -1,4 +1,4 @@
-import ConvNetTensor
+import ConvNetBase
 
 extension LabeledImageDataset {
   /// Holds out about `validationFraction` of every class as a validation set, reproducibly.

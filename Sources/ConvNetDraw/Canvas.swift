@@ -1,3 +1,4 @@
+import ConvNetBase
 import ConvNetImage
 import Foundation
 
@@ -236,6 +237,10 @@ public struct Canvas: Equatable, Sendable {
   /// never part of it.
   /// - Throws: `DrawError` naming the file when the directory is missing or not writable.
   public func writePNG(to url: URL, level: Int = 6) throws {
-    try writeFileAtomically(pngData(level: level), to: url)
+    do {
+      try AtomicFileWrite.write(pngData(level: level), to: url)
+    } catch let failure as AtomicWriteError {
+      throw DrawError(failure.path, failure.reason)
+    }
   }
 }

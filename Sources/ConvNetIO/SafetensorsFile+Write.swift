@@ -1,3 +1,4 @@
+import ConvNetBase
 import ConvNetTensor
 import Foundation
 
@@ -79,7 +80,11 @@ extension SafetensorsFile {
           error: { SafetensorsError(path: path, tensor: item.name, reason: $0) })
       }
     }
-    try writeFileAtomically(file, to: url)
+    do {
+      try AtomicFileWrite.write(file, to: url)
+    } catch let failure as AtomicWriteError {
+      throw SafetensorsError(path: failure.path, reason: failure.reason)
+    }
   }
 
   /// The compact header JSON (before padding).

@@ -1,4 +1,4 @@
-import ConvNetTensor
+import ConvNetBase
 
 /// One preprocessing or augmentation step: an image in, an image out.
 ///

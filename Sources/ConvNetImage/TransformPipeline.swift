@@ -1,4 +1,4 @@
-import ConvNetTensor
+import ConvNetBase
 
 /// A sequence of transforms applied in order, all drawing from one generator — so the same
 /// seed reproduces the same augmented image, and the pipeline is itself an `ImageTransform`.

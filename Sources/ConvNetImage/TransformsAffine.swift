@@ -1,4 +1,4 @@
-import ConvNetTensor
+import ConvNetBase
 
 /// Rotates by an angle drawn uniformly from [−degrees, degrees] about the image centre
 /// (positive = counter-clockwise on screen); uncovered corners are `fill`.

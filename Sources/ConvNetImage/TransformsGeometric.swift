@@ -1,4 +1,4 @@
-import ConvNetTensor
+import ConvNetBase
 import Foundation
 
 /// Resizes every image, either to a fixed size or so that its shorter side has a given length

@@ -1,4 +1,4 @@
-import ConvNetTensor
+import ConvNetBase
 import Foundation
 
 /// The course's contrast normalisation, y = clip(0.5 + (x − μ)/(2·k·σ), 0, 1) with the

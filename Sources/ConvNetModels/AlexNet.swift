@@ -17,7 +17,6 @@ public final class AlexNet: Module {
   public let features: Sequential
   public let avgpool: AdaptiveAvgPool2d
   public let classifier: Sequential
-  public var isTraining = true
 
   public init(inputChannels: Int = 3, classCount: Int = 1000, dropout: Float = 0.5) {
     features = Sequential {

@@ -41,7 +41,6 @@ public final class DenseNet: Module {
   public let classifier: Linear
   let relu = ReLU()
   let avgpool = AdaptiveAvgPool2d(1)
-  public var isTraining = true
 
   /// A network of table 1.
   public convenience init(variant: Variant, inputChannels: Int = 3, classCount: Int = 1000) {
@@ -104,7 +103,6 @@ public final class DenseNet: Module {
 /// state-dict keys such as `features.conv0.weight`.
 public final class NamedSequential: Module {
   public let layers: [(name: String, module: any Module)]
-  public var isTraining = true
 
   public init(_ layers: [(String, any Module)]) {
     self.layers = layers.map { (name: $0.0, module: $0.1) }

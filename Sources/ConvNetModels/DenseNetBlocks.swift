@@ -14,7 +14,6 @@ public final class DenseLayer: Module {
   public let norm2: BatchNorm2d
   public let relu2 = ReLU()
   public let conv2: Conv2d
-  public var isTraining = true
 
   /// - Parameters:
   ///   - inputChannels: channels of the concatenated input.
@@ -46,7 +45,6 @@ public final class DenseLayer: Module {
 public final class DenseBlock: Module {
   public let layers: [DenseLayer]
   public let outputChannels: Int
-  public var isTraining = true
 
   public init(_ inputChannels: Int, layerCount: Int, growthRate: Int, bottleneckFactor: Int) {
     layers = (0..<layerCount).map {
@@ -74,7 +72,6 @@ public final class Transition: Module {
   public let relu = ReLU()
   public let conv: Conv2d
   public let pool = AvgPool2d(2, stride: 2)
-  public var isTraining = true
 
   public init(_ inputChannels: Int, _ outputChannels: Int) {
     norm = BatchNorm2d(inputChannels)

@@ -10,7 +10,6 @@ public final class BasicConv2d: Module {
   public let conv: Conv2d
   public let bn: BatchNorm2d
   let relu = ReLU()
-  public var isTraining = true
 
   public init(
     _ inputChannels: Int, _ outputChannels: Int, kernelSize: Size2, stride: Size2 = 1,
@@ -42,7 +41,6 @@ public final class Inception: Module {
   public let branch3: Sequential
   public let branch4: Sequential
   public let outputChannels: Int
-  public var isTraining = true
 
   /// The column order of the paper's table 1: #1×1, #3×3 reduce, #3×3, #5×5 reduce, #5×5,
   /// pool proj.
@@ -85,7 +83,6 @@ public final class InceptionAux: Module {
   let relu = ReLU()
   public let dropout: Dropout
   public let fc2: Linear
-  public var isTraining = true
 
   public init(_ inputChannels: Int, classCount: Int, dropoutProbability: Float = 0.7) {
     conv = BasicConv2d(inputChannels, 128, kernelSize: 1)

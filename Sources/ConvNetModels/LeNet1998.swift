@@ -42,7 +42,6 @@ public final class LeNet1998: Module {
   /// One squashing layer after each of C1, S2, C3, S4, C5, F6 (separate instances so that a
   /// summary lists each one in place).
   let squashes = (0..<6).map { _ in ScaledTanh() }
-  public var isTraining = true
 
   public init(inputChannels: Int = 1, classCount: Int = 10) {
     c1 = Conv2d(inputChannels, 6, kernelSize: 5)

@@ -15,7 +15,6 @@ import ConvNetNN
 public final class LeNet5: Module {
   public let features: Sequential
   public let classifier: Sequential
-  public var isTraining = true
 
   public init(inputChannels: Int = 1, classCount: Int = 10, initialization: WeightInitialization = .pytorchDefault) {
     features = Sequential {

@@ -20,7 +20,6 @@ import ConvNetNN
 ///   sections 3.1–3.2 and 4.2.
 public final class NiN: Module {
   public let features: Sequential
-  public var isTraining = true
 
   public init(inputChannels: Int = 3, classCount: Int = 10, dropout: Float = 0.5) {
     features = Sequential {

@@ -59,7 +59,6 @@ public final class ResNet: Module {
   public let avgpool = AdaptiveAvgPool2d(1)
   public let fc: Linear
   let relu = ReLU()
-  public var isTraining = true
 
   /// The layers before the first stage.
   public enum Stem: Sendable {

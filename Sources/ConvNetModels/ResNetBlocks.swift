@@ -28,7 +28,6 @@ public final class BasicBlock: Module {
   /// The name of `downsample` among the children: "downsample" (torchvision) or "shortcut".
   let shortcutName: String
   let relu = ReLU()
-  public var isTraining = true
 
   /// - Parameters:
   ///   - inputChannels: channels of the block's input.
@@ -80,7 +79,6 @@ public final class Bottleneck: Module {
   public let se: SqueezeExcitation?
   public let downsample: Sequential?
   let relu = ReLU()
-  public var isTraining = true
 
   /// - Parameters:
   ///   - inputChannels: channels of the block's input.

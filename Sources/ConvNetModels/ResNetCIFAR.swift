@@ -30,7 +30,6 @@ public final class CIFARResNet: Module {
   public let avgpool = AdaptiveAvgPool2d(1)
   public let fc: Linear
   let relu = ReLU()
-  public var isTraining = true
 
   /// - Parameters:
   ///   - depth: 6n + 2 (20, 32, 44, 56, 110, …).
@@ -78,14 +77,13 @@ public final class CIFARResNet: Module {
 /// The paper's option-A shortcut: keeps every `stride`-th pixel (x[:, :, ::s, ::s]) and pads the
 /// channels with zeros, ⌊(out − in)/2⌋ before and the rest after — as `F.pad(x[:, :, ::2, ::2],
 /// (0, 0, 0, 0, planes // 4, planes // 4))` in the common PyTorch port. No parameters.
-public final class ZeroPadShortcut: Module {
+public final class ZeroPadShortcut: Module, LayerPresentation {
   public let inputChannels: Int
   public let outputChannels: Int
   public let stride: Int
   /// A 1×1 average pool with stride s is exactly the subsampling x[:, :, ::s, ::s] (output size
   /// ⌊(H − 1)/s⌋ + 1 = ⌈H/s⌉), with the matching gradient. Not a child: it is part of this layer.
   let subsample: AvgPool2d
-  public var isTraining = true
 
   public init(_ inputChannels: Int, _ outputChannels: Int, stride: Int) {
     precondition(

@@ -23,7 +23,6 @@ public final class SqueezeExcitation: Module {
   public let act = ReLU()
   public let fc2: Conv2d
   public let gate = Sigmoid()
-  public var isTraining = true
 
   /// - Parameters:
   ///   - channels: channels of the input (and of the gates).

@@ -47,7 +47,6 @@ public final class VGG: Module {
   public let features: Sequential
   public let avgpool: AdaptiveAvgPool2d
   public let classifier: Sequential
-  public var isTraining = true
 
   /// - Parameters:
   ///   - layers: the convolution/pooling sequence (`Depth.layers`, or a smaller one of the same

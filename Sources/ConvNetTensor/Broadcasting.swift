@@ -41,19 +41,19 @@ extension Tensor {
     _ left: Tensor, _ right: Tensor, _ operation: (Float, Float) -> Float
   ) -> Tensor {
     if left.shape == right.shape {
-      let result = Tensor(uninitializedShape: left.shape)
-      let a = left.storage.pointer
-      let b = right.storage.pointer
-      let c = result.storage.pointer
+      var result = Tensor(uninitializedShape: left.shape)
+      let a = left.readOnlyElements
+      let b = right.readOnlyElements
+      let c = result.uniqueElements()
       for i in 0..<left.count { c[i] = operation(a[i], b[i]) }
       return result
     }
     if right.count == 1 {
-      let value = right.storage.pointer[0]
+      let value = right.readOnlyElements[0]
       let shape = Broadcast(left.shape, right.shape).shape
-      let result = Tensor(uninitializedShape: shape)
-      let a = left.storage.pointer
-      let c = result.storage.pointer
+      var result = Tensor(uninitializedShape: shape)
+      let a = left.readOnlyElements
+      let c = result.uniqueElements()
       for i in 0..<left.count { c[i] = operation(a[i], value) }
       return result
     }
@@ -65,12 +65,12 @@ extension Tensor {
     _ left: Tensor, _ right: Tensor, _ operation: (Float, Float) -> Float
   ) -> Tensor {
     let broadcast = Broadcast(left.shape, right.shape)
-    let result = Tensor(uninitializedShape: broadcast.shape)
+    var result = Tensor(uninitializedShape: broadcast.shape)
     let rank = broadcast.shape.count
     if result.count == 0 { return result }
-    let a = left.storage.pointer
-    let b = right.storage.pointer
-    let c = result.storage.pointer
+    let a = left.readOnlyElements
+    let b = right.readOnlyElements
+    let c = result.uniqueElements()
     let inner = broadcast.shape[rank - 1]
     let innerA = broadcast.leftStrides[rank - 1]
     let innerB = broadcast.rightStrides[rank - 1]
@@ -102,9 +102,9 @@ extension Tensor {
   /// Applies `operation` to every element.
   @inlinable
   public func map(_ operation: (Float) -> Float) -> Tensor {
-    let result = Tensor(uninitializedShape: shape)
-    let a = storage.pointer
-    let c = result.storage.pointer
+    var result = Tensor(uninitializedShape: shape)
+    let a = readOnlyElements
+    let c = result.uniqueElements()
     for i in 0..<count { c[i] = operation(a[i]) }
     return result
   }
@@ -116,12 +116,12 @@ extension Tensor {
     precondition(
       Broadcast(shape, targetShape).shape == shape,
       "summed(toShape:): \(targetShape) does not broadcast to \(shape)")
-    let result = Tensor.zeros(targetShape)
+    var result = Tensor.zeros(targetShape)
     let rank = shape.count
     let padded = Array(repeating: 1, count: rank - targetShape.count) + targetShape
     let strides = Broadcast.strides(of: padded, broadcastTo: shape)
-    let source = storage.pointer
-    let target = result.storage.pointer
+    let source = readOnlyElements
+    let target = result.uniqueElements()
     var index = [Int](repeating: 0, count: rank)
     for offset in 0..<count {
       var targetOffset = 0

@@ -15,9 +15,8 @@ extension Tensor {
 
   public static func += (lhs: inout Tensor, rhs: Tensor) {
     if lhs.shape == rhs.shape {
-      lhs.ensureUniqueStorage()
-      let a = lhs.storage.pointer
-      let b = rhs.storage.pointer
+      let a = lhs.uniqueElements()
+      let b = rhs.readOnlyElements
       for i in 0..<lhs.count { a[i] += b[i] }
     } else {
       lhs = lhs + rhs
@@ -27,9 +26,8 @@ extension Tensor {
   /// Adds `scale · other` into this tensor in place (same shapes).
   public mutating func addScaled(_ other: Tensor, scale: Float) {
     precondition(shape == other.shape, "addScaled: shapes \(shape) and \(other.shape) differ")
-    ensureUniqueStorage()
-    let a = storage.pointer
-    let b = other.storage.pointer
+    let a = uniqueElements()
+    let b = other.readOnlyElements
     for i in 0..<count { a[i] += scale * b[i] }
   }
 }

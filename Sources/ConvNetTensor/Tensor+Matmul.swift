@@ -12,14 +12,14 @@ extension Tensor {
     let otherK = transposeOther ? other.shape[1] : other.shape[0]
     let n = transposeOther ? other.shape[0] : other.shape[1]
     precondition(k == otherK, "matmul: inner dimensions differ: \(shape) × \(other.shape)")
-    let result = Tensor(uninitializedShape: [m, n])
+    var result = Tensor(uninitializedShape: [m, n])
     if k == 0 {
       return Tensor.zeros([m, n])
     }
     gemm(
       transposeA: transposeSelf, transposeB: transposeOther, m: m, n: n, k: k,
-      alpha: 1, a: storage.pointer, lda: shape[1], b: other.storage.pointer, ldb: other.shape[1],
-      beta: 0, c: result.storage.pointer, ldc: n)
+      alpha: 1, a: readOnlyElements, lda: shape[1], b: other.readOnlyElements, ldb: other.shape[1],
+      beta: 0, c: result.uniqueElements(), ldc: n)
     return result
   }
 
@@ -28,9 +28,9 @@ extension Tensor {
     precondition(rank == 2, "transposed: expects a rank-2 tensor, got \(shape)")
     let rows = shape[0]
     let columns = shape[1]
-    let result = Tensor(uninitializedShape: [columns, rows])
-    let a = storage.pointer
-    let c = result.storage.pointer
+    var result = Tensor(uninitializedShape: [columns, rows])
+    let a = readOnlyElements
+    let c = result.uniqueElements()
     for i in 0..<rows {
       for j in 0..<columns { c[j * rows + i] = a[i * columns + j] }
     }

@@ -2,7 +2,7 @@ extension Tensor {
   /// The sum of all elements, accumulated in Double.
   public func sum() -> Float {
     var total = 0.0
-    let a = storage.pointer
+    let a = readOnlyElements
     for i in 0..<count { total += Double(a[i]) }
     return Float(total)
   }
@@ -14,7 +14,7 @@ extension Tensor {
 
   public func max() -> Float {
     precondition(count > 0, "Tensor.max: empty tensor")
-    let a = storage.pointer
+    let a = readOnlyElements
     var best = a[0]
     for i in 1..<count where a[i] > best || a[i].isNaN { best = a[i] }
     return best
@@ -39,9 +39,9 @@ extension Tensor {
     var newShape = shape
     let normalized = normalizedAxis(axis)
     if keepingDimension { newShape[normalized] = 1 } else { newShape.remove(at: normalized) }
-    let result = Tensor.zeros(newShape)
-    let a = storage.pointer
-    let c = result.storage.pointer
+    var result = Tensor.zeros(newShape)
+    let a = readOnlyElements
+    let c = result.uniqueElements()
     for o in 0..<outer {
       for s in 0..<size {
         let row = a + (o * size + s) * inner
@@ -62,7 +62,7 @@ extension Tensor {
     let (outer, size, inner) = split(around: axis)
     precondition(size > 0, "argmax: empty axis")
     var result = [Int](repeating: 0, count: outer * inner)
-    let a = storage.pointer
+    let a = readOnlyElements
     for o in 0..<outer {
       for i in 0..<inner {
         var best = a[o * size * inner + i]
@@ -86,9 +86,9 @@ extension Tensor {
     var newShape = shape
     let normalized = normalizedAxis(axis)
     if keepingDimension { newShape[normalized] = 1 } else { newShape.remove(at: normalized) }
-    let result = Tensor(shape: newShape, repeating: -Float.infinity)
-    let a = storage.pointer
-    let c = result.storage.pointer
+    var result = Tensor(shape: newShape, repeating: -Float.infinity)
+    let a = readOnlyElements
+    let c = result.uniqueElements()
     for o in 0..<outer {
       for s in 0..<size {
         for i in 0..<inner { c[o * inner + i] = Swift.max(c[o * inner + i], a[(o * size + s) * inner + i]) }

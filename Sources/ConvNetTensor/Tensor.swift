@@ -37,11 +37,11 @@ public struct Tensor: @unchecked Sendable {
     precondition(
       Tensor.elementCount(of: shape) == scalars.count,
       "Tensor: shape \(shape) needs \(Tensor.elementCount(of: shape)) values, got \(scalars.count)")
-    let storage = TensorStorage(uninitializedCount: scalars.count)
+    self.init(uninitializedShape: shape)
+    let target = uniqueElements()
     scalars.withUnsafeBufferPointer { source in
-      if let base = source.baseAddress { storage.pointer.initialize(from: base, count: scalars.count) }
+      if let base = source.baseAddress { target.initialize(from: base, count: scalars.count) }
     }
-    self.init(shape: shape, storage: storage)
   }
 
   /// A rank-0 tensor holding one value.
@@ -62,27 +62,26 @@ public struct Tensor: @unchecked Sendable {
 
   /// All elements in row-major order.
   public var scalars: [Float] {
-    Array(UnsafeBufferPointer(start: storage.pointer, count: count))
+    Array(UnsafeBufferPointer(start: readOnlyElements, count: count))
   }
 
   /// The single value of a one-element tensor.
   public var scalar: Float {
     precondition(count == 1, "Tensor.scalar: tensor of shape \(shape) has \(count) elements")
-    return storage.pointer[0]
+    return readOnlyElements[0]
   }
 
   public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows
     -> R
   {
-    try body(UnsafeBufferPointer(start: storage.pointer, count: count))
+    try body(UnsafeBufferPointer(start: readOnlyElements, count: count))
   }
 
   /// Gives write access to the elements, copying the storage first if it is shared.
   public mutating func withUnsafeMutableBufferPointer<R>(
     _ body: (UnsafeMutableBufferPointer<Float>) throws -> R
   ) rethrows -> R {
-    ensureUniqueStorage()
-    return try body(UnsafeMutableBufferPointer(start: storage.pointer, count: count))
+    return try body(UnsafeMutableBufferPointer(start: uniqueElements(), count: count))
   }
 
   /// Makes this tensor the only owner of its storage (copy-on-write).
@@ -92,11 +91,10 @@ public struct Tensor: @unchecked Sendable {
 
   /// Element access by multi-dimensional index, e.g. `t[0, 2, 1, 1]`.
   public subscript(index: Int...) -> Float {
-    get { storage.pointer[flatIndex(index)] }
+    get { readOnlyElements[flatIndex(index)] }
     set {
       let offset = flatIndex(index)
-      ensureUniqueStorage()
-      storage.pointer[offset] = newValue
+      uniqueElements()[offset] = newValue
     }
   }
 

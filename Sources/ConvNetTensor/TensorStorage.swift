@@ -4,7 +4,11 @@
 /// `BufferCache`, so a loop that makes the same tensors every step reuses their memory.
 public final class TensorStorage: @unchecked Sendable {
   public let count: Int
-  public let pointer: UnsafeMutablePointer<Float>
+  /// The elements, unchecked. Not public: outside this package a tensor's elements are written
+  /// only through `Tensor`'s checked paths (`uniqueElements()`, …), which copy a shared storage
+  /// first. Inside it, `TensorStorage` fills its own new buffers through it; reads should use
+  /// `Tensor.readOnlyElements`, writes `Tensor.uniqueElements()`.
+  @usableFromInline package let pointer: UnsafeMutablePointer<Float>
 
   /// Uninitialised memory: the caller must write every element before reading it.
   public init(uninitializedCount count: Int) {

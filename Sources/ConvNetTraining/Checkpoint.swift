@@ -185,7 +185,7 @@ public enum Checkpoint {
   /// Makes `url` ready to receive checkpoints before a run starts: checks that it can be written
   /// (folder exists and is writable, not a folder itself) and removes the temporary files of
   /// saves that were killed before they finished. Returns the files removed.
-  /// - Throws: `SafetensorsError` naming the path and the problem.
+  /// - Throws: `AtomicWriteError` naming the path and the problem.
   @discardableResult
   public static func prepareDestination(_ url: URL) throws -> [URL] {
     try AtomicFileWrite.checkDestination(url)

@@ -1,5 +1,5 @@
 import ConvNetImage
-import ConvNetTensor
+import ConvNetBase
 import TestSupport
 import XCTest
 

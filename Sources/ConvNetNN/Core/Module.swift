@@ -5,7 +5,8 @@ import ConvNetTensor
 /// the whole tree flattens to PyTorch `state_dict` keys (`features.0.weight`, `bn1.running_mean`).
 ///
 /// Implement `forward(_:)`; call the module as a function (`model(x)`), which also lets a
-/// `ModuleTracer` (used by summaries) observe every layer's output.
+/// `ModuleTracer` (used by summaries) observe every layer's output. How a layer is shown in
+/// summaries is a separate protocol, `LayerPresentation`.
 public protocol Module: AnyObject {
   /// Computes the output for `input`. Call `module(input)` rather than this directly.
   func forward(_ input: Variable) -> Variable
@@ -16,13 +17,10 @@ public protocol Module: AnyObject {
   /// Child modules with the names that prefix their keys.
   var children: [(name: String, module: any Module)] { get }
   /// Training mode (dropout active, batch norm uses batch statistics) vs evaluation mode.
+  /// Declare it (`public var isTraining = true`) only if `forward` depends on it; otherwise the
+  /// default keeps the mode for you (`TrainingModes`). Set it for a whole tree with `train(_:)`
+  /// and `eval()`.
   var isTraining: Bool { get set }
-  /// How a summary names this layer, e.g. "Conv2d(1, 6, kernel 5, padding 2)".
-  var layerDescription: String { get }
-  /// How the parameter count of this layer arises, e.g. "(5·5·1+1)·6 = 156"; nil if none.
-  var parameterFormula: String? { get }
-  /// Multiply–accumulate operations for one forward pass with these shapes.
-  func multiplyAccumulates(inputShape: [Int], outputShape: [Int]) -> Int
 }
 
 /// Non-trained module state that is saved with the weights (e.g. running mean).
@@ -41,9 +39,6 @@ extension Module {
   public var ownParameters: [(name: String, parameter: Variable)] { [] }
   public var ownBuffers: [(name: String, buffer: Buffer)] { [] }
   public var children: [(name: String, module: any Module)] { [] }
-  public var layerDescription: String { String(describing: type(of: self)) }
-  public var parameterFormula: String? { nil }
-  public func multiplyAccumulates(inputShape: [Int], outputShape: [Int]) -> Int { 0 }
 
   /// Runs the module; records the call (and lets its hook see the output) when a `ModuleTracer`
   /// is active.

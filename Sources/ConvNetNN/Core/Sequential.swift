@@ -27,7 +27,6 @@ public enum ModuleBuilder {
 ///     }
 public final class Sequential: Module {
   public let layers: [any Module]
-  public var isTraining = true
 
   public init(_ layers: [any Module]) { self.layers = layers }
   public convenience init(@ModuleBuilder _ build: () -> [any Module]) { self.init(build()) }

@@ -3,15 +3,13 @@ import ConvNetTensor
 
 /// max(0, x).
 public final class ReLU: Module {
-  public var isTraining = true
   public init() {}
   public func forward(_ input: Variable) -> Variable { relu(input) }
 }
 
 /// x for x ≥ 0, negativeSlope·x otherwise.
-public final class LeakyReLU: Module {
+public final class LeakyReLU: Module, LayerPresentation {
   public let negativeSlope: Float
-  public var isTraining = true
   public init(negativeSlope: Float = 0.01) { self.negativeSlope = negativeSlope }
   public func forward(_ input: Variable) -> Variable { leakyRelu(input, negativeSlope: negativeSlope) }
   public var layerDescription: String { "LeakyReLU(\(negativeSlope))" }
@@ -19,7 +17,7 @@ public final class LeakyReLU: Module {
 
 /// Randomised leaky ReLU: slopes ~ U(lower, upper) per element in training, their mean in
 /// evaluation.
-public final class RReLU: StochasticModule {
+public final class RReLU: StochasticModule, LayerPresentation {
   public let lower: Float
   public let upper: Float
   public var isTraining = true
@@ -39,13 +37,11 @@ public final class RReLU: StochasticModule {
 }
 
 public final class Sigmoid: Module {
-  public var isTraining = true
   public init() {}
   public func forward(_ input: Variable) -> Variable { sigmoid(input) }
 }
 
 public final class Tanh: Module {
-  public var isTraining = true
   public init() {}
   public func forward(_ input: Variable) -> Variable { tanh(input) }
 }
@@ -53,20 +49,18 @@ public final class Tanh: Module {
 /// softmax along an axis (default: the last, i.e. classes of [N, classes]).
 public final class Softmax: Module {
   public let axis: Int
-  public var isTraining = true
   public init(axis: Int = -1) { self.axis = axis }
   public func forward(_ input: Variable) -> Variable { softmax(input, axis: axis) }
 }
 
 public final class LogSoftmax: Module {
   public let axis: Int
-  public var isTraining = true
   public init(axis: Int = -1) { self.axis = axis }
   public func forward(_ input: Variable) -> Variable { logSoftmax(input, axis: axis) }
 }
 
 /// Zeroes each element with probability p in training (scaling the rest by 1/(1−p)).
-public final class Dropout: StochasticModule {
+public final class Dropout: StochasticModule, LayerPresentation {
   public let probability: Float
   public var isTraining = true
   public var generator: SeededGenerator

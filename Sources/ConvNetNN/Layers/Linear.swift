@@ -3,12 +3,11 @@ import ConvNetTensor
 
 /// A fully connected layer: y = x·Wᵀ + b, weight [out, in], bias [out] (PyTorch names
 /// `weight`, `bias`). Input [N, in] → output [N, out].
-public final class Linear: Module {
+public final class Linear: Module, LayerPresentation {
   public let inputFeatures: Int
   public let outputFeatures: Int
   public var weight: Variable
   public var bias: Variable?
-  public var isTraining = true
 
   public init(
     _ inputFeatures: Int, _ outputFeatures: Int, bias hasBias: Bool = true,
@@ -49,14 +48,12 @@ public final class Linear: Module {
 
 /// Merges all axes after the first: [N, C, H, W] → [N, C·H·W].
 public final class Flatten: Module {
-  public var isTraining = true
   public init() {}
   public func forward(_ input: Variable) -> Variable { input.flattened() }
 }
 
 /// Passes its input through unchanged (a placeholder where a layer is optional).
 public final class Identity: Module {
-  public var isTraining = true
   public init() {}
   public func forward(_ input: Variable) -> Variable { input }
 }

@@ -1,4 +1,4 @@
-import CConvNetKernels
+import CConvNetThreadPool
 
 /// The number of worker threads kernels split their work across.
 public enum Parallelism {

@@ -31,7 +31,7 @@
 #define cpu_relax() ((void)0)
 #endif
 
-#include "CConvNetKernels.h"
+#include "CConvNetThreadPool.h"
 
 enum {
   MAX_WORKERS = 63,
