@@ -149,9 +149,13 @@ struct GradientGolden {
       if key.hasSuffix("num_batches_tracked") {
         XCTAssertEqual(buffer.value.scalars, expected.scalars, "\(name) \(key)", file: file, line: line)
       } else {
-        // 0.9·old + 0.1·batch statistic: forward quantities, as accurate as the logits.
+        // 0.9·old + 0.1·batch statistic: forward quantities, carrying only the forward pass's
+        // rounding (no backward chain), so a tenth of the gradients' tolerance.
+        // That is tight enough to see the unbiased variance's N/(N − 1) (1.0017 for the BN
+        // block's 576 values per channel) go missing.
         assertClose(
-          buffer.value, expected, absoluteTolerance: relativeTolerance * maximumMagnitude(expected),
+          buffer.value, expected,
+          absoluteTolerance: relativeTolerance / 10 * maximumMagnitude(expected),
           relativeTolerance: 0, "\(name) \(key) after the step", file: file, line: line)
       }
     }
