@@ -86,9 +86,11 @@ let package = Package(
       name: "ConvNetImageTests", dependencies: ["ConvNetImage", "ConvNetCompression", "TestSupport"],
       resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "ConvNetDataTests",
-      dependencies: ["ConvNetData", "ConvNetCompression", "TestSupport"],
+      name: "ConvNetCompressionTests", dependencies: ["ConvNetCompression", "TestSupport"],
       exclude: ["Fixtures"]),
+    .testTarget(
+      name: "ConvNetDataTests",
+      dependencies: ["ConvNetData", "ConvNetCompression", "TestSupport"]),
     .testTarget(
       name: "ConvNetIOTests", dependencies: ["ConvNetIO", "TestSupport"],
       resources: [.copy("Fixtures")]),

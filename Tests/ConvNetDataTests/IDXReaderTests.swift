@@ -47,13 +47,13 @@ final class IDXReaderTests: XCTestCase {
     // The gzip fixture holds text, not IDX, so detection shows up as an IDX error about the
     // decompressed bytes ("Hell" is not a magic number), despite the name.
     let directory = try IDXTestDirectory()
-    let file = try directory.write("plain-name-idx1-ubyte", CompressionFixtures.shortGzip)
+    let file = try directory.write("plain-name-idx1-ubyte", GzipFixtures.shortGzip)
     assertDataError(
       try IDXReader.read(contentsOf: file), ["plain-name-idx1-ubyte: magic number 0x48656C6C"])
   }
 
   func testCorruptGzipNamesTheFile() throws {
-    var bytes = CompressionFixtures.shortGzip
+    var bytes = GzipFixtures.shortGzip
     bytes[bytes.count - 8] ^= 1
     assertDataError(
       try IDXReader.parse(Data(bytes), fileName: "labels.gz"),

@@ -54,7 +54,7 @@ final class MNISTDatasetTests: XCTestCase {
     let directory = try IDXTestDirectory()
     try directory.writeMNISTPair(labels: [9, 9, 9], labelName: "unused")
     // A gzip IDX label file made by Python: labels 0, 1, 2.
-    try directory.write("train-labels-idx1-ubyte.gz", CompressionFixtures.labelsIDXGzip)
+    try directory.write("train-labels-idx1-ubyte.gz", GzipFixtures.labelsIDXGzip)
     let dataset = try ImageClassificationDataset.mnistStyle(directory: directory.url, split: .train)
     XCTAssertEqual(dataset.labels, [0, 1, 2])
     XCTAssertEqual(dataset.classCount, 3)

@@ -1,6 +1,7 @@
 import ConvNetData
 import ConvNetCompression
 import Foundation
+import TestSupport
 import XCTest
 
 #if canImport(Glibc)

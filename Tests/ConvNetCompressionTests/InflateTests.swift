@@ -1,4 +1,5 @@
 import ConvNetCompression
+import TestSupport
 import XCTest
 
 /// Raw DEFLATE (RFC 1951) against streams made by Python's zlib (see Fixtures/make_fixtures.py)

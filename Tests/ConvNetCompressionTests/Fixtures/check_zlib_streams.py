@@ -2,7 +2,7 @@
 """Checks streams written by ConvNet's DEFLATE compressor with Python's zlib (the reference
 decoder). Run by DeflateTests.testPythonZlibDecodesOurStreams, or by hand:
 
-    python3 Tests/ConvNetDataTests/Fixtures/check_zlib_streams.py DIR
+    python3 Tests/ConvNetCompressionTests/Fixtures/check_zlib_streams.py DIR
 
 With --max-ratio R, a .zlib stream longer than R times Python's zlib level 6 (+16 bytes) on
 the same bytes also fails. DIR holds NAME.raw (the original bytes) beside NAME.zlib (a zlib stream) and/or NAME.deflate
