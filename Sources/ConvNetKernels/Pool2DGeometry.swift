@@ -122,3 +122,36 @@ public struct Pool2DGeometry: Equatable, Sendable {
     return size
   }
 }
+
+extension Pool2DGeometry {
+  /// Runs `body(plane)` for every plane (n, c), the planes split over threads — the loop every
+  /// pooling pass shares. The geometry must have been validated.
+  @inline(__always)
+  func forEachPlane(_ body: (_ plane: Int) -> Void) {
+    forEachPoolingPlane(count: planeCount, planeSize: inputHeight * inputWidth, body)
+  }
+
+  /// The input rows of output row `oh`'s max-pooling window, clipped to the image (padding counts
+  /// as −∞); never empty because padding ≤ kernel / 2.
+  @inline(__always)
+  func windowRows(_ oh: Int) -> Range<Int> {
+    let start = oh * strideHeight - paddingHeight
+    return max(start, 0)..<min(start + kernelHeight, inputHeight)
+  }
+
+  /// The input columns of output column `ow`'s max-pooling window, clipped to the image.
+  @inline(__always)
+  func windowColumns(_ ow: Int) -> Range<Int> {
+    let start = ow * strideWidth - paddingWidth
+    return max(start, 0)..<min(start + kernelWidth, inputWidth)
+  }
+}
+
+/// Runs `body(plane)` for `count` independent planes of `planeSize` input pixels, split over
+/// threads in chunks of about 32k pixels (`planesPerChunk`).
+@inline(__always)
+func forEachPoolingPlane(count: Int, planeSize: Int, _ body: (_ plane: Int) -> Void) {
+  parallelChunks(count, minimumChunk: planesPerChunk(planeSize)) { planes in
+    for plane in planes { body(plane) }
+  }
+}
