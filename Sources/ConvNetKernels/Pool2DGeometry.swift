@@ -17,14 +17,18 @@ public struct Pool2DGeometry: Equatable, Sendable {
   public var channels: Int
   public var inputHeight: Int
   public var inputWidth: Int
-  public var kernelHeight: Int
-  public var kernelWidth: Int
-  public var strideHeight: Int
-  public var strideWidth: Int
-  public var paddingHeight: Int
-  public var paddingWidth: Int
+  /// Window, stride, padding and rounding: what a layer fixes when it is made; the sizes above
+  /// are this call's. The properties below read and write it.
+  public var settings: Pool2DSettings
+
+  public var kernelHeight: Int { get { settings.kernelHeight } set { settings.kernelHeight = newValue } }
+  public var kernelWidth: Int { get { settings.kernelWidth } set { settings.kernelWidth = newValue } }
+  public var strideHeight: Int { get { settings.strideHeight } set { settings.strideHeight = newValue } }
+  public var strideWidth: Int { get { settings.strideWidth } set { settings.strideWidth = newValue } }
+  public var paddingHeight: Int { get { settings.paddingHeight } set { settings.paddingHeight = newValue } }
+  public var paddingWidth: Int { get { settings.paddingWidth } set { settings.paddingWidth = newValue } }
   /// Round the output size up instead of down, letting the last window hang past the edge.
-  public var ceilMode: Bool
+  public var ceilMode: Bool { get { settings.ceilMode } set { settings.ceilMode = newValue } }
 
   /// A pooling with every parameter given per axis.
   public init(
@@ -36,13 +40,10 @@ public struct Pool2DGeometry: Equatable, Sendable {
     self.channels = channels
     self.inputHeight = inputHeight
     self.inputWidth = inputWidth
-    self.kernelHeight = kernelHeight
-    self.kernelWidth = kernelWidth
-    self.strideHeight = strideHeight
-    self.strideWidth = strideWidth
-    self.paddingHeight = paddingHeight
-    self.paddingWidth = paddingWidth
-    self.ceilMode = ceilMode
+    settings = Pool2DSettings(
+      kernelHeight: kernelHeight, kernelWidth: kernelWidth, strideHeight: strideHeight,
+      strideWidth: strideWidth, paddingHeight: paddingHeight, paddingWidth: paddingWidth,
+      ceilMode: ceilMode)
   }
 
   /// A square pooling window; `stride` defaults to the kernel size, as in PyTorch.
