@@ -3,8 +3,10 @@ import ConvNetTensor
 import TestSupport
 import XCTest
 
-/// The fast convolution kernels (im2col + GEMM, 1×1 shortcut, direct depthwise) against their
-/// reference twins, plus hand-computed cases that run through both.
+/// The fast convolution kernels against their reference twins through the shared harness, one
+/// table row per geometry naming the algorithm `Conv2DPlan` picks for each pass (depthwise,
+/// Winograd, gather and row tiles, pointwise / im2col / implicit GEMM), plus hand-computed cases
+/// that run through both.
 final class Conv2DTests: XCTestCase {
   // MARK: - Fast kernels equal the reference twins
 
@@ -225,76 +227,99 @@ final class Conv2DTests: XCTestCase {
         kernelSize: 3)),
   ]
 
+  /// Every row through the shared harness: each pass of the fast kernels (by the algorithm its
+  /// plan chose) against the reference twin, outputs starting as NaN.
   func testFastKernelsMatchReferenceTwins() {
     var generator = SeededGenerator(seed: 42)
-    for geometry in Self.configurations {
+    for row in Self.cases {
+      let geometry = row.geometry
       XCTAssertNil(geometry.validate())
-      let input = randomValues(geometry.inputCount, &generator)
-      let weight = randomValues(geometry.weightCount, &generator)
-      let bias = randomValues(geometry.outputChannels, &generator)
-      let gradOutput = randomValues(geometry.outputCount, &generator)
-      let label = "\(geometry)"
-
-      // Outputs start as NaN so that a kernel that accumulates instead of overwriting fails.
-      var output = [Float](repeating: .nan, count: geometry.outputCount)
-      var expectedOutput = output
-      conv2DForward(
-        input: input, weight: weight, bias: bias, output: &output, geometry: geometry)
-      conv2DForwardReference(
-        input: input, weight: weight, bias: bias, output: &expectedOutput, geometry: geometry)
-      assertClose(output, expectedOutput, absoluteTolerance: 1e-4, "forward \(label)")
-
-      var unbiased = [Float](repeating: .nan, count: geometry.outputCount)
-      var expectedUnbiased = unbiased
-      conv2DForward(input: input, weight: weight, bias: nil, output: &unbiased, geometry: geometry)
-      conv2DForwardReference(
-        input: input, weight: weight, bias: nil, output: &expectedUnbiased, geometry: geometry)
-      assertClose(unbiased, expectedUnbiased, absoluteTolerance: 1e-4, "no bias \(label)")
-
-      var gradInput = [Float](repeating: .nan, count: geometry.inputCount)
-      var expectedGradInput = gradInput
-      conv2DBackwardInput(
-        gradOutput: gradOutput, weight: weight, gradInput: &gradInput, geometry: geometry)
-      conv2DBackwardInputReference(
-        gradOutput: gradOutput, weight: weight, gradInput: &expectedGradInput,
-        geometry: geometry)
-      assertClose(gradInput, expectedGradInput, absoluteTolerance: 1e-4, "gradInput \(label)")
-
-      var gradWeight = [Float](repeating: .nan, count: geometry.weightCount)
-      var gradBias = [Float](repeating: .nan, count: geometry.outputChannels)
-      var expectedGradWeight = gradWeight
-      var expectedGradBias = gradBias
-      conv2DBackwardWeight(
-        input: input, gradOutput: gradOutput, gradWeight: &gradWeight, gradBias: &gradBias,
-        geometry: geometry)
-      conv2DBackwardWeightReference(
-        input: input, gradOutput: gradOutput, gradWeight: &expectedGradWeight,
-        gradBias: &expectedGradBias, geometry: geometry)
-      assertClose(gradWeight, expectedGradWeight, absoluteTolerance: 1e-4, "gradWeight \(label)")
-      assertClose(gradBias, expectedGradBias, absoluteTolerance: 1e-4, "gradBias \(label)")
-
-      // The Winograd kernels themselves, also where `conv2DForward` would pick im2col because
-      // the batch has too few tiles for the weight transform to pay.
-      if winogradApplies(geometry) {
-        var winograd = [Float](repeating: .nan, count: geometry.outputCount)
-        winogradConv2DForward(
-          input: input, weight: weight, bias: bias, output: &winograd, geometry: geometry)
-        assertClose(winograd, expectedOutput, absoluteTolerance: 1e-4, "Winograd \(label)")
-        var winogradGradInput = [Float](repeating: .nan, count: geometry.inputCount)
-        winogradConv2DBackwardInput(
-          gradOutput: gradOutput, weight: weight, gradInput: &winogradGradInput,
-          geometry: geometry)
-        assertClose(
-          winogradGradInput, expectedGradInput, absoluteTolerance: 1e-4,
-          "Winograd gradInput \(label)")
-      }
-
-      var gradWeightOnly = [Float](repeating: .nan, count: geometry.weightCount)
-      conv2DBackwardWeight(
-        input: input, gradOutput: gradOutput, gradWeight: &gradWeightOnly, gradBias: nil,
-        geometry: geometry)
-      assertClose(gradWeightOnly, expectedGradWeight, absoluteTolerance: 1e-4, "no bias \(label)")
+      checkOp(
+        "\(geometry)",
+        kernels: Self.kernelPasses(
+          Conv2DPlan(geometry), input: randomValues(geometry.inputCount, &generator),
+          weight: randomValues(geometry.weightCount, &generator),
+          bias: randomValues(geometry.outputChannels, &generator),
+          gradOutput: randomValues(geometry.outputCount, &generator)))
     }
+  }
+
+  /// The passes of one geometry, each fast kernel against its twin: forward with and without
+  /// bias, the input gradient, the weight gradient with and without the bias gradient — and,
+  /// where `winogradApplies`, the Winograd kernels themselves, also where the plan does not
+  /// choose them because the batch has too few tiles for the weight transform to pay.
+  static func kernelPasses(
+    _ plan: Conv2DPlan, input: [Float], weight: [Float], bias: [Float], gradOutput: [Float]
+  ) -> [KernelPass] {
+    let g = plan.geometry
+    let (forward, inputGradient, weightGradient) = (
+      "forward \(plan.forward)", "input gradient \(plan.inputGradient)",
+      "weight gradient \(plan.weightGradient)"
+    )
+    var passes = [
+      KernelPass(
+        forward, buffers: [.output("output", count: g.outputCount)],
+        fast: { o in conv2DForward(input: input, weight: weight, bias: bias, output: o[0], plan: plan) },
+        reference: { o in
+          conv2DForwardReference(input: input, weight: weight, bias: bias, output: o[0], geometry: g)
+        }),
+      KernelPass(
+        "\(forward), no bias", buffers: [.output("output", count: g.outputCount)],
+        fast: { o in conv2DForward(input: input, weight: weight, bias: nil, output: o[0], plan: plan) },
+        reference: { o in
+          conv2DForwardReference(input: input, weight: weight, bias: nil, output: o[0], geometry: g)
+        }),
+    ]
+    passes.append(
+      KernelPass(
+        inputGradient, buffers: [.output("gradInput", count: g.inputCount)],
+        fast: { o in
+          conv2DBackwardInput(gradOutput: gradOutput, weight: weight, gradInput: o[0], plan: plan)
+        },
+        reference: { o in
+          conv2DBackwardInputReference(
+            gradOutput: gradOutput, weight: weight, gradInput: o[0], geometry: g)
+        }))
+    for withBias in [true, false] {
+      var buffers: [KernelBuffer] = [.output("gradWeight", count: g.weightCount)]
+      if withBias { buffers.append(.output("gradBias", count: g.outputChannels)) }
+      passes.append(
+        KernelPass(
+          withBias ? weightGradient : "\(weightGradient), no bias", buffers: buffers,
+          fast: { o in
+            conv2DBackwardWeight(
+              input: input, gradOutput: gradOutput, gradWeight: o[0],
+              gradBias: withBias ? o[1] : nil, plan: plan)
+          },
+          reference: { o in
+            conv2DBackwardWeightReference(
+              input: input, gradOutput: gradOutput, gradWeight: o[0],
+              gradBias: withBias ? o[1] : nil, geometry: g)
+          }))
+    }
+    if winogradApplies(g) {
+      passes.append(
+        KernelPass(
+          "Winograd forward", buffers: [.output("output", count: g.outputCount)],
+          fast: { o in
+            winogradConv2DForward(input: input, weight: weight, bias: bias, output: o[0], geometry: g)
+          },
+          reference: { o in
+            conv2DForwardReference(input: input, weight: weight, bias: bias, output: o[0], geometry: g)
+          }))
+      passes.append(
+        KernelPass(
+          "Winograd input gradient", buffers: [.output("gradInput", count: g.inputCount)],
+          fast: { o in
+            winogradConv2DBackwardInput(
+              gradOutput: gradOutput, weight: weight, gradInput: o[0], geometry: g)
+          },
+          reference: { o in
+            conv2DBackwardInputReference(
+              gradOutput: gradOutput, weight: weight, gradInput: o[0], geometry: g)
+          }))
+    }
+    return passes
   }
 
   /// Every row runs the algorithms it says it covers: the plan made from its geometry chooses
@@ -357,34 +382,27 @@ final class Conv2DTests: XCTestCase {
     XCTAssertFalse(rowTilesApply(sevenChannels))
   }
 
-  /// Runs a forward kernel with `conv2DForward`'s contract on random data (output starting as
-  /// NaN) and compares it with `conv2DForwardReference`.
-  private func checkForward(
-    _ geometry: Conv2DGeometry, _ generator: inout SeededGenerator,
-    _ forward: (
-      _ input: [Float], _ weight: [Float], _ bias: [Float], _ output: inout [Float]
-    ) -> Void
-  ) {
-    let input = randomValues(geometry.inputCount, &generator)
-    let weight = randomValues(geometry.weightCount, &generator)
-    let bias = randomValues(geometry.outputChannels, &generator)
-    var output = [Float](repeating: .nan, count: geometry.outputCount)
-    var expectedOutput = output
-    forward(input, weight, bias, &output)
-    conv2DForwardReference(
-      input: input, weight: weight, bias: bias, output: &expectedOutput, geometry: geometry)
-    assertClose(output, expectedOutput, absoluteTolerance: 1e-4, "forward \(geometry)")
-  }
-
   /// The plain-C row tile (what CPUs without AVX2 run) against the reference twin.
   func testPortableRowTilesMatchReference() {
     var generator = SeededGenerator(seed: 13)
-    for geometry in Self.rowTileCases.map(\.geometry) {
-      checkForward(geometry, &generator) { input, weight, bias, output in
-        rowTilesConv2DForward(
-          input: input, weight: weight, bias: bias, output: &output, geometry: geometry,
-          microKernel: .portable)
-      }
+    for g in Self.rowTileCases.map(\.geometry) {
+      let input = randomValues(g.inputCount, &generator)
+      let weight = randomValues(g.weightCount, &generator)
+      let bias = randomValues(g.outputChannels, &generator)
+      checkOp(
+        "\(g)",
+        kernels: [
+          KernelPass(
+            "portable row tiles", buffers: [.output("output", count: g.outputCount)],
+            fast: { o in
+              rowTilesConv2DForward(
+                input: input, weight: weight, bias: bias, output: o[0], geometry: g,
+                microKernel: .portable)
+            },
+            reference: { o in
+              conv2DForwardReference(input: input, weight: weight, bias: bias, output: o[0], geometry: g)
+            })
+        ])
     }
   }
 
@@ -415,24 +433,36 @@ final class Conv2DTests: XCTestCase {
   /// The plain-C gather tile (what CPUs without AVX2 run) against the reference twins.
   func testPortableGatherTilesMatchReference() {
     var generator = SeededGenerator(seed: 11)
-    for geometry in Self.gatherCases.map(\.geometry) {
-      checkForward(geometry, &generator) { input, weight, bias, output in
-        gatherConv2DForward(
-          input: input, weight: weight, bias: bias, output: &output, geometry: geometry,
-          microKernel: .portable)
-      }
-      let input = randomValues(geometry.inputCount, &generator)
-      let gradOutput = randomValues(geometry.outputCount, &generator)
-      var gradWeight = [Float](repeating: .nan, count: geometry.weightCount)
-      var expectedGradWeight = gradWeight
-      var expectedGradBias = [Float](repeating: .nan, count: geometry.outputChannels)
-      gatherConv2DBackwardWeight(
-        input: input, gradOutput: gradOutput, geometry: geometry, target: &gradWeight,
-        microKernel: .portable)
-      conv2DBackwardWeightReference(
-        input: input, gradOutput: gradOutput, gradWeight: &expectedGradWeight,
-        gradBias: &expectedGradBias, geometry: geometry)
-      assertClose(gradWeight, expectedGradWeight, absoluteTolerance: 1e-4, "gradWeight \(geometry)")
+    for g in Self.gatherCases.map(\.geometry) {
+      let input = randomValues(g.inputCount, &generator)
+      let weight = randomValues(g.weightCount, &generator)
+      let bias = randomValues(g.outputChannels, &generator)
+      let gradOutput = randomValues(g.outputCount, &generator)
+      checkOp(
+        "\(g)",
+        kernels: [
+          KernelPass(
+            "portable gather forward", buffers: [.output("output", count: g.outputCount)],
+            fast: { o in
+              gatherConv2DForward(
+                input: input, weight: weight, bias: bias, output: o[0], geometry: g,
+                microKernel: .portable)
+            },
+            reference: { o in
+              conv2DForwardReference(input: input, weight: weight, bias: bias, output: o[0], geometry: g)
+            }),
+          KernelPass(
+            "portable gather weight gradient", buffers: [.output("gradWeight", count: g.weightCount)],
+            fast: { o in
+              gatherConv2DBackwardWeight(
+                input: input, gradOutput: gradOutput, geometry: g, target: o[0],
+                microKernel: .portable)
+            },
+            reference: { o in
+              conv2DBackwardWeightReference(
+                input: input, gradOutput: gradOutput, gradWeight: o[0], gradBias: nil, geometry: g)
+            }),
+        ])
     }
   }
 
