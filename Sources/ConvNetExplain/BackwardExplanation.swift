@@ -105,7 +105,7 @@ public struct ConvolutionBackwardExplanation {
     let x = Variable(TensorConversion.batch(input), requiresGrad: true)
     let w = Variable(TensorConversion.weight([kernel]), requiresGrad: true)
     let b = Variable(Tensor(shape: [1], scalars: [bias]), requiresGrad: true)
-    let y = conv2d(x, weight: w, bias: b, geometry: forward.geometry)
+    let y = conv2d(x, weight: w, bias: b, settings: forward.geometry.settings)
     y.backward(gradient: TensorConversion.batch([gradient]))
     autogradInputGradient = TensorConversion.planes(x.grad ?? Tensor.zeros(x.shape))
     autogradWeightGradient = TensorConversion.planes(w.grad ?? Tensor.zeros(w.shape))
@@ -191,7 +191,7 @@ public struct PoolingBackwardExplanation {
     let x = Variable(TensorConversion.batch(computation.input), requiresGrad: true)
     let y =
       forward.kind == .max
-      ? maxPool2d(x, geometry: g) : avgPool2d(x, geometry: g, countIncludePad: true)
+      ? maxPool2d(x, settings: g.settings) : avgPool2d(x, settings: g.settings, countIncludePad: true)
     y.backward(gradient: TensorConversion.batch(gradient))
     autogradInputGradient = TensorConversion.planes(x.grad ?? Tensor.zeros(x.shape))
   }

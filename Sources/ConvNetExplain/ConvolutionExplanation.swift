@@ -155,7 +155,7 @@ public struct ConvolutionComputation {
     let result = withoutGradients {
       conv2d(
         Variable(TensorConversion.batch(input)), weight: Variable(TensorConversion.weight(weights)),
-        bias: Variable(Tensor(shape: [bias.count], scalars: bias)), geometry: geometry)
+        bias: Variable(Tensor(shape: [bias.count], scalars: bias)), settings: geometry.settings)
     }
     kernelOutput = TensorConversion.planes(result.value)
   }

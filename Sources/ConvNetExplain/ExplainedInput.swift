@@ -1,3 +1,4 @@
+import ConvNetAutograd
 import ConvNetNN
 
 /// The input of a convolution or pooling explanation: its size per channel and its channel

@@ -189,7 +189,9 @@ public struct PoolingComputation {
     self.output = output
     let x = Variable(TensorConversion.batch(input))
     let pooled = withoutGradients {
-      kind == .max ? maxPool2d(x, geometry: g) : avgPool2d(x, geometry: g, countIncludePad: true)
+      kind == .max
+        ? maxPool2d(x, settings: g.settings)
+        : avgPool2d(x, settings: g.settings, countIncludePad: true)
     }
     kernelOutput = TensorConversion.planes(pooled.value)
     if kind == .average {
@@ -202,7 +204,7 @@ public struct PoolingComputation {
         groups: g.channels)
       let kernel = Tensor(shape: [g.channels, 1, g.kernelHeight, g.kernelWidth], repeating: weight)
       let result = withoutGradients {
-        conv2d(x, weight: Variable(kernel), bias: nil, geometry: convolution)
+        conv2d(x, weight: Variable(kernel), bias: nil, settings: convolution.settings)
       }
       convolutionWeight = weight
       convolutionOutput = TensorConversion.planes(result.value)

@@ -30,29 +30,16 @@ public func avgPool2DForward(
 ) {
   if let problem = geometry.validate() { preconditionFailure(problem) }
   let g = geometry
-  let (H, W, OH, OW) = (g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
-  parallelChunks(g.planeCount, minimumChunk: planesPerChunk(H * W)) { planes in
-    for plane in planes {
-      let x = input + plane * H * W
-      let y = output + plane * OH * OW
-      for oh in 0..<OH {
-        let rows = averageWindow(
-          output: oh, stride: g.strideHeight, padding: g.paddingHeight, kernel: g.kernelHeight,
-          input: H)
-        for ow in 0..<OW {
-          let columns = averageWindow(
-            output: ow, stride: g.strideWidth, padding: g.paddingWidth, kernel: g.kernelWidth,
-            input: W)
-          var sum: Float = 0
-          for ih in rows.real {
-            for iw in columns.real { sum += x[ih * W + iw] }
-          }
-          let divisor =
-            countIncludePad
-            ? rows.paddedCount * columns.paddedCount : rows.real.count * columns.real.count
-          y[oh * OW + ow] = sum / Float(divisor)
-        }
+  let (HW, W, P) = (g.inputHeight * g.inputWidth, g.inputWidth, g.outputHeight * g.outputWidth)
+  g.forEachPlane { plane in
+    let x = input + plane * HW
+    let y = output + plane * P
+    forEachAverageWindow(g, countIncludePad: countIncludePad) { o, rows, columns, divisor in
+      var sum: Float = 0
+      for ih in rows {
+        for iw in columns { sum += x[ih * W + iw] }
       }
+      y[o] = sum / divisor
     }
   }
 }
@@ -68,29 +55,39 @@ public func avgPool2DBackward(
 ) {
   if let problem = geometry.validate() { preconditionFailure(problem) }
   let g = geometry
-  let (H, W, OH, OW) = (g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
-  parallelChunks(g.planeCount, minimumChunk: planesPerChunk(H * W)) { planes in
-    for plane in planes {
-      let dx = gradInput + plane * H * W
-      let dy = gradOutput + plane * OH * OW
-      dx.update(repeating: 0, count: H * W)
-      for oh in 0..<OH {
-        let rows = averageWindow(
-          output: oh, stride: g.strideHeight, padding: g.paddingHeight, kernel: g.kernelHeight,
-          input: H)
-        for ow in 0..<OW {
-          let columns = averageWindow(
-            output: ow, stride: g.strideWidth, padding: g.paddingWidth, kernel: g.kernelWidth,
-            input: W)
-          let divisor =
-            countIncludePad
-            ? rows.paddedCount * columns.paddedCount : rows.real.count * columns.real.count
-          let share = dy[oh * OW + ow] / Float(divisor)
-          for ih in rows.real {
-            for iw in columns.real { dx[ih * W + iw] += share }
-          }
-        }
+  let (HW, W, P) = (g.inputHeight * g.inputWidth, g.inputWidth, g.outputHeight * g.outputWidth)
+  g.forEachPlane { plane in
+    let dx = gradInput + plane * HW
+    let dy = gradOutput + plane * P
+    dx.update(repeating: 0, count: HW)
+    forEachAverageWindow(g, countIncludePad: countIncludePad) { o, rows, columns, divisor in
+      let share = dy[o] / divisor
+      for ih in rows {
+        for iw in columns { dx[ih * W + iw] += share }
       }
+    }
+  }
+}
+
+/// Runs `body(o, rows, columns, divisor)` for every output `o` of one plane, in order, with the
+/// real input rows and columns of its window and its divisor (see the file comment).
+@inline(__always)
+private func forEachAverageWindow(
+  _ g: Pool2DGeometry, countIncludePad: Bool,
+  _ body: (_ output: Int, _ rows: Range<Int>, _ columns: Range<Int>, _ divisor: Float) -> Void
+) {
+  for oh in 0..<g.outputHeight {
+    let rows = averageWindow(
+      output: oh, stride: g.strideHeight, padding: g.paddingHeight, kernel: g.kernelHeight,
+      input: g.inputHeight)
+    for ow in 0..<g.outputWidth {
+      let columns = averageWindow(
+        output: ow, stride: g.strideWidth, padding: g.paddingWidth, kernel: g.kernelWidth,
+        input: g.inputWidth)
+      let divisor =
+        countIncludePad
+        ? rows.paddedCount * columns.paddedCount : rows.real.count * columns.real.count
+      body(oh * g.outputWidth + ow, rows.real, columns.real, Float(divisor))
     }
   }
 }

@@ -5,11 +5,12 @@
 // K = CG·kH·kW the GEMM depth (one weight row), P = OH·OW output pixels per channel.
 //
 // Work is split over the batch (each thread owns whole images and its own im2col scratch),
-// because GEMM itself may be multi-threaded and per-image GEMMs are small. Depthwise
-// geometries go to the direct kernels in Conv2DDepthwise.swift instead, 3×3 stride-1 layers
-// with enough channels to Winograd (Conv2DWinograd.swift), unpadded layers with few taps
-// to the gather tiles (Conv2DGather.swift), and stride-1 layers with at most 6 output channels
-// to the row tiles (Conv2DRows.swift).
+// because GEMM itself may be multi-threaded and per-image GEMMs are small. Which algorithm runs
+// each pass is chosen once per geometry by `Conv2DPlan` (Conv2DPlan.swift); the three entry
+// points below switch on it. Depthwise geometries go to the direct kernels in
+// Conv2DDepthwise.swift instead, 3×3 stride-1 layers with enough channels to Winograd
+// (Conv2DWinograd.swift), unpadded layers with few taps to the gather tiles (Conv2DGather.swift),
+// and stride-1 layers with at most 6 output channels to the row tiles (Conv2DRows.swift).
 
 /// 2-D convolution (cross-correlation), forward: `output = weight ⋆ input + bias`. Overwrites
 /// `output`.
@@ -17,40 +18,54 @@
 /// Shapes: input `[N, C, H, W]`, weight `[OC, C/groups, kH, kW]`, bias `[OC]` (optional),
 /// output `[N, OC, OH, OW]` with
 /// `OH = (H + paddingTop + paddingBottom − dilationHeight·(kH − 1) − 1) / strideHeight + 1`
-/// (and the same for OW) — see `Conv2DGeometry`.
+/// (and the same for OW) — see `Conv2DGeometry`. Runs `Conv2DPlan(geometry).forward`.
 public func conv2DForward(
   input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
   output: UnsafeMutablePointer<Float>, geometry: Conv2DGeometry
 ) {
-  if let problem = geometry.validate() { preconditionFailure(problem) }
-  if geometry.isDepthwise {
+  conv2DForward(input: input, weight: weight, bias: bias, output: output, plan: Conv2DPlan(geometry))
+}
+
+/// `conv2DForward` by the algorithm `plan` chose for the forward pass of `plan.geometry`.
+public func conv2DForward(
+  input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+  output: UnsafeMutablePointer<Float>, plan: Conv2DPlan
+) {
+  let geometry = plan.geometry
+  switch plan.forward {
+  case .depthwise:
     depthwiseConv2DForward(
       input: input, weight: weight, bias: bias, output: output, geometry: geometry)
-    return
-  }
-  if winogradApplies(geometry) && winogradPays(geometry) {
+  case .winograd:
     winogradConv2DForward(
       input: input, weight: weight, bias: bias, output: output, geometry: geometry)
-    return
-  }
-  if gatherApplies(geometry) {
+  case .gather:
     gatherConv2DForward(
       input: input, weight: weight, bias: bias, output: output, geometry: geometry)
-    return
-  }
-  if rowTilesApply(geometry) {
+  case .rows:
     rowTilesConv2DForward(
       input: input, weight: weight, bias: bias, output: output, geometry: geometry)
-    return
+  case .pointwiseGEMM, .im2colGEMM, .implicitGEMM:
+    gemmConv2DForward(
+      input: input, weight: weight, bias: bias, output: output, geometry: geometry,
+      algorithm: plan.forward)
+  case .implicitGEMMAcrossImages:
+    preconditionFailure("conv2DForward: \(plan.forward) is not a forward algorithm")
   }
+}
+
+/// The GEMM forward passes: `.pointwiseGEMM` (the image is the right-hand operand),
+/// `.im2colGEMM` (a stored im2col matrix) and `.implicitGEMM` (im2col packed by the GEMM).
+private func gemmConv2DForward(
+  input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+  output: UnsafeMutablePointer<Float>, geometry: Conv2DGeometry, algorithm: Conv2DAlgorithm
+) {
   let (N, C, OC, G) = (
     geometry.batch, geometry.inputChannels, geometry.outputChannels, geometry.groups)
   let (CG, OCG, K, HW, P) = geometry.gemmSizes
-  let pointwise = geometry.isPointwise
-  // im2col packed by the GEMM on the fly, unless the GEMM would not pack B at all: with at most
-  // one register tile of rows (OCG ≤ 6, e.g. LeNet's first layer) it reads a stored im2col
-  // matrix in place, which costs no more than packing it.
-  let implicitIm2col = !pointwise && OCG > GemmTuning.tileRows
+  let pointwise = algorithm == .pointwiseGEMM
+  // im2col packed by the GEMM on the fly (see `Conv2DPlan` for when it is not).
+  let implicitIm2col = algorithm == .implicitGEMM
   // Whole images per core when there are enough of them, else each image's GEMM is split.
   let perImageThreads = N < Parallelism.threadCount
   // The implicit-im2col GEMMs take each group's weight packed once for all images, packed in
@@ -112,26 +127,48 @@ public func conv2DForward(
 ///
 /// Shapes: gradOutput `[N, OC, OH, OW]`, weight `[OC, C/groups, kH, kW]`,
 /// gradInput `[N, C, H, W]`; sizes as in `Conv2DGeometry`
-/// (`OH = (H + padTop + padBottom − dilation·(kH − 1) − 1) / stride + 1`).
+/// (`OH = (H + padTop + padBottom − dilation·(kH − 1) − 1) / stride + 1`). Runs
+/// `Conv2DPlan(geometry).inputGradient`.
 public func conv2DBackwardInput(
   gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
   gradInput: UnsafeMutablePointer<Float>, geometry: Conv2DGeometry
 ) {
-  if let problem = geometry.validate() { preconditionFailure(problem) }
-  if geometry.isDepthwise {
+  conv2DBackwardInput(
+    gradOutput: gradOutput, weight: weight, gradInput: gradInput, plan: Conv2DPlan(geometry))
+}
+
+/// `conv2DBackwardInput` by the algorithm `plan` chose for the input gradient of
+/// `plan.geometry`.
+public func conv2DBackwardInput(
+  gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+  gradInput: UnsafeMutablePointer<Float>, plan: Conv2DPlan
+) {
+  let geometry = plan.geometry
+  switch plan.inputGradient {
+  case .depthwise:
     depthwiseConv2DBackwardInput(
       gradOutput: gradOutput, weight: weight, gradInput: gradInput, geometry: geometry)
-    return
-  }
-  if winogradApplies(geometry) && winogradPays(geometry) {
+  case .winograd:
     winogradConv2DBackwardInput(
       gradOutput: gradOutput, weight: weight, gradInput: gradInput, geometry: geometry)
-    return
+  case .pointwiseGEMM, .im2colGEMM:
+    gemmConv2DBackwardInput(
+      gradOutput: gradOutput, weight: weight, gradInput: gradInput, geometry: geometry,
+      pointwise: plan.inputGradient == .pointwiseGEMM)
+  case .gather, .rows, .implicitGEMM, .implicitGEMMAcrossImages:
+    preconditionFailure("conv2DBackwardInput: \(plan.inputGradient) is not an input-gradient algorithm")
   }
+}
+
+/// The GEMM input gradient: `weightᵀ · gradOutput` per image and group, folded back by
+/// `col2im` — or, for 1×1 convolutions (`pointwise`), written straight into `gradInput`.
+private func gemmConv2DBackwardInput(
+  gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+  gradInput: UnsafeMutablePointer<Float>, geometry: Conv2DGeometry, pointwise: Bool
+) {
   let (N, C, OC, G) = (
     geometry.batch, geometry.inputChannels, geometry.outputChannels, geometry.groups)
   let (CG, OCG, K, HW, P) = geometry.gemmSizes
-  let pointwise = geometry.isPointwise
   parallelChunks(N) { images in
     ScratchPool.withBuffer(count: pointwise ? 0 : K * P) { columns in
       for n in images {
@@ -163,51 +200,67 @@ public func conv2DBackwardInput(
 /// the result does not depend on thread timing.
 ///
 /// Shapes: input `[N, C, H, W]`, gradOutput `[N, OC, OH, OW]`,
-/// gradWeight `[OC, C/groups, kH, kW]`, gradBias `[OC]`; sizes as in `Conv2DGeometry`.
+/// gradWeight `[OC, C/groups, kH, kW]`, gradBias `[OC]`; sizes as in `Conv2DGeometry`. Runs
+/// `Conv2DPlan(geometry).weightGradient`.
 public func conv2DBackwardWeight(
   input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
   gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
   geometry: Conv2DGeometry
 ) {
-  if let problem = geometry.validate() { preconditionFailure(problem) }
-  if geometry.isDepthwise {
+  conv2DBackwardWeight(
+    input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias,
+    plan: Conv2DPlan(geometry))
+}
+
+/// `conv2DBackwardWeight` by the algorithm `plan` chose for the weight gradient of
+/// `plan.geometry`.
+public func conv2DBackwardWeight(
+  input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+  gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
+  plan: Conv2DPlan
+) {
+  let geometry = plan.geometry
+  let algorithm = plan.weightGradient
+  switch algorithm {
+  case .depthwise:
     depthwiseConv2DBackwardWeight(
       input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias,
       geometry: geometry)
     return
+  case .winograd, .rows:
+    preconditionFailure("conv2DBackwardWeight: \(algorithm) is not a weight-gradient algorithm")
+  case .gather, .pointwiseGEMM, .im2colGEMM, .implicitGEMM, .implicitGEMMAcrossImages:
+    break
   }
   let (N, C, OC, G) = (
     geometry.batch, geometry.inputChannels, geometry.outputChannels, geometry.groups)
   let (CG, OCG, K, HW, P) = geometry.gemmSizes
-  let pointwise = geometry.isPointwise
   let weightCount = geometry.weightCount
 
   if let gradBias { sumOverBatchAndPixels(gradOutput, into: gradBias, N: N, channels: OC, P: P) }
 
-  // im2colᵀ is packed by the GEMM on the fly (8 pixels × 16 taps by a register transpose where
-  // the pixels lie on one output row at stride 1, else pixel by pixel, 16 gathered taps)
-  // when the stored matrix would be large; a small one (LeNet's layers, 3-channel stems: few
-  // taps) is cheaper to write with im2col's contiguous row copies and pack by 4×4 transposes.
-  let explicitIm2col = !pointwise && K * P < implicitWeightGradientMinimum
-  let gather = gatherApplies(geometry)
-  // Small output planes (ResNet's last stages: 8×8, 4×4) would make per-image GEMMs of depth P
-  // that load and store all of the weight gradient every few steps; there one GEMM per chunk
-  // of images runs its depth over all their pixels.
-  let acrossImages = !pointwise && !explicitIm2col && P < weightGradientBatchingPixels
+  // `.implicitGEMM` packs im2colᵀ on the fly (8 pixels × 16 taps by a register transpose where
+  // the pixels lie on one output row at stride 1, else pixel by pixel, 16 gathered taps);
+  // `.im2colGEMM` writes the small matrix with im2col's contiguous row copies and the GEMM
+  // packs it by 4×4 transposes. `.implicitGEMMAcrossImages`: small output planes (ResNet's last
+  // stages: 8×8, 4×4) would make per-image GEMMs of depth P that load and store all of the
+  // weight gradient every few steps; there one GEMM per chunk of images runs its depth over all
+  // their pixels.
+
   // One chunk per thread, or a fixed number in deterministic mode (`Parallelism.isDeterministic`).
   let chunkCount = Parallelism.reductionChunkCount(items: N)
   // Chunk 0 sums straight into gradWeight; chunks 1… into their slices of `partials`.
   ScratchPool.withBuffer(count: (chunkCount - 1) * weightCount) { partials in
     parallelFor(chunkCount) { chunk in
       let target = chunk == 0 ? gradWeight : partials + (chunk - 1) * weightCount
-      if gather {
+      if algorithm == .gather {
         gatherConv2DBackwardWeight(
           input: input, gradOutput: gradOutput, geometry: geometry, chunk: chunk,
           chunkCount: chunkCount, target: target)
         return
       }
       let images = (N * chunk / chunkCount)..<(N * (chunk + 1) / chunkCount)
-      if acrossImages {
+      if algorithm == .implicitGEMMAcrossImages {
         let depth = images.count * P
         ScratchPool.withBuffer(count: OCG * depth) { rows in
           for g in 0..<G {
@@ -228,7 +281,8 @@ public func conv2DBackwardWeight(
         }
         return
       }
-      ScratchPool.withBuffer(count: explicitIm2col ? K * P : 0) { columns in
+      let storedColumns = algorithm == .im2colGEMM
+      ScratchPool.withBuffer(count: storedColumns ? K * P : 0) { columns in
         for n in images {
           for g in 0..<G {
             let x = input + (n * C + g * CG) * HW
@@ -236,10 +290,10 @@ public func conv2DBackwardWeight(
             let c = target + g * OCG * K
             // target[OCG, K] (+)= dy[OCG, P] · right[K, P]ᵀ; a chunk's first image overwrites.
             let beta: Float = n == images.lowerBound ? 0 : 1
-            if pointwise || explicitIm2col {
+            if algorithm == .pointwiseGEMM || storedColumns {
               // right = the image itself for 1×1 convolutions, else the stored im2col matrix.
               var right = x
-              if !pointwise {
+              if storedColumns {
                 im2col(input: x, columns: columns, channels: CG, geometry: geometry)
                 right = UnsafePointer(columns)
               }
@@ -263,11 +317,13 @@ public func conv2DBackwardWeight(
 }
 
 /// The im2col size (K·P floats, 128 KiB) from which the weight gradient packs im2colᵀ on the
-/// fly rather than storing it (measured with `convnet bench --workload conv`).
+/// fly (`.implicitGEMM`) rather than storing it (`.im2colGEMM`) (measured with
+/// `convnet bench --workload conv`).
 let implicitWeightGradientMinimum = 32 * 1024
 
 /// Output planes smaller than this many pixels have their weight gradient summed by one GEMM
-/// over a chunk of images rather than one per image (see `conv2DBackwardWeight`).
+/// over a chunk of images rather than one per image (`.implicitGEMMAcrossImages`, see
+/// `conv2DBackwardWeight`).
 let weightGradientBatchingPixels = 256
 
 /// `sums[c] = Σₙ Σₚ values[n, c, p]` for values `[N, channels, P]`, accumulated in Double.

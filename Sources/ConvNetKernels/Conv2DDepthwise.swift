@@ -27,24 +27,15 @@ public func depthwiseConv2DForward(
   input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
   output: UnsafeMutablePointer<Float>, geometry: Conv2DGeometry
 ) {
-  if let problem = geometry.validate() { preconditionFailure(problem) }
-  precondition(geometry.isDepthwise, "depthwiseConv2DForward needs groups == C == OC")
-  let g = geometry
-  let (C, HW, P, taps) = (
-    g.inputChannels, g.inputHeight * g.inputWidth, g.outputHeight * g.outputWidth,
-    g.kernelHeight * g.kernelWidth
-  )
-  planeGeometry(g).withUnsafeBufferPointer { plane in
-    let scratchCount = cn_depthwise_scratch_count(plane.baseAddress)
-    parallelChunks(g.batch * C, minimumChunk: planesPerChunk(HW)) { planes in
-      ScratchPool.withBuffer(count: scratchCount) { scratch in
-        for index in planes {  // index = n·C + c
-          let c = index % C
-          cn_depthwise_forward_plane(
-            plane.baseAddress, input + index * HW, weight + c * taps, bias?[c] ?? 0,
-            output + index * P, scratch)
-        }
-      }
+  checkDepthwise(geometry, "depthwiseConv2DForward")
+  let (C, (_, _, taps, HW, P)) = (geometry.inputChannels, geometry.gemmSizes)
+  forEachDepthwiseChunk(
+    geometry, count: geometry.batch * C, minimumChunk: planesPerChunk(HW)
+  ) { plane, scratch, planes in
+    for index in planes {  // index = n·C + c
+      let c = index % C
+      cn_depthwise_forward_plane(
+        plane, input + index * HW, weight + c * taps, bias?[c] ?? 0, output + index * P, scratch)
     }
   }
 }
@@ -59,24 +50,15 @@ public func depthwiseConv2DBackwardInput(
   gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
   gradInput: UnsafeMutablePointer<Float>, geometry: Conv2DGeometry
 ) {
-  if let problem = geometry.validate() { preconditionFailure(problem) }
-  precondition(geometry.isDepthwise, "depthwiseConv2DBackwardInput needs groups == C == OC")
-  let g = geometry
-  let (C, HW, P, taps) = (
-    g.inputChannels, g.inputHeight * g.inputWidth, g.outputHeight * g.outputWidth,
-    g.kernelHeight * g.kernelWidth
-  )
-  planeGeometry(g).withUnsafeBufferPointer { plane in
-    let scratchCount = cn_depthwise_scratch_count(plane.baseAddress)
-    parallelChunks(g.batch * C, minimumChunk: planesPerChunk(HW)) { planes in
-      ScratchPool.withBuffer(count: scratchCount) { scratch in
-        for index in planes {
-          let c = index % C
-          cn_depthwise_backward_input_plane(
-            plane.baseAddress, gradOutput + index * P, weight + c * taps, gradInput + index * HW,
-            scratch)
-        }
-      }
+  checkDepthwise(geometry, "depthwiseConv2DBackwardInput")
+  let (C, (_, _, taps, HW, P)) = (geometry.inputChannels, geometry.gemmSizes)
+  forEachDepthwiseChunk(
+    geometry, count: geometry.batch * C, minimumChunk: planesPerChunk(HW)
+  ) { plane, scratch, planes in
+    for index in planes {
+      let c = index % C
+      cn_depthwise_backward_input_plane(
+        plane, gradOutput + index * P, weight + c * taps, gradInput + index * HW, scratch)
     }
   }
 }
@@ -93,26 +75,41 @@ public func depthwiseConv2DBackwardWeight(
   gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
   geometry: Conv2DGeometry
 ) {
-  if let problem = geometry.validate() { preconditionFailure(problem) }
-  precondition(geometry.isDepthwise, "depthwiseConv2DBackwardWeight needs groups == C == OC")
-  let g = geometry
-  let (N, C, HW, P, taps) = (
-    g.batch, g.inputChannels, g.inputHeight * g.inputWidth, g.outputHeight * g.outputWidth,
-    g.kernelHeight * g.kernelWidth
-  )
+  checkDepthwise(geometry, "depthwiseConv2DBackwardWeight")
+  let (N, C, (_, _, taps, HW, P)) = (geometry.batch, geometry.inputChannels, geometry.gemmSizes)
   if let gradBias { sumOverBatchAndPixels(gradOutput, into: gradBias, N: N, channels: C, P: P) }
   gradWeight.update(repeating: 0, count: C * taps)
-  planeGeometry(g).withUnsafeBufferPointer { plane in
+  forEachDepthwiseChunk(geometry, count: C) { plane, scratch, channels in
+    for c in channels {
+      for n in 0..<N {
+        cn_depthwise_backward_weight_plane(
+          plane, input + (n * C + c) * HW, gradOutput + (n * C + c) * P, gradWeight + c * taps,
+          scratch)
+      }
+    }
+  }
+}
+
+/// Traps unless `geometry` is a valid depthwise convolution (what each pass's C code assumes).
+private func checkDepthwise(_ geometry: Conv2DGeometry, _ pass: StaticString) {
+  if let problem = geometry.validate() { preconditionFailure(problem) }
+  precondition(geometry.isDepthwise, "\(pass) needs groups == C == OC")
+}
+
+/// The setup the three depthwise passes share: `count` independent items (planes n·C + c, or
+/// channels) split over threads in chunks of at least `minimumChunk`, each chunk run by `body`
+/// with the plane parameters for C and its own scratch for the padded plane.
+private func forEachDepthwiseChunk(
+  _ geometry: Conv2DGeometry, count: Int, minimumChunk: Int = 1,
+  _ body: (
+    _ plane: UnsafePointer<Int>, _ scratch: UnsafeMutablePointer<Float>, _ items: Range<Int>
+  ) -> Void
+) {
+  planeGeometry(geometry).withUnsafeBufferPointer { plane in
     let scratchCount = cn_depthwise_scratch_count(plane.baseAddress)
-    parallelChunks(C) { channels in
+    parallelChunks(count, minimumChunk: minimumChunk) { items in
       ScratchPool.withBuffer(count: scratchCount) { scratch in
-        for c in channels {
-          for n in 0..<N {
-            cn_depthwise_backward_weight_plane(
-              plane.baseAddress, input + (n * C + c) * HW, gradOutput + (n * C + c) * P,
-              gradWeight + c * taps, scratch)
-          }
-        }
+        body(plane.baseAddress!, scratch, items)
       }
     }
   }

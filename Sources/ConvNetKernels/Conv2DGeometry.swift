@@ -23,18 +23,22 @@ public struct Conv2DGeometry: Equatable, Sendable {
   public var outputChannels: Int
   public var kernelHeight: Int
   public var kernelWidth: Int
-  public var strideHeight: Int
-  public var strideWidth: Int
-  public var paddingTop: Int
-  public var paddingBottom: Int
-  public var paddingLeft: Int
-  public var paddingRight: Int
-  public var dilationHeight: Int
-  public var dilationWidth: Int
+  /// Stride, padding per side, dilation and groups: what a layer fixes when it is made; the
+  /// sizes above are this call's. The properties below read and write it.
+  public var settings: Conv2DSettings
+
+  public var strideHeight: Int { get { settings.strideHeight } set { settings.strideHeight = newValue } }
+  public var strideWidth: Int { get { settings.strideWidth } set { settings.strideWidth = newValue } }
+  public var paddingTop: Int { get { settings.paddingTop } set { settings.paddingTop = newValue } }
+  public var paddingBottom: Int { get { settings.paddingBottom } set { settings.paddingBottom = newValue } }
+  public var paddingLeft: Int { get { settings.paddingLeft } set { settings.paddingLeft = newValue } }
+  public var paddingRight: Int { get { settings.paddingRight } set { settings.paddingRight = newValue } }
+  public var dilationHeight: Int { get { settings.dilationHeight } set { settings.dilationHeight = newValue } }
+  public var dilationWidth: Int { get { settings.dilationWidth } set { settings.dilationWidth = newValue } }
   /// Input and output channels are split into this many independent groups; each output
   /// channel sees `inputChannels / groups` input channels. `groups == inputChannels ==
   /// outputChannels` is a depthwise convolution.
-  public var groups: Int
+  public var groups: Int { get { settings.groups } set { settings.groups = newValue } }
 
   /// A convolution with every parameter given per side (asymmetric padding allowed).
   public init(
@@ -50,15 +54,10 @@ public struct Conv2DGeometry: Equatable, Sendable {
     self.outputChannels = outputChannels
     self.kernelHeight = kernelHeight
     self.kernelWidth = kernelWidth
-    self.strideHeight = strideHeight
-    self.strideWidth = strideWidth
-    self.paddingTop = paddingTop
-    self.paddingBottom = paddingBottom
-    self.paddingLeft = paddingLeft
-    self.paddingRight = paddingRight
-    self.dilationHeight = dilationHeight
-    self.dilationWidth = dilationWidth
-    self.groups = groups
+    settings = Conv2DSettings(
+      strideHeight: strideHeight, strideWidth: strideWidth, paddingTop: paddingTop,
+      paddingBottom: paddingBottom, paddingLeft: paddingLeft, paddingRight: paddingRight,
+      dilationHeight: dilationHeight, dilationWidth: dilationWidth, groups: groups)
   }
 
   /// A square-kernel convolution with the same stride, symmetric padding and dilation on both

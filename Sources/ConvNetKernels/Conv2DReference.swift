@@ -17,35 +17,13 @@ public func conv2DForwardReference(
   output: UnsafeMutablePointer<Float>, geometry: Conv2DGeometry
 ) {
   if let problem = geometry.validate() { preconditionFailure(problem) }
-  let g = geometry
-  let (C, H, W, OC, OH, OW) = (
-    g.inputChannels, g.inputHeight, g.inputWidth, g.outputChannels, g.outputHeight, g.outputWidth
-  )
-  let (kH, kW, CG, OCG) = (g.kernelHeight, g.kernelWidth, C / g.groups, OC / g.groups)
-  for n in 0..<g.batch {
-    for o in 0..<OC {
-      let group = o / OCG
-      for oh in 0..<OH {
-        for ow in 0..<OW {
-          var sum = bias.map { Double($0[o]) } ?? 0
-          for i in 0..<CG {
-            let c = group * CG + i
-            for ki in 0..<kH {
-              for kj in 0..<kW {
-                let ih = oh * g.strideHeight - g.paddingTop + ki * g.dilationHeight
-                let iw = ow * g.strideWidth - g.paddingLeft + kj * g.dilationWidth
-                if ih < 0 || ih >= H || iw < 0 || iw >= W { continue }
-                let x = input[((n * C + c) * H + ih) * W + iw]
-                let w = weight[((o * CG + i) * kH + ki) * kW + kj]
-                sum += Double(x) * Double(w)
-              }
-            }
-          }
-          output[((n * OC + o) * OH + oh) * OW + ow] = Float(sum)
-        }
-      }
-    }
+  let P = geometry.outputHeight * geometry.outputWidth
+  // Every output starts at its channel's bias; the taps then add in the order of the index map.
+  var sums = (0..<geometry.outputCount).map { index in
+    bias.map { Double($0[index / P % geometry.outputChannels]) } ?? 0
   }
+  forEachTap(geometry) { y, x, w in sums[y] += Double(input[x]) * Double(weight[w]) }
+  for index in sums.indices { output[index] = Float(sums[index]) }
 }
 
 /// Reference gradient of the convolution with respect to its input. Overwrites `gradInput`.
@@ -58,34 +36,8 @@ public func conv2DBackwardInputReference(
   gradInput: UnsafeMutablePointer<Float>, geometry: Conv2DGeometry
 ) {
   if let problem = geometry.validate() { preconditionFailure(problem) }
-  let g = geometry
-  let (C, H, W, OC, OH, OW) = (
-    g.inputChannels, g.inputHeight, g.inputWidth, g.outputChannels, g.outputHeight, g.outputWidth
-  )
-  let (kH, kW, CG, OCG) = (g.kernelHeight, g.kernelWidth, C / g.groups, OC / g.groups)
-  var sums = [Double](repeating: 0, count: g.inputCount)
-  for n in 0..<g.batch {
-    for o in 0..<OC {
-      let group = o / OCG
-      for oh in 0..<OH {
-        for ow in 0..<OW {
-          let dy = Double(gradOutput[((n * OC + o) * OH + oh) * OW + ow])
-          for i in 0..<CG {
-            let c = group * CG + i
-            for ki in 0..<kH {
-              for kj in 0..<kW {
-                let ih = oh * g.strideHeight - g.paddingTop + ki * g.dilationHeight
-                let iw = ow * g.strideWidth - g.paddingLeft + kj * g.dilationWidth
-                if ih < 0 || ih >= H || iw < 0 || iw >= W { continue }
-                let w = weight[((o * CG + i) * kH + ki) * kW + kj]
-                sums[((n * C + c) * H + ih) * W + iw] += dy * Double(w)
-              }
-            }
-          }
-        }
-      }
-    }
-  }
+  var sums = [Double](repeating: 0, count: geometry.inputCount)
+  forEachTap(geometry) { y, x, w in sums[x] += Double(gradOutput[y]) * Double(weight[w]) }
   for index in sums.indices { gradInput[index] = Float(sums[index]) }
 }
 
@@ -102,40 +54,51 @@ public func conv2DBackwardWeightReference(
   geometry: Conv2DGeometry
 ) {
   if let problem = geometry.validate() { preconditionFailure(problem) }
-  let g = geometry
+  var sums = [Double](repeating: 0, count: geometry.weightCount)
+  forEachTap(geometry) { y, x, w in sums[w] += Double(input[x]) * Double(gradOutput[y]) }
+  for index in sums.indices { gradWeight[index] = Float(sums[index]) }
+  if let gradBias {
+    let (OC, P) = (geometry.outputChannels, geometry.outputHeight * geometry.outputWidth)
+    for o in 0..<OC {
+      var sum = 0.0
+      for n in 0..<geometry.batch {
+        for p in 0..<P { sum += Double(gradOutput[(n * OC + o) * P + p]) }
+      }
+      gradBias[o] = Float(sum)
+    }
+  }
+}
+
+/// The loop nest all three twins share: for every output element (n, o, oh, ow), input
+/// channel i of its group and kernel tap (ki, kj), in that order, whose index map reads a pixel
+/// inside the image, `body(y, x, w)` with the flat indices of the output element, the input
+/// pixel and the weight. Taps that fall in the padding are skipped (they read zero).
+private func forEachTap(
+  _ g: Conv2DGeometry, _ body: (_ y: Int, _ x: Int, _ w: Int) -> Void
+) {
   let (C, H, W, OC, OH, OW) = (
     g.inputChannels, g.inputHeight, g.inputWidth, g.outputChannels, g.outputHeight, g.outputWidth
   )
   let (kH, kW, CG, OCG) = (g.kernelHeight, g.kernelWidth, C / g.groups, OC / g.groups)
-  for o in 0..<OC {
-    let group = o / OCG
-    for i in 0..<CG {
-      let c = group * CG + i
-      for ki in 0..<kH {
-        for kj in 0..<kW {
-          var sum = 0.0
-          for n in 0..<g.batch {
-            for oh in 0..<OH {
-              for ow in 0..<OW {
+  for n in 0..<g.batch {
+    for o in 0..<OC {
+      let group = o / OCG
+      for oh in 0..<OH {
+        for ow in 0..<OW {
+          let y = ((n * OC + o) * OH + oh) * OW + ow
+          for i in 0..<CG {
+            let c = group * CG + i
+            for ki in 0..<kH {
+              for kj in 0..<kW {
                 let ih = oh * g.strideHeight - g.paddingTop + ki * g.dilationHeight
                 let iw = ow * g.strideWidth - g.paddingLeft + kj * g.dilationWidth
                 if ih < 0 || ih >= H || iw < 0 || iw >= W { continue }
-                let x = input[((n * C + c) * H + ih) * W + iw]
-                let dy = gradOutput[((n * OC + o) * OH + oh) * OW + ow]
-                sum += Double(x) * Double(dy)
+                body(y, ((n * C + c) * H + ih) * W + iw, ((o * CG + i) * kH + ki) * kW + kj)
               }
             }
           }
-          gradWeight[((o * CG + i) * kH + ki) * kW + kj] = Float(sum)
         }
       }
-    }
-    if let gradBias {
-      var sum = 0.0
-      for n in 0..<g.batch {
-        for p in 0..<(OH * OW) { sum += Double(gradOutput[(n * OC + o) * OH * OW + p]) }
-      }
-      gradBias[o] = Float(sum)
     }
   }
 }

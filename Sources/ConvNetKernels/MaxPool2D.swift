@@ -53,67 +53,62 @@ public func maxPool2DForwardWindowed(
   if let problem = geometry.validate() { preconditionFailure(problem) }
   let g = geometry
   let (H, W, OH, OW) = (g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
-  let (kH, kW, sW) = (g.kernelHeight, g.kernelWidth, g.strideWidth)
+  let (kW, sW) = (g.kernelWidth, g.strideWidth)
   // Outputs [interiorStart, interiorEnd) have columnStart ≥ 0 and columnStart + kW ≤ W.
   let interiorStart = min(OW, (g.paddingWidth + sW - 1) / sW)
   let interiorEnd = max(interiorStart, min(OW, W - kW + g.paddingWidth >= 0 ? (W - kW + g.paddingWidth) / sW + 1 : 0))
   let laneOffsets = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) &* Int32(sW)
-  parallelChunks(g.planeCount, minimumChunk: planesPerChunk(H * W)) { planes in
-    for plane in planes {
-      let x = input + plane * H * W
-      let y = output + plane * OH * OW
-      let argmax = indices + plane * OH * OW
-      for oh in 0..<OH {
-        let rowStart = oh * g.strideHeight - g.paddingHeight
-        let rows = max(rowStart, 0)..<min(rowStart + kH, H)
-        // One output by the reference rule (border columns and the tail of the interior).
-        func single(_ ow: Int) {
-          let columnStart = ow * sW - g.paddingWidth
-          let columns = max(columnStart, 0)..<min(columnStart + kW, W)
-          let (best, bestIndex) = windowMaximum(
-            x, width: W, rows: rows, columns: columns, applyingReLU: applyingReLU)
-          y[oh * OW + ow] = best
-          argmax[oh * OW + ow] = Int32(bestIndex)
-        }
-        // Eight interior outputs ow ..< ow + 8 in SIMD lanes.
-        func eight(_ ow: Int) {
-          let columnStart = ow * sW - g.paddingWidth
-          var best = SIMD8<Float>(repeating: -.infinity)
-          var bestIndex = SIMD8<Int32>(repeating: Int32(rows.lowerBound * W + columnStart)) &+ laneOffsets
-          for ih in rows {
-            for kj in 0..<kW {
-              let first = ih * W + columnStart + kj  // lane 0's candidate; lane l adds l·sW
-              var candidate = SIMD8<Float>()
-              for lane in 0..<8 { candidate[lane] = x[first + lane * sW] }
-              if applyingReLU {
-                candidate.replace(with: 0, where: .!(candidate .> 0))
-              }
-              let wins = (candidate .> best) .| (candidate .!= candidate)
-              best.replace(with: candidate, where: wins)
-              bestIndex.replace(with: SIMD8<Int32>(repeating: Int32(first)) &+ laneOffsets, where: wins)
+  g.forEachPlane { plane in
+    let x = input + plane * H * W
+    let y = output + plane * OH * OW
+    let argmax = indices + plane * OH * OW
+    for oh in 0..<OH {
+      let rows = g.windowRows(oh)
+      // One output by the reference rule (border columns and the tail of the interior).
+      func single(_ ow: Int) {
+        let (best, bestIndex) = windowMaximum(
+          x, width: W, rows: rows, columns: g.windowColumns(ow), applyingReLU: applyingReLU)
+        y[oh * OW + ow] = best
+        argmax[oh * OW + ow] = Int32(bestIndex)
+      }
+      // Eight interior outputs ow ..< ow + 8 in SIMD lanes.
+      func eight(_ ow: Int) {
+        let columnStart = ow * sW - g.paddingWidth
+        var best = SIMD8<Float>(repeating: -.infinity)
+        var bestIndex = SIMD8<Int32>(repeating: Int32(rows.lowerBound * W + columnStart)) &+ laneOffsets
+        for ih in rows {
+          for kj in 0..<kW {
+            let first = ih * W + columnStart + kj  // lane 0's candidate; lane l adds l·sW
+            var candidate = SIMD8<Float>()
+            for lane in 0..<8 { candidate[lane] = x[first + lane * sW] }
+            if applyingReLU {
+              candidate.replace(with: 0, where: .!(candidate .> 0))
             }
+            let wins = (candidate .> best) .| (candidate .!= candidate)
+            best.replace(with: candidate, where: wins)
+            bestIndex.replace(with: SIMD8<Int32>(repeating: Int32(first)) &+ laneOffsets, where: wins)
           }
-          for lane in 0..<8 {
-            y[oh * OW + ow + lane] = best[lane]
-            argmax[oh * OW + ow + lane] = bestIndex[lane]
-          }
         }
-        for ow in 0..<interiorStart { single(ow) }
-        var ow = interiorStart
-        while ow + 8 <= interiorEnd {
-          eight(ow)
-          ow += 8
+        for lane in 0..<8 {
+          y[oh * OW + ow + lane] = best[lane]
+          argmax[oh * OW + ow + lane] = bestIndex[lane]
         }
-        // The interior's tail as one more group of eight that overlaps the last (recomputing
-        // a few outputs, same values) rather than one by one by the scalar rule.
-        if ow < interiorEnd && interiorEnd - interiorStart >= 8 {
-          eight(interiorEnd - 8)
-          ow = interiorEnd
-        }
-        while ow < OW {
-          single(ow)
-          ow += 1
-        }
+      }
+      for ow in 0..<interiorStart { single(ow) }
+      var ow = interiorStart
+      while ow + 8 <= interiorEnd {
+        eight(ow)
+        ow += 8
+      }
+      // The interior's tail as one more group of eight that overlaps the last (recomputing
+      // a few outputs, same values) rather than one by one by the scalar rule.
+      if ow < interiorEnd && interiorEnd - interiorStart >= 8 {
+        eight(interiorEnd - 8)
+        ow = interiorEnd
+      }
+      while ow < OW {
+        single(ow)
+        ow += 1
       }
     }
   }
@@ -129,23 +124,17 @@ public func maxPool2DForwardReference(
   if let problem = geometry.validate() { preconditionFailure(problem) }
   let g = geometry
   let (H, W, OH, OW) = (g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
-  parallelChunks(g.planeCount, minimumChunk: planesPerChunk(H * W)) { planes in
-    for plane in planes {
-      let x = input + plane * H * W
-      let y = output + plane * OH * OW
-      let argmax = indices + plane * OH * OW
-      for oh in 0..<OH {
-        // Window rows clipped to the image; never empty because padding ≤ kernel / 2.
-        let rowStart = oh * g.strideHeight - g.paddingHeight
-        let rows = max(rowStart, 0)..<min(rowStart + g.kernelHeight, H)
-        for ow in 0..<OW {
-          let columnStart = ow * g.strideWidth - g.paddingWidth
-          let columns = max(columnStart, 0)..<min(columnStart + g.kernelWidth, W)
-          let (best, bestIndex) = windowMaximum(
-            x, width: W, rows: rows, columns: columns, applyingReLU: applyingReLU)
-          y[oh * OW + ow] = best
-          argmax[oh * OW + ow] = Int32(bestIndex)
-        }
+  g.forEachPlane { plane in
+    let x = input + plane * H * W
+    let y = output + plane * OH * OW
+    let argmax = indices + plane * OH * OW
+    for oh in 0..<OH {
+      let rows = g.windowRows(oh)
+      for ow in 0..<OW {
+        let (best, bestIndex) = windowMaximum(
+          x, width: W, rows: rows, columns: g.windowColumns(ow), applyingReLU: applyingReLU)
+        y[oh * OW + ow] = best
+        argmax[oh * OW + ow] = Int32(bestIndex)
       }
     }
   }
@@ -213,18 +202,16 @@ public func maxPool2DBackward(
   let g = geometry
   let planeSize = g.inputHeight * g.inputWidth
   let outputPlaneSize = g.outputHeight * g.outputWidth
-  parallelChunks(g.planeCount, minimumChunk: planesPerChunk(planeSize)) { planes in
-    for plane in planes {
-      let dx = gradInput + plane * planeSize
-      let dy = gradOutput + plane * outputPlaneSize
-      let argmax = indices + plane * outputPlaneSize
-      dx.update(repeating: 0, count: planeSize)
-      if let reluOutput {
-        let y = reluOutput + plane * outputPlaneSize
-        for o in 0..<outputPlaneSize where y[o] > 0 { dx[Int(argmax[o])] += dy[o] }
-      } else {
-        for o in 0..<outputPlaneSize { dx[Int(argmax[o])] += dy[o] }
-      }
+  g.forEachPlane { plane in
+    let dx = gradInput + plane * planeSize
+    let dy = gradOutput + plane * outputPlaneSize
+    let argmax = indices + plane * outputPlaneSize
+    dx.update(repeating: 0, count: planeSize)
+    if let reluOutput {
+      let y = reluOutput + plane * outputPlaneSize
+      for o in 0..<outputPlaneSize where y[o] > 0 { dx[Int(argmax[o])] += dy[o] }
+    } else {
+      for o in 0..<outputPlaneSize { dx[Int(argmax[o])] += dy[o] }
     }
   }
 }

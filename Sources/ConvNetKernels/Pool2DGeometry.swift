@@ -17,14 +17,18 @@ public struct Pool2DGeometry: Equatable, Sendable {
   public var channels: Int
   public var inputHeight: Int
   public var inputWidth: Int
-  public var kernelHeight: Int
-  public var kernelWidth: Int
-  public var strideHeight: Int
-  public var strideWidth: Int
-  public var paddingHeight: Int
-  public var paddingWidth: Int
+  /// Window, stride, padding and rounding: what a layer fixes when it is made; the sizes above
+  /// are this call's. The properties below read and write it.
+  public var settings: Pool2DSettings
+
+  public var kernelHeight: Int { get { settings.kernelHeight } set { settings.kernelHeight = newValue } }
+  public var kernelWidth: Int { get { settings.kernelWidth } set { settings.kernelWidth = newValue } }
+  public var strideHeight: Int { get { settings.strideHeight } set { settings.strideHeight = newValue } }
+  public var strideWidth: Int { get { settings.strideWidth } set { settings.strideWidth = newValue } }
+  public var paddingHeight: Int { get { settings.paddingHeight } set { settings.paddingHeight = newValue } }
+  public var paddingWidth: Int { get { settings.paddingWidth } set { settings.paddingWidth = newValue } }
   /// Round the output size up instead of down, letting the last window hang past the edge.
-  public var ceilMode: Bool
+  public var ceilMode: Bool { get { settings.ceilMode } set { settings.ceilMode = newValue } }
 
   /// A pooling with every parameter given per axis.
   public init(
@@ -36,13 +40,10 @@ public struct Pool2DGeometry: Equatable, Sendable {
     self.channels = channels
     self.inputHeight = inputHeight
     self.inputWidth = inputWidth
-    self.kernelHeight = kernelHeight
-    self.kernelWidth = kernelWidth
-    self.strideHeight = strideHeight
-    self.strideWidth = strideWidth
-    self.paddingHeight = paddingHeight
-    self.paddingWidth = paddingWidth
-    self.ceilMode = ceilMode
+    settings = Pool2DSettings(
+      kernelHeight: kernelHeight, kernelWidth: kernelWidth, strideHeight: strideHeight,
+      strideWidth: strideWidth, paddingHeight: paddingHeight, paddingWidth: paddingWidth,
+      ceilMode: ceilMode)
   }
 
   /// A square pooling window; `stride` defaults to the kernel size, as in PyTorch.
@@ -120,5 +121,38 @@ public struct Pool2DGeometry: Equatable, Sendable {
     var size = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1
     if ceilMode && (size - 1) * stride >= input + padding { size -= 1 }
     return size
+  }
+}
+
+extension Pool2DGeometry {
+  /// Runs `body(plane)` for every plane (n, c), the planes split over threads — the loop every
+  /// pooling pass shares. The geometry must have been validated.
+  @inline(__always)
+  func forEachPlane(_ body: (_ plane: Int) -> Void) {
+    forEachPoolingPlane(count: planeCount, planeSize: inputHeight * inputWidth, body)
+  }
+
+  /// The input rows of output row `oh`'s max-pooling window, clipped to the image (padding counts
+  /// as −∞); never empty because padding ≤ kernel / 2.
+  @inline(__always)
+  func windowRows(_ oh: Int) -> Range<Int> {
+    let start = oh * strideHeight - paddingHeight
+    return max(start, 0)..<min(start + kernelHeight, inputHeight)
+  }
+
+  /// The input columns of output column `ow`'s max-pooling window, clipped to the image.
+  @inline(__always)
+  func windowColumns(_ ow: Int) -> Range<Int> {
+    let start = ow * strideWidth - paddingWidth
+    return max(start, 0)..<min(start + kernelWidth, inputWidth)
+  }
+}
+
+/// Runs `body(plane)` for `count` independent planes of `planeSize` input pixels, split over
+/// threads in chunks of about 32k pixels (`planesPerChunk`).
+@inline(__always)
+func forEachPoolingPlane(count: Int, planeSize: Int, _ body: (_ plane: Int) -> Void) {
+  parallelChunks(count, minimumChunk: planesPerChunk(planeSize)) { planes in
+    for plane in planes { body(plane) }
   }
 }

@@ -27,9 +27,7 @@ final class CourseExampleTests: XCTestCase {
       image[0, 0, row, 4] = 1
     }
     let filter = Tensor(shape: [1, 1, 3, 3], scalars: [0, 1, 0, 0, 1, 0, 0, 1, 0])
-    let geometry = Conv2DGeometry(
-      batch: 1, inputChannels: 1, inputHeight: 8, inputWidth: 8, outputChannels: 1, kernelSize: 3)
-    let y = conv2d(Variable(image), weight: Variable(filter), bias: nil, geometry: geometry).value
+    let y = conv2d(Variable(image), weight: Variable(filter)).value
     XCTAssertEqual(y.shape, [1, 1, 6, 6])
     for row in 0..<6 {
       XCTAssertEqual((0..<6).map { y[0, 0, row, $0] }, [0, 0, 3, 3, 0, 0], "row \(row)")

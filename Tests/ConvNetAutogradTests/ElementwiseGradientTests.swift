@@ -1,5 +1,6 @@
 import ConvNetAutograd
 import ConvNetTensor
+import TestSupport
 import XCTest
 
 final class ElementwiseGradientTests: XCTestCase {

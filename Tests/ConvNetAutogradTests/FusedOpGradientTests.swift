@@ -2,6 +2,7 @@ import ConvNetAutograd
 import ConvNetKernels
 import ConvNetNN
 import ConvNetTensor
+import TestSupport
 import XCTest
 
 /// The fused ops and `Sequential`'s fusion give the values and gradients of the unfused
@@ -11,17 +12,16 @@ final class FusedOpGradientTests: XCTestCase {
 
   func testReLUMaxPoolEqualsMaxPoolOfReLU() {
     for (shape, kernel, stride) in [([2, 3, 8, 8], 2, 2), ([1, 2, 9, 11], 3, 2), ([3, 6, 28, 28], 2, 2)] {
-      let geometry = Pool2DGeometry(
-        batch: 1, channels: 1, inputHeight: 1, inputWidth: 1, kernelSize: kernel, stride: stride)
+      let settings = Pool2DSettings(kernelSize: Size2(kernel, kernel), stride: Size2(stride, stride))
       let x = random(shape, seed: UInt64(shape.reduce(0, +)))
       let gradient = random(
         [shape[0], shape[1], (shape[2] - kernel) / stride + 1, (shape[3] - kernel) / stride + 1],
         seed: 3)
       let fusedInput = Variable(x, requiresGrad: true)
-      let fused = reluMaxPool2d(fusedInput, geometry: geometry)
+      let fused = reluMaxPool2d(fusedInput, settings: settings)
       fused.backward(gradient: gradient)
       let plainInput = Variable(x, requiresGrad: true)
-      let plain = maxPool2d(relu(plainInput), geometry: geometry)
+      let plain = maxPool2d(relu(plainInput), settings: settings)
       plain.backward(gradient: gradient)
       XCTAssertEqual(bits(fused.value), bits(plain.value), "\(shape)")
       XCTAssertEqual(bits(fusedInput.grad), bits(plainInput.grad), "\(shape)")
@@ -49,10 +49,8 @@ final class FusedOpGradientTests: XCTestCase {
   }
 
   func testFusedOpsPassGradientCheck() {
-    let geometry = Pool2DGeometry(
-      batch: 1, channels: 1, inputHeight: 1, inputWidth: 1, kernelSize: 2)
     checkGradients([randomAwayFromZero([2, 2, 6, 6], seed: 5)]) { v in
-      reluMaxPool2d(v[0], geometry: geometry)
+      reluMaxPool2d(v[0], settings: Pool2DSettings(kernelSize: 2))
     }
     checkGradients(
       [random([3, 5], seed: 6), random([4, 5], seed: 7), random([4], seed: 8)]

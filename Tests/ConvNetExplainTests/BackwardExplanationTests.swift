@@ -47,7 +47,7 @@ final class BackwardExplanationTests: XCTestCase {
     let geometry = Conv2DGeometry(
       batch: 1, inputChannels: 3, inputHeight: 6, inputWidth: 5, outputChannels: 1, kernelHeight: 3,
       kernelWidth: 2)
-    conv2d(x, weight: w, bias: nil, geometry: geometry).backward(
+    conv2d(x, weight: w, bias: nil, settings: geometry.settings).backward(
       gradient: Tensor(shape: [1, 1, 4, 4], scalars: Array(gradient.joined())))
     assertClose(Array(e.inputGradient.joined().joined()), x.grad!.scalars)
     assertClose(Array(e.weightGradient.joined().joined()), w.grad!.scalars)

@@ -125,7 +125,7 @@ final class ConvolutionExplanationTests: XCTestCase {
         weight: Variable(
           Tensor(
             shape: [filters, channels, kernel, kernel], scalars: Array(weights.joined().joined().joined()))),
-        bias: Variable(Tensor(shape: [filters], scalars: bias)), geometry: geometry
+        bias: Variable(Tensor(shape: [filters], scalars: bias)), settings: geometry.settings
       ).value
       let c = try XCTUnwrap(e.computation)
       assertClose(

@@ -3,30 +3,45 @@ import ConvNetTensor
 
 /// 2D convolution (cross-correlation, as in every framework) of x [N, Cin, H, W] with
 /// weight [Cout, Cin/groups, kH, kW] and optional bias [Cout] → [N, Cout, Hout, Wout], where
-/// Hout = (H + padTop + padBottom − dilation·(kH − 1) − 1) / stride + 1.
-///
-/// The geometry's batch and input sizes are taken from `input`; the rest (kernel, stride,
-/// padding, dilation, groups) from `geometry`.
+/// Hout = (H + padTop + padBottom − dilation·(kH − 1) − 1) / stride + 1 — PyTorch's functional
+/// `conv2d`: the kernel size comes from the weight and every other size from x, so one call
+/// serves any input. `padding: .same` needs stride 1, as in PyTorch.
 public func conv2d(
-  _ input: Variable, weight: Variable, bias: Variable?, geometry template: Conv2DGeometry
+  _ input: Variable, weight: Variable, bias: Variable? = nil, stride: Size2 = 1,
+  padding: Padding = 0, dilation: Size2 = 1, groups: Int = 1
+) -> Variable {
+  precondition(
+    weight.value.rank == 4, "conv2d: expects weight [Cout, Cin/groups, kH, kW], got \(weight.shape)")
+  precondition(padding != .same || stride == 1, "conv2d: padding \"same\" needs stride 1, as in PyTorch")
+  let sides = padding.sides(kernel: Size2(weight.shape[2], weight.shape[3]), dilation: dilation)
+  let settings = Conv2DSettings(
+    strideHeight: stride.height, strideWidth: stride.width, paddingTop: sides.top,
+    paddingBottom: sides.bottom, paddingLeft: sides.left, paddingRight: sides.right,
+    dilationHeight: dilation.height, dilationWidth: dilation.width, groups: groups)
+  return conv2d(input, weight: weight, bias: bias, settings: settings)
+}
+
+/// `conv2d` with the stride, padding (per side), dilation and groups given as one value, e.g.
+/// a known geometry's `settings`.
+public func conv2d(
+  _ input: Variable, weight: Variable, bias: Variable?, settings: Conv2DSettings
 ) -> Variable {
   let x = input.value
   let w = weight.value
   precondition(x.rank == 4, "conv2d: expects input [N, C, H, W], got \(x.shape)")
-  var geometry = template
-  geometry.batch = x.shape[0]
-  geometry.inputChannels = x.shape[1]
-  geometry.inputHeight = x.shape[2]
-  geometry.inputWidth = x.shape[3]
-  precondition(
-    w.shape == [geometry.outputChannels, geometry.inputChannels / geometry.groups, geometry.kernelHeight, geometry.kernelWidth],
-    "conv2d: weight \(w.shape) does not fit input \(x.shape) with groups \(geometry.groups)")
+  precondition(w.rank == 4, "conv2d: expects weight [Cout, Cin/groups, kH, kW], got \(w.shape)")
+  let geometry = Conv2DGeometry(input: x.shape, weight: w.shape, settings: settings)
   if let problem = geometry.validate() { preconditionFailure("conv2d: \(problem)") }
+  precondition(
+    w.shape[1] == geometry.inputChannels / geometry.groups,
+    "conv2d: weight \(w.shape) does not fit input \(x.shape) with groups \(geometry.groups)")
+  // The algorithm of every pass chosen once; the backward closure reuses the plan.
+  let plan = Conv2DPlan(geometry)
   let outputShape = [geometry.batch, geometry.outputChannels, geometry.outputHeight, geometry.outputWidth]
   let output = Tensor(uninitializedShape: outputShape)
   conv2DForward(
     input: x.storage.pointer, weight: w.storage.pointer, bias: bias.map { UnsafePointer($0.value.storage.pointer) },
-    output: output.storage.pointer, geometry: geometry)
+    output: output.storage.pointer, plan: plan)
   let inputs = bias.map { [input, weight, $0] } ?? [input, weight]
   return Variable.makeOutput(output, name: "conv2d", inputs: inputs) { gradient in
     var gradients: [Tensor?] = []
@@ -34,7 +49,7 @@ public func conv2d(
       let gradInput = Tensor(uninitializedShape: x.shape)
       conv2DBackwardInput(
         gradOutput: gradient.storage.pointer, weight: w.storage.pointer,
-        gradInput: gradInput.storage.pointer, geometry: geometry)
+        gradInput: gradInput.storage.pointer, plan: plan)
       gradients.append(gradInput)
     } else {
       gradients.append(nil)
@@ -44,8 +59,7 @@ public func conv2d(
       let gradBias = bias.map { _ in Tensor(uninitializedShape: [geometry.outputChannels]) }
       conv2DBackwardWeight(
         input: x.storage.pointer, gradOutput: gradient.storage.pointer,
-        gradWeight: gradWeight.storage.pointer, gradBias: gradBias?.storage.pointer,
-        geometry: geometry)
+        gradWeight: gradWeight.storage.pointer, gradBias: gradBias?.storage.pointer, plan: plan)
       gradients.append(gradWeight)
       if let gradBias { gradients.append(gradBias) }
     } else {
@@ -56,8 +70,8 @@ public func conv2d(
   }
 }
 
-/// 1D convolution of x [N, Cin, L] with weight [Cout, Cin/groups, k]: a 2D convolution with
-/// height 1.
+/// 1D convolution of x [N, Cin, L] with weight [Cout, Cin/groups, k]: a 2D convolution of
+/// x [N, Cin, 1, L] with weight [Cout, Cin/groups, 1, k].
 public func conv1d(
   _ input: Variable, weight: Variable, bias: Variable?, stride: Int = 1,
   padding: (before: Int, after: Int) = (0, 0), dilation: Int = 1, groups: Int = 1
@@ -66,13 +80,11 @@ public func conv1d(
   precondition(weight.value.rank == 3, "conv1d: expects weight [Cout, Cin/groups, k], got \(weight.shape)")
   let x = input.shape
   let w = weight.shape
-  let geometry = Conv2DGeometry(
-    batch: x[0], inputChannels: x[1], inputHeight: 1, inputWidth: x[2], outputChannels: w[0],
-    kernelHeight: 1, kernelWidth: w[2], strideHeight: 1, strideWidth: stride, paddingTop: 0,
-    paddingBottom: 0, paddingLeft: padding.before, paddingRight: padding.after, dilationHeight: 1,
+  let settings = Conv2DSettings(
+    strideHeight: 1, strideWidth: stride, paddingLeft: padding.before, paddingRight: padding.after,
     dilationWidth: dilation, groups: groups)
   let output = conv2d(
     input.reshaped([x[0], x[1], 1, x[2]]), weight: weight.reshaped([w[0], w[1], 1, w[2]]),
-    bias: bias, geometry: geometry)
+    bias: bias, settings: settings)
   return output.reshaped([x[0], w[0], output.shape[3]])
 }

@@ -1,27 +1,53 @@
 import ConvNetKernels
 import ConvNetTensor
 
+// Pooling over [N, C, H, W], PyTorch's functional `max_pool2d` / `avg_pool2d` /
+// `adaptive_avg_pool2d`: each call takes its sizes from its input, and the window, stride,
+// padding and rounding either as arguments (`kernelSize:` …) or as one `Pool2DSettings` value.
+
+extension Pool2DSettings {
+  /// Settings from PyTorch-style arguments: `stride` defaults to the kernel size.
+  public init(kernelSize: Size2, stride: Size2? = nil, padding: Size2 = 0, ceilMode: Bool = false) {
+    let stride = stride ?? kernelSize
+    self.init(
+      kernelHeight: kernelSize.height, kernelWidth: kernelSize.width, strideHeight: stride.height,
+      strideWidth: stride.width, paddingHeight: padding.height, paddingWidth: padding.width,
+      ceilMode: ceilMode)
+  }
+}
+
 /// Max pooling over [N, C, H, W]; the gradient goes to the position of each window's maximum
-/// (the course's "upsampling of the residuals" for max pooling).
-public func maxPool2d(_ input: Variable, geometry template: Pool2DGeometry) -> Variable {
-  maxPool2d(input, geometry: template, applyingReLU: false)
+/// (the course's "upsampling of the residuals" for max pooling). `stride` defaults to the
+/// kernel size; output size ⌊(H + 2·padding − kernel) / stride⌋ + 1 (⌈…⌉ in ceil mode).
+public func maxPool2d(
+  _ input: Variable, kernelSize: Size2, stride: Size2? = nil, padding: Size2 = 0,
+  ceilMode: Bool = false
+) -> Variable {
+  maxPool2d(
+    input,
+    settings: Pool2DSettings(kernelSize: kernelSize, stride: stride, padding: padding, ceilMode: ceilMode))
+}
+
+/// `maxPool2d` with the window, stride, padding and rounding given as one value.
+public func maxPool2d(_ input: Variable, settings: Pool2DSettings) -> Variable {
+  maxPool2d(input, settings: settings, applyingReLU: false)
 }
 
 /// Max pooling of relu(input), fused: the same values and gradients as
-/// `maxPool2d(relu(input), geometry:)`, in one pass and without the rectified copy of the input
+/// `maxPool2d(relu(input), settings:)`, in one pass and without the rectified copy of the input
 /// (max and ReLU commute, and the ReLU's derivative — 0 where the pooled value is ≤ 0 — is
 /// applied while routing the gradient to the window maxima). `Sequential` uses it for a ReLU
 /// followed by a MaxPool2d, the LeNet/VGG pattern.
-public func reluMaxPool2d(_ input: Variable, geometry template: Pool2DGeometry) -> Variable {
-  maxPool2d(input, geometry: template, applyingReLU: true)
+public func reluMaxPool2d(_ input: Variable, settings: Pool2DSettings) -> Variable {
+  maxPool2d(input, settings: settings, applyingReLU: true)
 }
 
 /// The shared body of `maxPool2d` and `reluMaxPool2d`.
 private func maxPool2d(
-  _ input: Variable, geometry template: Pool2DGeometry, applyingReLU: Bool
+  _ input: Variable, settings: Pool2DSettings, applyingReLU: Bool
 ) -> Variable {
   let name = applyingReLU ? "reluMaxPool2d" : "maxPool2d"
-  let geometry = poolGeometry(template, for: input.value, name: name)
+  let geometry = poolGeometry(settings, for: input.value, name: name)
   let outputShape = [geometry.batch, geometry.channels, geometry.outputHeight, geometry.outputWidth]
   let output = Tensor(uninitializedShape: outputShape)
   let indexOwner = IndexBuffer(count: output.count)
@@ -55,11 +81,23 @@ final class IndexBuffer {
   deinit { BufferCache.deallocate(UnsafeMutableRawPointer(buffer.baseAddress!), byteCount: byteCount) }
 }
 
-/// Average pooling over [N, C, H, W]; the gradient is spread evenly over each window.
-public func avgPool2d(_ input: Variable, geometry template: Pool2DGeometry, countIncludePad: Bool = true)
+/// Average pooling over [N, C, H, W]; the gradient is spread evenly over each window. Padding
+/// counts in the divisor unless `countIncludePad` is false, as in PyTorch.
+public func avgPool2d(
+  _ input: Variable, kernelSize: Size2, stride: Size2? = nil, padding: Size2 = 0,
+  ceilMode: Bool = false, countIncludePad: Bool = true
+) -> Variable {
+  avgPool2d(
+    input,
+    settings: Pool2DSettings(kernelSize: kernelSize, stride: stride, padding: padding, ceilMode: ceilMode),
+    countIncludePad: countIncludePad)
+}
+
+/// `avgPool2d` with the window, stride, padding and rounding given as one value.
+public func avgPool2d(_ input: Variable, settings: Pool2DSettings, countIncludePad: Bool = true)
   -> Variable
 {
-  let geometry = poolGeometry(template, for: input.value, name: "avgPool2d")
+  let geometry = poolGeometry(settings, for: input.value, name: "avgPool2d")
   let outputShape = [geometry.batch, geometry.channels, geometry.outputHeight, geometry.outputWidth]
   let output = Tensor(uninitializedShape: outputShape)
   avgPool2DForward(
@@ -95,13 +133,10 @@ public func adaptiveAvgPool2d(_ input: Variable, outputHeight: Int, outputWidth:
   }
 }
 
-private func poolGeometry(_ template: Pool2DGeometry, for x: Tensor, name: String) -> Pool2DGeometry {
+/// The geometry of one call: `settings` applied to x's shape, checked.
+private func poolGeometry(_ settings: Pool2DSettings, for x: Tensor, name: String) -> Pool2DGeometry {
   precondition(x.rank == 4, "\(name): expects [N, C, H, W], got \(x.shape)")
-  var geometry = template
-  geometry.batch = x.shape[0]
-  geometry.channels = x.shape[1]
-  geometry.inputHeight = x.shape[2]
-  geometry.inputWidth = x.shape[3]
+  let geometry = Pool2DGeometry(input: x.shape, settings: settings)
   if let problem = geometry.validate() { preconditionFailure("\(name): \(problem)") }
   return geometry
 }

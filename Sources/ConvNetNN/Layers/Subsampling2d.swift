@@ -1,5 +1,4 @@
 import ConvNetAutograd
-import ConvNetKernels
 import ConvNetTensor
 
 /// LeNet-5's trainable subsampling (LeCun et al. 1998, layers S2 and S4): each output unit
@@ -39,11 +38,8 @@ public final class Subsampling2d: Module {
     precondition(
       input.value.rank == 4 && input.shape[1] == channels,
       "\(layerDescription): expects input [N, \(channels), H, W], got \(input.shape)")
-    let geometry = Pool2DGeometry(
-      batch: 1, channels: 1, inputHeight: 1, inputWidth: 1, kernelHeight: kernelSize,
-      kernelWidth: kernelSize, strideHeight: kernelSize, strideWidth: kernelSize, paddingHeight: 0,
-      paddingWidth: 0, ceilMode: false)
-    let windowSums = avgPool2d(input, geometry: geometry) * Float(kernelSize * kernelSize)
+    let window = Size2(kernelSize, kernelSize)
+    let windowSums = avgPool2d(input, kernelSize: window) * Float(kernelSize * kernelSize)
     let perMap = [1, channels, 1, 1]
     return windowSums * weight.reshaped(perMap) + bias.reshaped(perMap)
   }
