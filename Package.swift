@@ -71,7 +71,7 @@ let package = Package(
       ]),
     .executableTarget(name: "quickstart", dependencies: ["ConvNet"], path: "Examples/QuickStart"),
 
-    .target(name: "TestSupport", dependencies: ["ConvNetTensor"], path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["ConvNetAutograd", "ConvNetTensor"], path: "Tests/TestSupport"),
     .testTarget(name: "ConvNetKernelsTests", dependencies: ["ConvNetKernels", "TestSupport"]),
     .testTarget(name: "ConvNetTensorTests", dependencies: ["ConvNetTensor", "TestSupport"]),
     .testTarget(

@@ -1,6 +1,7 @@
 import ConvNetAutograd
 import ConvNetKernels
 import ConvNetTensor
+import TestSupport
 import XCTest
 
 final class ConvolutionGradientTests: XCTestCase {

@@ -1,5 +1,6 @@
 import ConvNetAutograd
 import ConvNetTensor
+import TestSupport
 import XCTest
 
 final class ElementwiseGradientTests: XCTestCase {
@@ -59,36 +60,6 @@ final class ElementwiseGradientTests: XCTestCase {
     checkGradients([random([2, 3, 2, 2], seed: 18), random([2, 3], seed: 19)]) {
       scaleChannels($0[0], gates: $0[1])
     }
-  }
-
-  func testBatchNormTrainingAndEvaluation() {
-    for shape in [[4, 3], [2, 3, 5], [3, 2, 3, 3]] {
-      let channels = shape[1]
-      let inputs = [random(shape, seed: 20), random([channels], seed: 21), random([channels], seed: 22)]
-      checkGradients(inputs, "training \(shape)") { v in
-        var statistics = BatchNormStatistics(channels: channels)
-        return batchNorm(v[0], weight: v[1], bias: v[2], statistics: &statistics, training: true)
-      }
-      checkGradients(inputs, "evaluation \(shape)") { v in
-        var statistics = BatchNormStatistics(channels: channels)
-        statistics.runningMean = Tensor(shape: [channels], repeating: 0.3)
-        statistics.runningVariance = Tensor(shape: [channels], repeating: 2)
-        return batchNorm(v[0], weight: v[1], bias: v[2], statistics: &statistics, training: false)
-      }
-    }
-  }
-
-  func testBatchNormRunningStatisticsByHand() {
-    // One channel, values 1, 2, 3, 4: mean 2.5, biased variance 1.25, unbiased 5/3.
-    let x = Variable(Tensor(shape: [4, 1], scalars: [1, 2, 3, 4]))
-    var statistics = BatchNormStatistics(channels: 1)
-    let y = batchNorm(x, weight: nil, bias: nil, statistics: &statistics, training: true)
-    XCTAssertEqual(statistics.runningMean.scalar, 0.25, accuracy: 1e-6)  // 0.9·0 + 0.1·2.5
-    XCTAssertEqual(statistics.runningVariance.scalar, 0.9 + 0.1 * 5 / 3, accuracy: 1e-6)
-    XCTAssertEqual(statistics.batchesTracked, 1)
-    let inverseStd = 1 / (1.25 + 1e-5 as Float).squareRoot()
-    XCTAssertEqual(y.value.scalars[0], -1.5 * inverseStd, accuracy: 1e-5)
-    XCTAssertEqual(y.value.scalars[3], 1.5 * inverseStd, accuracy: 1e-5)
   }
 
   func testGradientsAccumulateAcrossBackwardCalls() {

@@ -2,6 +2,7 @@ import ConvNetAutograd
 import ConvNetKernels
 import ConvNetNN
 import ConvNetTensor
+import TestSupport
 import XCTest
 
 /// The fused ops and `Sequential`'s fusion give the values and gradients of the unfused

@@ -1,6 +1,7 @@
 import ConvNetAutograd
 import ConvNetNN
 import ConvNetTensor
+import TestSupport
 import XCTest
 
 /// Finite-difference checks of the layers LeNet-5 (1998) adds: trainable subsampling, the

@@ -1,6 +1,7 @@
 import ConvNetAutograd
 import ConvNetNN
 import ConvNetTensor
+import TestSupport
 import XCTest
 
 final class LossGradientTests: XCTestCase {

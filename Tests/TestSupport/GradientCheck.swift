@@ -9,7 +9,7 @@ import XCTest
 /// gradient comes from `backward(gradient: r)`; the numeric one from (L(x+h) − L(x−h)) / 2h at
 /// up to `samples` indices per input. Float32 arithmetic limits the agreement to ~1e-3, so the
 /// tolerances are loose; inputs should avoid kinks (ReLU at 0, max-pool ties).
-func checkGradients(
+public func checkGradients(
   _ inputs: [Tensor], step: Float = 1e-2, samples: Int = 24, tolerance: Float = 2e-2,
   seed: UInt64 = 1, _ message: String = "", file: StaticString = #filePath, line: UInt = #line,
   _ function: ([Variable]) -> Variable
@@ -54,14 +54,15 @@ func checkGradients(
 }
 
 /// Random values bounded away from zero, so that kinks at 0 are not straddled by ±step.
-func randomAwayFromZero(_ shape: [Int], seed: UInt64) -> Tensor {
+public func randomAwayFromZero(_ shape: [Int], seed: UInt64) -> Tensor {
   var generator = SeededGenerator(seed: seed)
   return Tensor.randomUniform(shape, low: 0.1, high: 1, using: &generator).map { v in
     generator.nextUnitFloat() < 0.5 ? -v : v
   }
 }
 
-func random(_ shape: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
+/// Uniform values in [−scale, scale), reproducible from `seed`.
+public func random(_ shape: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
   var generator = SeededGenerator(seed: seed)
   return Tensor.randomUniform(shape, low: -scale, high: scale, using: &generator)
 }
