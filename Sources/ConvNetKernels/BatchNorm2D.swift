@@ -8,8 +8,10 @@
 /// written to `savedMean` and `savedInverseStd` ([C] each) for `batchNorm2DBackward`.
 /// `weight` (γ) and `bias` (β) are [C] or nil (γ = 1, β = 0). Every output is overwritten.
 ///
-/// Speed: one parallel pass per channel gathers Σx and Σx² (8 SIMD lanes per plane, summed in
-/// Double across planes), then one parallel pass per plane applies y = x·scale + shift.
+/// The stages (`batchNorm2DChannelSums` → `batchNorm2DBatchStatistics` or
+/// `batchNorm2DRunningStatistics` → `batchNorm2DNormalize`) are public so that synchronised
+/// batch norm can add the sums of other processes between the first two, as PyTorch's
+/// SyncBatchNorm does.
 public func batchNorm2DForward(
   input: UnsafePointer<Float>, weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
   runningMean: UnsafeMutablePointer<Float>, runningVariance: UnsafeMutablePointer<Float>,
@@ -17,45 +19,84 @@ public func batchNorm2DForward(
   output: UnsafeMutablePointer<Float>, training: Bool, momentum: Float, epsilon: Float,
   layout: BatchNormLayout
 ) {
-  let (batch, channels, spatial) = (layout.batch, layout.channels, layout.spatial)
-  let perChannel = layout.valuesPerChannel
   if training {
-    precondition(perChannel > 1, "batchNorm2DForward: training needs more than one value per channel")
-    var variance = [Float](repeating: 0, count: channels)
-    variance.withUnsafeMutableBufferPointer { varianceBuffer in
-      parallelChunks(channels) { range in
-        for c in range {
-          var sum = 0.0
-          var sumSquares = 0.0
-          for n in 0..<batch {
-            let (partial, partialSquares) = planeSums(
-              input + (n * channels + c) * spatial, count: spatial)
-            sum += Double(partial)
-            sumSquares += Double(partialSquares)
-          }
-          let m = sum / Double(perChannel)
-          savedMean[c] = Float(m)
-          varianceBuffer[c] = Float(max(0, sumSquares / Double(perChannel) - m * m))
-        }
-      }
-    }
-    let correction = Float(perChannel) / Float(perChannel - 1)
-    for c in 0..<channels {
-      runningMean[c] = (1 - momentum) * runningMean[c] + momentum * savedMean[c]
-      runningVariance[c] = (1 - momentum) * runningVariance[c] + momentum * variance[c] * correction
-      savedInverseStd[c] = 1 / (variance[c] + epsilon).squareRoot()
-    }
+    var sums = [Double](repeating: 0, count: 2 * layout.channels)
+    batchNorm2DChannelSums(input: input, sums: &sums, layout: layout)
+    batchNorm2DBatchStatistics(
+      sums: sums, count: layout.valuesPerChannel, channels: layout.channels, momentum: momentum,
+      epsilon: epsilon, runningMean: runningMean, runningVariance: runningVariance,
+      savedMean: savedMean, savedInverseStd: savedInverseStd)
   } else {
-    for c in 0..<channels {
-      savedMean[c] = runningMean[c]
-      savedInverseStd[c] = 1 / (runningVariance[c] + epsilon).squareRoot()
+    batchNorm2DRunningStatistics(
+      runningMean: runningMean, runningVariance: runningVariance, channels: layout.channels,
+      epsilon: epsilon, savedMean: savedMean, savedInverseStd: savedInverseStd)
+  }
+  batchNorm2DNormalize(
+    input: input, mean: savedMean, inverseStd: savedInverseStd, weight: weight, bias: bias,
+    output: output, layout: layout)
+}
+
+/// Σx per channel into `sums[0..<C]` and Σx² into `sums[C..<2C]`, in Double across planes (8
+/// SIMD lanes within a plane), in parallel over channels.
+public func batchNorm2DChannelSums(
+  input: UnsafePointer<Float>, sums: UnsafeMutablePointer<Double>, layout: BatchNormLayout
+) {
+  let (batch, channels, spatial) = (layout.batch, layout.channels, layout.spatial)
+  parallelChunks(channels) { range in
+    for c in range {
+      var sum = 0.0
+      var sumSquares = 0.0
+      for n in 0..<batch {
+        let (partial, partialSquares) = planeSums(input + (n * channels + c) * spatial, count: spatial)
+        sum += Double(partial)
+        sumSquares += Double(partialSquares)
+      }
+      sums[c] = sum
+      sums[channels + c] = sumSquares
     }
   }
+}
 
-  // y = x̂·γ + β with x̂ = (x − μ)·invStd, folded into y = x·scale + shift per channel.
-  let mean = UnsafePointer(savedMean)
-  let inverseStd = UnsafePointer(savedInverseStd)
-  parallelChunks(batch * channels) { range in
+/// Training statistics from the channel sums over `count` values per channel (count > 1): μ and
+/// invStd = 1/√(σ² + ε) with the biased σ² = Σx²/count − μ², into `savedMean`/`savedInverseStd`;
+/// the running statistics move by `momentum`, the variance unbiased (× count/(count − 1)).
+public func batchNorm2DBatchStatistics(
+  sums: UnsafePointer<Double>, count: Int, channels: Int, momentum: Float, epsilon: Float,
+  runningMean: UnsafeMutablePointer<Float>, runningVariance: UnsafeMutablePointer<Float>,
+  savedMean: UnsafeMutablePointer<Float>, savedInverseStd: UnsafeMutablePointer<Float>
+) {
+  precondition(count > 1, "batchNorm2DBatchStatistics: training needs more than one value per channel")
+  let correction = Float(count) / Float(count - 1)
+  for c in 0..<channels {
+    let m = sums[c] / Double(count)
+    let variance = Float(max(0, sums[channels + c] / Double(count) - m * m))
+    savedMean[c] = Float(m)
+    runningMean[c] = (1 - momentum) * runningMean[c] + momentum * savedMean[c]
+    runningVariance[c] = (1 - momentum) * runningVariance[c] + momentum * variance * correction
+    savedInverseStd[c] = 1 / (variance + epsilon).squareRoot()
+  }
+}
+
+/// Evaluation statistics: μ = running mean, invStd = 1/√(running variance + ε).
+public func batchNorm2DRunningStatistics(
+  runningMean: UnsafePointer<Float>, runningVariance: UnsafePointer<Float>, channels: Int,
+  epsilon: Float, savedMean: UnsafeMutablePointer<Float>, savedInverseStd: UnsafeMutablePointer<Float>
+) {
+  for c in 0..<channels {
+    savedMean[c] = runningMean[c]
+    savedInverseStd[c] = 1 / (runningVariance[c] + epsilon).squareRoot()
+  }
+}
+
+/// y = γ·(x − μ)·invStd + β, folded into y = x·scale + shift per channel: one vectorisable pass
+/// per plane, in parallel over planes.
+public func batchNorm2DNormalize(
+  input: UnsafePointer<Float>, mean: UnsafePointer<Float>, inverseStd: UnsafePointer<Float>,
+  weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+  layout: BatchNormLayout
+) {
+  let (channels, spatial) = (layout.channels, layout.spatial)
+  parallelChunks(layout.batch * channels) { range in
     for plane in range {
       let c = plane % channels
       let g = weight?[c] ?? 1
@@ -74,8 +115,8 @@ public func batchNorm2DForward(
 /// are not nil). The input gradient (when `gradInput` is not nil) is, in training, where μ and
 /// σ² depend on x, dx = γ·invStd/M · (M·dy − Σdy − x̂·Σ(dy·x̂)); in evaluation dx = γ·invStd·dy.
 ///
-/// Speed: the per-channel sums run 8 SIMD lanes per plane, in parallel over channels; dx is one
-/// vectorisable pass per plane, dx = a·dy + b·x + d with per-channel a, b, d.
+/// Stages: `batchNorm2DGradientSums` → `batchNorm2DBackwardInput` (synchronised batch norm adds
+/// the other processes' sums, and counts, between them).
 public func batchNorm2DBackward(
   gradOutput: UnsafePointer<Float>, input: UnsafePointer<Float>,
   savedMean: UnsafePointer<Float>, savedInverseStd: UnsafePointer<Float>,
@@ -83,56 +124,81 @@ public func batchNorm2DBackward(
   gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?,
   training: Bool, layout: BatchNormLayout
 ) {
-  let (batch, channels, spatial) = (layout.batch, layout.channels, layout.spatial)
-  let (dy, x, mean, inverseStd) = (gradOutput, input, savedMean, savedInverseStd)
-  // Per-channel Σ dy and Σ dy·x̂.
-  var sumGradient = [Float](repeating: 0, count: channels)
-  var sumGradientXHat = [Float](repeating: 0, count: channels)
-  sumGradient.withUnsafeMutableBufferPointer { sumGradient in
-    sumGradientXHat.withUnsafeMutableBufferPointer { sumGradientXHat in
-      parallelChunks(channels) { range in
-        for c in range {
-          var a = 0.0
-          var b = 0.0
-          for n in 0..<batch {
-            let offset = (n * channels + c) * spatial
-            let (partialA, partialB) = planeGradientSums(
-              dy + offset, x + offset, mean: mean[c], count: spatial)
-            a += Double(partialA)
-            b += Double(partialB)
-          }
-          sumGradient[c] = Float(a)
-          sumGradientXHat[c] = Float(b) * inverseStd[c]
-        }
-      }
-    }
-  }
+  var sumGradient = [Float](repeating: 0, count: layout.channels)
+  var sumGradientXHat = [Float](repeating: 0, count: layout.channels)
+  batchNorm2DGradientSums(
+    gradOutput: gradOutput, input: input, savedMean: savedMean, savedInverseStd: savedInverseStd,
+    sumGradient: &sumGradient, sumGradientXHat: &sumGradientXHat, layout: layout)
   if let gradInput {
-    let count = Float(layout.valuesPerChannel)
-    parallelChunks(batch * channels) { range in
-      for plane in range {
-        let c = plane % channels
-        let g = weight?[c] ?? 1
-        let offset = plane * spatial
-        if training {
-          // dx = γ·invStd/M · (M·dy − Σdy − x̂·Σ(dy·x̂)) with x̂ = (x − μ)·invStd, i.e.
-          // dx = a·dy + b·x + d per channel (one vectorisable pass).
-          let k = g * inverseStd[c] / count
-          let a = k * count
-          let b = -k * inverseStd[c] * sumGradientXHat[c]
-          let d = -k * sumGradient[c] - b * mean[c]
-          let (dyPlane, xPlane) = (dy + offset, x + offset)
-          let dxPlane = gradInput + offset
-          for s in 0..<spatial { dxPlane[s] = a * dyPlane[s] + b * xPlane[s] + d }
-        } else {
-          let k = g * inverseStd[c]
-          for s in 0..<spatial { gradInput[offset + s] = k * dy[offset + s] }
-        }
+    batchNorm2DBackwardInput(
+      gradOutput: gradOutput, input: input, savedMean: savedMean, savedInverseStd: savedInverseStd,
+      weight: weight, sumGradient: sumGradient, sumGradientXHat: sumGradientXHat,
+      count: layout.valuesPerChannel, gradInput: gradInput, training: training, layout: layout)
+  }
+  if let gradWeight { gradWeight.update(from: sumGradientXHat, count: layout.channels) }
+  if let gradBias { gradBias.update(from: sumGradient, count: layout.channels) }
+}
+
+/// Per channel Σ dy (= dβ) and Σ dy·x̂ (= dγ), x̂ = (x − μ)·invStd: 8 SIMD lanes per plane, in
+/// Double across planes, in parallel over channels.
+public func batchNorm2DGradientSums(
+  gradOutput: UnsafePointer<Float>, input: UnsafePointer<Float>,
+  savedMean: UnsafePointer<Float>, savedInverseStd: UnsafePointer<Float>,
+  sumGradient: UnsafeMutablePointer<Float>, sumGradientXHat: UnsafeMutablePointer<Float>,
+  layout: BatchNormLayout
+) {
+  let (batch, channels, spatial) = (layout.batch, layout.channels, layout.spatial)
+  parallelChunks(channels) { range in
+    for c in range {
+      var a = 0.0
+      var b = 0.0
+      for n in 0..<batch {
+        let offset = (n * channels + c) * spatial
+        let (partialA, partialB) = planeGradientSums(
+          gradOutput + offset, input + offset, mean: savedMean[c], count: spatial)
+        a += Double(partialA)
+        b += Double(partialB)
+      }
+      sumGradient[c] = Float(a)
+      sumGradientXHat[c] = Float(b) * savedInverseStd[c]
+    }
+  }
+}
+
+/// The input gradient from the channel sums over `count` values per channel (training:
+/// dx = γ·invStd/count · (count·dy − Σdy − x̂·Σ(dy·x̂)); evaluation: dx = γ·invStd·dy, the sums
+/// unused). One vectorisable pass per plane, dx = a·dy + b·x + d with per-channel a, b, d.
+public func batchNorm2DBackwardInput(
+  gradOutput: UnsafePointer<Float>, input: UnsafePointer<Float>,
+  savedMean: UnsafePointer<Float>, savedInverseStd: UnsafePointer<Float>,
+  weight: UnsafePointer<Float>?, sumGradient: UnsafePointer<Float>,
+  sumGradientXHat: UnsafePointer<Float>, count: Int, gradInput: UnsafeMutablePointer<Float>,
+  training: Bool, layout: BatchNormLayout
+) {
+  let (channels, spatial) = (layout.channels, layout.spatial)
+  let (dy, x, mean, inverseStd) = (gradOutput, input, savedMean, savedInverseStd)
+  let count = Float(count)
+  parallelChunks(layout.batch * channels) { range in
+    for plane in range {
+      let c = plane % channels
+      let g = weight?[c] ?? 1
+      let offset = plane * spatial
+      if training {
+        // dx = γ·invStd/M · (M·dy − Σdy − x̂·Σ(dy·x̂)) with x̂ = (x − μ)·invStd, i.e.
+        // dx = a·dy + b·x + d per channel (one vectorisable pass).
+        let k = g * inverseStd[c] / count
+        let a = k * count
+        let b = -k * inverseStd[c] * sumGradientXHat[c]
+        let d = -k * sumGradient[c] - b * mean[c]
+        let (dyPlane, xPlane) = (dy + offset, x + offset)
+        let dxPlane = gradInput + offset
+        for s in 0..<spatial { dxPlane[s] = a * dyPlane[s] + b * xPlane[s] + d }
+      } else {
+        let k = g * inverseStd[c]
+        for s in 0..<spatial { gradInput[offset + s] = k * dy[offset + s] }
       }
     }
   }
-  if let gradWeight { gradWeight.update(from: sumGradientXHat, count: channels) }
-  if let gradBias { gradBias.update(from: sumGradient, count: channels) }
 }
 
 /// (Σ p[s], Σ p[s]²) over one plane, 8 lanes at a time (Swift does not reorder a scalar float

@@ -49,7 +49,8 @@ final class BatchNormGradientTests: XCTestCase {
             }
           }
           return output
-        }
+        },
+        gradients: FiniteDifferences(tolerance: 1e-3)
       ) { v in
         var running = statistics()
         return batchNorm(

@@ -20,7 +20,7 @@ public struct BatchNormStatistics {
 /// statistics with `momentum` (running = (1−m)·running + m·batch, the variance unbiased);
 /// evaluation normalises with the running statistics. y = γ·(x − μ)/√(σ² + ε) + β.
 ///
-/// The arithmetic is `batchNorm2DForward` / `batchNorm2DBackward` (ConvNetKernels).
+/// The arithmetic is the stages of `batchNorm2DForward` / `batchNorm2DBackward` (ConvNetKernels).
 public func batchNorm(
   _ input: Variable, weight: Variable?, bias: Variable?, statistics: inout BatchNormStatistics,
   training: Bool, momentum: Float = 0.1, epsilon: Float = 1e-5
@@ -36,31 +36,36 @@ public func batchNorm(
     !training || layout.valuesPerChannel > 1,
     "batchNorm: training needs more than one value per channel, got input \(x.shape)")
 
+  // The tensors, not their pointers, are kept for the backward: they keep the memory alive.
   let gamma = weight?.value
   let beta = bias?.value
   let output = Tensor(uninitializedShape: x.shape)
   var mean = [Float](repeating: 0, count: channels)
   var inverseStd = [Float](repeating: 0, count: channels)
-  func forward(_ runningMean: UnsafeMutablePointer<Float>, _ runningVariance: UnsafeMutablePointer<Float>) {
-    batchNorm2DForward(
-      input: x.storage.pointer, weight: gamma.map { UnsafePointer($0.storage.pointer) },
-      bias: beta.map { UnsafePointer($0.storage.pointer) }, runningMean: runningMean,
-      runningVariance: runningVariance, savedMean: &mean, savedInverseStd: &inverseStd,
-      output: output.storage.pointer, training: training, momentum: momentum, epsilon: epsilon,
-      layout: layout)
-  }
   if training {
+    var sums = [Double](repeating: 0, count: 2 * channels)
+    batchNorm2DChannelSums(input: x.storage.pointer, sums: &sums, layout: layout)
     // The running statistics are written: through the copy-on-write accessors.
     statistics.runningMean.withUnsafeMutableBufferPointer { runningMean in
       statistics.runningVariance.withUnsafeMutableBufferPointer { runningVariance in
-        forward(runningMean.baseAddress!, runningVariance.baseAddress!)
+        batchNorm2DBatchStatistics(
+          sums: sums, count: layout.valuesPerChannel, channels: channels, momentum: momentum,
+          epsilon: epsilon, runningMean: runningMean.baseAddress!,
+          runningVariance: runningVariance.baseAddress!, savedMean: &mean, savedInverseStd: &inverseStd)
       }
     }
     statistics.batchesTracked += 1
   } else {
-    // Evaluation only reads them.
-    forward(statistics.runningMean.storage.pointer, statistics.runningVariance.storage.pointer)
+    batchNorm2DRunningStatistics(
+      runningMean: statistics.runningMean.storage.pointer,
+      runningVariance: statistics.runningVariance.storage.pointer, channels: channels,
+      epsilon: epsilon, savedMean: &mean, savedInverseStd: &inverseStd)
   }
+  batchNorm2DNormalize(
+    input: x.storage.pointer, mean: mean, inverseStd: inverseStd,
+    weight: gamma.map { UnsafePointer($0.storage.pointer) },
+    bias: beta.map { UnsafePointer($0.storage.pointer) }, output: output.storage.pointer,
+    layout: layout)
 
   var inputs = [input]
   if let weight { inputs.append(weight) }
@@ -69,13 +74,20 @@ public func batchNorm(
   return Variable.makeOutput(output, name: "batch_norm", inputs: inputs) { gradient in
     let (mean, inverseStd) = saved
     let gradInput = input.requiresGrad ? Tensor(uninitializedShape: x.shape) : nil
-    let gradWeight = weight.map { _ in Tensor(uninitializedShape: [channels]) }
-    let gradBias = bias.map { _ in Tensor(uninitializedShape: [channels]) }
-    batchNorm2DBackward(
+    let gradWeight = Tensor(uninitializedShape: [channels])  // Σ dy·x̂
+    let gradBias = Tensor(uninitializedShape: [channels])  // Σ dy
+    batchNorm2DGradientSums(
       gradOutput: gradient.storage.pointer, input: x.storage.pointer, savedMean: mean,
-      savedInverseStd: inverseStd, weight: gamma.map { UnsafePointer($0.storage.pointer) },
-      gradInput: gradInput?.storage.pointer, gradWeight: gradWeight?.storage.pointer,
-      gradBias: gradBias?.storage.pointer, training: training, layout: layout)
+      savedInverseStd: inverseStd, sumGradient: gradBias.storage.pointer,
+      sumGradientXHat: gradWeight.storage.pointer, layout: layout)
+    if let gradInput {
+      batchNorm2DBackwardInput(
+        gradOutput: gradient.storage.pointer, input: x.storage.pointer, savedMean: mean,
+        savedInverseStd: inverseStd, weight: gamma.map { UnsafePointer($0.storage.pointer) },
+        sumGradient: gradBias.storage.pointer,
+        sumGradientXHat: gradWeight.storage.pointer, count: layout.valuesPerChannel,
+        gradInput: gradInput.storage.pointer, training: training, layout: layout)
+    }
     var gradients: [Tensor?] = [gradInput]
     if weight != nil { gradients.append(gradWeight) }
     if bias != nil { gradients.append(gradBias) }
