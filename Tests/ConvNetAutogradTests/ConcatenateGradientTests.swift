@@ -27,7 +27,8 @@ final class ConcatenateGradientTests: XCTestCase {
           var shape = shapes[0]
           shape[a] = shapes.map { $0[a] }.reduce(0, +)
           return Tensor(shape: shape, scalars: values)
-        }
+        },
+        gradients: FiniteDifferences(tolerance: 1e-3)
       ) { concatenate($0, axis: axis) }
     }
   }
@@ -44,7 +45,8 @@ final class ConcatenateGradientTests: XCTestCase {
           let gates = t[1].scalars
           let y = t[0].scalars.enumerated().map { $0.element * gates[$0.offset / inner] }
           return Tensor(shape: shape, scalars: y)
-        }
+        },
+        gradients: FiniteDifferences(tolerance: 1e-3)
       ) { scaleChannels($0[0], gates: $0[1]) }
     }
   }

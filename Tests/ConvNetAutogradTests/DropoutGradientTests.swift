@@ -17,7 +17,8 @@ final class DropoutGradientTests: XCTestCase {
           guard training else { return t[0] }
           var generator = SeededGenerator(seed: 5)
           return t[0].map { generator.nextUnitFloat() < probability ? 0 : $0 * (1 / (1 - probability)) }
-        }
+        },
+        gradients: FiniteDifferences(tolerance: 1e-3)
       ) { v in
         var generator = SeededGenerator(seed: 5)
         return dropout(v[0], probability: probability, training: training, generator: &generator)

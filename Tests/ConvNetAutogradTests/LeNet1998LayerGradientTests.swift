@@ -35,7 +35,8 @@ final class LeNet1998LayerGradientTests: XCTestCase {
             }
           }
           return y
-        }
+        },
+        gradients: FiniteDifferences(tolerance: 1e-3)
       ) { v in
         layer.weight = v[1]
         layer.bias = v[2]
@@ -49,7 +50,8 @@ final class LeNet1998LayerGradientTests: XCTestCase {
     for (amplitude, slope): (Float, Float) in [(1.7159, 2.0 / 3.0), (2, 0.5)] {
       checkOp(
         "ScaledTanh A \(amplitude) S \(slope)", inputs: [random([3, 7], seed: 32, scale: 2)],
-        reference: .elementwise { amplitude * Float(Foundation.tanh(Double(slope * $0))) }
+        reference: .elementwise { amplitude * Float(Foundation.tanh(Double(slope * $0))) },
+        gradients: FiniteDifferences(tolerance: 1e-3)
       ) { ScaledTanh(amplitude: amplitude, slope: slope)($0[0]) }
     }
   }
@@ -81,7 +83,8 @@ final class LeNet1998LayerGradientTests: XCTestCase {
           }
         }
         return y
-      }
+      },
+      gradients: FiniteDifferences(tolerance: 1e-3)
     ) { v in
       for (j, map) in layer.maps.enumerated() {
         map.weight = v[1 + j]
