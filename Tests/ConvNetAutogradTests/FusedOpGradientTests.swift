@@ -6,7 +6,8 @@ import TestSupport
 import XCTest
 
 /// The fused ops and `Sequential`'s fusion give the values and gradients of the unfused
-/// compositions, and pass finite-difference checks.
+/// compositions, bit for bit; `reluMaxPool2d` on the op harness (`linearReLU`'s table is in
+/// `LinearGradientTests`).
 final class FusedOpGradientTests: XCTestCase {
   private func bits(_ tensor: Tensor?) -> [UInt32] { tensor?.scalars.map(\.bitPattern) ?? [] }
 
@@ -48,14 +49,69 @@ final class FusedOpGradientTests: XCTestCase {
     }
   }
 
-  func testFusedOpsPassGradientCheck() {
-    checkGradients([randomAwayFromZero([2, 2, 6, 6], seed: 5)]) { v in
-      reluMaxPool2d(v[0], settings: Pool2DSettings(kernelSize: 2))
-    }
-    checkGradients(
-      [random([3, 5], seed: 6), random([4, 5], seed: 7), random([4], seed: 8)]
-    ) { v in
-      linearReLU(v[0], weight: v[1], bias: v[2])
+  /// `reluMaxPool2d` on the harness: forward against the reference twin run with
+  /// `applyingReLU`, backward against finite differences, and both kernel passes — the forward
+  /// (values and argmax indices; 2×2 stride 2 takes the C kernel, other windows the SIMD loop)
+  /// and the backward, which passes a gradient only where the pooled value is > 0 — against
+  /// the twin and a plain routing loop. The inputs are a shuffled ramp with steps of 0.05 and
+  /// nothing within 0.025 of 0, so that no ±0.01 difference crosses a tie or the ReLU's kink.
+  func testReLUMaxPool2d() {
+    let cases = [([2, 2, 6, 6], 2, 2), ([2, 3, 8, 8], 2, 2), ([1, 2, 9, 11], 3, 2), ([1, 2, 10, 40], 2, 2)]
+    for (shape, kernel, stride) in cases {
+      let g = Pool2DGeometry(
+        batch: shape[0], channels: shape[1], inputHeight: shape[2], inputWidth: shape[3],
+        kernelSize: kernel, stride: stride)
+      var generator = SeededGenerator(seed: UInt64(shape.reduce(0, +)))
+      let ramp = (0..<g.inputCount).shuffled(using: &generator).map {
+        (Float($0) - Float(g.inputCount) / 2 + 0.5) * 0.05
+      }
+      let x = Tensor(shape: shape, scalars: ramp)
+      let dy = random([g.outputCount], seed: 3).scalars
+      // The twin's values and argmax indices (within each plane) of the pooled relu(x).
+      func twin(_ x: [Float]) -> (values: [Float], indices: [Int32]) {
+        var values = [Float](repeating: .nan, count: g.outputCount)
+        var indices = [Int32](repeating: -1, count: g.outputCount)
+        maxPool2DForwardReference(
+          input: x, output: &values, indices: &indices, geometry: g, applyingReLU: true)
+        return (values, indices)
+      }
+      let outputShape = [g.batch, g.channels, g.outputHeight, g.outputWidth]
+      checkOp(
+        "reluMaxPool2d \(shape) kernel \(kernel) stride \(stride)", inputs: [x],
+        reference: OpReference { t in Tensor(shape: outputShape, scalars: twin(t[0].scalars).values) },
+        gradients: FiniteDifferences(tolerance: 1e-3),
+        kernels: [
+          KernelPass(
+            "forward",
+            buffers: [.output("output", count: g.outputCount), .output("indices", count: g.outputCount)],
+            fast: { out in
+              var indices = [Int32](repeating: -1, count: g.outputCount)
+              maxPool2DForward(
+                input: ramp, output: out[0], indices: &indices, geometry: g, applyingReLU: true)
+              for (o, index) in indices.enumerated() { out[1][o] = Float(index) }
+            },
+            reference: { out in
+              let (values, indices) = twin(ramp)
+              for o in 0..<g.outputCount { (out[0][o], out[1][o]) = (values[o], Float(indices[o])) }
+            }),
+          KernelPass(
+            "backward", buffers: [.output("gradInput", count: g.inputCount)],
+            fast: { out in
+              let (values, indices) = twin(ramp)
+              maxPool2DBackward(
+                gradOutput: dy, indices: indices, gradInput: out[0], geometry: g, reluOutput: values)
+            },
+            reference: { out in
+              let (values, indices) = twin(ramp)
+              let inputPlane = g.inputHeight * g.inputWidth
+              let outputPlane = g.outputHeight * g.outputWidth
+              out[0].update(repeating: 0, count: g.inputCount)
+              for o in 0..<g.outputCount where values[o] > 0 {
+                out[0][o / outputPlane * inputPlane + Int(indices[o])] += dy[o]
+              }
+            }),
+        ]
+      ) { v in reluMaxPool2d(v[0], settings: g.settings) }
     }
   }
 

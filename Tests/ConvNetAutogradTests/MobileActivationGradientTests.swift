@@ -4,6 +4,7 @@ import ConvNetTensor
 import TestSupport
 import XCTest
 
+/// ReLU6, hard-sigmoid and hard-swish (`Ops/MobileActivations.swift`).
 final class MobileActivationGradientTests: XCTestCase {
   /// Values in (−8, 8) at least 0.1 away from every kink (−3, 0, 3, 6), so that the central
   /// differences (step 0.01) never straddle one.
@@ -16,11 +17,22 @@ final class MobileActivationGradientTests: XCTestCase {
     }
   }
 
-  func testGradients() {
-    let x = awayFromKinks([4, 6, 5], seed: 21)
-    checkGradients([x], samples: 120) { relu6($0[0]) }
-    checkGradients([x], samples: 120) { hardsigmoid($0[0]) }
-    checkGradients([x], samples: 120) { hardswish($0[0]) }
+  /// Forward against PyTorch's formulas, backward against finite differences (inline loops,
+  /// no kernel).
+  func testMobileActivations() {
+    let rows: [(String, (Float) -> Float, (Variable) -> Variable)] = [
+      ("relu6", { min(max($0, 0), 6) }, relu6),
+      ("hardsigmoid", { min(max($0 + 3, 0), 6) / 6 }, hardsigmoid),
+      ("hardswish", { $0 * min(max($0 + 3, 0), 6) / 6 }, hardswish),
+    ]
+    for (name, formula, op) in rows {
+      for (shape, seed) in [([4, 6, 5], 21 as UInt64), ([2, 3, 2, 2], 23)] {
+        checkOp(
+          "\(name) \(shape)", inputs: [awayFromKinks(shape, seed: seed)], reference: .elementwise(formula),
+          gradients: FiniteDifferences(samples: 120, tolerance: 1e-3)
+        ) { op($0[0]) }
+      }
+    }
   }
 
   /// Hand values: hardswish(x) = x·relu6(x + 3)/6, so hardswish(1) = 1·4/6 = 2/3,
@@ -45,15 +57,5 @@ final class MobileActivationGradientTests: XCTestCase {
     assertClose(derivative(hardswish, values), [0, 0, 1.0 / 6, 0.5, 5.0 / 6, 1, 1, 1])
     assertClose(derivative(hardsigmoid, values), [0, 0, 1.0 / 6, 1.0 / 6, 1.0 / 6, 0, 0, 0])
     assertClose(derivative(relu6, values), [0, 0, 0, 0, 1, 1, 0, 0])
-  }
-
-  func testSelectChannels() {
-    let x = random([2, 5, 3, 2], seed: 22)
-    checkGradients([x]) { selectChannels($0[0], indices: [4, 0, 2]) }
-    // An index listed twice receives both gradients.
-    checkGradients([x]) { selectChannels($0[0], indices: [1, 1, 3]) }
-    let picked = selectChannels(Variable(x), indices: [3]).value
-    XCTAssertEqual(picked.shape, [2, 1, 3, 2])
-    XCTAssertEqual(picked[1, 0, 2, 1], x[1, 3, 2, 1])
   }
 }

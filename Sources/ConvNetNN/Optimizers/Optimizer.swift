@@ -11,6 +11,9 @@ import ConvNetTensor
 /// `LearningRateSchedule` is applied by assigning
 /// `optimizer.learningRate = schedule.learningRate(at: epoch)` at the start of each epoch.
 public protocol Optimizer: AnyObject {
+  /// The variables this optimiser updates, in the order its state is indexed ("0.…", "1.…").
+  var parameters: [Variable] { get }
+
   /// The step size γ used by the next `step()`; assignable, e.g. from a schedule.
   var learningRate: Float { get set }
 
@@ -33,6 +36,13 @@ public protocol Optimizer: AnyObject {
   /// - Throws: `OptimizerStateError` naming the first unknown key, missing key, wrong shape or
   ///   invalid step count; the current state is left unchanged when it throws.
   func loadState(_ state: [String: Tensor]) throws
+}
+
+extension Optimizer {
+  /// Every optimiser's `zeroGradients()`: gradients live on the parameters, not in the optimiser.
+  public func zeroGradients() {
+    for parameter in parameters { parameter.grad = nil }
+  }
 }
 
 /// The gradient that `step()` applies to `parameter`, or nil when the parameter is skipped

@@ -98,10 +98,6 @@ public final class RMSprop: Optimizer {
     }
   }
 
-  public func zeroGradients() {
-    for parameter in parameters { parameter.grad = nil }
-  }
-
   public func stateTensors() -> [String: Tensor] {
     layout.flatten(
       states.map { state in

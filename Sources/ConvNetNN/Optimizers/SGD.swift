@@ -90,10 +90,6 @@ public final class SGD: Optimizer {
     }
   }
 
-  public func zeroGradients() {
-    for parameter in parameters { parameter.grad = nil }
-  }
-
   public func stateTensors() -> [String: Tensor] {
     layout.flatten(momentumBuffers.map { buffer in buffer.map { ["momentum_buffer": $0] } })
   }
