@@ -13,6 +13,7 @@ extension TrainCommand {
       if saveEvery != nil { throw CLIError("--save-every needs --save FILE: where to save") }
       return nil
     }
+    guard isLeadProcess else { return nil }  // under mpirun, process 0 alone saves
     let url = URL(fileURLWithPath: path)
     do {
       let removed = try Checkpoint.prepareDestination(url)
@@ -73,6 +74,9 @@ extension TrainCommand {
         progress.finish("interrupted at \(position); nothing was saved (no --save given)")
       }
       throw ExitCode(130)
+    } catch {
+      reportFailureOfOtherProcess(error)
+      throw error
     }
   }
 

@@ -23,7 +23,7 @@ struct TrainCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: "Passes over the training set.")
   var epochs = 2
 
-  @Option(parsing: .unconditional, help: "Samples per mini-batch.")
+  @Option(parsing: .unconditional, help: "Samples per mini-batch (under mpirun: the global batch, split over the processes).")
   var batchSize = 64
 
   @Option(help: "sgd, adam, adamw or rmsprop.")
@@ -80,6 +80,11 @@ struct TrainCommand: ParsableCommand {
 
   @OptionGroup var historyOptions: HistoryOptions
 
+  #if CONVNET_MPI
+    // Data-parallel training under mpirun: TrainCommand+Distributed.swift.
+    @OptionGroup(title: "Distributed training (under mpirun)") var distributedOptions: DistributedOptions
+  #endif
+
   func validate() throws {
     guard epochs >= 1 else { throw CLIError("--epochs must be at least 1, got \(epochs)") }
     guard batchSize >= 1 else { throw CLIError("--batch-size must be at least 1, got \(batchSize)") }
@@ -98,6 +103,7 @@ struct TrainCommand: ParsableCommand {
   /// The run; `run()` (TrainCommand+Checkpoint.swift) reports an interruption.
   func train() throws {
     Parallelism.isDeterministic = deterministic
+    try startDistributedRun()
     let checkpointURL = try prepareCheckpointDestination()
     let architecture = try Architectures.named(arch)
     let loaded = try dataOptions.load(inputShape: architecture.inputShape, seed: seed)
@@ -130,12 +136,13 @@ struct TrainCommand: ParsableCommand {
     if saved != nil { printError(plan.summary) }
     if plan.action == .nothingToDo { return }
 
-    let trainLoader = try DataLoader(
+    var trainLoader = try DataLoader(
       dataset: train, batchSize: batchSize, shuffle: !noShuffle, seed: seed, transform: transform,
       augmentation: dataOptions.augmentation())
+    trainLoader.shard = dataShard
     let testLoader = test.map { DataLoader(dataset: $0, batchSize: 1000, shuffle: false, transform: transform) }
     let trainer = Trainer(
-      model: model, optimizer: optimizer, trainLoader: trainLoader, testLoader: testLoader,
+      model: model, optimizer: optimizer, trainLoader: trainLoader, testLoader: isLeadProcess ? testLoader : nil,
       classCount: classCount)
     try configureSchedule(
       trainer, initial: optimizer.learningRate, stepsPerEpoch: trainLoader.batchCount, cycles: plan.cycles)
@@ -146,18 +153,19 @@ struct TrainCommand: ParsableCommand {
     trainer.architectureName = architecture.name
     trainer.cycles = plan.cycles
     trainer.settings = settings
+    try joinDistributedRun(trainer)
 
     let trainable = model.parameters.filter(\.requiresGrad).reduce(0) { $0 + $1.value.count }
     printError("model: \(architecture.name), \(formatCount(model.parameterCount)) parameters (\(formatCount(trainable)) trained); \(optimizerName) lr \(optimizer.learningRate)")
-    let runRecorder = try startRecording(
+    let runRecorder = isLeadProcess ? try startRecording(
       architecture: architecture, model: model, optimizer: optimizer, train: train, test: test,
-      trainLoader: trainLoader, testLoader: testLoader, resumedAfterEpoch: saved?.epoch)
+      trainLoader: trainLoader, testLoader: testLoader, resumedAfterEpoch: saved?.epoch) : nil
     let progress = ProgressBar()
     let started = Date()
     // Stays installed to the end: a Ctrl-C after the last step only lets the program finish.
     trainer.interruptRequest = installInterruptHandler()
     try trainer.run(epochs: epochs, resumingFrom: saved) { event in
-      runRecorder.handle(event)
+      runRecorder?.handle(event)
       switch event {
       case .step(let epoch, let step, let total, let loss, let accuracy, let rate, let remaining):
         progress.update(
@@ -175,7 +183,9 @@ struct TrainCommand: ParsableCommand {
         printError("saved \(url.path)")
       }
     }
+    reportDistributedRun()
     printError("done in \(formatDuration(Date().timeIntervalSince(started)))")
+    guard let runRecorder else { return }
     try writeReport(
       record: runRecorder.record, architecture: architecture, model: model, test: test, transform: transform,
       classCount: classCount)

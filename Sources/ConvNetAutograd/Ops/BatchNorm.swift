@@ -28,7 +28,8 @@ public func batchNorm(
   let batch = x.shape[0]
   let channels = x.shape[1]
   let spatial = x.count / max(1, batch * channels)
-  let perChannel = batch * spatial
+  var perChannel = batch * spatial
+  let reducer = training ? BatchNormSynchronization.reducer : nil
   precondition(
     statistics.runningMean.count == channels,
     "batchNorm: input has \(channels) channels, statistics have \(statistics.runningMean.count)")
@@ -38,24 +39,33 @@ public func batchNorm(
   var inverseStd = [Float](repeating: 0, count: channels)
   if training {
     var variance = [Float](repeating: 0, count: channels)
-    mean.withUnsafeMutableBufferPointer { meanBuffer in
-      variance.withUnsafeMutableBufferPointer { varianceBuffer in
-        parallelChunks(channels) { range in
-          for c in range {
-            var sum = 0.0
-            var sumSquares = 0.0
-            for n in 0..<batch {
-              let (partial, partialSquares) = planeSums(
-                x.storage.pointer + (n * channels + c) * spatial, count: spatial)
-              sum += Double(partial)
-              sumSquares += Double(partialSquares)
-            }
-            let m = sum / Double(perChannel)
-            meanBuffer[c] = Float(m)
-            varianceBuffer[c] = Float(max(0, sumSquares / Double(perChannel) - m * m))
+    // Σx per channel, then Σx², then (with a reducer) the value count.
+    var sums = [Double](repeating: 0, count: 2 * channels)
+    sums.withUnsafeMutableBufferPointer { sums in
+      parallelChunks(channels) { range in
+        for c in range {
+          var sum = 0.0
+          var sumSquares = 0.0
+          for n in 0..<batch {
+            let (partial, partialSquares) = planeSums(
+              x.storage.pointer + (n * channels + c) * spatial, count: spatial)
+            sum += Double(partial)
+            sumSquares += Double(partialSquares)
           }
+          sums[c] = sum
+          sums[channels + c] = sumSquares
         }
       }
+    }
+    if let reducer {
+      sums.append(Double(perChannel))
+      reducer.sumAcrossProcesses(&sums)
+      perChannel = Int(sums[2 * channels])
+    }
+    for c in 0..<channels {
+      let m = sums[c] / Double(perChannel)
+      mean[c] = Float(m)
+      variance[c] = Float(max(0, sums[channels + c] / Double(perChannel) - m * m))
     }
     let correction = Float(perChannel) / Float(perChannel - 1)
     statistics.runningMean.withUnsafeMutableBufferPointer { running in
@@ -94,9 +104,9 @@ public func batchNorm(
   var inputs = [input]
   if let weight { inputs.append(weight) }
   if let bias { inputs.append(bias) }
-  let saved = (mean, inverseStd)
+  let saved = (mean, inverseStd, perChannel)
   return Variable.makeOutput(output, name: "batch_norm", inputs: inputs) { gradient in
-    let (mean, inverseStd) = saved
+    let (mean, inverseStd, perChannel) = saved
     let dy = gradient.storage.pointer
     // Per-channel Σ dy and Σ dy·x̂.
     var sumGradient = [Float](repeating: 0, count: channels)
@@ -120,6 +130,15 @@ public func batchNorm(
         }
       }
     }
+    // Sync BN: dx needs the global batch's sums; the weight and bias gradients keep this one's.
+    var globalSumGradient = sumGradient
+    var globalSumGradientXHat = sumGradientXHat
+    if let reducer, input.requiresGrad {
+      var sums = sumGradient.map(Double.init) + sumGradientXHat.map(Double.init)
+      reducer.sumAcrossProcesses(&sums)
+      globalSumGradient = sums[..<channels].map { Float($0) }
+      globalSumGradientXHat = sums[channels...].map { Float($0) }
+    }
     var gradients: [Tensor?] = []
     if input.requiresGrad {
       let dx = Tensor(uninitializedShape: x.shape)
@@ -134,8 +153,8 @@ public func batchNorm(
             // dx = a·dy + b·x + d per channel (one vectorisable pass).
             let k = g * inverseStd[c] / count
             let a = k * count
-            let b = -k * inverseStd[c] * sumGradientXHat[c]
-            let d = -k * sumGradient[c] - b * mean[c]
+            let b = -k * inverseStd[c] * globalSumGradientXHat[c]
+            let d = -k * globalSumGradient[c] - b * mean[c]
             let (dyPlane, xPlane) = (dy + offset, x.storage.pointer + offset)
             let dxPlane = dx.storage.pointer + offset
             for s in 0..<spatial { dxPlane[s] = a * dyPlane[s] + b * xPlane[s] + d }

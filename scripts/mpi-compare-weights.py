@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Compares the tensors of two safetensors files (e.g. checkpoints of a 1-process and an
+N-process run) and exits 1 unless every tensor agrees to a relative tolerance:
+
+    max |a - b|  <=  tol * max(max |b|, 1e-30)      per tensor (float32), exactly for int64
+
+Standard library only (no numpy), so CI needs nothing beyond python3. Usage:
+    mpi-compare-weights.py A.safetensors B.safetensors [--tol 1e-5] [--prefix-skip optimizer.]
+Prints one line per file pair: the worst tensor and its relative difference.
+"""
+import json, struct, sys
+from array import array
+
+
+def read(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    (length,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + length])
+    body = data[8 + length:]
+    tensors = {}
+    for name, entry in header.items():
+        if name == "__metadata__":
+            continue
+        start, end = entry["data_offsets"]
+        code = {"F32": "f", "I64": "q"}[entry["dtype"]]
+        values = array(code)
+        values.frombytes(body[start:end])
+        if sys.byteorder != "little":
+            values.byteswap()
+        tensors[name] = (entry["dtype"], values)
+    return tensors
+
+
+def main():
+    args = sys.argv[1:]
+    tol = 1e-5
+    skip = []
+    if "--tol" in args:
+        i = args.index("--tol"); tol = float(args[i + 1]); del args[i:i + 2]
+    while "--prefix-skip" in args:
+        i = args.index("--prefix-skip"); skip.append(args[i + 1]); del args[i:i + 2]
+    a, b = read(args[0]), read(args[1])
+    names = sorted(n for n in set(a) | set(b) if not any(n.startswith(p) for p in skip))
+    worst, worst_name, failures = 0.0, "", []
+    for name in names:
+        if name not in a or name not in b:
+            failures.append(f"{name}: only in {'the first' if name in a else 'the second'} file")
+            continue
+        (da, va), (db, vb) = a[name], b[name]
+        if da != db or len(va) != len(vb):
+            failures.append(f"{name}: {da}[{len(va)}] against {db}[{len(vb)}]")
+            continue
+        if da == "I64":
+            if list(va) != list(vb):
+                failures.append(f"{name}: integers differ")
+            continue
+        scale = max(max((abs(x) for x in vb), default=0.0), 1e-30)
+        diff = max((abs(x - y) for x, y in zip(va, vb)), default=0.0)
+        relative = diff / scale
+        if relative != relative or relative > tol:  # NaN or too far apart
+            failures.append(f"{name}: relative difference {relative:.3g} > {tol:g}")
+        if relative > worst or relative != relative:
+            worst, worst_name = relative, name
+    print(f"{len(names)} tensors compared; largest relative difference {worst:.3g} ({worst_name}); tolerance {tol:g}")
+    for line in failures[:10]:
+        print("  MISMATCH " + line)
+    sys.exit(1 if failures else 0)
+
+
+main()
