@@ -21,7 +21,13 @@ import Foundation
     @Option(parsing: .unconditional, help: "Under mpirun: seconds a process waits for the others in one exchange before it stops with an error (a process died or hangs). Must exceed what process 0 does alone after an epoch: evaluating and saving.")
     var mpiTimeout: Double = 600
 
+    @Option(parsing: .unconditional, help: "Under mpirun: gradients are exchanged in buckets of at most this many MB (one MPI all-reduce each), as PyTorch DDP's bucket_cap_mb.")
+    var bucketMb: Double = Double(GradientAllReduce.defaultBucketBytes) / 1_048_576
+
     func validate() throws {
+      guard bucketMb.isFinite && bucketMb * 1_048_576 >= 4 else {
+        throw CLIError("--bucket-mb must be a number of megabytes that holds at least one float, got \(bucketMb)")
+      }
       guard mpiTimeout.isFinite && mpiTimeout >= 1 else {
         throw CLIError("--mpi-timeout must be at least 1 second, got \(mpiTimeout)")
       }
@@ -77,7 +83,9 @@ import Foundation
             + "than the \(communicator.size) processes it is split over; choose a batch size that leaves 0 or at "
             + "least \(communicator.size)")
       }
-      let training = DataParallelTraining(communicator: communicator, synchronizesBatchNorm: distributedOptions.syncBn)
+      let training = DataParallelTraining(
+        communicator: communicator, synchronizesBatchNorm: distributedOptions.syncBn,
+        bucketBytes: Int(distributedOptions.bucketMb * 1_048_576))
       try training.broadcastState(of: trainer.model)
       trainer.dataParallel = training
       DistributedRun.training = training
@@ -86,7 +94,7 @@ import Foundation
         "distributed: \(communicator.size) processes, global batch \(batchSize) "
           + "(\(batchSize % communicator.size == 0 ? "\(each)" : "\(each)–\(each + 1)") each), "
           + (distributedOptions.syncBn ? "batch norm synchronised" : "batch norm per process")
-          + ", gradients all-reduced in buckets of \(GradientAllReduce.defaultBucketBytes >> 20) MB")
+          + ", gradients all-reduced in buckets of \(formatBytes(training.allReduce.bucketCapacity * 4))")
     }
 
     /// The communication figures of the run, for process 0's output.
