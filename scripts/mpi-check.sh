@@ -20,8 +20,8 @@
 #     message. Either way the last checkpoint is intact (convnet eval reads it).
 #
 # Usage: scripts/mpi-check.sh            (needs Open MPI: apt-get install libopenmpi-dev openmpi-bin)
-# Environment: MPIRUN_EXTRA (more mpirun arguments, e.g. the netns launcher of mpi-netns.sh),
-#              MPI_CHECK_ONLY=equivalence (skip 2 and 3).
+# Environment: MPI_LAUNCH (a command to run mpirun under), MPIRUN_EXTRA (more mpirun arguments;
+#              both used by mpi-netns.sh), MPI_CHECK_ONLY=equivalence (skip 2 and 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,7 +38,9 @@ fail() { echo "mpi-check: FAIL: $*"; failures=$((failures + 1)); }
 
 # 600 MNIST images held out to evaluate on (fast); the rest trained on, in file order.
 common=(--no-shuffle --epochs 1 --val-split 0.01 --history-every 0)
-mpirun=(mpirun -np 2 --bind-to none -x CONVNET_NUM_THREADS=1 ${MPIRUN_EXTRA:-})
+# MPI_LAUNCH: a command mpirun runs under (e.g. "ip netns exec NS", see mpi-netns.sh).
+# shellcheck disable=SC2206
+mpirun=(${MPI_LAUNCH:-} mpirun -np 2 --bind-to none -x CONVNET_NUM_THREADS=1 ${MPIRUN_EXTRA:-})
 
 one() {  # one NAME ARGS…: a single process, one thread
   local name=$1; shift
