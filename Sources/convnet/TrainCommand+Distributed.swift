@@ -46,7 +46,11 @@ import Foundation
     /// Under `mpirun`: joins the job. Only process 0 prints, evaluates, records the history and
     /// saves checkpoints; the others' standard error is silenced except for their own failures.
     func startDistributedRun() throws {
-      guard MPICommunicator.isLaunchedByMPI, DistributedRun.communicator == nil else { return }
+      guard MPICommunicator.isLaunchedByMPI else {
+        if distributedOptions.syncBn { printError("note: --sync-bn does nothing outside mpirun (one process)") }
+        return
+      }
+      guard DistributedRun.communicator == nil else { return }
       let diagnostics = dup(STDERR_FILENO)
       let communicator = try MPICommunicator(
         timeout: distributedOptions.mpiTimeout, diagnostics: diagnostics >= 0 ? diagnostics : STDERR_FILENO)
