@@ -184,7 +184,8 @@ public final class Trainer {
           savedThisStep = true
         }
         // Data-parallel processes stop together, at the request any of them saw in this step.
-        if dataParallel.map({ _ in figures.stopRequested }) ?? (interruptRequest?.isRequested == true) {
+        let stopRequested = dataParallel == nil ? interruptRequest?.isRequested == true : figures.stopRequested
+        if stopRequested {
           let here = state(epoch: epoch, step: index, progress: progress)
           if !savedThisStep { try save(here) }
           throw TrainingInterrupted(state: here, checkpoint: checkpointURL)
