@@ -86,7 +86,7 @@ extension TrainCommand {
     if !arguments.contains(where: { $0 == "--resume" || $0.hasPrefix("--resume=") }) {
       arguments += ["--resume", path]
     }
-    return (["convnet"] + arguments).map(shellQuoted).joined(separator: " ")
+    return (distributedLauncher + ["convnet"] + arguments).map(shellQuoted).joined(separator: " ")
   }
 }
 

@@ -113,6 +113,11 @@ import Foundation
           training.allReduce.lastBucketCount == 1 ? "" : "s"))
     }
 
+    /// How the run was started, for the resume hint: `mpirun -np N` (any N works).
+    var distributedLauncher: [String] {
+      DistributedRun.communicator.map { ["mpirun", "-np", "\($0.size)"] } ?? []
+    }
+
     /// A failure on a process other than 0 (whose standard error is silenced) is still shown.
     func reportFailureOfOtherProcess(_ error: Error) {
       guard let communicator = DistributedRun.communicator, communicator.rank != 0 else { return }
@@ -128,5 +133,6 @@ import Foundation
     func joinDistributedRun(_ trainer: Trainer) throws {}
     func reportDistributedRun() {}
     func reportFailureOfOtherProcess(_ error: Error) {}
+    var distributedLauncher: [String] { [] }
   }
 #endif
