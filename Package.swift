@@ -23,6 +23,7 @@
 //   ConvNet             the umbrella module users import
 //   ConvNetBenchmarks   the workloads `convnet bench` measures (bench/ holds the PyTorch peer)
 //   convnet             the command-line tool (parsing and printing only)
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -110,3 +111,24 @@ let package = Package(
   ],
   swiftLanguageModes: [.v5]
 )
+
+// Data-parallel training over MPI (`mpirun -np N convnet train …`), only in a build that asks
+// for it, so that ConvNet builds and runs where no MPI is installed:
+//
+//   CONVNET_MPI=1 swift build -c release      (needs Open MPI: apt-get install libopenmpi-dev)
+//
+//   CMPI                 mpi.h as a Swift module (pkg-config "ompi"), macros wrapped in functions
+//   ConvNetDistributed   the communicator, bucketed gradient all-reduce, sync batch norm
+// The `convnet` target then gains the distributed mode (compiled under `#if CONVNET_MPI`).
+if ProcessInfo.processInfo.environment["CONVNET_MPI"] == "1" {
+  package.products.append(.library(name: "ConvNetDistributed", targets: ["ConvNetDistributed"]))
+  package.targets += [
+    .systemLibrary(
+      name: "CMPI", pkgConfig: "ompi", providers: [.apt(["libopenmpi-dev"]), .brew(["open-mpi"])]),
+    .target(name: "ConvNetDistributed", dependencies: ["CMPI", "ConvNetTraining"]),
+  ]
+  if let cli = package.targets.first(where: { $0.name == "convnet" }) {
+    cli.dependencies.append("ConvNetDistributed")
+    cli.swiftSettings = (cli.swiftSettings ?? []) + [.define("CONVNET_MPI")]
+  }
+}

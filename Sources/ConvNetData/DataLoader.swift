@@ -42,6 +42,9 @@ public struct DataLoader: Sendable {
   /// How many finished batches a background thread may hold ready ahead of the one being
   /// used; 0 builds every batch on the iterating thread. The batches are the same either way.
   public var prefetchDepth: Int = 2
+  /// In data-parallel training, the part of every batch this process takes (`batchSize` stays
+  /// the global batch, `batchCount` the global count); `.whole` alone.
+  public var shard = DataShard.whole
 
   /// - Parameters:
   ///   - batchSize: samples per batch (≥ 1).
@@ -248,8 +251,9 @@ public struct EpochBatches: Sequence, Sendable {
   /// Batch number `number` (0 ..< count), built on the calling thread.
   public subscript(number: Int) -> Batch {
     precondition(number >= 0 && number < count, "EpochBatches: batch \(number) of \(count)")
-    let start = number * loader.batchSize
-    let end = Swift.min(start + loader.batchSize, order.count)
+    let positions = loader.shard.piece(
+      of: (number * loader.batchSize)..<Swift.min((number + 1) * loader.batchSize, order.count))
+    let (start, end) = (positions.lowerBound, positions.upperBound)
     return loader.makeBatch(indices: Array(order[start..<end]), epoch: epoch, firstPosition: start)
   }
 

@@ -67,6 +67,8 @@ public final class Trainer {
   /// The run's configuration, recorded in checkpoints (`TrainingState.configuration`); set by
   /// `TrainingRun`.
   public var configuration: TrainingConfiguration?
+  /// Trains data-parallel with other processes (each on its `DataLoader.shard`); nil: alone.
+  public var dataParallel: (any DataParallelGroup)?
 
   public init(
     model: any Module, optimizer: any Optimizer, trainLoader: DataLoader, testLoader: DataLoader?,
@@ -155,7 +157,15 @@ public final class Trainer {
         if index >= stepsInEpoch { break }
         let logits = model(Variable(batch.images))
         let loss = crossEntropy(logits: logits, labels: batch.labels, labelSmoothing: labelSmoothing)
-        let lossValue = loss.value.scalar
+        optimizer.zeroGradients()
+        loss.backward()
+        // Data-parallel: the gradients and figures become the global batch's.
+        var figures = StepFigures(labels: batch.labels, logits: logits.value, loss: loss.value.scalar)
+        if let dataParallel {
+          figures.stopRequested = interruptRequest?.isRequested == true
+          figures = try dataParallel.synchronizeStep(figures, model: model)
+        }
+        let lossValue = figures.loss
         guard lossValue.isFinite else {
           let kept = lastSaved.map { "the last good weights are in \($0.path)" } ?? "no checkpoint was written"
           throw TrainingError(
@@ -166,17 +176,13 @@ public final class Trainer {
         if let stepSchedule {
           optimizer.learningRate = stepSchedule.learningRate(at: epoch * batches.count + index)
         }
-        optimizer.zeroGradients()
-        loss.backward()
         optimizer.step()
         globalStep += 1
         index += 1
-        seenThisSession += batch.count
-        progress.samplesSeen += batch.count
-        progress.lossSum += Double(lossValue) * Double(batch.count)
-        for (label, predicted) in zip(batch.labels, logits.value.argmax(alongAxis: 1)) where label == predicted {
-          progress.correct += 1
-        }
+        seenThisSession += figures.samples
+        progress.samplesSeen += figures.samples
+        progress.lossSum += figures.lossSum
+        progress.correct += figures.correct
         let elapsed = Date().timeIntervalSince(started)
         let rate = elapsed > 0 ? Double(seenThisSession) / elapsed : 0
         let remaining = rate > 0 ? Double((stepsInEpoch - index) * trainLoader.batchSize) / rate : 0
@@ -191,7 +197,9 @@ public final class Trainer {
           try save(state(epoch: epoch, step: index, progress: progress), reported: false)
           savedThisStep = true
         }
-        if let interruptRequest, interruptRequest.isRequested {
+        // Data-parallel processes stop together, at the request any of them saw in this step.
+        let stopRequested = dataParallel == nil ? interruptRequest?.isRequested == true : figures.stopRequested
+        if stopRequested {
           let here = state(epoch: epoch, step: index, progress: progress)
           if !savedThisStep { try save(here) }
           throw TrainingInterrupted(state: here, checkpoint: checkpointURL)
@@ -215,7 +223,7 @@ public final class Trainer {
       if !complete { break }
       // A request during the last epoch's evaluation comes too late to stop anything.
       let finished = epoch + 1 >= epochs || maximumSteps.map { globalStep >= $0 } == true
-      if !finished, let interruptRequest, interruptRequest.isRequested {
+      if !finished, dataParallel == nil, let interruptRequest, interruptRequest.isRequested {
         throw TrainingInterrupted(state: here, checkpoint: checkpointURL)
       }
     }

@@ -63,7 +63,13 @@ public final class TrainingRun {
   ///   not fit the images' channels), `InputShapeError` / `MemoryLimitError` from `Preflight`,
   ///   `StateDictError` for weights or a checkpoint that do not fit, `TrainingError` from
   ///   `ResumePlan`.
-  public init(configuration: TrainingConfiguration, data: FittedDatasets, resumingFrom checkpoint: URL? = nil) throws {
+  /// - Parameters (data-parallel training, ConvNetDistributed): `shard` is this process's part
+  ///   of every training batch (`.whole` alone); `evaluates` is false on the processes that
+  ///   leave evaluation to process 0.
+  public init(
+    configuration: TrainingConfiguration, data: FittedDatasets, resumingFrom checkpoint: URL? = nil,
+    shard: DataShard = .whole, evaluates: Bool = true
+  ) throws {
     try configuration.validate()
     let architecture = try Architectures.named(configuration.architecture)
     let channels = data.train.sampleShape[0]
@@ -102,11 +108,12 @@ public final class TrainingRun {
       saved: resumed?.state, epochs: configuration.epochs, maximumSteps: configuration.maximumSteps,
       cosine: configuration.schedule.isCosine)
 
-    let trainLoader = try DataLoader(
+    var trainLoader = try DataLoader(
       dataset: data.train, batchSize: configuration.batchSize, shuffle: configuration.shuffle,
       seed: configuration.seed, transform: transform,
       augmentation: configuration.augmentation.map { try TransformPipeline(parsing: $0) })
-    let testLoader = data.test.map {
+    trainLoader.shard = shard
+    let testLoader = (evaluates ? data.test : nil).map {
       DataLoader(dataset: $0, batchSize: Self.evaluationBatchSize, shuffle: false, transform: transform)
     }
     let trainer = Trainer(

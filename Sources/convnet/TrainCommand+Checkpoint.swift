@@ -13,6 +13,7 @@ extension TrainCommand {
       if saveEvery != nil { throw CLIError("--save-every needs --save FILE: where to save") }
       return nil
     }
+    guard isLeadProcess else { return nil }  // under mpirun, process 0 alone saves
     let url = URL(fileURLWithPath: path)
     do {
       let removed = try Checkpoint.prepareDestination(url)
@@ -47,6 +48,9 @@ extension TrainCommand {
         progress.finish("interrupted at \(position); nothing was saved (no --save given)")
       }
       throw ExitCode(130)
+    } catch {
+      reportFailureOfOtherProcess(error)
+      throw error
     }
   }
 
@@ -56,7 +60,7 @@ extension TrainCommand {
     if !arguments.contains(where: { $0 == "--resume" || $0.hasPrefix("--resume=") }) {
       arguments += ["--resume", path]
     }
-    return (["convnet"] + arguments).map(shellQuoted).joined(separator: " ")
+    return (distributedLauncher + ["convnet"] + arguments).map(shellQuoted).joined(separator: " ")
   }
 }
 

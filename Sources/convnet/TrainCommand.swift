@@ -25,7 +25,7 @@ struct TrainCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: "Passes over the training set (default: \(TrainingConfiguration().epochs)).")
   var epochs: Int?
 
-  @Option(parsing: .unconditional, help: "Samples per mini-batch (default: \(TrainingConfiguration().batchSize)).")
+  @Option(parsing: .unconditional, help: "Samples per mini-batch (default: \(TrainingConfiguration().batchSize); under mpirun: the global batch, split over the processes).")
   var batchSize: Int?
 
   @Option(help: "\(OptimizerChoice.Kind.namesList) (default: \(TrainingConfiguration().optimizer.kind.rawValue)).")
@@ -82,6 +82,11 @@ struct TrainCommand: ParsableCommand {
 
   @OptionGroup var historyOptions: HistoryOptions
 
+  #if CONVNET_MPI
+    // Data-parallel training under mpirun: TrainCommand+Distributed.swift.
+    @OptionGroup(title: "Distributed training (under mpirun)") var distributedOptions: DistributedOptions
+  #endif
+
   func validate() throws {
     if initWeights != nil && resume != nil {
       throw CLIError("--init-weights and --resume exclude each other: --resume already restores weights")
@@ -94,6 +99,7 @@ struct TrainCommand: ParsableCommand {
 
   /// The run; `run()` (TrainCommand+Checkpoint.swift) reports an interruption.
   func train() throws {
+    try startDistributedRun()
     let checkpointURL = try prepareCheckpointDestination()
     let recorded = try recordedConfiguration()
     let configuration = try namingFlags {
@@ -108,7 +114,8 @@ struct TrainCommand: ParsableCommand {
     do {
       run = try namingFlags {
         try TrainingRun(
-          configuration: configuration, data: data, resumingFrom: resume.map { URL(fileURLWithPath: $0) })
+          configuration: configuration, data: data, resumingFrom: resume.map { URL(fileURLWithPath: $0) },
+          shard: dataShard, evaluates: isLeadProcess)
       }
     } catch let error as MemoryLimitError {
       throw CLIError("\(error.description); reduce --batch-size, --image-size or --num-classes")
@@ -135,10 +142,11 @@ struct TrainCommand: ParsableCommand {
     let trainer = run.trainer
     trainer.checkpointURL = checkpointURL
     trainer.checkpointInterval = saveEvery
+    try joinDistributedRun(trainer)
 
     let trainable = model.parameters.filter(\.requiresGrad).reduce(0) { $0 + $1.value.count }
     printError("model: \(architecture.name), \(formatCount(model.parameterCount)) parameters (\(formatCount(trainable)) trained); \(configuration.optimizer.kind.displayName) lr \(optimizer.learningRate)")
-    let runRecorder = try startRecording(run: run)
+    let runRecorder = isLeadProcess ? try startRecording(run: run) : nil
     let epochs = configuration.epochs
     let progress = ProgressBar()
     let started = Date()
@@ -146,7 +154,7 @@ struct TrainCommand: ParsableCommand {
     trainer.interruptRequest = installInterruptHandler()
     _ = try namingFlags {
       try run.run { event in
-        runRecorder.handle(event)
+        runRecorder?.handle(event)
         switch event {
         case .step(let epoch, let step, let total, let loss, let accuracy, let rate, let remaining):
           progress.update(
@@ -165,7 +173,9 @@ struct TrainCommand: ParsableCommand {
         }
       }
     }
+    reportDistributedRun()
     printError("done in \(formatDuration(Date().timeIntervalSince(started)))")
+    guard let runRecorder else { return }
     try writeReport(
       record: runRecorder.record, architecture: architecture, model: model, test: run.data.test,
       transform: run.transform, classCount: run.classCount)

@@ -21,6 +21,9 @@ public struct BatchNormStatistics {
 /// evaluation normalises with the running statistics. y = γ·(x − μ)/√(σ² + ε) + β.
 ///
 /// The arithmetic is the stages of `batchNorm2DForward` / `batchNorm2DBackward` (ConvNetKernels).
+/// While `BatchNormSynchronization.reducer` is set, training normalises with the statistics of
+/// the global batch (sync BN): the reducer sums the channel sums and counts over all processes
+/// between the stages.
 public func batchNorm(
   _ input: Variable, weight: Variable?, bias: Variable?, statistics: inout BatchNormStatistics,
   training: Bool, momentum: Float = 0.1, epsilon: Float = 1e-5
@@ -35,6 +38,8 @@ public func batchNorm(
   precondition(
     !training || layout.valuesPerChannel > 1,
     "batchNorm: training needs more than one value per channel, got input \(x.shape)")
+  let reducer = training ? BatchNormSynchronization.reducer : nil
+  var count = layout.valuesPerChannel
 
   // The tensors, not their pointers, are kept for the backward: they keep the memory alive.
   let gamma = weight?.value
@@ -45,11 +50,17 @@ public func batchNorm(
   if training {
     var sums = [Double](repeating: 0, count: 2 * channels)
     batchNorm2DChannelSums(input: x.storage.pointer, sums: &sums, layout: layout)
+    if let reducer {
+      // Σx, Σx² and the value count of the global batch.
+      sums.append(Double(count))
+      reducer.sumAcrossProcesses(&sums)
+      count = Int(sums.removeLast())
+    }
     // The running statistics are written: through the copy-on-write accessors.
     statistics.runningMean.withUnsafeMutableBufferPointer { runningMean in
       statistics.runningVariance.withUnsafeMutableBufferPointer { runningVariance in
         batchNorm2DBatchStatistics(
-          sums: sums, count: layout.valuesPerChannel, channels: channels, momentum: momentum,
+          sums: sums, count: count, channels: channels, momentum: momentum,
           epsilon: epsilon, runningMean: runningMean.baseAddress!,
           runningVariance: runningVariance.baseAddress!, savedMean: &mean, savedInverseStd: &inverseStd)
       }
@@ -70,9 +81,9 @@ public func batchNorm(
   var inputs = [input]
   if let weight { inputs.append(weight) }
   if let bias { inputs.append(bias) }
-  let saved = (mean, inverseStd)
+  let saved = (mean, inverseStd, count)
   return Variable.makeOutput(output, name: "batch_norm", inputs: inputs) { gradient in
-    let (mean, inverseStd) = saved
+    let (mean, inverseStd, count) = saved
     let gradInput = input.requiresGrad ? Tensor(uninitializedShape: x.shape) : nil
     let gradWeight = Tensor(uninitializedShape: [channels])  // Σ dy·x̂
     let gradBias = Tensor(uninitializedShape: [channels])  // Σ dy
@@ -81,11 +92,19 @@ public func batchNorm(
       savedInverseStd: inverseStd, sumGradient: gradBias.storage.pointer,
       sumGradientXHat: gradWeight.storage.pointer, layout: layout)
     if let gradInput {
+      // Sync BN: dx needs the global batch's sums; the weight and bias gradients keep this one's.
+      var sumGradient = gradBias.scalars
+      var sumGradientXHat = gradWeight.scalars
+      if let reducer {
+        var sums = (sumGradient + sumGradientXHat).map(Double.init)
+        reducer.sumAcrossProcesses(&sums)
+        sumGradient = sums[..<channels].map { Float($0) }
+        sumGradientXHat = sums[channels...].map { Float($0) }
+      }
       batchNorm2DBackwardInput(
         gradOutput: gradient.storage.pointer, input: x.storage.pointer, savedMean: mean,
         savedInverseStd: inverseStd, weight: gamma.map { UnsafePointer($0.storage.pointer) },
-        sumGradient: gradBias.storage.pointer,
-        sumGradientXHat: gradWeight.storage.pointer, count: layout.valuesPerChannel,
+        sumGradient: sumGradient, sumGradientXHat: sumGradientXHat, count: count,
         gradInput: gradInput.storage.pointer, training: training, layout: layout)
     }
     var gradients: [Tensor?] = [gradInput]
