@@ -51,6 +51,9 @@ struct FitCommand: ParsableCommand {
   @Option(help: "Columns to leave out, comma-separated.")
   var ignore: String?
 
+  @Option(help: "Only these columns are features, comma-separated (default: all but the target and --ignore).")
+  var features: String?
+
   @Option(help: "A missing value (empty, NA, NaN, ?): error or drop-row.")
   var missing = "error"
 
@@ -99,6 +102,7 @@ struct FitCommand: ParsableCommand {
     settings.solver = TableFitSettings.Solver(rawValue: solver) ?? .gradientDescent
     settings.preprocessing.categorical = columnSet(categorical)
     settings.preprocessing.ignored = columnSet(ignore)
+    settings.features = features.map { columnSet($0).sorted() }
     settings.preprocessing.missingValues = missing == "drop-row" ? .dropRow : .error
     settings.preprocessing.task = task.flatMap(TabularPreprocessing.Task.init(rawValue:))
     return settings

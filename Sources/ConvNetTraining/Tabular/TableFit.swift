@@ -31,6 +31,8 @@ public struct TableFitSettings: Sendable {
   /// Which columns are categorical or ignored, what a missing value does. `task` is set by the
   /// model for linear (regression) and logistic (classification) regression.
   public var preprocessing = TabularPreprocessing.Options()
+  /// Only these columns are features (nil: every column but the target and the ignored ones).
+  public var features: [String]? = nil
 
   public init() {}
 
@@ -120,6 +122,10 @@ public final class TableFit {
   ) throws -> TableFit {
     try settings.check()
     var options = settings.preprocessing
+    if let features = settings.features {
+      for name in features { _ = try table.columnIndex(named: name, role: "feature") }
+      options.ignored.formUnion(table.header.filter { $0 != target && !features.contains($0) })
+    }
     switch settings.model {
     case .linearRegression: options.task = .regression
     case .logisticRegression: options.task = .classification
