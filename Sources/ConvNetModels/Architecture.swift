@@ -54,7 +54,7 @@ public enum Architectures {
   /// Every family adds its list in its own file (`Architectures+<Family>.swift`).
   public static let all: [Architecture] =
     leNetFamily + leNet1998Family + alexNetFamily + vggFamily + ninFamily + googLeNetFamily
-    + resNetFamily + denseNetFamily + mobileNetFamily
+    + resNetFamily + denseNetFamily + mobileNetFamily + regressionFamily
 
   static let leNetFamily: [Architecture] = [
     Architecture(

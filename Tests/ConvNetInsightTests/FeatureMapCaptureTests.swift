@@ -113,8 +113,17 @@ final class FeatureMapCaptureTests: XCTestCase {
     )
   }
 
+  func testLogisticRegressionHasNoFeatureMapsAndGradCAMSaysSo() throws {
+    let model = RandomSource.withSeed(8) { try! Architectures.named("logistic-regression").build(classCount: 10) }
+    XCTAssertTrue(try FeatureMapCapture.capture(model, input: Self.input([1, 28, 28])).featureMaps.isEmpty)
+    XCTAssertThrowsError(try GradCAM(model: model, input: Self.input([1, 28, 28]), classIndex: 3)) {
+      XCTAssertTrue("\($0)".contains("no convolutional block"), "\($0)")
+    }
+  }
+
   func testEveryCatalogueArchitectureGivesFeatureMapsFiltersAndGradCAM() throws {
-    for architecture in Architectures.all {
+    // logistic-regression (one Linear layer on the pixels) has no feature maps: checked below.
+    for architecture in Architectures.all where architecture.name != "logistic-regression" {
       // Natural size for the small networks (LeNet-5's classifier needs 28×28), a small one for
       // the ImageNet networks.
       let natural = architecture.inputShape[1]
