@@ -3,7 +3,6 @@ import ConvNetAutograd
 /// Average pooling to a fixed output size; `AdaptiveAvgPool2d(1)` is global average pooling.
 public final class AdaptiveAvgPool2d: Module {
   public let outputSize: Size2
-  public var isTraining = true
   public init(_ outputSize: Size2) { self.outputSize = outputSize }
 
   public func forward(_ input: Variable) -> Variable {

@@ -9,7 +9,6 @@ public final class AvgPool2d: Module {
   public let padding: Size2
   public let ceilMode: Bool
   public let countIncludePad: Bool
-  public var isTraining = true
 
   public init(
     _ kernelSize: Size2, stride: Size2? = nil, padding: Size2 = 0, ceilMode: Bool = false,

@@ -19,7 +19,6 @@ public final class ConnectionTableConv2d: Module {
   public let kernelSize: Size2
   /// One single-output convolution per output map, over `table[j].count` channels.
   public let maps: [Conv2d]
-  public var isTraining = true
 
   public init(
     _ inputChannels: Int, table: [[Int]], kernelSize: Size2, padding: Padding = 0,

@@ -9,7 +9,6 @@ public final class MaxPool2d: Module {
   public let stride: Size2
   public let padding: Size2
   public let ceilMode: Bool
-  public var isTraining = true
 
   public init(_ kernelSize: Size2, stride: Size2? = nil, padding: Size2 = 0, ceilMode: Bool = false) {
     self.kernelSize = kernelSize

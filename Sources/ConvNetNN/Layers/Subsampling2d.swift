@@ -14,7 +14,6 @@ public final class Subsampling2d: Module {
   public let kernelSize: Int
   public var weight: Variable
   public var bias: Variable
-  public var isTraining = true
 
   /// - Parameters:
   ///   - channels: the number of maps C.
