@@ -3,7 +3,7 @@ import ConvNetAutograd
 /// Average pooling: the mean of each window (padding counted in the divisor unless
 /// `countIncludePad` is false, as PyTorch). Each call runs the functional `avgPool2d` on the
 /// input's shape.
-public final class AvgPool2d: Module {
+public final class AvgPool2d: Module, LayerPresentation {
   public let kernelSize: Size2
   public let stride: Size2
   public let padding: Size2

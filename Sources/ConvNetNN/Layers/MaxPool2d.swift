@@ -4,7 +4,7 @@ import ConvNetKernels
 /// Max pooling: the largest value in each kernel window. `stride` defaults to the kernel size.
 /// Output size ⌊(H + 2·padding − kernel) / stride⌋ + 1 (⌈…⌉ in ceil mode). Each call runs the
 /// functional `maxPool2d` with these settings on the input's shape.
-public final class MaxPool2d: Module {
+public final class MaxPool2d: Module, LayerPresentation {
   public let kernelSize: Size2
   public let stride: Size2
   public let padding: Size2
