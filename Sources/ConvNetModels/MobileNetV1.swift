@@ -41,7 +41,6 @@ public final class MobileNetV1: Module {
     public let pointwiseNorm: BatchNorm2d
     let depthwiseActivation = ReLU6()
     let pointwiseActivation = ReLU6()
-    public var isTraining = true
 
     public init(_ input: Int, _ output: Int, stride: Int) {
       depthwise = Conv2d(
@@ -70,7 +69,6 @@ public final class MobileNetV1: Module {
   let stemActivation = ReLU6()
   public let blocks: Sequential
   public let classifier: Linear
-  public var isTraining = true
 
   /// - Parameters:
   ///   - inputChannels: channels of the input image.

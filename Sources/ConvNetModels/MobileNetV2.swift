@@ -40,7 +40,6 @@ public final class MobileNetV2: Module {
   public final class InvertedResidual: Module {
     public let conv: Sequential
     public let usesShortcut: Bool
-    public var isTraining = true
 
     public init(_ input: Int, _ output: Int, stride: Int, expansion: Int) {
       let hidden = input * expansion
@@ -66,7 +65,6 @@ public final class MobileNetV2: Module {
 
   public let features: Sequential
   public let classifier: Sequential
-  public var isTraining = true
 
   /// - Parameters:
   ///   - inputChannels: channels of the input image (3 for RGB, 1 for MNIST).

@@ -78,7 +78,6 @@ public final class MobileNetV3: Module {
   public final class SqueezeExcitation: Module {
     public let fc1: Conv2d
     public let fc2: Conv2d
-    public var isTraining = true
 
     public init(_ channels: Int, squeezeChannels: Int) {
       fc1 = Conv2d(channels, squeezeChannels, kernelSize: 1)
@@ -100,7 +99,6 @@ public final class MobileNetV3: Module {
   public final class InvertedResidual: Module {
     public let block: Sequential
     public let usesShortcut: Bool
-    public var isTraining = true
 
     /// `configuration` with channel counts already multiplied and rounded.
     public init(_ configuration: BlockConfiguration) {
@@ -133,7 +131,6 @@ public final class MobileNetV3: Module {
 
   public let features: Sequential
   public let classifier: Sequential
-  public var isTraining = true
 
   /// - Parameters:
   ///   - variant: `.small` or `.large`.

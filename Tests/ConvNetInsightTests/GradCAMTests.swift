@@ -12,7 +12,6 @@ final class GlobalPoolNet: Module {
   let conv = Conv2d(1, 3, kernelSize: 3)
   let pool = AdaptiveAvgPool2d(1)
   let fc = Linear(3, 4)
-  var isTraining = true
   var children: [(name: String, module: any Module)] { [("conv", conv), ("pool", pool), ("fc", fc)] }
   func forward(_ input: Variable) -> Variable { fc(pool(conv(input)).flattened()) }
 }
@@ -24,7 +23,6 @@ final class TwoConvNet: Module {
   let relu = ReLU()
   let conv2 = Conv2d(2, 2, kernelSize: 3)
   let fc = Linear(2 * 3 * 3, 3)
-  var isTraining = true
   var children: [(name: String, module: any Module)] {
     [("conv1", conv1), ("relu", relu), ("conv2", conv2), ("fc", fc)]
   }

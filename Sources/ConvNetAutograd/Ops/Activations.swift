@@ -31,9 +31,10 @@ public func rrelu(
   guard training else { return leakyRelu(input, negativeSlope: (lower + upper) / 2) }
   let x = input.value
   var slopes = Tensor(uninitializedShape: x.shape)
+  let values = x.readOnlyElements
   slopes.withUnsafeMutableBufferPointer { buffer in
     for i in buffer.indices {
-      buffer[i] = x.storage.pointer[i] >= 0 ? 1 : lower + (upper - lower) * generator.nextUnitFloat()
+      buffer[i] = values[i] >= 0 ? 1 : lower + (upper - lower) * generator.nextUnitFloat()
     }
   }
   return Variable.makeOutput(x * slopes, name: "rrelu", inputs: [input]) { [slopes] gradient in

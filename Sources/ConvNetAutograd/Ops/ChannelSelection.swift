@@ -15,19 +15,23 @@ public func selectChannels(_ input: Variable, indices: [Int]) -> Variable {
   let inner = Tensor.elementCount(of: Array(x.shape.dropFirst(2)))
   var outputShape = x.shape
   outputShape[1] = indices.count
-  let output = Tensor(uninitializedShape: outputShape)
+  var output = Tensor(uninitializedShape: outputShape)
+  let out = output.uniqueElements()
+  let values = x.readOnlyElements
   for n in 0..<batch {
     for (slot, channel) in indices.enumerated() {
-      (output.storage.pointer + (n * indices.count + slot) * inner).update(
-        from: x.storage.pointer + (n * channels + channel) * inner, count: inner)
+      (out + (n * indices.count + slot) * inner).update(
+        from: values + (n * channels + channel) * inner, count: inner)
     }
   }
   return Variable.makeOutput(output, name: "select_channels", inputs: [input]) { gradient in
-    let gradInput = Tensor.zeros(x.shape)
+    var gradInput = Tensor.zeros(x.shape)
+    let gradInputElements = gradInput.uniqueElements()
+    let gradOutput = gradient.readOnlyElements
     for n in 0..<batch {
       for (slot, channel) in indices.enumerated() {
-        let source = gradient.storage.pointer + (n * indices.count + slot) * inner
-        let target = gradInput.storage.pointer + (n * channels + channel) * inner
+        let source = gradOutput + (n * indices.count + slot) * inner
+        let target = gradInputElements + (n * channels + channel) * inner
         for i in 0..<inner { target[i] += source[i] }
       }
     }

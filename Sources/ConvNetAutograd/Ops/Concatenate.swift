@@ -16,13 +16,14 @@ public func concatenate(_ inputs: [Variable], axis: Int = 1) -> Variable {
   let outer = Tensor.elementCount(of: Array(first[..<a]))
   let inner = Tensor.elementCount(of: Array(first[(a + 1)...]))
   let sizes = inputs.map { $0.shape[a] }
-  let output = Tensor(uninitializedShape: outputShape)
+  var output = Tensor(uninitializedShape: outputShape)
+  let out = output.uniqueElements()
   let total = outputShape[a]
   var offset = 0
   for (input, size) in zip(inputs, sizes) {
-    let source = input.value.storage.pointer
+    let source = input.value.readOnlyElements
     for o in 0..<outer {
-      (output.storage.pointer + (o * total + offset) * inner).update(
+      (out + (o * total + offset) * inner).update(
         from: source + o * size * inner, count: size * inner)
     }
     offset += size
@@ -30,11 +31,13 @@ public func concatenate(_ inputs: [Variable], axis: Int = 1) -> Variable {
   return Variable.makeOutput(output, name: "concatenate", inputs: inputs) { gradient in
     var gradients: [Tensor?] = []
     var start = 0
+    let gradOutput = gradient.readOnlyElements
     for (input, size) in zip(inputs, sizes) {
-      let part = Tensor(uninitializedShape: input.shape)
+      var part = Tensor(uninitializedShape: input.shape)
+      let partElements = part.uniqueElements()
       for o in 0..<outer {
-        part.storage.pointer.advanced(by: o * size * inner).update(
-          from: gradient.storage.pointer + (o * total + start) * inner, count: size * inner)
+        partElements.advanced(by: o * size * inner).update(
+          from: gradOutput + (o * total + start) * inner, count: size * inner)
       }
       gradients.append(part)
       start += size

@@ -38,28 +38,28 @@ public func conv2d(
   // The algorithm of every pass chosen once; the backward closure reuses the plan.
   let plan = Conv2DPlan(geometry)
   let outputShape = [geometry.batch, geometry.outputChannels, geometry.outputHeight, geometry.outputWidth]
-  let output = Tensor(uninitializedShape: outputShape)
+  var output = Tensor(uninitializedShape: outputShape)
   conv2DForward(
-    input: x.storage.pointer, weight: w.storage.pointer, bias: bias.map { UnsafePointer($0.value.storage.pointer) },
-    output: output.storage.pointer, plan: plan)
+    input: x.readOnlyElements, weight: w.readOnlyElements, bias: bias?.value.readOnlyElements,
+    output: output.uniqueElements(), plan: plan)
   let inputs = bias.map { [input, weight, $0] } ?? [input, weight]
   return Variable.makeOutput(output, name: "conv2d", inputs: inputs) { gradient in
     var gradients: [Tensor?] = []
     if input.requiresGrad {
-      let gradInput = Tensor(uninitializedShape: x.shape)
+      var gradInput = Tensor(uninitializedShape: x.shape)
       conv2DBackwardInput(
-        gradOutput: gradient.storage.pointer, weight: w.storage.pointer,
-        gradInput: gradInput.storage.pointer, plan: plan)
+        gradOutput: gradient.readOnlyElements, weight: w.readOnlyElements,
+        gradInput: gradInput.uniqueElements(), plan: plan)
       gradients.append(gradInput)
     } else {
       gradients.append(nil)
     }
     if weight.requiresGrad || (bias?.requiresGrad ?? false) {
-      let gradWeight = Tensor(uninitializedShape: w.shape)
-      let gradBias = bias.map { _ in Tensor(uninitializedShape: [geometry.outputChannels]) }
+      var gradWeight = Tensor(uninitializedShape: w.shape)
+      var gradBias = bias.map { _ in Tensor(uninitializedShape: [geometry.outputChannels]) }
       conv2DBackwardWeight(
-        input: x.storage.pointer, gradOutput: gradient.storage.pointer,
-        gradWeight: gradWeight.storage.pointer, gradBias: gradBias?.storage.pointer, plan: plan)
+        input: x.readOnlyElements, gradOutput: gradient.readOnlyElements,
+        gradWeight: gradWeight.uniqueElements(), gradBias: gradBias?.uniqueElements(), plan: plan)
       gradients.append(gradWeight)
       if let gradBias { gradients.append(gradBias) }
     } else {

@@ -23,13 +23,13 @@ private func linear(_ input: Variable, weight: Variable, bias: Variable?, relu: 
   let batch = x.shape[0]
   let inFeatures = x.shape[1]
   let outFeatures = w.shape[0]
-  let output = Tensor(uninitializedShape: [batch, outFeatures])
+  var output = Tensor(uninitializedShape: [batch, outFeatures])
+  let y = output.uniqueElements()
   if inFeatures == 0 {
     // An empty product: y = relu?(b), or 0.
-    let y = output.storage.pointer
     for n in 0..<batch {
       for j in 0..<outFeatures {
-        let value = bias.map { $0.value.storage.pointer[j] } ?? 0
+        let value = bias.map { $0.value.readOnlyElements[j] } ?? 0
         y[n * outFeatures + j] = relu ? max(value, 0) : value
       }
     }
@@ -37,14 +37,14 @@ private func linear(_ input: Variable, weight: Variable, bias: Variable?, relu: 
     // y[N, out] = x[N, in] · W[out, in]ᵀ (+ b along the columns) (then ReLU).
     gemm(
       transposeA: false, transposeB: true, m: batch, n: outFeatures, k: inFeatures, alpha: 1,
-      a: x.storage.pointer, lda: inFeatures, b: w.storage.pointer, ldb: inFeatures, beta: 0,
-      c: output.storage.pointer, ldc: outFeatures,
-      bias: bias.map { UnsafePointer($0.value.storage.pointer) }, biasAlongRows: false,
+      a: x.readOnlyElements, lda: inFeatures, b: w.readOnlyElements, ldb: inFeatures, beta: 0,
+      c: y, ldc: outFeatures,
+      bias: bias?.value.readOnlyElements, biasAlongRows: false,
       relu: relu)
   }
   let inputs = bias.map { [input, weight, $0] } ?? [input, weight]
   return Variable.makeOutput(output, name: relu ? "linear_relu" : "linear", inputs: inputs) {
-    outputGradient in
+    [output] outputGradient in
     // Through the ReLU first: the gradient passes where y > 0.
     let gradient = relu ? Tensor.zipWith(outputGradient, output) { g, y in y > 0 ? g : 0 } : outputGradient
     var gradients: [Tensor?] = [

@@ -10,12 +10,12 @@ public func meanSquaredDifference(_ prediction: Variable, target: Tensor) -> Var
     "meanSquaredError: prediction \(prediction.shape) and target \(target.shape) differ")
   let p = prediction.value
   let loss = meanSquaredDifferenceForward(
-    prediction: p.storage.pointer, target: target.storage.pointer, count: p.count)
+    prediction: p.readOnlyElements, target: target.readOnlyElements, count: p.count)
   return Variable.makeOutput(Tensor(loss), name: "mse", inputs: [prediction]) { gradient in
-    let gradPrediction = Tensor(uninitializedShape: p.shape)
+    var gradPrediction = Tensor(uninitializedShape: p.shape)
     meanSquaredDifferenceBackward(
-      prediction: p.storage.pointer, target: target.storage.pointer, gradOutput: gradient.scalar,
-      gradPrediction: gradPrediction.storage.pointer, count: p.count)
+      prediction: p.readOnlyElements, target: target.readOnlyElements, gradOutput: gradient.scalar,
+      gradPrediction: gradPrediction.uniqueElements(), count: p.count)
     return [gradPrediction]
   }
 }

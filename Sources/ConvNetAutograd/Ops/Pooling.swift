@@ -49,19 +49,19 @@ private func maxPool2d(
   let name = applyingReLU ? "reluMaxPool2d" : "maxPool2d"
   let geometry = poolGeometry(settings, for: input.value, name: name)
   let outputShape = [geometry.batch, geometry.channels, geometry.outputHeight, geometry.outputWidth]
-  let output = Tensor(uninitializedShape: outputShape)
+  var output = Tensor(uninitializedShape: outputShape)
   let indexOwner = IndexBuffer(count: output.count)
   maxPool2DForward(
-    input: input.value.storage.pointer, output: output.storage.pointer,
+    input: input.value.readOnlyElements, output: output.uniqueElements(),
     indices: indexOwner.buffer.baseAddress!, geometry: geometry, applyingReLU: applyingReLU)
   let inputShape = input.shape
   let nodeName = applyingReLU ? "relu_max_pool2d" : "max_pool2d"
-  return Variable.makeOutput(output, name: nodeName, inputs: [input]) { gradient in
-    let gradInput = Tensor(uninitializedShape: inputShape)
+  return Variable.makeOutput(output, name: nodeName, inputs: [input]) { [output] gradient in
+    var gradInput = Tensor(uninitializedShape: inputShape)
     maxPool2DBackward(
-      gradOutput: gradient.storage.pointer, indices: indexOwner.buffer.baseAddress!,
-      gradInput: gradInput.storage.pointer, geometry: geometry,
-      reluOutput: applyingReLU ? output.storage.pointer : nil)
+      gradOutput: gradient.readOnlyElements, indices: indexOwner.buffer.baseAddress!,
+      gradInput: gradInput.uniqueElements(), geometry: geometry,
+      reluOutput: applyingReLU ? output.readOnlyElements : nil)
     return [gradInput]
   }
 }
@@ -99,15 +99,15 @@ public func avgPool2d(_ input: Variable, settings: Pool2DSettings, countIncludeP
 {
   let geometry = poolGeometry(settings, for: input.value, name: "avgPool2d")
   let outputShape = [geometry.batch, geometry.channels, geometry.outputHeight, geometry.outputWidth]
-  let output = Tensor(uninitializedShape: outputShape)
+  var output = Tensor(uninitializedShape: outputShape)
   avgPool2DForward(
-    input: input.value.storage.pointer, output: output.storage.pointer, geometry: geometry,
+    input: input.value.readOnlyElements, output: output.uniqueElements(), geometry: geometry,
     countIncludePad: countIncludePad)
   let inputShape = input.shape
   return Variable.makeOutput(output, name: "avg_pool2d", inputs: [input]) { gradient in
-    let gradInput = Tensor(uninitializedShape: inputShape)
+    var gradInput = Tensor(uninitializedShape: inputShape)
     avgPool2DBackward(
-      gradOutput: gradient.storage.pointer, gradInput: gradInput.storage.pointer,
+      gradOutput: gradient.readOnlyElements, gradInput: gradInput.uniqueElements(),
       geometry: geometry, countIncludePad: countIncludePad)
     return [gradInput]
   }
@@ -118,15 +118,15 @@ public func avgPool2d(_ input: Variable, settings: Pool2DSettings, countIncludeP
 public func adaptiveAvgPool2d(_ input: Variable, outputHeight: Int, outputWidth: Int) -> Variable {
   let x = input.shape
   precondition(x.count == 4, "adaptiveAvgPool2d: expects [N, C, H, W], got \(x)")
-  let output = Tensor(uninitializedShape: [x[0], x[1], outputHeight, outputWidth])
+  var output = Tensor(uninitializedShape: [x[0], x[1], outputHeight, outputWidth])
   adaptiveAvgPool2DForward(
-    input: input.value.storage.pointer, output: output.storage.pointer, batch: x[0],
+    input: input.value.readOnlyElements, output: output.uniqueElements(), batch: x[0],
     channels: x[1], inputHeight: x[2], inputWidth: x[3], outputHeight: outputHeight,
     outputWidth: outputWidth)
   return Variable.makeOutput(output, name: "adaptive_avg_pool2d", inputs: [input]) { gradient in
-    let gradInput = Tensor(uninitializedShape: x)
+    var gradInput = Tensor(uninitializedShape: x)
     adaptiveAvgPool2DBackward(
-      gradOutput: gradient.storage.pointer, gradInput: gradInput.storage.pointer, batch: x[0],
+      gradOutput: gradient.readOnlyElements, gradInput: gradInput.uniqueElements(), batch: x[0],
       channels: x[1], inputHeight: x[2], inputWidth: x[3], outputHeight: outputHeight,
       outputWidth: outputWidth)
     return [gradInput]

@@ -12,12 +12,12 @@ public func sigmoidCrossEntropy(_ logits: Variable, target: Tensor) -> Variable 
     "binaryCrossEntropyWithLogits: logits \(logits.shape) and target \(target.shape) differ")
   let x = logits.value
   let loss = sigmoidCrossEntropyForward(
-    logits: x.storage.pointer, target: target.storage.pointer, count: x.count)
+    logits: x.readOnlyElements, target: target.readOnlyElements, count: x.count)
   return Variable.makeOutput(Tensor(loss), name: "bce_with_logits", inputs: [logits]) { gradient in
-    let gradLogits = Tensor(uninitializedShape: x.shape)
+    var gradLogits = Tensor(uninitializedShape: x.shape)
     sigmoidCrossEntropyBackward(
-      logits: x.storage.pointer, target: target.storage.pointer, gradOutput: gradient.scalar,
-      gradLogits: gradLogits.storage.pointer, count: x.count)
+      logits: x.readOnlyElements, target: target.readOnlyElements, gradOutput: gradient.scalar,
+      gradLogits: gradLogits.uniqueElements(), count: x.count)
     return [gradLogits]
   }
 }

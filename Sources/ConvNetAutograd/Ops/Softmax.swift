@@ -6,13 +6,13 @@ import ConvNetTensor
 public func softmax(_ input: Variable, axis: Int = -1) -> Variable {
   let x = input.value
   let layout = SoftmaxLayout(shape: x.shape, axis: axis)
-  let output = Tensor(uninitializedShape: x.shape)
-  softmaxForward(input: x.storage.pointer, output: output.storage.pointer, layout: layout)
-  return Variable.makeOutput(output, name: "softmax", inputs: [input]) { gradient in
-    let gradInput = Tensor(uninitializedShape: x.shape)
+  var output = Tensor(uninitializedShape: x.shape)
+  softmaxForward(input: x.readOnlyElements, output: output.uniqueElements(), layout: layout)
+  return Variable.makeOutput(output, name: "softmax", inputs: [input]) { [output] gradient in
+    var gradInput = Tensor(uninitializedShape: x.shape)
     softmaxBackward(
-      output: output.storage.pointer, gradOutput: gradient.storage.pointer,
-      gradInput: gradInput.storage.pointer, layout: layout)
+      output: output.readOnlyElements, gradOutput: gradient.readOnlyElements,
+      gradInput: gradInput.uniqueElements(), layout: layout)
     return [gradInput]
   }
 }
@@ -22,13 +22,13 @@ public func softmax(_ input: Variable, axis: Int = -1) -> Variable {
 public func logSoftmax(_ input: Variable, axis: Int = -1) -> Variable {
   let x = input.value
   let layout = SoftmaxLayout(shape: x.shape, axis: axis)
-  let output = Tensor(uninitializedShape: x.shape)
-  logSoftmaxForward(input: x.storage.pointer, output: output.storage.pointer, layout: layout)
-  return Variable.makeOutput(output, name: "log_softmax", inputs: [input]) { gradient in
-    let gradInput = Tensor(uninitializedShape: x.shape)
+  var output = Tensor(uninitializedShape: x.shape)
+  logSoftmaxForward(input: x.readOnlyElements, output: output.uniqueElements(), layout: layout)
+  return Variable.makeOutput(output, name: "log_softmax", inputs: [input]) { [output] gradient in
+    var gradInput = Tensor(uninitializedShape: x.shape)
     logSoftmaxBackward(
-      output: output.storage.pointer, gradOutput: gradient.storage.pointer,
-      gradInput: gradInput.storage.pointer, layout: layout)
+      output: output.readOnlyElements, gradOutput: gradient.readOnlyElements,
+      gradInput: gradInput.uniqueElements(), layout: layout)
     return [gradInput]
   }
 }

@@ -17,15 +17,15 @@ public func softmaxCrossEntropy(_ logits: Variable, labels: [Int], labelSmoothin
   for label in labels {
     precondition(label >= 0 && label < classes, "crossEntropy: label \(label) outside 0..<\(classes)")
   }
-  let logProbabilities = Tensor(uninitializedShape: x.shape)
+  var logProbabilities = Tensor(uninitializedShape: x.shape)
   let loss = softmaxCrossEntropyForward(
-    logits: x.storage.pointer, labels: labels, logProbabilities: logProbabilities.storage.pointer,
+    logits: x.readOnlyElements, labels: labels, logProbabilities: logProbabilities.uniqueElements(),
     batch: batch, classes: classes, labelSmoothing: labelSmoothing)
-  return Variable.makeOutput(Tensor(loss), name: "cross_entropy", inputs: [logits]) { gradient in
-    let gradLogits = Tensor(uninitializedShape: x.shape)
+  return Variable.makeOutput(Tensor(loss), name: "cross_entropy", inputs: [logits]) { [logProbabilities] gradient in
+    var gradLogits = Tensor(uninitializedShape: x.shape)
     softmaxCrossEntropyBackward(
-      logProbabilities: logProbabilities.storage.pointer, labels: labels, gradOutput: gradient.scalar,
-      gradLogits: gradLogits.storage.pointer, batch: batch, classes: classes,
+      logProbabilities: logProbabilities.readOnlyElements, labels: labels, gradOutput: gradient.scalar,
+      gradLogits: gradLogits.uniqueElements(), batch: batch, classes: classes,
       labelSmoothing: labelSmoothing)
     return [gradLogits]
   }

@@ -3,13 +3,12 @@ import ConvNetAutograd
 /// Average pooling: the mean of each window (padding counted in the divisor unless
 /// `countIncludePad` is false, as PyTorch). Each call runs the functional `avgPool2d` on the
 /// input's shape.
-public final class AvgPool2d: Module {
+public final class AvgPool2d: Module, LayerPresentation {
   public let kernelSize: Size2
   public let stride: Size2
   public let padding: Size2
   public let ceilMode: Bool
   public let countIncludePad: Bool
-  public var isTraining = true
 
   public init(
     _ kernelSize: Size2, stride: Size2? = nil, padding: Size2 = 0, ceilMode: Bool = false,

@@ -4,7 +4,7 @@ import ConvNetTensor
 /// Batch normalisation with PyTorch's names and behaviour: parameters `weight` (γ) and `bias`
 /// (β), buffers `running_mean`, `running_var`, `num_batches_tracked`; momentum 0.1, ε 1e-5.
 /// `BatchNorm2d` normalises [N, C, H, W] per channel, `BatchNorm1d` [N, C] or [N, C, L].
-public class BatchNorm: Module {
+public class BatchNorm: Module, LayerPresentation {
   public let features: Int
   public let momentum: Float
   public let epsilon: Float

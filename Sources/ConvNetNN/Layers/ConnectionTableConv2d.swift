@@ -12,14 +12,13 @@ import ConvNetTensor
 /// Hout = H + 2·padding − kH + 1 (stride 1). For LeNet-5's table the count is
 /// 6·(3·25+1) + 9·(4·25+1) + 1·(6·25+1) = 1,516 parameters, against 2,416 for a full
 /// 6 → 16 convolution.
-public final class ConnectionTableConv2d: Module {
+public final class ConnectionTableConv2d: Module, LayerPresentation {
   public let inputChannels: Int
   /// table[j] = the input channels that output map j sees, in order.
   public let table: [[Int]]
   public let kernelSize: Size2
   /// One single-output convolution per output map, over `table[j].count` channels.
   public let maps: [Conv2d]
-  public var isTraining = true
 
   public init(
     _ inputChannels: Int, table: [[Int]], kernelSize: Size2, padding: Padding = 0,

@@ -2,7 +2,7 @@ import ConvNetAutograd
 
 /// 1D convolution over [N, Cin, L] → [N, Cout, Lout] (weight [Cout, Cin/groups, k]): each call
 /// runs the functional `conv1d`, a `conv2d` over [N, Cin, 1, L].
-public final class Conv1d: ConvolutionLayer, Module {
+public final class Conv1d: ConvolutionLayer, Module, LayerPresentation {
   public let kernelSize: Int
   public let stride: Int
   public let padding: Padding

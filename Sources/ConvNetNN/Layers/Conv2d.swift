@@ -6,7 +6,7 @@ import ConvNetAutograd
 /// Hout = (H + 2·padding − dilation·(kH − 1) − 1) / stride + 1. `groups` splits the channels
 /// into independent groups; groups = Cin = Cout is a depthwise convolution. The layer holds its
 /// settings and parameters; each call runs the functional `conv2d` on the input's shape.
-public final class Conv2d: ConvolutionLayer, Module {
+public final class Conv2d: ConvolutionLayer, Module, LayerPresentation {
   public let kernelSize: Size2
   public let stride: Size2
   public let padding: Padding

@@ -11,7 +11,6 @@ public class ConvolutionLayer {
   public let groups: Int
   public var weight: Variable
   public var bias: Variable?
-  public var isTraining = true
   /// The kernel's size along each spatial axis: [k] or [kH, kW].
   let kernelExtents: [Int]
 

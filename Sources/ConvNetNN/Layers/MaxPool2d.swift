@@ -4,12 +4,11 @@ import ConvNetKernels
 /// Max pooling: the largest value in each kernel window. `stride` defaults to the kernel size.
 /// Output size ⌊(H + 2·padding − kernel) / stride⌋ + 1 (⌈…⌉ in ceil mode). Each call runs the
 /// functional `maxPool2d` with these settings on the input's shape.
-public final class MaxPool2d: Module {
+public final class MaxPool2d: Module, LayerPresentation {
   public let kernelSize: Size2
   public let stride: Size2
   public let padding: Size2
   public let ceilMode: Bool
-  public var isTraining = true
 
   public init(_ kernelSize: Size2, stride: Size2? = nil, padding: Size2 = 0, ceilMode: Bool = false) {
     self.kernelSize = kernelSize

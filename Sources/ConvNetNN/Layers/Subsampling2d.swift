@@ -9,12 +9,11 @@ import ConvNetTensor
 /// [C], i.e. 2·C parameters (12 for S2, 32 for S4). The squashing function that follows in the
 /// paper is a separate layer (`ScaledTanh`). The window sum is k²·average pooling, so the
 /// gradient is composed from `avgPool2d` and broadcasting arithmetic.
-public final class Subsampling2d: Module {
+public final class Subsampling2d: Module, LayerPresentation {
   public let channels: Int
   public let kernelSize: Int
   public var weight: Variable
   public var bias: Variable
-  public var isTraining = true
 
   /// - Parameters:
   ///   - channels: the number of maps C.
