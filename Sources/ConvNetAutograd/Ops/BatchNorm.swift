@@ -44,12 +44,12 @@ public func batchNorm(
   // The tensors, not their pointers, are kept for the backward: they keep the memory alive.
   let gamma = weight?.value
   let beta = bias?.value
-  let output = Tensor(uninitializedShape: x.shape)
+  var output = Tensor(uninitializedShape: x.shape)
   var mean = [Float](repeating: 0, count: channels)
   var inverseStd = [Float](repeating: 0, count: channels)
   if training {
     var sums = [Double](repeating: 0, count: 2 * channels)
-    batchNorm2DChannelSums(input: x.storage.pointer, sums: &sums, layout: layout)
+    batchNorm2DChannelSums(input: x.readOnlyElements, sums: &sums, layout: layout)
     if let reducer {
       // Σx, Σx² and the value count of the global batch.
       sums.append(Double(count))
@@ -68,14 +68,13 @@ public func batchNorm(
     statistics.batchesTracked += 1
   } else {
     batchNorm2DRunningStatistics(
-      runningMean: statistics.runningMean.storage.pointer,
-      runningVariance: statistics.runningVariance.storage.pointer, channels: channels,
+      runningMean: statistics.runningMean.readOnlyElements,
+      runningVariance: statistics.runningVariance.readOnlyElements, channels: channels,
       epsilon: epsilon, savedMean: &mean, savedInverseStd: &inverseStd)
   }
   batchNorm2DNormalize(
-    input: x.storage.pointer, mean: mean, inverseStd: inverseStd,
-    weight: gamma.map { UnsafePointer($0.storage.pointer) },
-    bias: beta.map { UnsafePointer($0.storage.pointer) }, output: output.storage.pointer,
+    input: x.readOnlyElements, mean: mean, inverseStd: inverseStd,
+    weight: gamma?.readOnlyElements, bias: beta?.readOnlyElements, output: output.uniqueElements(),
     layout: layout)
 
   var inputs = [input]
@@ -84,14 +83,15 @@ public func batchNorm(
   let saved = (mean, inverseStd, count)
   return Variable.makeOutput(output, name: "batch_norm", inputs: inputs) { gradient in
     let (mean, inverseStd, count) = saved
-    let gradInput = input.requiresGrad ? Tensor(uninitializedShape: x.shape) : nil
-    let gradWeight = Tensor(uninitializedShape: [channels])  // Σ dy·x̂
-    let gradBias = Tensor(uninitializedShape: [channels])  // Σ dy
+    var gradWeight = Tensor(uninitializedShape: [channels])  // Σ dy·x̂
+    var gradBias = Tensor(uninitializedShape: [channels])  // Σ dy
     batchNorm2DGradientSums(
-      gradOutput: gradient.storage.pointer, input: x.storage.pointer, savedMean: mean,
-      savedInverseStd: inverseStd, sumGradient: gradBias.storage.pointer,
-      sumGradientXHat: gradWeight.storage.pointer, layout: layout)
-    if let gradInput {
+      gradOutput: gradient.readOnlyElements, input: x.readOnlyElements, savedMean: mean,
+      savedInverseStd: inverseStd, sumGradient: gradBias.uniqueElements(),
+      sumGradientXHat: gradWeight.uniqueElements(), layout: layout)
+    var gradInput: Tensor?
+    if input.requiresGrad {
+      var dx = Tensor(uninitializedShape: x.shape)
       // Sync BN: dx needs the global batch's sums; the weight and bias gradients keep this one's.
       var sumGradient = gradBias.scalars
       var sumGradientXHat = gradWeight.scalars
@@ -102,10 +102,11 @@ public func batchNorm(
         sumGradientXHat = sums[channels...].map { Float($0) }
       }
       batchNorm2DBackwardInput(
-        gradOutput: gradient.storage.pointer, input: x.storage.pointer, savedMean: mean,
-        savedInverseStd: inverseStd, weight: gamma.map { UnsafePointer($0.storage.pointer) },
+        gradOutput: gradient.readOnlyElements, input: x.readOnlyElements, savedMean: mean,
+        savedInverseStd: inverseStd, weight: gamma?.readOnlyElements,
         sumGradient: sumGradient, sumGradientXHat: sumGradientXHat, count: count,
-        gradInput: gradInput.storage.pointer, training: training, layout: layout)
+        gradInput: dx.uniqueElements(), training: training, layout: layout)
+      gradInput = dx
     }
     var gradients: [Tensor?] = [gradInput]
     if weight != nil { gradients.append(gradWeight) }
