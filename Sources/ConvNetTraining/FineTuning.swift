@@ -6,7 +6,8 @@ import Foundation
 /// Transfer learning: start from trained weights, replace the classifier when the number of
 /// classes changes, freeze the layers that should keep what they learned.
 public enum FineTuning {
-  /// Loads the weights at `url` into `model`. When the file's classifier (`<prefix>.weight`,
+  /// Loads the weights at `url` — a state dict or a checkpoint written by `--save` (its
+  /// optimiser state is not weights and is left out) — into `model`. When the file's classifier (`<prefix>.weight`,
   /// `<prefix>.bias`) has another shape than the model's — another number of classes — those
   /// two tensors are skipped and the model's freshly initialised classifier is kept.
   /// - Returns: true when the classifier was replaced.
@@ -14,7 +15,7 @@ public enum FineTuning {
   public static func loadPretrained(
     into model: any Module, from url: URL, classifierPrefix: String
   ) throws -> Bool {
-    let tensors = try readStateDict(from: url)
+    let tensors = try Checkpoint.readWeights(from: url)
     let headKeys = ["\(classifierPrefix).weight", "\(classifierPrefix).bias"]
     let modelShapes = Dictionary(
       model.stateDict().map { ($0.name, $0.value.shape) }, uniquingKeysWith: { first, _ in first })

@@ -28,6 +28,24 @@ final class FineTuningTests: XCTestCase {
     XCTAssertEqual(same.stateDict().map(\.value), pretrained.stateDict().map(\.value))
   }
 
+  /// A checkpoint written during training (`--save`) also holds the optimiser's state under
+  /// `optimizer.`; starting a new run from it takes the weights and leaves that state out.
+  func testStartsFromACheckpointWithOptimizerState() throws {
+    let url = try temporaryFile()
+    let pretrained = RandomSource.withSeed(1) { LeNet5(classCount: 10) }
+    let optimizer = SGD(parameters: pretrained.parameters, learningRate: 0.1, momentum: 0.9)
+    let loader = DataLoader(dataset: try EmbeddedMNIST.load(.test).prefix(32), batchSize: 32, shuffle: false)
+    try Trainer(model: pretrained, optimizer: optimizer, trainLoader: loader, testLoader: nil, classCount: 10)
+      .run(epochs: 1)
+    try Checkpoint.save(model: pretrained, optimizer: optimizer, architecture: "lenet5", epoch: 1, to: url)
+    XCTAssertTrue(try readStateDict(from: url).keys.contains { $0.hasPrefix("optimizer.") })
+
+    let model = RandomSource.withSeed(2) { LeNet5(classCount: 3) }
+    XCTAssertTrue(try FineTuning.loadPretrained(into: model, from: url, classifierPrefix: "classifier.4"))
+    XCTAssertEqual(model.features.layers[3].ownParameters[0].parameter.value,
+                   pretrained.features.layers[3].ownParameters[0].parameter.value)
+  }
+
   /// Frozen parameters get no gradient and no update; the rest train.
   func testFrozenFeaturesDoNotChange() throws {
     let model = RandomSource.withSeed(3) { LeNet5() }
