@@ -33,7 +33,7 @@ let package = Package(
     .executable(name: "convnet", targets: ["convnet"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
   ],
   targets: [
     .target(name: "CConvNetThreadPool"),
@@ -77,7 +77,8 @@ let package = Package(
       ]),
     .executableTarget(name: "quickstart", dependencies: ["ConvNet"], path: "Examples/QuickStart"),
 
-    .target(name: "TestSupport", dependencies: ["ConvNetAutograd", "ConvNetTensor"], path: "Tests/TestSupport"),
+    .target(
+      name: "TestSupport", dependencies: ["ConvNetAutograd", "ConvNetTensor"], path: "Tests/TestSupport"),
     .testTarget(name: "ConvNetKernelsTests", dependencies: ["ConvNetKernels", "TestSupport"]),
     .testTarget(name: "ConvNetTensorTests", dependencies: ["ConvNetTensor", "TestSupport"]),
     .testTarget(
@@ -102,7 +103,8 @@ let package = Package(
       name: "ConvNetExplainTests",
       dependencies: ["ConvNetExplain", "ConvNetAutograd", "ConvNetKernels", "ConvNetTensor", "TestSupport"]),
     .testTarget(name: "ConvNetDrawTests", dependencies: ["ConvNetDraw", "ConvNetImage"]),
-    .testTarget(name: "ConvNetTrainingTests", dependencies: ["ConvNet", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "ConvNetTrainingTests", dependencies: ["ConvNet", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(
       name: "ConvNetInsightTests", dependencies: ["ConvNet", "TestSupport"],
       exclude: ["Fixtures"]),

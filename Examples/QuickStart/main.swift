@@ -20,14 +20,15 @@ let optimizer = SGD(parameters: model.parameters, learningRate: 0.05, momentum: 
 
 for epoch in 0..<2 {
   for batch in loader.batches(epoch: epoch) {
-    let logits = model(Variable(batch.images))          // forward, recorded for autograd
+    let logits = model(Variable(batch.images))  // forward, recorded for autograd
     let loss = crossEntropy(logits: logits, labels: batch.labels)
     optimizer.zeroGradients()
-    loss.backward()                                     // gradients accumulate into parameters
+    loss.backward()  // gradients accumulate into parameters
     optimizer.step()
   }
 }
 
 let test = DataLoader(dataset: try EmbeddedMNIST.load(.test), batchSize: 1000, shuffle: false)
 print("test accuracy:", evaluate(model, on: test, classCount: 10).accuracy)
-try Checkpoint.save(model: model, architecture: "custom", epoch: 2, to: URL(fileURLWithPath: "small.safetensors"))
+try Checkpoint.save(
+  model: model, architecture: "custom", epoch: 2, to: URL(fileURLWithPath: "small.safetensors"))

@@ -5,8 +5,8 @@
 @_exported import ConvNetDraw
 @_exported import ConvNetExplain
 @_exported import ConvNetIO
-@_exported import ConvNetInsight
 @_exported import ConvNetImage
+@_exported import ConvNetInsight
 @_exported import ConvNetKernels
 @_exported import ConvNetModels
 @_exported import ConvNetNN

@@ -72,7 +72,8 @@ final class Node {
   func runBackward(_ outputGradient: Tensor) -> (edges: [Edge], gradients: [Tensor?]) {
     guard let backward else {
       preconditionFailure(
-        "autograd: \(name) was already backpropagated; its saved tensors are freed. Build the graph again (run the forward pass) before calling backward() a second time.")
+        "autograd: \(name) was already backpropagated; its saved tensors are freed. Build the graph again (run the forward pass) before calling backward() a second time."
+      )
     }
     let gradients = backward(outputGradient)
     let edges = self.edges

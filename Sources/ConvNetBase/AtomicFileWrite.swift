@@ -34,7 +34,8 @@ public enum AtomicFileWrite {
         var existing = stat()
         if stat(path, &existing) == 0, fchmod(handle.fileDescriptor, existing.st_mode & 0o7777) != 0 {
           throw AtomicWriteError(
-            path: path, reason: "cannot copy the permissions of the existing file: " + String(cString: strerror(errno)))
+            path: path,
+            reason: "cannot copy the permissions of the existing file: " + String(cString: strerror(errno)))
         }
         try handle.write(contentsOf: data)
         try handle.synchronize()
@@ -97,7 +98,8 @@ public enum AtomicFileWrite {
         try FileManager.default.removeItem(at: leftover)
       } catch {
         throw AtomicWriteError(
-          path: leftover.path, reason: "cannot remove this leftover of an unfinished save: \(error.localizedDescription)")
+          path: leftover.path,
+          reason: "cannot remove this leftover of an unfinished save: \(error.localizedDescription)")
       }
     }
     return found
@@ -110,12 +112,15 @@ public enum AtomicFileWrite {
   public static func checkDestination(_ url: URL) throws {
     let path = url.path
     var isDirectory: ObjCBool = false
-    if url.hasDirectoryPath || (FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue) {
+    if url.hasDirectoryPath
+      || (FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue)
+    {
       throw AtomicWriteError(path: path, reason: "is a directory; expected a file name to save to")
     }
     var status = stat()
     if lstat(path, &status) == 0, (status.st_mode & S_IFMT) != S_IFREG, (status.st_mode & S_IFMT) != S_IFLNK {
-      throw AtomicWriteError(path: path, reason: "exists and is not a regular file; expected a file name to save to")
+      throw AtomicWriteError(
+        path: path, reason: "exists and is not a regular file; expected a file name to save to")
     }
     let directory = url.deletingLastPathComponent().path
     guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {

@@ -24,9 +24,11 @@ public func parallelFor(_ count: Int, _ body: (Int) -> Void) {
   withoutActuallyEscaping(body) { escapable in
     var closure = escapable
     withUnsafeMutablePointer(to: &closure) { pointer in
-      cn_parallel_for(count, { context, index in
-        context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(index)
-      }, pointer)
+      cn_parallel_for(
+        count,
+        { context, index in
+          context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(index)
+        }, pointer)
     }
   }
 }

@@ -5,16 +5,19 @@ extension DeflateEncoder {
   /// block.
   mutating func flushBlock(isFinal: Bool) {
     literalLengthCounts[256] = 1  // the end-of-block symbol
-    let fixedBits = 3 + encodedBits(
-      literalLength: HuffmanCode.fixedLiteralLength, distance: HuffmanCode.fixedDistance)
+    let fixedBits =
+      3
+      + encodedBits(
+        literalLength: HuffmanCode.fixedLiteralLength, distance: HuffmanCode.fixedDistance)
     let storedBits = storedBlockBits(byteCount: blockEnd - blockStart)
     var dynamic: DynamicHeader?
     if strategy != .fixedHuffman {
       dynamic = DynamicHeader(literalLengthCounts: literalLengthCounts, distanceCounts: distanceCounts)
     }
-    let dynamicBits = dynamic.map {
-      3 + $0.bits + encodedBits(literalLength: $0.literalLength, distance: $0.distance)
-    } ?? Int.max
+    let dynamicBits =
+      dynamic.map {
+        3 + $0.bits + encodedBits(literalLength: $0.literalLength, distance: $0.distance)
+      } ?? Int.max
     if storedBits < min(fixedBits, dynamicBits) {
       writeStoredBlocks(from: blockStart, to: blockEnd, isFinal: isFinal)
     } else if let dynamic, dynamicBits < fixedBits {
@@ -42,7 +45,8 @@ extension DeflateEncoder {
       bits += literalLengthCounts[symbol] * cost
     }
     for symbol in 0..<30 where distanceCounts[symbol] > 0 {
-      bits += distanceCounts[symbol]
+      bits +=
+        distanceCounts[symbol]
         * (Int(distance.lengths[symbol]) + Int(Inflater.distanceExtraBits[symbol]))
     }
     return bits

@@ -57,7 +57,8 @@ public enum Gzip {
   }
 
   static func decompress(_ input: UnsafeRawBufferPointer, maximumSize: Int) throws -> [UInt8] {
-    let output = OutputBuffer(capacity: min(sizeHint(input), maximumSize < Int.max ? maximumSize + 64 : Int.max))
+    let output = OutputBuffer(
+      capacity: min(sizeHint(input), maximumSize < Int.max ? maximumSize + 64 : Int.max))
     output.limit = maximumSize
     var offset = 0
     do {

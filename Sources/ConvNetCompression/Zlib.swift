@@ -51,7 +51,8 @@ public enum Zlib {
       throw fail(.invalidHeader, 1, "FDICT is set: preset dictionaries are not supported")
     }
 
-    let output = OutputBuffer(capacity: min(input.count * 4, maximumSize < Int.max ? maximumSize + 64 : Int.max))
+    let output = OutputBuffer(
+      capacity: min(input.count * 4, maximumSize < Int.max ? maximumSize + 64 : Int.max))
     output.limit = maximumSize
     let end: Int
     do {

@@ -83,7 +83,9 @@ public struct DataSource: Codable, Equatable, Sendable {
     }
     let origin = path ?? "bundled MNIST"
     if let imageSize, imageSize.count != 2 || imageSize.contains(where: { $0 < 1 }) {
-      throw DataError(file: origin, field: "image size", problem: "must be [height, width], each at least 1, got \(imageSize)")
+      throw DataError(
+        file: origin, field: "image size",
+        problem: "must be [height, width], each at least 1, got \(imageSize)")
     }
     if let channels, channels != 1 && channels != 3 {
       throw DataError(file: origin, field: "channels", problem: "must be 1 or 3, got \(channels)")
@@ -98,7 +100,8 @@ public struct DataSource: Codable, Equatable, Sendable {
     options.onBadImage = skipsBadImages ? .skipAndReport : .fail
     options.maximumImageSampleCount = maximumImagePixels
     let size = imageSize.map { ($0[0], $0[1]) } ?? (format == .folder ? defaultImageSize : nil)
-    let opened = try DatasetLocator.open(path: url, format: format, imageSize: size, channels: channels, options: options)
+    let opened = try DatasetLocator.open(
+      path: url, format: format, imageSize: size, channels: channels, options: options)
     var train = opened.train
     var test = opened.test
     var testKind = "test"

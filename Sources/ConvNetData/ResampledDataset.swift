@@ -13,9 +13,11 @@ public struct ResampledDataset: LabeledImageDataset {
   public let pads: Bool
 
   public init(_ base: any LabeledImageDataset, sampleShape: [Int]) {
-    precondition(sampleShape.count == 3 && sampleShape.allSatisfy { $0 > 0 },
+    precondition(
+      sampleShape.count == 3 && sampleShape.allSatisfy { $0 > 0 },
       "ResampledDataset: sample shape must be [C, H, W], got \(sampleShape)")
-    precondition(sampleShape[0] == 1 || sampleShape[0] == 3,
+    precondition(
+      sampleShape[0] == 1 || sampleShape[0] == 3,
       "ResampledDataset: 1 or 3 channels, got \(sampleShape[0])")
     self.base = base
     self.sampleShape = sampleShape
@@ -42,7 +44,8 @@ public struct ResampledDataset: LabeledImageDataset {
     let (channels, height, width) = (sampleShape[0], sampleShape[1], sampleShape[2])
     if image.channels != channels { image = channels == 1 ? image.grayscale() : image.rgb() }
     if image.width != width || image.height != height {
-      image = pads
+      image =
+        pads
         ? image.cropped(
           x: -(width - image.width) / 2, y: -(height - image.height) / 2, width: width,
           height: height)

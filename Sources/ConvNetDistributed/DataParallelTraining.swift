@@ -79,7 +79,9 @@ public final class DataParallelTraining: DataParallelGroup {
     }
 
     // 2. The step's figures over all processes.
-    var sums = [Double(figures.samples), Double(figures.correct), figures.lossSum, figures.stopRequested ? 1 : 0]
+    var sums = [
+      Double(figures.samples), Double(figures.correct), figures.lossSum, figures.stopRequested ? 1 : 0,
+    ]
     try communicator.sum(&sums)
     let global = StepFigures(
       samples: Int(sums[0]), correct: Int(sums[1]), lossSum: sums[2], stopRequested: sums[3] > 0)

@@ -53,7 +53,9 @@ public final class GradientAllReduce {
     var offsets = [0]
     for tensor in tensors { offsets.append(offsets[offsets.count - 1] + tensor.count) }
     let total = offsets[offsets.count - 1]
-    if bucket.count < min(total, bucketCapacity) { bucket = [Float](repeating: 0, count: min(total, bucketCapacity)) }
+    if bucket.count < min(total, bucketCapacity) {
+      bucket = [Float](repeating: 0, count: min(total, bucketCapacity))
+    }
     var results = tensors.map { Tensor(uninitializedShape: $0.shape) }
     lastBucketCount = 0
     var chunkStart = 0

@@ -62,7 +62,8 @@ public final class MPICommunicator {
     self.size = Int(size)
     watchdog = CollectiveWatchdog(
       timeout: timeout, names: Purpose.allCases.map(\.name),
-      message: "process \(rank) of \(size) stops (another process died or hangs; the last checkpoint is intact)",
+      message:
+        "process \(rank) of \(size) stops (another process died or hangs; the last checkpoint is intact)",
       descriptor: diagnostics)
   }
 
@@ -74,7 +75,8 @@ public final class MPICommunicator {
   func sum(_ values: UnsafeMutableBufferPointer<Float>, for purpose: Purpose) throws {
     try collective(purpose) {
       MPI_Allreduce(
-        UnsafeRawPointer(cmpi_in_place()), values.baseAddress, Int32(values.count), cmpi_float(), cmpi_sum(), world)
+        UnsafeRawPointer(cmpi_in_place()), values.baseAddress, Int32(values.count), cmpi_float(), cmpi_sum(),
+        world)
     }
   }
 
@@ -87,7 +89,8 @@ public final class MPICommunicator {
     try values.withUnsafeMutableBufferPointer { buffer in
       try collective(purpose) {
         MPI_Allreduce(
-          UnsafeRawPointer(cmpi_in_place()), buffer.baseAddress, Int32(buffer.count), cmpi_double(), cmpi_sum(),
+          UnsafeRawPointer(cmpi_in_place()), buffer.baseAddress, Int32(buffer.count), cmpi_double(),
+          cmpi_sum(),
           world)
       }
     }
@@ -98,7 +101,8 @@ public final class MPICommunicator {
     try values.withUnsafeMutableBufferPointer { buffer in
       try collective(.modelCheck) {
         MPI_Allreduce(
-          UnsafeRawPointer(cmpi_in_place()), buffer.baseAddress, Int32(buffer.count), cmpi_uint64(), cmpi_max(),
+          UnsafeRawPointer(cmpi_in_place()), buffer.baseAddress, Int32(buffer.count), cmpi_uint64(),
+          cmpi_max(),
           world)
       }
     }

@@ -104,7 +104,8 @@ public struct HeatmapChart: Sendable {
       self.scale = scale
       padding = 4 * scale
       lineHeight = Canvas.textSize("0", scale: scale).height
-      let numberWidth = chart.values.joined().map { Canvas.textSize(chart.text($0), scale: scale).width }.max() ?? 0
+      let numberWidth =
+        chart.values.joined().map { Canvas.textSize(chart.text($0), scale: scale).width }.max() ?? 0
       let columnLabelWidth = chart.columnLabels.map { Canvas.textSize($0, scale: scale).width }.max() ?? 0
       var cell = max(numberWidth + 2 * padding, lineHeight + 2 * padding)
       if max(rows, columns) > 40 { cell = max(6, min(cell, 1200 / max(rows, columns))) }
@@ -116,10 +117,13 @@ public struct HeatmapChart: Sendable {
       let left = padding + (chart.rowTitle == nil ? 0 : lineHeight + 2 * padding) + rowLabelWidth + padding
       grid = PixelRect(x: left, y: titleHeight, width: columns * cell, height: rows * cell)
       let columnLabelsHeight = turnedColumnLabels ? columnLabelWidth : lineHeight
-      let bottom = padding + columnLabelsHeight + padding + (chart.columnTitle == nil ? 0 : lineHeight + padding) + padding
+      let bottom =
+        padding + columnLabelsHeight + padding + (chart.columnTitle == nil ? 0 : lineHeight + padding)
+        + padding
       let barTicks = AxisTicks(covering: 0, max(chart.largest, 1), maximumIntervals: 5)
       self.barTicks = barTicks
-      let barLabelWidth = barTicks.values.map { Canvas.textSize(barTicks.label($0), scale: scale).width }.max() ?? 0
+      let barLabelWidth =
+        barTicks.values.map { Canvas.textSize(barTicks.label($0), scale: scale).width }.max() ?? 0
       bar = PixelRect(x: grid.maxX + 4 * padding, y: grid.y, width: 5 * scale + 8, height: grid.height)
       width = bar.maxX + 6 + padding + barLabelWidth + 2 * padding
       height = grid.maxY + bottom
@@ -132,13 +136,15 @@ public struct HeatmapChart: Sendable {
     let grid = layout.grid
     if let title {
       canvas.drawText(
-        title, at: PixelPoint(x: grid.x + grid.width / 2, y: layout.padding), color: ink, scale: s, anchor: .topCenter)
+        title, at: PixelPoint(x: grid.x + grid.width / 2, y: layout.padding), color: ink, scale: s,
+        anchor: .topCenter)
     }
     let table = colormap.table
     for (row, rowValues) in values.enumerated() {
       for (column, value) in rowValues.enumerated() {
         let rect = PixelRect(
-          x: grid.x + column * layout.cell, y: grid.y + row * layout.cell, width: layout.cell, height: layout.cell)
+          x: grid.x + column * layout.cell, y: grid.y + row * layout.cell, width: layout.cell,
+          height: layout.cell)
         let color = table[Colormap.index(colorPosition(value))]
         canvas.fill(rect, color: color)
         if layout.showsNumbers {
@@ -154,7 +160,9 @@ public struct HeatmapChart: Sendable {
     let every = max(1, Int((Double(layout.lineHeight + 2) / Double(max(layout.cell, 1))).rounded(.up)))
     for (row, label) in rowLabels.enumerated() where row % every == 0 {
       canvas.drawText(
-        label, at: PixelPoint(x: grid.x - layout.padding, y: grid.y + row * layout.cell + layout.cell / 2 + 1), color: ink,
+        label,
+        at: PixelPoint(x: grid.x - layout.padding, y: grid.y + row * layout.cell + layout.cell / 2 + 1),
+        color: ink,
         scale: s, anchor: .centerRight)
     }
     for (column, label) in columnLabels.enumerated() where column % every == 0 {
@@ -164,14 +172,18 @@ public struct HeatmapChart: Sendable {
           label, at: PixelPoint(x: x, y: grid.maxY + layout.padding), color: ink, scale: s,
           anchor: Canvas.TextAnchor(.center, .top))
       } else {
-        canvas.drawText(label, at: PixelPoint(x: x, y: grid.maxY + layout.padding), color: ink, scale: s, anchor: .topCenter)
+        canvas.drawText(
+          label, at: PixelPoint(x: x, y: grid.maxY + layout.padding), color: ink, scale: s, anchor: .topCenter
+        )
       }
     }
-    let columnLabelsHeight = layout.turnedColumnLabels
+    let columnLabelsHeight =
+      layout.turnedColumnLabels
       ? (columnLabels.map { Canvas.textSize($0, scale: s).width }.max() ?? 0) : layout.lineHeight
     if let columnTitle {
       canvas.drawText(
-        columnTitle, at: PixelPoint(x: grid.x + grid.width / 2, y: grid.maxY + 2 * layout.padding + columnLabelsHeight),
+        columnTitle,
+        at: PixelPoint(x: grid.x + grid.width / 2, y: grid.maxY + 2 * layout.padding + columnLabelsHeight),
         color: ink, scale: s, anchor: .topCenter)
     }
     if let rowTitle {

@@ -33,7 +33,8 @@ public struct LineChart: Sendable {
     /// Side of the square drawn at every point; 0 draws none.
     public var markerSize: Int
 
-    public init(name: String, points: [ChartPoint], color: RGBColor, lineWidth: Int = 2, markerSize: Int = 0) {
+    public init(name: String, points: [ChartPoint], color: RGBColor, lineWidth: Int = 2, markerSize: Int = 0)
+    {
       self.name = name
       self.points = points
       self.color = color
@@ -86,11 +87,14 @@ public struct LineChart: Sendable {
     let s = max(textScale, 1)
     let lineHeight = Canvas.textSize("0", scale: s).height
     let padding = 4 * s
-    let yLabelWidth = yTicks.values.map { Canvas.textSize(yTicks.label($0, percent: yPercent), scale: s).width }.max() ?? 0
+    let yLabelWidth =
+      yTicks.values.map { Canvas.textSize(yTicks.label($0, percent: yPercent), scale: s).width }.max() ?? 0
     let lastXLabel = xTicks.label(xTicks.high)
-    let left = padding + (yTitle == nil ? 0 : lineHeight + padding) + yLabelWidth + LineChart.tickLength + padding
+    let left =
+      padding + (yTitle == nil ? 0 : lineHeight + padding) + yLabelWidth + LineChart.tickLength + padding
     let top = padding + (title == nil ? lineHeight / 2 : lineHeight + 2 * padding)
-    let bottom = LineChart.tickLength + padding + lineHeight + padding + (xTitle == nil ? 0 : lineHeight + padding)
+    let bottom =
+      LineChart.tickLength + padding + lineHeight + padding + (xTitle == nil ? 0 : lineHeight + padding)
     let right = padding + Canvas.textSize(lastXLabel, scale: s).width / 2
     return PixelRect(
       x: rect.x + left, y: rect.y + top, width: rect.width - left - right, height: rect.height - top - bottom)
@@ -113,23 +117,27 @@ public struct LineChart: Sendable {
 
     if let title {
       canvas.drawText(
-        title, at: PixelPoint(x: plot.x + plot.width / 2, y: rect.y + padding), color: LineChart.textColor, scale: s,
+        title, at: PixelPoint(x: plot.x + plot.width / 2, y: rect.y + padding), color: LineChart.textColor,
+        scale: s,
         anchor: .topCenter)
     }
     // Grid, then axes, ticks and labels.
     for value in yTicks.values {
       let y = map.pixelY(value)
-      canvas.drawLine(from: PixelPoint(x: plot.x, y: y), to: PixelPoint(x: plot.maxX - 1, y: y), color: LineChart.gridColor)
+      canvas.drawLine(
+        from: PixelPoint(x: plot.x, y: y), to: PixelPoint(x: plot.maxX - 1, y: y), color: LineChart.gridColor)
       canvas.drawLine(
         from: PixelPoint(x: plot.x - LineChart.tickLength, y: y), to: PixelPoint(x: plot.x - 1, y: y),
         color: LineChart.axisColor)
       canvas.drawText(
-        yTicks.label(value, percent: yPercent), at: PixelPoint(x: plot.x - LineChart.tickLength - padding, y: y),
+        yTicks.label(value, percent: yPercent),
+        at: PixelPoint(x: plot.x - LineChart.tickLength - padding, y: y),
         color: LineChart.textColor, scale: s, anchor: .centerRight)
     }
     for value in xTicks.values {
       let x = map.pixelX(value)
-      canvas.drawLine(from: PixelPoint(x: x, y: plot.y), to: PixelPoint(x: x, y: plot.maxY - 1), color: LineChart.gridColor)
+      canvas.drawLine(
+        from: PixelPoint(x: x, y: plot.y), to: PixelPoint(x: x, y: plot.maxY - 1), color: LineChart.gridColor)
       canvas.drawLine(
         from: PixelPoint(x: x, y: plot.maxY), to: PixelPoint(x: x, y: plot.maxY + LineChart.tickLength - 1),
         color: LineChart.axisColor)
@@ -138,18 +146,22 @@ public struct LineChart: Sendable {
         color: LineChart.textColor, scale: s, anchor: .topCenter)
     }
     canvas.drawLine(
-      from: PixelPoint(x: plot.x - 1, y: plot.y), to: PixelPoint(x: plot.x - 1, y: plot.maxY), color: LineChart.axisColor)
+      from: PixelPoint(x: plot.x - 1, y: plot.y), to: PixelPoint(x: plot.x - 1, y: plot.maxY),
+      color: LineChart.axisColor)
     canvas.drawLine(
       from: PixelPoint(x: plot.x - 1, y: plot.maxY), to: PixelPoint(x: plot.maxX - 1, y: plot.maxY),
       color: LineChart.axisColor)
     if let xTitle {
       canvas.drawText(
-        xTitle, at: PixelPoint(x: plot.x + plot.width / 2, y: plot.maxY + LineChart.tickLength + 2 * padding + lineHeight),
+        xTitle,
+        at: PixelPoint(
+          x: plot.x + plot.width / 2, y: plot.maxY + LineChart.tickLength + 2 * padding + lineHeight),
         color: LineChart.textColor, scale: s, anchor: .topCenter)
     }
     if let yTitle {
       canvas.drawVerticalText(
-        yTitle, at: PixelPoint(x: rect.x + padding, y: plot.y + plot.height / 2), color: LineChart.textColor, scale: s,
+        yTitle, at: PixelPoint(x: rect.x + padding, y: plot.y + plot.height / 2), color: LineChart.textColor,
+        scale: s,
         anchor: Canvas.TextAnchor(.left, .middle))
     }
 
@@ -160,7 +172,9 @@ public struct LineChart: Sendable {
   private func draw(_ item: Series, on canvas: inout Canvas, map: ChartMapping) {
     var run: [PixelPoint] = []
     func flush() {
-      if item.lineWidth > 0 && run.count > 1 { canvas.drawPolyline(run, color: item.color, thickness: item.lineWidth) }
+      if item.lineWidth > 0 && run.count > 1 {
+        canvas.drawPolyline(run, color: item.color, thickness: item.lineWidth)
+      }
       run.removeAll()
     }
     for point in item.points {
@@ -175,7 +189,8 @@ public struct LineChart: Sendable {
       let half = item.markerSize / 2
       for point in item.points where point.x.isFinite && point.y.isFinite {
         let center = map.pixel(point)
-        let square = PixelRect(x: center.x - half, y: center.y - half, width: item.markerSize, height: item.markerSize)
+        let square = PixelRect(
+          x: center.x - half, y: center.y - half, width: item.markerSize, height: item.markerSize)
         canvas.fill(square, color: item.color)
         canvas.strokeRectangle(square, color: .white)
       }
@@ -198,7 +213,10 @@ public struct LineChart: Sendable {
     let lineHeight = Canvas.textSize("0", scale: s).height
     let sampleWidth = 12 * s
     let textWidth = named.map { Canvas.textSize($0.name, scale: s).width }.max() ?? 0
-    let size = (width: 3 * padding + sampleWidth + textWidth, height: padding * 2 + named.count * (lineHeight + padding) - padding)
+    let size = (
+      width: 3 * padding + sampleWidth + textWidth,
+      height: padding * 2 + named.count * (lineHeight + padding) - padding
+    )
     // Corners: 0 top right, 1 top left, 2 bottom right, 3 bottom left; the fewest points covered wins.
     let points = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }.map(map.pixel)
     let box = (0..<4).map { legendBox(plot: plot, corner: $0, size: size) }.min { a, b in
@@ -213,16 +231,20 @@ public struct LineChart: Sendable {
       let sampleStart = PixelPoint(x: box.x + padding, y: middle)
       let sampleEnd = PixelPoint(x: box.x + padding + sampleWidth - 1, y: middle)
       if item.lineWidth > 0 {
-        canvas.drawLine(from: sampleStart, to: sampleEnd, color: item.color, thickness: max(item.lineWidth, 2))
+        canvas.drawLine(
+          from: sampleStart, to: sampleEnd, color: item.color, thickness: max(item.lineWidth, 2))
       }
       if item.markerSize > 0 {
         let half = item.markerSize / 2
         canvas.fill(
-          PixelRect(x: box.x + padding + sampleWidth / 2 - half, y: middle - half, width: item.markerSize, height: item.markerSize),
+          PixelRect(
+            x: box.x + padding + sampleWidth / 2 - half, y: middle - half, width: item.markerSize,
+            height: item.markerSize),
           color: item.color)
       }
       canvas.drawText(
-        item.name, at: PixelPoint(x: box.x + 2 * padding + sampleWidth, y: middle), color: LineChart.textColor, scale: s,
+        item.name, at: PixelPoint(x: box.x + 2 * padding + sampleWidth, y: middle),
+        color: LineChart.textColor, scale: s,
         anchor: .centerLeft)
     }
   }

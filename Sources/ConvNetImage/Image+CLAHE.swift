@@ -29,8 +29,7 @@ extension Image {
   ///   - clipLimit: contrast limit in OpenCV's units, > 0 (OpenCV's default is 40; 2 is typical).
   ///   - tileColumns: tiles across, ≥ 1 and ≤ width.
   ///   - tileRows: tiles down, ≥ 1 and ≤ height.
-  public func equalizedCLAHE(clipLimit: Float = 2, tileColumns: Int = 8, tileRows: Int = 8) -> Image
-  {
+  public func equalizedCLAHE(clipLimit: Float = 2, tileColumns: Int = 8, tileRows: Int = 8) -> Image {
     precondition(clipLimit > 0, "equalizedCLAHE: clipLimit must be > 0, got \(clipLimit)")
     precondition(
       (1...max(1, width)).contains(tileColumns) && (1...max(1, height)).contains(tileRows),

@@ -11,9 +11,11 @@ public struct Image: Equatable, Sendable {
   public var pixels: [Float]
 
   public init(width: Int, height: Int, channels: Int, pixels: [Float]) {
-    precondition(width >= 0 && height >= 0 && (1...4).contains(channels),
+    precondition(
+      width >= 0 && height >= 0 && (1...4).contains(channels),
       "Image: bad size \(width)×\(height)×\(channels)")
-    precondition(pixels.count == width * height * channels,
+    precondition(
+      pixels.count == width * height * channels,
       "Image: \(pixels.count) values for \(channels)×\(height)×\(width)")
     self.width = width
     self.height = height

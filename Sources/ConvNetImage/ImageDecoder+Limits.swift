@@ -30,8 +30,14 @@ extension ImageDecoder {
       while position + 4 <= bytes.count {
         guard bytes[position] == 0xFF else { return nil }
         let marker = bytes[position + 1]
-        if marker == 0xFF { position += 1; continue }  // fill byte
-        if marker == 0x01 || (0xD0...0xD7).contains(marker) { position += 2; continue }
+        if marker == 0xFF {
+          position += 1
+          continue
+        }  // fill byte
+        if marker == 0x01 || (0xD0...0xD7).contains(marker) {
+          position += 2
+          continue
+        }
         if marker == 0xDA || marker == 0xD9 { return nil }  // scan or end before any frame
         let length = uint16(position + 2)
         let isFrame = (0xC0...0xCF).contains(marker) && marker != 0xC4 && marker != 0xC8 && marker != 0xCC
@@ -73,7 +79,8 @@ extension ImageDecoder {
     if stat(url.path, &status) == 0 && status.st_mode & S_IFMT != S_IFREG {
       throw ImageDecodingError(
         file: url.path, format: "", kind: .unknownFormat,
-        reason: status.st_mode & S_IFMT == S_IFDIR ? "is a directory, expected a file" : "is not a regular file")
+        reason: status.st_mode & S_IFMT == S_IFDIR
+          ? "is a directory, expected a file" : "is not a regular file")
     }
     let data = try Data(contentsOf: url)
     return try decode([UInt8](data), name: url.lastPathComponent, maximumSampleCount: maximumSampleCount)

@@ -129,7 +129,8 @@ public enum PNGEncoder {
         for y in 0..<height {
           let row = UnsafeBufferPointer(rebasing: source[(y * rowBytes)..<((y + 1) * rowBytes)])
           let above =
-            y > 0 ? UnsafeBufferPointer(rebasing: source[((y - 1) * rowBytes)..<(y * rowBytes)])
+            y > 0
+            ? UnsafeBufferPointer(rebasing: source[((y - 1) * rowBytes)..<(y * rowBytes)])
             : zeroRow
           var bestType = 0
           var bestCost = Int.max

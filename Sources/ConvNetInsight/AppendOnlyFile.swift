@@ -35,7 +35,8 @@ final class AppendOnlyFile {
     } catch let error as RunFileError {
       throw error
     } catch {
-      throw RunFileError(path: url.path, reason: "cannot open the file for appending (\(error.localizedDescription))")
+      throw RunFileError(
+        path: url.path, reason: "cannot open the file for appending (\(error.localizedDescription))")
     }
   }
 

@@ -14,7 +14,8 @@ public enum ConfusionMatrixPicture {
     var chart = try HeatmapChart(
       values: result.confusion.map { $0.map(Double.init) }, rowLabels: labels, columnLabels: labels)
     chart.title = String(
-      format: "confusion matrix: %.2f%% of %@ right", Double(result.accuracy) * 100, groupedCount(result.count))
+      format: "confusion matrix: %.2f%% of %@ right", Double(result.accuracy) * 100,
+      groupedCount(result.count))
     chart.rowTitle = "true class"
     chart.columnTitle = "predicted class"
     // The diagonal dwarfs the confusions; a square-root colour scale keeps them visible.

@@ -30,12 +30,18 @@ public enum MistakesPicture {
     let zoom = max(1, Int((84.0 / Double(max(shape[1], shape[2]))).rounded(.up)))
     let picture = (width: shape[2] * zoom, height: shape[1] * zoom)
     let captions = mistakes.map {
-      (true: "true " + name($0.trueLabel), predicted: "pred " + name($0.predictedLabel),
-       probability: String(format: "p = %.3f", $0.probability))
+      (
+        true: "true " + name($0.trueLabel), predicted: "pred " + name($0.predictedLabel),
+        probability: String(format: "p = %.3f", $0.probability)
+      )
     }
-    let textWidth = captions.flatMap { [$0.true, $0.predicted, $0.probability] }
+    let textWidth =
+      captions.flatMap { [$0.true, $0.predicted, $0.probability] }
       .map { Canvas.textSize($0, scale: scale).width }.max() ?? 0
-    let tile = (width: max(picture.width, textWidth) + 2 * padding, height: picture.height + 3 * lineHeight + padding + 6)
+    let tile = (
+      width: max(picture.width, textWidth) + 2 * padding,
+      height: picture.height + 3 * lineHeight + padding + 6
+    )
     let columns = max(1, min(columns, mistakes.count))
     let rows = (mistakes.count + columns - 1) / columns
     let title = "most confident mistakes: \(mistakes.count) test image\(mistakes.count == 1 ? "" : "s")"
@@ -57,7 +63,9 @@ public enum MistakesPicture {
       canvas.strokeRectangle(frame.inset(by: -1), color: RGBColor(hex: 0xBBBBBB))
       let caption = captions[index]
       var textY = frame.maxY + 4
-      for (text, color) in [(caption.true, trueInk), (caption.predicted, wrongInk), (caption.probability, ink)] {
+      for (text, color) in [
+        (caption.true, trueInk), (caption.predicted, wrongInk), (caption.probability, ink),
+      ] {
         canvas.drawText(text, at: PixelPoint(x: x, y: textY), color: color, scale: scale)
         textY += lineHeight
       }

@@ -25,7 +25,8 @@ public struct ModelSummaryTable {
     rows = summary.rows.map { row in
       [
         row.name, row.layer, NumberText.shape(row.outputShape),
-        row.parameterFormula ?? NumberText.count(row.parameterCount), NumberText.count(row.multiplyAccumulates),
+        row.parameterFormula ?? NumberText.count(row.parameterCount),
+        NumberText.count(row.multiplyAccumulates),
       ]
     }
     totalParameters = summary.totalParameters

@@ -166,15 +166,18 @@ public struct RunDescription: Codable, Sendable, Equatable {
     do {
       data = try Data(contentsOf: url)
     } catch {
-      throw RunFileError(path: url.path, reason: "cannot read the run description (\(error.localizedDescription))")
+      throw RunFileError(
+        path: url.path, reason: "cannot read the run description (\(error.localizedDescription))")
     }
     do {
       return try JSONDecoder().decode(RunDescription.self, from: data)
     } catch DecodingError.keyNotFound(let key, _) {
-      throw RunFileError(path: url.path, reason: "field \"\(key.stringValue)\" missing from the run description")
+      throw RunFileError(
+        path: url.path, reason: "field \"\(key.stringValue)\" missing from the run description")
     } catch {
       throw RunFileError(
-        path: url.path, reason: "not a run description (expected a JSON object with architecture, started, settings …)")
+        path: url.path,
+        reason: "not a run description (expected a JSON object with architecture, started, settings …)")
     }
   }
 
@@ -186,7 +189,8 @@ public struct RunDescription: Codable, Sendable, Equatable {
     do {
       try (try encoder.encode(self) + Data("\n".utf8)).write(to: url, options: .atomic)
     } catch {
-      throw RunFileError(path: url.path, reason: "cannot write the run description (\(error.localizedDescription))")
+      throw RunFileError(
+        path: url.path, reason: "cannot write the run description (\(error.localizedDescription))")
     }
   }
 }

@@ -57,7 +57,8 @@ public struct RunRecord: Sendable, Equatable {
     for suffix in [".history.jsonl", ".run.json"] where name.hasSuffix(suffix) && name.count > suffix.count {
       let base = url.deletingLastPathComponent().appendingPathComponent(String(name.dropLast(suffix.count)))
       let described = try? RunDescription.load(from: base.appendingPathExtension("run.json"))
-      let weights = described?.weights.map { URL(fileURLWithPath: $0) } ?? base.appendingPathExtension("safetensors")
+      let weights =
+        described?.weights.map { URL(fileURLWithPath: $0) } ?? base.appendingPathExtension("safetensors")
       return RunRecord(
         historyURL: base.appendingPathExtension("history.jsonl"),
         descriptionURL: base.appendingPathExtension("run.json"), weightsURL: weights)

@@ -50,12 +50,14 @@ public enum TrainingCurves {
     var top = 0
     if let title {
       canvas.drawText(
-        title, at: PixelPoint(x: width / 2, y: 10), color: RGBColor(hex: 0x202020), scale: 2, anchor: .topCenter)
+        title, at: PixelPoint(x: width / 2, y: 10), color: RGBColor(hex: 0x202020), scale: 2,
+        anchor: .topCenter)
       top = 10 + Canvas.textSize(title, scale: 2).height + 4
     }
     let half = width / 2
     lossChart(history).draw(on: &canvas, in: PixelRect(x: 0, y: top, width: half, height: height - top))
-    accuracyChart(history).draw(on: &canvas, in: PixelRect(x: half, y: top, width: width - half, height: height - top))
+    accuracyChart(history).draw(
+      on: &canvas, in: PixelRect(x: half, y: top, width: width - half, height: height - top))
     return canvas
   }
 
@@ -75,17 +77,22 @@ public enum TrainingCurves {
       let interval = steps.count > 1 ? steps[1].step - steps[0].step : steps[0].step
       result.append(
         LineChart.Series(
-          name: "train, every \(interval) steps", points: stepPoints, color: trainColor.mixed(with: .white, fraction: 0.55),
+          name: "train, every \(interval) steps", points: stepPoints,
+          color: trainColor.mixed(with: .white, fraction: 0.55),
           lineWidth: 2))
     }
     let epochs = history.epochs
     let trainPoints = points(epochs, train)
     if !trainPoints.isEmpty {
-      result.append(LineChart.Series(name: "train, epoch", points: trainPoints, color: trainColor, lineWidth: 2, markerSize: 9))
+      result.append(
+        LineChart.Series(
+          name: "train, epoch", points: trainPoints, color: trainColor, lineWidth: 2, markerSize: 9))
     }
     let testPoints = points(epochs, test)
     if !testPoints.isEmpty {
-      result.append(LineChart.Series(name: "test, epoch", points: testPoints, color: testColor, lineWidth: 2, markerSize: 9))
+      result.append(
+        LineChart.Series(
+          name: "test, epoch", points: testPoints, color: testColor, lineWidth: 2, markerSize: 9))
     }
     return result
   }

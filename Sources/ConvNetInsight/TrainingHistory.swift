@@ -39,7 +39,8 @@ public struct TrainingHistory: Sendable, Equatable {
     do {
       data = try Data(contentsOf: url)
     } catch {
-      throw RunFileError(path: url.path, reason: "cannot read the training history (\(error.localizedDescription))")
+      throw RunFileError(
+        path: url.path, reason: "cannot read the training history (\(error.localizedDescription))")
     }
     return try TrainingHistory(jsonLines: data, source: url.path)
   }
@@ -58,7 +59,9 @@ public struct TrainingHistory: Sendable, Equatable {
         if isUnfinishedLastLine { continue }
         throw RunFileError(
           path: source,
-          reason: "line \(index + 1) is not a history entry (expected a JSON object with kind, epoch, step, wall_time, elapsed_seconds): \(Self.describe(error))")
+          reason:
+            "line \(index + 1) is not a history entry (expected a JSON object with kind, epoch, step, wall_time, elapsed_seconds): \(Self.describe(error))"
+        )
       }
     }
   }
@@ -76,7 +79,8 @@ public struct TrainingHistory: Sendable, Equatable {
       return "field \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\" has the wrong type"
     case DecodingError.dataCorrupted(let context):
       return context.codingPath.isEmpty
-        ? "not valid JSON" : "field \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\" is invalid"
+        ? "not valid JSON"
+        : "field \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\" is invalid"
     default: return "\(error)"
     }
   }

@@ -43,14 +43,16 @@ public final class TrainingRunRecorder {
       do {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
       } catch {
-        throw RunFileError(path: folder.path, reason: "cannot create the run folder (\(error.localizedDescription))")
+        throw RunFileError(
+          path: folder.path, reason: "cannot create the run folder (\(error.localizedDescription))")
       }
     }
     var written = description
     if let resumedAfterEpoch, let existing = try? RunDescription.load(from: record.descriptionURL) {
       written = existing
       written.resumes.append(
-        RunDescription.Resume(started: description.started, command: description.command, afterEpoch: resumedAfterEpoch))
+        RunDescription.Resume(
+          started: description.started, command: description.command, afterEpoch: resumedAfterEpoch))
       written.weights = description.weights ?? existing.weights
       written.tensorboard = description.tensorboard ?? existing.tensorboard
       // The run is now what the continuing session runs (e.g. extended to more epochs).
@@ -70,7 +72,9 @@ public final class TrainingRunRecorder {
         try tensorBoard.add(entry.tensorBoardScalars, step: entry.step)
         if entry.kind == .epoch, let epochImages {
           do {
-            let images = try epochImages(entry.epoch).map { TensorBoardValue.image(tag: $0.tag, image: $0.image) }
+            let images = try epochImages(entry.epoch).map {
+              TensorBoardValue.image(tag: $0.tag, image: $0.image)
+            }
             try tensorBoard.add(images, step: entry.step)
           } catch {
             // A picture that cannot be made (an odd architecture) costs the pictures, not the figures.

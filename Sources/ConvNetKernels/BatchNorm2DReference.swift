@@ -84,7 +84,8 @@ public func batchNorm2DBackwardReference(
       for s in 0..<spatial {
         let i = index(n, c, s)
         let dy = Double(gradOutput[i])
-        gradInput[i] = training
+        gradInput[i] =
+          training
           ? Float(gamma * inverseStd / count * (count * dy - sumGradient - normalised(i) * sumGradientXHat))
           : Float(gamma * inverseStd * dy)
       }

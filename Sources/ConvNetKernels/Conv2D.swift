@@ -61,7 +61,8 @@ private func gemmConv2DForward(
   output: UnsafeMutablePointer<Float>, geometry: Conv2DGeometry, algorithm: Conv2DAlgorithm
 ) {
   let (N, C, OC, G) = (
-    geometry.batch, geometry.inputChannels, geometry.outputChannels, geometry.groups)
+    geometry.batch, geometry.inputChannels, geometry.outputChannels, geometry.groups
+  )
   let (CG, OCG, K, HW, P) = geometry.gemmSizes
   let pointwise = algorithm == .pointwiseGEMM
   // im2col packed by the GEMM on the fly (see `Conv2DPlan` for when it is not).
@@ -167,7 +168,8 @@ private func gemmConv2DBackwardInput(
   gradInput: UnsafeMutablePointer<Float>, geometry: Conv2DGeometry, pointwise: Bool
 ) {
   let (N, C, OC, G) = (
-    geometry.batch, geometry.inputChannels, geometry.outputChannels, geometry.groups)
+    geometry.batch, geometry.inputChannels, geometry.outputChannels, geometry.groups
+  )
   let (CG, OCG, K, HW, P) = geometry.gemmSizes
   parallelChunks(N) { images in
     ScratchPool.withBuffer(count: pointwise ? 0 : K * P) { columns in
@@ -233,7 +235,8 @@ public func conv2DBackwardWeight(
     break
   }
   let (N, C, OC, G) = (
-    geometry.batch, geometry.inputChannels, geometry.outputChannels, geometry.groups)
+    geometry.batch, geometry.inputChannels, geometry.outputChannels, geometry.groups
+  )
   let (CG, OCG, K, HW, P) = geometry.gemmSizes
   let weightCount = geometry.weightCount
 

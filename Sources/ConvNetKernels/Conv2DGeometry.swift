@@ -27,18 +27,45 @@ public struct Conv2DGeometry: Equatable, Sendable {
   /// sizes above are this call's. The properties below read and write it.
   public var settings: Conv2DSettings
 
-  public var strideHeight: Int { get { settings.strideHeight } set { settings.strideHeight = newValue } }
-  public var strideWidth: Int { get { settings.strideWidth } set { settings.strideWidth = newValue } }
-  public var paddingTop: Int { get { settings.paddingTop } set { settings.paddingTop = newValue } }
-  public var paddingBottom: Int { get { settings.paddingBottom } set { settings.paddingBottom = newValue } }
-  public var paddingLeft: Int { get { settings.paddingLeft } set { settings.paddingLeft = newValue } }
-  public var paddingRight: Int { get { settings.paddingRight } set { settings.paddingRight = newValue } }
-  public var dilationHeight: Int { get { settings.dilationHeight } set { settings.dilationHeight = newValue } }
-  public var dilationWidth: Int { get { settings.dilationWidth } set { settings.dilationWidth = newValue } }
+  public var strideHeight: Int {
+    get { settings.strideHeight }
+    set { settings.strideHeight = newValue }
+  }
+  public var strideWidth: Int {
+    get { settings.strideWidth }
+    set { settings.strideWidth = newValue }
+  }
+  public var paddingTop: Int {
+    get { settings.paddingTop }
+    set { settings.paddingTop = newValue }
+  }
+  public var paddingBottom: Int {
+    get { settings.paddingBottom }
+    set { settings.paddingBottom = newValue }
+  }
+  public var paddingLeft: Int {
+    get { settings.paddingLeft }
+    set { settings.paddingLeft = newValue }
+  }
+  public var paddingRight: Int {
+    get { settings.paddingRight }
+    set { settings.paddingRight = newValue }
+  }
+  public var dilationHeight: Int {
+    get { settings.dilationHeight }
+    set { settings.dilationHeight = newValue }
+  }
+  public var dilationWidth: Int {
+    get { settings.dilationWidth }
+    set { settings.dilationWidth = newValue }
+  }
   /// Input and output channels are split into this many independent groups; each output
   /// channel sees `inputChannels / groups` input channels. `groups == inputChannels ==
   /// outputChannels` is a depthwise convolution.
-  public var groups: Int { get { settings.groups } set { settings.groups = newValue } }
+  public var groups: Int {
+    get { settings.groups }
+    set { settings.groups = newValue }
+  }
 
   /// A convolution with every parameter given per side (asymmetric padding allowed).
   public init(

@@ -51,7 +51,8 @@ public func rowTilesConv2DForward(
             // Only the interior changes from image to image; the border stays zero.
             for c in 0..<C {
               for y in 0..<H {
-                let row = padded
+                let row =
+                  padded
                   + (c * paddedHeight + y + geometry.paddingTop) * paddedWidth
                   + geometry.paddingLeft
                 row.update(from: input + (n * C + c) * HW + y * W, count: W)

@@ -92,7 +92,9 @@ public func gemmPacked(
   b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
   bias: UnsafePointer<Float>? = nil, microKernel: GemmMicroKernel = .fastest
 ) {
-  precondition(m >= 0 && n >= 0 && k >= 0 && ldb >= n && ldc >= n, "gemmPacked: sizes m \(m) n \(n) k \(k) ldb \(ldb) ldc \(ldc)")
+  precondition(
+    m >= 0 && n >= 0 && k >= 0 && ldb >= n && ldc >= n,
+    "gemmPacked: sizes m \(m) n \(n) k \(k) ldb \(ldb) ldc \(ldc)")
   cn_sgemm_packed(
     microKernel.simdLevel, m, n, k, alpha, packedA, b, ldb, beta, c, ldc, bias,
     bias == nil ? 0 : 1, 0)

@@ -33,7 +33,8 @@ public func gemmIm2col(
     (images == 1 || (transposeB && images > 1 && imageStride > 0))
       && k == (transposeB ? images * pixels : taps) && firstColumn >= 0
       && firstColumn + n <= (transposeB ? taps : pixels) && lda >= k && ldc >= n,
-    "gemmIm2col: sizes m \(m) n \(n) k \(k) (first column \(firstColumn)) do not fit the im2col matrix [\(taps), \(pixels)] of \(images) image(s)")
+    "gemmIm2col: sizes m \(m) n \(n) k \(k) (first column \(firstColumn)) do not fit the im2col matrix [\(taps), \(pixels)] of \(images) image(s)"
+  )
   if m == 0 || n == 0 { return }
   var source = im2colSource(
     image: image, channels: channels, geometry: geometry, imageStride: imageStride)

@@ -56,7 +56,8 @@ public func maxPool2DForwardWindowed(
   let (kW, sW) = (g.kernelWidth, g.strideWidth)
   // Outputs [interiorStart, interiorEnd) have columnStart ≥ 0 and columnStart + kW ≤ W.
   let interiorStart = min(OW, (g.paddingWidth + sW - 1) / sW)
-  let interiorEnd = max(interiorStart, min(OW, W - kW + g.paddingWidth >= 0 ? (W - kW + g.paddingWidth) / sW + 1 : 0))
+  let interiorEnd = max(
+    interiorStart, min(OW, W - kW + g.paddingWidth >= 0 ? (W - kW + g.paddingWidth) / sW + 1 : 0))
   let laneOffsets = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) &* Int32(sW)
   g.forEachPlane { plane in
     let x = input + plane * H * W

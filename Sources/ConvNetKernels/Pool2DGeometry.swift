@@ -21,14 +21,35 @@ public struct Pool2DGeometry: Equatable, Sendable {
   /// are this call's. The properties below read and write it.
   public var settings: Pool2DSettings
 
-  public var kernelHeight: Int { get { settings.kernelHeight } set { settings.kernelHeight = newValue } }
-  public var kernelWidth: Int { get { settings.kernelWidth } set { settings.kernelWidth = newValue } }
-  public var strideHeight: Int { get { settings.strideHeight } set { settings.strideHeight = newValue } }
-  public var strideWidth: Int { get { settings.strideWidth } set { settings.strideWidth = newValue } }
-  public var paddingHeight: Int { get { settings.paddingHeight } set { settings.paddingHeight = newValue } }
-  public var paddingWidth: Int { get { settings.paddingWidth } set { settings.paddingWidth = newValue } }
+  public var kernelHeight: Int {
+    get { settings.kernelHeight }
+    set { settings.kernelHeight = newValue }
+  }
+  public var kernelWidth: Int {
+    get { settings.kernelWidth }
+    set { settings.kernelWidth = newValue }
+  }
+  public var strideHeight: Int {
+    get { settings.strideHeight }
+    set { settings.strideHeight = newValue }
+  }
+  public var strideWidth: Int {
+    get { settings.strideWidth }
+    set { settings.strideWidth = newValue }
+  }
+  public var paddingHeight: Int {
+    get { settings.paddingHeight }
+    set { settings.paddingHeight = newValue }
+  }
+  public var paddingWidth: Int {
+    get { settings.paddingWidth }
+    set { settings.paddingWidth = newValue }
+  }
   /// Round the output size up instead of down, letting the last window hang past the edge.
-  public var ceilMode: Bool { get { settings.ceilMode } set { settings.ceilMode = newValue } }
+  public var ceilMode: Bool {
+    get { settings.ceilMode }
+    set { settings.ceilMode = newValue }
+  }
 
   /// A pooling with every parameter given per axis.
   public init(

@@ -11,7 +11,8 @@ public func sigmoidCrossEntropyForwardReference(
   var total = 0.0
   for i in 0..<count {
     let (x, y) = (Double(logits[i]), Double(target[i]))
-    let logSigmoid = x >= 0 ? -Foundation.log(1 + Foundation.exp(-x)) : x - Foundation.log(1 + Foundation.exp(x))
+    let logSigmoid =
+      x >= 0 ? -Foundation.log(1 + Foundation.exp(-x)) : x - Foundation.log(1 + Foundation.exp(x))
     let logOneMinusSigmoid = logSigmoid - x
     total -= y * logSigmoid + (1 - y) * logOneMinusSigmoid
   }

@@ -19,7 +19,8 @@ extension Architecture {
         "\(name) takes one image as channels×height×width, each at least 1, got \(given)")
     }
     guard sampleShape[0] <= 4096 else {
-      throw InputShapeError("\(name): \(sampleShape[0]) input channels, expected at most 4096 (given \(given))")
+      throw InputShapeError(
+        "\(name): \(sampleShape[0]) input channels, expected at most 4096 (given \(given))")
     }
     let (height, width) = (sampleShape[1], sampleShape[2])
     if hasFixedInputSize {

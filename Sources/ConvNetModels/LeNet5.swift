@@ -16,7 +16,9 @@ public final class LeNet5: Module {
   public let features: Sequential
   public let classifier: Sequential
 
-  public init(inputChannels: Int = 1, classCount: Int = 10, initialization: WeightInitialization = .pytorchDefault) {
+  public init(
+    inputChannels: Int = 1, classCount: Int = 10, initialization: WeightInitialization = .pytorchDefault
+  ) {
     features = Sequential {
       Conv2d(inputChannels, 6, kernelSize: 5, padding: 2, initialization: initialization)
       ReLU()

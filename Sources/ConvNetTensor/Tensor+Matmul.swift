@@ -6,7 +6,8 @@ extension Tensor {
   public func matmul(_ other: Tensor, transposeSelf: Bool = false, transposeOther: Bool = false)
     -> Tensor
   {
-    precondition(rank == 2 && other.rank == 2, "matmul: expects rank-2 tensors, got \(shape) and \(other.shape)")
+    precondition(
+      rank == 2 && other.rank == 2, "matmul: expects rank-2 tensors, got \(shape) and \(other.shape)")
     let m = transposeSelf ? shape[1] : shape[0]
     let k = transposeSelf ? shape[0] : shape[1]
     let otherK = transposeOther ? other.shape[1] : other.shape[0]

@@ -15,7 +15,8 @@ extension Architecture {
       throw StateDictError("\(url.path): no tensor \"\(key)\" — are these \(name) weights?")
     }
     guard rows >= 1 else {
-      throw StateDictError("\(url.path): tensor \"\(key)\" has shape \(entry.shape): 0 classes, expected at least 1 row")
+      throw StateDictError(
+        "\(url.path): tensor \"\(key)\" has shape \(entry.shape): 0 classes, expected at least 1 row")
     }
     return rows
   }

@@ -138,7 +138,8 @@ public enum Checkpoint {
   /// The earlier format: weights in `url`, optimiser state in `legacyOptimizerURL(for: url)`,
   /// both with an "epoch" field. Saved one after the other, they can disagree (a process killed
   /// between the two writes); such a pair is refused.
-  private static func loadLegacy(from url: URL, model: any Module, optimizer: any Optimizer) throws -> Loaded {
+  private static func loadLegacy(from url: URL, model: any Module, optimizer: any Optimizer) throws -> Loaded
+  {
     let optimizerURL = legacyOptimizerURL(for: url)
     guard FileManager.default.fileExists(atPath: optimizerURL.path) else {
       throw StateDictError(

@@ -41,9 +41,11 @@ public func mostConfidentMistakes(
       let probabilities = softmax(model(Variable(batch.images))).value
       precondition(
         probabilities.shape == [batch.count, classCount],
-        "mostConfidentMistakes: the model gives \(probabilities.shape) outputs, expected [\(batch.count), \(classCount)]")
+        "mostConfidentMistakes: the model gives \(probabilities.shape) outputs, expected [\(batch.count), \(classCount)]"
+      )
       let p = probabilities.scalars
-      for (row, predicted) in probabilities.argmax(alongAxis: 1).enumerated() where predicted != batch.labels[row] {
+      for (row, predicted) in probabilities.argmax(alongAxis: 1).enumerated()
+      where predicted != batch.labels[row] {
         let label = batch.labels[row]
         mistakes.append(
           ClassificationMistake(
@@ -51,7 +53,9 @@ public func mostConfidentMistakes(
             probability: p[row * classCount + predicted], trueProbability: p[row * classCount + label]))
       }
       // Keep the list short on large test sets with many mistakes.
-      if mistakes.count > 4 * limit + 1024 { mistakes = Array(mistakes.sorted(by: moreConfident).prefix(limit)) }
+      if mistakes.count > 4 * limit + 1024 {
+        mistakes = Array(mistakes.sorted(by: moreConfident).prefix(limit))
+      }
     }
   }
   return Array(mistakes.sorted(by: moreConfident).prefix(limit))

@@ -1,8 +1,8 @@
-import Foundation
 import ConvNetAutograd
 import ConvNetData
 import ConvNetNN
 import ConvNetTensor
+import Foundation
 
 /// How well a classifier does on a dataset: mean loss, accuracy and the confusion matrix.
 public struct EvaluationResult: Sendable {

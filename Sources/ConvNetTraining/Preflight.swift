@@ -41,7 +41,8 @@ public enum Preflight {
     let batch = min(batchSize, train.count)
     let last = train.count % batch == 0 ? batch : train.count % batch
     if last == 1 {
-      try checkBatchNormTakesOneSample(architecture: architecture, sampleShape: train.sampleShape, what: train.name)
+      try checkBatchNormTakesOneSample(
+        architecture: architecture, sampleShape: train.sampleShape, what: train.name)
     }
     return estimate
   }
@@ -50,7 +51,9 @@ public enum Preflight {
   /// image whose maps have shrunk to 1×1 (ResNet-18's last stage on 32×32 CIFAR images) has
   /// one. Such a batch arises as the last of an epoch when the image count leaves a remainder
   /// of 1. Throws `InputShapeError` naming the layer, its map size and the image count.
-  static func checkBatchNormTakesOneSample(architecture: Architecture, sampleShape: [Int], what: String) throws {
+  static func checkBatchNormTakesOneSample(architecture: Architecture, sampleShape: [Int], what: String)
+    throws
+  {
     let model = RandomSource.withSeed(0) { architecture.build(inputChannels: sampleShape[0], classCount: 1) }
     let summary = ModelSummary(model: model, sampleShape: sampleShape)
     guard

@@ -64,11 +64,13 @@ public struct ResumePlan: Sendable, Equatable {
     if let maximumSteps, saved.globalStep >= maximumSteps {
       return ResumePlan(
         action: .nothingToDo, cycles: planned,
-        summary: "nothing to do: the checkpoint has already taken \(saved.globalStep) of \(maximumSteps) steps")
+        summary:
+          "nothing to do: the checkpoint has already taken \(saved.globalStep) of \(maximumSteps) steps")
     }
     let from = "continuing from \(saved.positionDescription)"
     if epochs == horizon {
-      return ResumePlan(action: .continueRun, cycles: planned, summary: "\(from) to epoch \(epochs) as planned")
+      return ResumePlan(
+        action: .continueRun, cycles: planned, summary: "\(from) to epoch \(epochs) as planned")
     }
     if epochs < horizon {
       return ResumePlan(

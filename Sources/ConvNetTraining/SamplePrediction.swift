@@ -67,15 +67,19 @@ public func classifyEachSample(
       let logits = model(Variable(batch.images))
       precondition(
         logits.shape == [batch.count, classCount],
-        "classifyEachSample: the model gives logits \(logits.shape), expected [\(batch.count), \(classCount)]")
-      totalLoss += Double(crossEntropy(logits: logits, labels: batch.labels).value.scalar) * Double(batch.count)
+        "classifyEachSample: the model gives logits \(logits.shape), expected [\(batch.count), \(classCount)]"
+      )
+      totalLoss +=
+        Double(crossEntropy(logits: logits, labels: batch.labels).value.scalar) * Double(batch.count)
       let probabilities = softmax(logits).value.scalars
       for (row, label) in batch.labels.enumerated() {
         let p = probabilities[(row * classCount)..<((row + 1) * classCount)]
         // The first `kept` labels by probability; a stable sort keeps the lower label first on
         // ties, as argmax does.
         let order = p.indices.sorted { p[$0] > p[$1] || (p[$0] == p[$1] && $0 < $1) }.prefix(kept)
-        let top = order.map { SamplePrediction.ClassProbability(label: $0 - p.startIndex, probability: p[$0]) }
+        let top = order.map {
+          SamplePrediction.ClassProbability(label: $0 - p.startIndex, probability: p[$0])
+        }
         let prediction = SamplePrediction(
           index: batch.indices[row], label: label, top: top, labelProbability: p[p.startIndex + label])
         confusion[label][prediction.predicted] += 1

@@ -116,7 +116,9 @@ public final class Trainer {
     }
     if start.step > trainLoader.batchCount {
       throw TrainingError(
-        description: "the checkpoint is at step \(start.step) of an epoch, but an epoch has \(trainLoader.batchCount) steps")
+        description:
+          "the checkpoint is at step \(start.step) of an epoch, but an epoch has \(trainLoader.batchCount) steps"
+      )
     }
     if start.dataOrder == nil && start.globalStep == 0 {
       // An older checkpoint did not count steps: assume its epochs were complete.
@@ -167,9 +169,11 @@ public final class Trainer {
         }
         let lossValue = figures.loss
         guard lossValue.isFinite else {
-          let kept = lastSaved.map { "the last good weights are in \($0.path)" } ?? "no checkpoint was written"
+          let kept =
+            lastSaved.map { "the last good weights are in \($0.path)" } ?? "no checkpoint was written"
           throw TrainingError(
-            description: "the loss became \(lossValue) at epoch \(epoch + 1), step \(index + 1); stopped (\(kept)). "
+            description:
+              "the loss became \(lossValue) at epoch \(epoch + 1), step \(index + 1); stopped (\(kept)). "
               + "Try a lower learning rate.",
             setting: "learningRate")
         }
@@ -198,7 +202,8 @@ public final class Trainer {
           savedThisStep = true
         }
         // Data-parallel processes stop together, at the request any of them saw in this step.
-        let stopRequested = dataParallel == nil ? interruptRequest?.isRequested == true : figures.stopRequested
+        let stopRequested =
+          dataParallel == nil ? interruptRequest?.isRequested == true : figures.stopRequested
         if stopRequested {
           let here = state(epoch: epoch, step: index, progress: progress)
           if !savedThisStep { try save(here) }
@@ -211,7 +216,8 @@ public final class Trainer {
         .epoch(
           epoch: epoch + 1,
           trainLoss: progress.samplesSeen == 0 ? 0 : Float(progress.lossSum / Double(progress.samplesSeen)),
-          trainAccuracy: progress.samplesSeen == 0 ? 0 : Float(progress.correct) / Float(progress.samplesSeen),
+          trainAccuracy: progress.samplesSeen == 0
+            ? 0 : Float(progress.correct) / Float(progress.samplesSeen),
           test: test, seconds: Date().timeIntervalSince(started), learningRate: optimizer.learningRate))
       // A step limit can stop inside the epoch: the checkpoint then says which step.
       let complete = index >= batches.count

@@ -69,7 +69,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     try atLeastOne(classCount, "classCount", "class count")
     try atLeastOne(data.maximumImagePixels, "maximumImagePixels", "maximum image pixels")
     guard (0..<1).contains(labelSmoothing) else {
-      throw SettingError(setting: "labelSmoothing", name: "label smoothing", detail: "must be in [0, 1), got \(labelSmoothing)")
+      throw SettingError(
+        setting: "labelSmoothing", name: "label smoothing", detail: "must be in [0, 1), got \(labelSmoothing)"
+      )
     }
     for (value, setting) in [(inputChannels, "inputChannels"), (data.channels, "channels")] {
       if let value, value != 1 && value != 3 {
@@ -92,14 +94,17 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     if let augmentation { _ = try TransformPipeline(parsing: augmentation) }
     if let size = data.imageSize {
       guard size.count == 2, size.allSatisfy({ $0 >= 1 }) else {
-        throw SettingError(setting: "imageSize", name: "image size", detail: "\(size): expected [height, width], each at least 1")
+        throw SettingError(
+          setting: "imageSize", name: "image size",
+          detail: "\(size): expected [height, width], each at least 1")
       }
       // An unknown architecture is reported where the network is looked up (`TrainingRun`).
       guard let network = try? Architectures.named(architecture) else { return }
       do {
         try network.checkInput(sampleShape: [network.inputShape[0], size[0], size[1]])
       } catch let error as InputShapeError {
-        throw SettingError(setting: "imageSize", name: "image size", detail: "\(size[0])x\(size[1]): \(error.description)")
+        throw SettingError(
+          setting: "imageSize", name: "image size", detail: "\(size[0])x\(size[1]): \(error.description)")
       }
     }
   }
@@ -162,7 +167,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
       ("order", shuffle ? "shuffled" : "file order"),
     ]
     if let fraction = data.validationFraction { pairs.append(("validation fraction", "\(fraction)")) }
-    if let size = data.imageSize { pairs.append(("image size", size.map(String.init).joined(separator: "×"))) }
+    if let size = data.imageSize {
+      pairs.append(("image size", size.map(String.init).joined(separator: "×")))
+    }
     if let classCount { pairs.append(("classes", "\(classCount)")) }
     if let inputChannels { pairs.append(("input channels", "\(inputChannels)")) }
     if let maximumSteps { pairs.append(("maximum steps", "\(maximumSteps)")) }

@@ -50,7 +50,8 @@ public final class TrainingRun {
     let opened = try configuration.data.open(
       defaultImageSize: (architecture.inputShape[1], architecture.inputShape[2]), seed: configuration.seed)
     let data = FittedDatasets(
-      train: opened.train, test: opened.test, architecture: architecture, channels: configuration.inputChannels)
+      train: opened.train, test: opened.test, architecture: architecture,
+      channels: configuration.inputChannels)
     try self.init(configuration: configuration, data: data, resumingFrom: checkpoint)
   }
 
@@ -84,7 +85,8 @@ public final class TrainingRun {
       architecture: architecture, train: data.train, test: data.test, classCount: classCount,
       batchSize: configuration.batchSize, evaluationBatchSize: Self.evaluationBatchSize)
     // A continued run's weights come from its checkpoint; initial weights only start a run.
-    let initialWeights = checkpoint == nil ? configuration.initialWeights.map { URL(fileURLWithPath: $0) } : nil
+    let initialWeights =
+      checkpoint == nil ? configuration.initialWeights.map { URL(fileURLWithPath: $0) } : nil
     if let initialWeights {
       let probe = RandomSource.withSeed(0) { architecture.build(inputChannels: channels, classCount: 1) }
       try Preflight.checkInputChannels(ofWeightsAt: initialWeights, model: probe, inputChannels: channels)
@@ -93,11 +95,13 @@ public final class TrainingRun {
     let model = RandomSource.withSeed(configuration.seed) {
       architecture.build(inputChannels: channels, classCount: classCount)
     }
-    replacedClassifier = try initialWeights.map {
-      try FineTuning.loadPretrained(into: model, from: $0, classifierPrefix: architecture.classifierPrefix)
-    } ?? false
+    replacedClassifier =
+      try initialWeights.map {
+        try FineTuning.loadPretrained(into: model, from: $0, classifierPrefix: architecture.classifierPrefix)
+      } ?? false
     frozenParameterCount =
-      configuration.frozenPrefixes.isEmpty ? 0 : try FineTuning.freeze(model, prefixes: configuration.frozenPrefixes)
+      configuration.frozenPrefixes.isEmpty
+      ? 0 : try FineTuning.freeze(model, prefixes: configuration.frozenPrefixes)
     let optimizer = configuration.optimizer.makeOptimizer(parameters: model.parameters.filter(\.requiresGrad))
 
     let settings = configuration.settingsToMatch
@@ -117,7 +121,8 @@ public final class TrainingRun {
       DataLoader(dataset: $0, batchSize: Self.evaluationBatchSize, shuffle: false, transform: transform)
     }
     let trainer = Trainer(
-      model: model, optimizer: optimizer, trainLoader: trainLoader, testLoader: testLoader, classCount: classCount)
+      model: model, optimizer: optimizer, trainLoader: trainLoader, testLoader: testLoader,
+      classCount: classCount)
     let schedules = configuration.schedule.schedules(
       initial: optimizer.learningRate, stepsPerEpoch: trainLoader.batchCount, cycles: plan.cycles)
     trainer.schedule = schedules.perEpoch

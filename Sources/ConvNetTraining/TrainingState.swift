@@ -153,7 +153,8 @@ extension TrainingState {
       }.joined(separator: ";")
     }
     if let settings {
-      fields[Key.settings] = settings.keys.sorted().map { "\($0)=\(settings[$0] ?? "")" }.joined(separator: "\n")
+      fields[Key.settings] = settings.keys.sorted().map { "\($0)=\(settings[$0] ?? "")" }.joined(
+        separator: "\n")
     }
     if let configuration { fields[Key.configuration] = configuration.jsonText() }
     return fields
@@ -170,12 +171,14 @@ extension TrainingState {
     func count(_ key: String) throws -> Int {
       let text = try field(key)
       guard let value = Int(text), value >= 0 else {
-        throw StateDictError("\(path): metadata field \"\(key)\": expected a whole number ≥ 0, got \"\(text)\"")
+        throw StateDictError(
+          "\(path): metadata field \"\(key)\": expected a whole number ≥ 0, got \"\(text)\"")
       }
       return value
     }
     func invalid(_ key: String, _ expected: String) -> StateDictError {
-      StateDictError("\(path): metadata field \"\(key)\": expected \(expected), got \"\(metadata[key] ?? "")\"")
+      StateDictError(
+        "\(path): metadata field \"\(key)\": expected \(expected), got \"\(metadata[key] ?? "")\"")
     }
     epoch = try count(Key.epoch)
     step = try count(Key.step)
@@ -211,7 +214,8 @@ extension TrainingState {
       var states: [String: SeededGenerator] = [:]
       for item in text.split(separator: ";") {
         let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-        let words = parts.count == 2 ? parts[1].split(separator: ":").compactMap { UInt64($0, radix: 16) } : []
+        let words =
+          parts.count == 2 ? parts[1].split(separator: ":").compactMap { UInt64($0, radix: 16) } : []
         guard parts.count == 2, let generator = SeededGenerator(stateWords: words) else {
           throw invalid(Key.generators, "path=w0:w1:w2:w3 entries (hexadecimal, not all zero) separated by ;")
         }
@@ -224,7 +228,8 @@ extension TrainingState {
     if let text = metadata[Key.settings] {
       var values: [String: String] = [:]
       for line in text.split(separator: "\n") {
-        let parts = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        let parts = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(
+          String.init)
         guard parts.count == 2 else { throw invalid(Key.settings, "name=value lines") }
         values[parts[0]] = parts[1]
       }

@@ -5,13 +5,19 @@ import Foundation
 /// The dataset options shared by `train` and `eval`: where the data is, how it is read,
 /// normalised and augmented. Used as `@OptionGroup var dataOptions: DataOptions`.
 struct DataOptions: ParsableArguments {
-  @Option(help: "A dataset: an IDX folder (MNIST, Fashion-MNIST, …), CIFAR-10/100 binaries, class folders (<class>/<image>.png|jpg, or train/ + val/), or a CSV of pixels. Default: the bundled MNIST.")
+  @Option(
+    help:
+      "A dataset: an IDX folder (MNIST, Fashion-MNIST, …), CIFAR-10/100 binaries, class folders (<class>/<image>.png|jpg, or train/ + val/), or a CSV of pixels. Default: the bundled MNIST."
+  )
   var data: String?
 
   @Option(help: "The dataset format: idx, cifar10, cifar100, folder or csv (default: detected).")
   var format: String?
 
-  @Option(help: "Image size HxW or one number, for class folders and CSV (default for folders: the architecture's input size).")
+  @Option(
+    help:
+      "Image size HxW or one number, for class folders and CSV (default for folders: the architecture's input size)."
+  )
   var imageSize: String?
 
   @Flag(help: "Class folders: convert images to one grey channel.")
@@ -20,22 +26,39 @@ struct DataOptions: ParsableArguments {
   @Flag(help: "Class folders: convert images to three RGB channels.")
   var rgb = false
 
-  @Option(parsing: .unconditional, help: "Hold out this fraction of each training class (stratified, seeded by --seed) and evaluate on it instead of the test split.")
+  @Option(
+    parsing: .unconditional,
+    help:
+      "Hold out this fraction of each training class (stratified, seeded by --seed) and evaluate on it instead of the test split."
+  )
   var valSplit: Double?
 
-  @Option(help: "Training augmentation, e.g. crop:32:4,flip-h,rotate:10 (steps: \(TransformSpecParser.validSteps.joined(separator: ", "))).")
+  @Option(
+    help:
+      "Training augmentation, e.g. crop:32:4,flip-h,rotate:10 (steps: \(TransformSpecParser.validSteps.joined(separator: ", ")))."
+  )
   var augment: String?
 
-  @Option(help: "Normalise pixels: none (the default), mnist (mean 0.1307, std 0.3081), cifar10 or imagenet (per-channel RGB statistics).")
+  @Option(
+    help:
+      "Normalise pixels: none (the default), mnist (mean 0.1307, std 0.3081), cifar10 or imagenet (per-channel RGB statistics)."
+  )
   var normalize: String?
 
   @Flag(help: "Class folders: keep decoded, resized images in memory (small sets).")
   var cache = false
 
-  @Option(help: "Class folders: what to do with an image that cannot be decoded: fail (the default) or skip (leave it out and report it).")
+  @Option(
+    help:
+      "Class folders: what to do with an image that cannot be decoded: fail (the default) or skip (leave it out and report it)."
+  )
   var onBadImage: String?
 
-  @Option(parsing: .unconditional, help: "Class folders: refuse, before decoding, an image whose width × height × channels exceeds this (bounds memory; an RGB pixel counts 3; default: \(ImageDecoder.defaultMaximumSampleCount)).")
+  @Option(
+    parsing: .unconditional,
+    help:
+      "Class folders: refuse, before decoding, an image whose width × height × channels exceeds this (bounds memory; an RGB pixel counts 3; default: \(ImageDecoder.defaultMaximumSampleCount))."
+  )
   var maxImagePixels: Int?
 
   func validate() throws {
@@ -78,7 +101,9 @@ struct DataOptions: ParsableArguments {
   /// Opens the configuration's training set and the set to evaluate on (the test split, or the
   /// held-out part of the training set), fitted to `architecture`, and prints what was found
   /// and done.
-  static func load(_ configuration: TrainingConfiguration, architecture: Architecture) throws -> FittedDatasets {
+  static func load(_ configuration: TrainingConfiguration, architecture: Architecture) throws
+    -> FittedDatasets
+  {
     try load(
       configuration.data, architecture: architecture, channels: configuration.inputChannels,
       seed: configuration.seed)
@@ -96,18 +121,21 @@ struct DataOptions: ParsableArguments {
         defaultImageSize: (architecture.inputShape[1], architecture.inputShape[2]), seed: seed)
     } catch let error as DataError where error.field == "image" {
       // Say which option helps: a larger cap for a large image, skipping for a broken one.
-      let hint = error.problem.contains("exceeds the limit of")
+      let hint =
+        error.problem.contains("exceeds the limit of")
         ? "--max-image-pixels raises the limit" : "--on-bad-image skip leaves such files out and lists them"
       throw CLIError("\(error.description) (\(hint))")
     }
     let train = opened.train
     let shape = train.sampleShape.map(String.init).joined(separator: "×")
-    let counts = opened.test.map {
-      "\(formatCount(train.count)) train / \(formatCount($0.count)) \(opened.testKind) images"
-    } ?? "\(formatCount(train.count)) train images, no test set"
+    let counts =
+      opened.test.map {
+        "\(formatCount(train.count)) train / \(formatCount($0.count)) \(opened.testKind) images"
+      } ?? "\(formatCount(train.count)) train images, no test set"
     printError("data: \(opened.sourceName), \(counts), \(shape), \(train.classCount) classes")
     for folder in opened.folders { report(folder) }
-    let fitted = FittedDatasets(train: train, test: opened.test, architecture: architecture, channels: channels)
+    let fitted = FittedDatasets(
+      train: train, test: opened.test, architecture: architecture, channels: channels)
     if let resampling = fitted.resampling { printError("images: \(resampling)") }
     return fitted
   }
@@ -122,7 +150,9 @@ struct DataOptions: ParsableArguments {
           + " (first: \(folder.skipped[0].reason))")
     }
     if folder.ignoredFileCount > 0 {
-      printError("\(folder.name): ignored \(formatCount(folder.ignoredFileCount)) file(s) that are not .png/.jpg/.jpeg")
+      printError(
+        "\(folder.name): ignored \(formatCount(folder.ignoredFileCount)) file(s) that are not .png/.jpg/.jpeg"
+      )
     }
   }
 
@@ -143,7 +173,8 @@ struct DataOptions: ParsableArguments {
   private func parsedFormat() throws -> DatasetFormat? {
     guard let format else { return nil }
     guard let parsed = DatasetFormat(rawValue: format.lowercased()) else {
-      throw CLIError("--format \"\(format)\": expected \(DatasetFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+      throw CLIError(
+        "--format \"\(format)\": expected \(DatasetFormat.allCases.map(\.rawValue).joined(separator: ", "))")
     }
     return parsed
   }
@@ -153,7 +184,8 @@ struct DataOptions: ParsableArguments {
     guard let imageSize else { return nil }
     let parts = imageSize.lowercased().split(whereSeparator: { $0 == "x" || $0 == "×" }).map { Int($0) }
     guard (1...2).contains(parts.count), parts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
-      throw CLIError("--image-size \"\(imageSize)\": expected HxW (e.g. 32x32) or one number, each at least 1")
+      throw CLIError(
+        "--image-size \"\(imageSize)\": expected HxW (e.g. 32x32) or one number, each at least 1")
     }
     let height = parts[0]!
     return (height, parts.count == 2 ? parts[1]! : height)

@@ -58,7 +58,8 @@ let flagOfSetting: [String: String] = [
   "labelSmoothing": "--label-smoothing", "seed": "--seed", "maximumSteps": "--max-steps",
   "initialWeights": "--init-weights", "classCount": "--num-classes", "inputChannels": "--in-channels",
   "frozenPrefixes": "--freeze", "augmentation": "--augment", "normalization": "--normalize",
-  "imageSize": "--image-size", "validationFraction": "--val-split", "maximumImagePixels": "--max-image-pixels",
+  "imageSize": "--image-size", "validationFraction": "--val-split",
+  "maximumImagePixels": "--max-image-pixels",
   "channels": "--grayscale/--rgb", "path": "--data", "format": "--format",
 ]
 
@@ -106,7 +107,8 @@ extension String {
       case "\t": escaped += "\\t"
       default:
         // Bidirectional overrides and isolates reorder the text that follows them.
-        let isBidiControl = (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+        let isBidiControl =
+          (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
         if scalar.properties.generalCategory == .control || isBidiControl {
           escaped += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
         } else {

@@ -7,7 +7,10 @@ struct EvalPictureOptions: ParsableArguments {
   @Option(help: "Write the confusion matrix as a PNG heat map (class names when the data has them).")
   var confusionPng: String?
 
-  @Option(help: "Write a PNG grid of the test images classified wrong with the highest probability, with true and predicted labels.")
+  @Option(
+    help:
+      "Write a PNG grid of the test images classified wrong with the highest probability, with true and predicted labels."
+  )
   var mistakesPng: String?
 
   @Option(help: "How many mistakes --mistakes-png shows.")
@@ -21,7 +24,8 @@ struct EvalPictureOptions: ParsableArguments {
 extension EvalCommand {
   /// Writes the pictures asked for with --confusion-png and --mistakes-png.
   func writePictures(
-    model: any Module, loader: DataLoader, test: any LabeledImageDataset, result: EvaluationResult, classCount: Int
+    model: any Module, loader: DataLoader, test: any LabeledImageDataset, result: EvaluationResult,
+    classCount: Int
   ) throws {
     let classNames = RunDescription.Dataset.classNames(of: test)
     if let path = pictureOptions.confusionPng {
@@ -30,7 +34,8 @@ extension EvalCommand {
       printError("wrote \(path) (\(canvas.width)×\(canvas.height))")
     }
     if let path = pictureOptions.mistakesPng {
-      let found = mostConfidentMistakes(model, on: loader, classCount: classCount, limit: pictureOptions.mistakes)
+      let found = mostConfidentMistakes(
+        model, on: loader, classCount: classCount, limit: pictureOptions.mistakes)
       guard !found.isEmpty else {
         printError("no mistakes on \(test.name): \(path) not written")
         return

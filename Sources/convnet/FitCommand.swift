@@ -42,7 +42,9 @@ struct FitCommand: ParsableCommand {
   @Option(help: "gradient (descent) or exact (least squares, linear-regression only).")
   var solver = "gradient"
 
-  @Option(help: "regression or classification (default: from the model, or regression when the target is all numbers).")
+  @Option(
+    help:
+      "regression or classification (default: from the model, or regression when the target is all numbers).")
   var task: String?
 
   @Option(help: "Columns to treat as categories even if numeric, comma-separated.")
@@ -51,7 +53,8 @@ struct FitCommand: ParsableCommand {
   @Option(help: "Columns to leave out, comma-separated.")
   var ignore: String?
 
-  @Option(help: "Only these columns are features, comma-separated (default: all but the target and --ignore).")
+  @Option(
+    help: "Only these columns are features, comma-separated (default: all but the target and --ignore).")
   var features: String?
 
   @Option(help: "A missing value (empty, NA, NaN, ?): error or drop-row.")
@@ -64,12 +67,14 @@ struct FitCommand: ParsableCommand {
     try checkReadableFile(data, option: "--data")
     guard TableModel.Kind(rawValue: model) != nil else {
       throw CLIError(
-        "--model \(model): expected one of \(TableModel.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+        "--model \(model): expected one of \(TableModel.Kind.allCases.map(\.rawValue).joined(separator: ", "))"
+      )
     }
     guard TableFitSettings.Solver(rawValue: solver) != nil else {
       throw CLIError("--solver \(solver): expected gradient or exact")
     }
-    guard TabularPreprocessing.MissingValues(rawValue: missing == "drop-row" ? "dropRow" : missing) != nil else {
+    guard TabularPreprocessing.MissingValues(rawValue: missing == "drop-row" ? "dropRow" : missing) != nil
+    else {
       throw CLIError("--missing \(missing): expected error or drop-row")
     }
     if let task, TabularPreprocessing.Task(rawValue: task) == nil {
@@ -114,8 +119,9 @@ struct FitCommand: ParsableCommand {
     let steps = settings.resolvedSteps
     let fit = try namingTableFlags {
       try TableFit.fit(table, target: target, settings: settings) { step, loss in
-        print("step \(String(repeating: " ", count: max(0, "\(steps)".count - "\(step)".count)))\(step)/\(steps)  "
-          + "training loss \(String(format: "%.6g", loss))")
+        print(
+          "step \(String(repeating: " ", count: max(0, "\(steps)".count - "\(step)".count)))\(step)/\(steps)  "
+            + "training loss \(String(format: "%.6g", loss))")
       }
     }
     let p = fit.preprocessing
@@ -163,8 +169,10 @@ func metricNames(_ task: TabularPreprocessing.Task) -> [String] {
 func metricCells(_ metrics: TableMetrics) -> [String] {
   func number(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "–" }
   switch metrics {
-  case .regression(let m): return [number(m.rootMeanSquaredError), number(m.meanAbsoluteError), number(m.rSquared)]
-  case .classification(let accuracy, let auc, _): return [String(format: "%.2f %%", 100 * accuracy), number(auc)]
+  case .regression(let m):
+    return [number(m.rootMeanSquaredError), number(m.meanAbsoluteError), number(m.rSquared)]
+  case .classification(let accuracy, let auc, _):
+    return [String(format: "%.2f %%", 100 * accuracy), number(auc)]
   }
 }
 

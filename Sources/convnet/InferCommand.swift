@@ -34,14 +34,16 @@ struct InferCommand: ParsableCommand {
     let inputURL = URL(fileURLWithPath: input)
     let inputFile = try SafetensorsFile.read(from: inputURL)
     guard inputFile.names.contains("input") else {
-      throw CLIError("\(input): no tensor named \"input\" (found: \(inputFile.names.joined(separator: ", ")))")
+      throw CLIError(
+        "\(input): no tensor named \"input\" (found: \(inputFile.names.joined(separator: ", ")))")
     }
     let x = try inputFile.tensor(named: "input")
     guard x.rank == 4 else {
       throw CLIError("\(input): tensor \"input\" has shape \(x.shape), expected N×C×H×W")
     }
     guard x.shape[0] >= 1 else {
-      throw CLIError("\(input): tensor \"input\" has shape \(x.shape): a batch of 0 images, expected at least 1")
+      throw CLIError(
+        "\(input): tensor \"input\" has shape \(x.shape): a batch of 0 images, expected at least 1")
     }
     let weightsURL = URL(fileURLWithPath: weights)
     let classCount = try architecture.classCount(ofWeightsAt: weightsURL)
@@ -50,14 +52,16 @@ struct InferCommand: ParsableCommand {
         architecture: architecture, sampleShape: Array(x.shape.dropFirst()), classCount: classCount,
         batch: x.shape[0])
     } catch let error as InputShapeError {
-      throw CLIError("\(input): tensor \"input\" of shape \(x.shape.map(String.init).joined(separator: "×")): \(error)")
+      throw CLIError(
+        "\(input): tensor \"input\" of shape \(x.shape.map(String.init).joined(separator: "×")): \(error)")
     }
     let model = architecture.build(inputChannels: x.shape[1], classCount: classCount)
     try Preflight.checkInputChannels(ofWeightsAt: weightsURL, model: model, inputChannels: x.shape[1])
     try Checkpoint.loadWeights(into: model, from: weightsURL)
     model.eval()
     let logits = withoutGradients { model(Variable(x)) }.value
-    try SafetensorsFile.write([(name: "output", tensor: logits, dtype: .f32)], to: URL(fileURLWithPath: output))
+    try SafetensorsFile.write(
+      [(name: "output", tensor: logits, dtype: .f32)], to: URL(fileURLWithPath: output))
     printError("wrote \(output): output \(logits.shape.map(String.init).joined(separator: "×"))")
   }
 }

@@ -24,16 +24,20 @@ struct PlotCommand: ParsableCommand {
   func run() throws {
     let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
     guard parts.count == 2, (400...8000).contains(parts[0]), (200...8000).contains(parts[1]) else {
-      throw CLIError("--size \"\(size)\": expected WIDTHxHEIGHT with width 400…8000 and height 200…8000, e.g. 1200x480")
+      throw CLIError(
+        "--size \"\(size)\": expected WIDTHxHEIGHT with width 400…8000 and height 200…8000, e.g. 1200x480")
     }
     let record = try RunRecord.locate(URL(fileURLWithPath: history))
     guard FileManager.default.fileExists(atPath: record.historyURL.path) else {
       throw CLIError("\(history): no training history (looked for \(record.historyURL.path))")
     }
     let loaded = try record.loadHistory()
-    guard !loaded.entries.isEmpty else { throw CLIError("\(record.historyURL.path): the history has no lines yet") }
+    guard !loaded.entries.isEmpty else {
+      throw CLIError("\(record.historyURL.path): the history has no lines yet")
+    }
     let canvas = try TrainingCurves.render(
-      loaded, title: title(loaded, description: try? record.loadDescription()), width: parts[0], height: parts[1])
+      loaded, title: title(loaded, description: try? record.loadDescription()), width: parts[0],
+      height: parts[1])
     try canvas.writePNG(to: URL(fileURLWithPath: out))
     print("wrote \(out) (\(canvas.width)×\(canvas.height)) from \(record.historyURL.path)")
   }
@@ -46,7 +50,9 @@ struct PlotCommand: ParsableCommand {
     }
     if let last = history.epochs.last {
       parts.append("\(last.epoch) epoch\(last.epoch == 1 ? "" : "s")")
-      if let accuracy = last.testAccuracy { parts.append(String(format: "test accuracy %.2f%%", accuracy * 100)) }
+      if let accuracy = last.testAccuracy {
+        parts.append(String(format: "test accuracy %.2f%%", accuracy * 100))
+      }
     }
     return parts.isEmpty ? nil : parts.joined(separator: " · ")
   }

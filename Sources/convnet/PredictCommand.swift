@@ -44,7 +44,8 @@ struct PredictCommand: ParsableCommand {
       rows.append(row)
     }
     if let output {
-      let text = ([columns] + rows).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
+      let text =
+        ([columns] + rows).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
       do {
         try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
       } catch {

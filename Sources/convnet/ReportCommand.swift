@@ -5,7 +5,8 @@ import Foundation
 struct ReportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "report",
-    abstract: "Write one self-contained HTML page about a training run: settings, model, curves, confusion matrix, predictions, feature maps, Grad-CAM.",
+    abstract:
+      "Write one self-contained HTML page about a training run: settings, model, curves, confusion matrix, predictions, feature maps, Grad-CAM.",
     discussion: """
       --run is what `convnet train` recorded: its run folder (runs/<arch>-<time>/), or the \
       checkpoint it saved with --save (PATH.safetensors, beside PATH.run.json and \
@@ -14,7 +15,9 @@ struct ReportCommand: ParsableCommand {
       picture and fetches nothing: open it offline, mail it, or attach it to an issue.
       """)
 
-  @Option(name: .customLong("run"), help: "The run: a run folder, its checkpoint (.safetensors), or its .run.json / .history.jsonl.")
+  @Option(
+    name: .customLong("run"),
+    help: "The run: a run folder, its checkpoint (.safetensors), or its .run.json / .history.jsonl.")
   var runPath: String
 
   @Option(help: "The HTML file to write.")
@@ -33,15 +36,19 @@ struct ReportCommand: ParsableCommand {
       history = .missing(reason: "No training history: \(error)")
     }
     guard let weightsURL = weights.map({ URL(fileURLWithPath: $0) }) ?? record.weightsURL else {
-      throw CLIError("\(record.descriptionURL.path): the run saved no weights (train with --save PATH.safetensors), so there is no model to report on; pass --weights")
+      throw CLIError(
+        "\(record.descriptionURL.path): the run saved no weights (train with --save PATH.safetensors), so there is no model to report on; pass --weights"
+      )
     }
     guard FileManager.default.fileExists(atPath: weightsURL.path) else {
       throw CLIError("\(weightsURL.path): no such weights file (pass --weights)")
     }
 
     // The run's configuration as recorded; a run.json of an earlier version has only its command.
-    let configuration = try description.configuration
-      ?? trainingCommand(of: description, at: record.descriptionURL).configuration(base: TrainingConfiguration())
+    let configuration =
+      try description.configuration
+      ?? trainingCommand(of: description, at: record.descriptionURL).configuration(
+        base: TrainingConfiguration())
     let architecture = try Architectures.named(description.architecture)
     let data = try DataOptions.load(configuration, architecture: architecture)
     let test = data.test
@@ -54,11 +61,13 @@ struct ReportCommand: ParsableCommand {
     var maker = TrainingReportMaker(
       description: description, history: history, architecture: architecture.name, model: model,
       testSet: test.map { .shown($0) }
-        ?? .missing(reason: "The run had no test set (no test split and no --val-split), so nothing was evaluated."),
+        ?? .missing(
+          reason: "The run had no test set (no test split and no --val-split), so nothing was evaluated."),
       transform: transform, classCount: classCount)
     maker.runLocation = runPath
     let output = URL(fileURLWithPath: out)
-    printError("evaluating \(architecture.name) (\(weightsURL.lastPathComponent)) on \(test?.name ?? "no test set") …")
+    printError(
+      "evaluating \(architecture.name) (\(weightsURL.lastPathComponent)) on \(test?.name ?? "no test set") …")
     try maker.make().write(to: output)
     printError("wrote \(output.path)")
   }
@@ -75,14 +84,18 @@ struct ReportCommand: ParsableCommand {
     var arguments: [String] = []
     var rest = words[(index + 1)...].makeIterator()
     while let word = rest.next() {
-      if word == "--report" { _ = rest.next(); continue }
+      if word == "--report" {
+        _ = rest.next()
+        continue
+      }
       if word.hasPrefix("--report=") { continue }
       arguments.append(word)
     }
     do {
       return try TrainCommand.parse(arguments)
     } catch {
-      throw CLIError("\(path.path): the recorded command cannot be read again: \(TrainCommand.message(for: error))")
+      throw CLIError(
+        "\(path.path): the recorded command cannot be read again: \(TrainCommand.message(for: error))")
     }
   }
 }

@@ -10,21 +10,29 @@ struct SummaryCommand: ParsableCommand {
   @Option(help: "The architecture (\(Architectures.all.map(\.name).joined(separator: ", "))).")
   var arch = "lenet5"
 
-  @Option(parsing: .unconditional, help: "The shape of one input sample, CxHxW (default: the architecture's own, e.g. 1x28x28).")
+  @Option(
+    parsing: .unconditional,
+    help: "The shape of one input sample, CxHxW (default: the architecture's own, e.g. 1x28x28).")
   var input: String?
 
-  @Option(parsing: .unconditional, help: "Number of classes of the final layer (default: the architecture's, e.g. 1000 for ImageNet networks).")
+  @Option(
+    parsing: .unconditional,
+    help:
+      "Number of classes of the final layer (default: the architecture's, e.g. 1000 for ImageNet networks).")
   var numClasses: Int?
 
   @Flag(help: "Print one JSON object instead of a table.")
   var json = false
 
   func validate() throws {
-    if let numClasses, numClasses < 1 { throw CLIError("--num-classes must be at least 1, got \(numClasses)") }
+    if let numClasses, numClasses < 1 {
+      throw CLIError("--num-classes must be at least 1, got \(numClasses)")
+    }
     if let input {
       let shape = try parseShape(input, option: "--input")
       guard shape.count == 3 else {
-        throw CLIError("--input \"\(input)\": expected one sample as CxHxW (or HxW), got \(shape.count) sizes")
+        throw CLIError(
+          "--input \"\(input)\": expected one sample as CxHxW (or HxW), got \(shape.count) sizes")
       }
     }
   }
@@ -74,5 +82,6 @@ func renderSummary(_ summary: ModelSummary, architecture: String) -> String {
   var table = TextTable(columns: ModelSummaryTable.columnTitles)
   for row in cells.rows { table.add(row) }
   let totals = cells.totals.map { "\($0.label): \($0.value)" }
-  return ([cells.title, table.render(rightAligned: ModelSummaryTable.numericColumns)] + totals).joined(separator: "\n")
+  return ([cells.title, table.render(rightAligned: ModelSummaryTable.numericColumns)] + totals).joined(
+    separator: "\n")
 }

@@ -8,7 +8,9 @@ extension TrainCommand {
   /// Where checkpoints go (--save, else the --resume file), checked before any work starts;
   /// temporary files of saves that a killed run left there are removed.
   func prepareCheckpointDestination() throws -> URL? {
-    if let saveEvery, saveEvery < 1 { throw CLIError("--save-every must be at least 1 step, got \(saveEvery)") }
+    if let saveEvery, saveEvery < 1 {
+      throw CLIError("--save-every must be at least 1 step, got \(saveEvery)")
+    }
     guard let path = save ?? resume else {
       if saveEvery != nil { throw CLIError("--save-every needs --save FILE: where to save") }
       return nil
@@ -18,7 +20,9 @@ extension TrainCommand {
     do {
       let removed = try Checkpoint.prepareDestination(url)
       if !removed.isEmpty {
-        printError("removed \(removed.count) unfinished save\(removed.count == 1 ? "" : "s") of \(path) left by an earlier run")
+        printError(
+          "removed \(removed.count) unfinished save\(removed.count == 1 ? "" : "s") of \(path) left by an earlier run"
+        )
       }
     } catch {
       throw CLIError("\(save != nil ? "--save" : "--resume"): \(error)")
@@ -66,7 +70,8 @@ extension TrainCommand {
 
 /// `text` as one shell word: unchanged when it is plain, else in single quotes.
 func shellQuoted(_ text: String) -> String {
-  let plain = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=,+@%")
+  let plain = CharacterSet(
+    charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=,+@%")
   if !text.isEmpty && text.unicodeScalars.allSatisfy(plain.contains) { return text }
   return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }

@@ -36,7 +36,8 @@ extension TrainCommand {
     if let freeze {
       let prefixes = freeze.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
       guard !prefixes.isEmpty, prefixes.allSatisfy({ !$0.isEmpty }) else {
-        throw CLIError("--freeze \"\(freeze)\": expected parameter-name prefixes separated by commas, e.g. features")
+        throw CLIError(
+          "--freeze \"\(freeze)\": expected parameter-name prefixes separated by commas, e.g. features")
       }
       configuration.frozenPrefixes = prefixes
     }
@@ -61,7 +62,8 @@ extension TrainCommand {
     let was = differing.map { "\($0.name) \($0.recorded)" }.joined(separator: ", ")
     throw CLIError(
       "\(given): the checkpoint \(resume ?? "") was trained with \(was); continuing needs the same settings "
-        + "(leave \(flags.joined(separator: ", ")) out to continue with the recorded one\(flags.count == 1 ? "" : "s"))")
+        + "(leave \(flags.joined(separator: ", ")) out to continue with the recorded one\(flags.count == 1 ? "" : "s"))"
+    )
   }
 }
 
@@ -96,7 +98,9 @@ func flagSettings(of configuration: TrainingConfiguration) -> [String: String] {
   settings["in-channels"] = configuration.inputChannels.map(String.init)
   settings["init-weights"] = configuration.initialWeights
   settings["max-steps"] = configuration.maximumSteps.map(String.init)
-  if !configuration.frozenPrefixes.isEmpty { settings["freeze"] = configuration.frozenPrefixes.joined(separator: ",") }
+  if !configuration.frozenPrefixes.isEmpty {
+    settings["freeze"] = configuration.frozenPrefixes.joined(separator: ",")
+  }
   settings["grayscale"] = "\(data.channels == 1)"
   settings["rgb"] = "\(data.channels == 3)"
   return settings

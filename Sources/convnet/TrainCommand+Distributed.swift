@@ -15,18 +15,30 @@ import Foundation
 
   /// `train`'s options for data-parallel training (shown in an MPI build only).
   struct DistributedOptions: ParsableArguments {
-    @Flag(help: "Under mpirun: batch norm normalises with the statistics of the whole global batch (summed over the processes), not of each process's part (the default, as PyTorch DDP).")
+    @Flag(
+      help:
+        "Under mpirun: batch norm normalises with the statistics of the whole global batch (summed over the processes), not of each process's part (the default, as PyTorch DDP)."
+    )
     var syncBn = false
 
-    @Option(parsing: .unconditional, help: "Under mpirun: seconds a process waits for the others in one exchange before it stops with an error (a process died or hangs). Must exceed what process 0 does alone after an epoch: evaluating and saving.")
+    @Option(
+      parsing: .unconditional,
+      help:
+        "Under mpirun: seconds a process waits for the others in one exchange before it stops with an error (a process died or hangs). Must exceed what process 0 does alone after an epoch: evaluating and saving."
+    )
     var mpiTimeout: Double = 600
 
-    @Option(parsing: .unconditional, help: "Under mpirun: gradients are exchanged in buckets of at most this many MB (one MPI all-reduce each), as PyTorch DDP's bucket_cap_mb.")
+    @Option(
+      parsing: .unconditional,
+      help:
+        "Under mpirun: gradients are exchanged in buckets of at most this many MB (one MPI all-reduce each), as PyTorch DDP's bucket_cap_mb."
+    )
     var bucketMb: Double = Double(GradientAllReduce.defaultBucketBytes) / 1_048_576
 
     func validate() throws {
       guard bucketMb.isFinite && bucketMb * 1_048_576 >= 4 else {
-        throw CLIError("--bucket-mb must be a number of megabytes that holds at least one float, got \(bucketMb)")
+        throw CLIError(
+          "--bucket-mb must be a number of megabytes that holds at least one float, got \(bucketMb)")
       }
       guard mpiTimeout.isFinite && mpiTimeout >= 1 else {
         throw CLIError("--mpi-timeout must be at least 1 second, got \(mpiTimeout)")
@@ -47,7 +59,9 @@ import Foundation
     /// saves checkpoints; the others' standard error is silenced except for their own failures.
     func startDistributedRun() throws {
       guard MPICommunicator.isLaunchedByMPI else {
-        if distributedOptions.syncBn { printError("note: --sync-bn does nothing outside mpirun (one process)") }
+        if distributedOptions.syncBn {
+          printError("note: --sync-bn does nothing outside mpirun (one process)")
+        }
         return
       }
       guard DistributedRun.communicator == nil else { return }
@@ -104,11 +118,14 @@ import Foundation
 
     /// The communication figures of the run, for process 0's output.
     func reportDistributedRun() {
-      guard let training = DistributedRun.training, training.steps > 1, training.stepSeconds > 0 else { return }
+      guard let training = DistributedRun.training, training.steps > 1, training.stepSeconds > 0 else {
+        return
+      }
       let intervals = Double(training.steps - 1)
       printError(
         String(
-          format: "distributed: %.1f ms per step, of which %.1f ms (%.1f%%) in MPI exchanges (%d bucket%@ per step)",
+          format:
+            "distributed: %.1f ms per step, of which %.1f ms (%.1f%%) in MPI exchanges (%d bucket%@ per step)",
           training.stepSeconds / intervals * 1000, training.stepCommunicationSeconds / intervals * 1000,
           100 * training.stepCommunicationSeconds / training.stepSeconds, training.allReduce.lastBucketCount,
           training.allReduce.lastBucketCount == 1 ? "" : "s"))

@@ -4,13 +4,22 @@ import Foundation
 
 /// `convnet train`'s options for recording a run: history, run folder, TensorBoard.
 struct HistoryOptions: ParsableArguments {
-  @Option(help: "Write a history line (loss, accuracy, learning rate, images/s) every this many optimiser steps, besides one per epoch; 0 for epoch lines only.")
+  @Option(
+    help:
+      "Write a history line (loss, accuracy, learning rate, images/s) every this many optimiser steps, besides one per epoch; 0 for epoch lines only."
+  )
   var historyEvery = 50
 
-  @Option(help: "Without --save, the run's history.jsonl and run.json go into a new folder <arch>-<yyyyMMdd-HHmmss> here.")
+  @Option(
+    help:
+      "Without --save, the run's history.jsonl and run.json go into a new folder <arch>-<yyyyMMdd-HHmmss> here."
+  )
   var runsDir = "runs"
 
-  @Option(help: "Also write TensorBoard event files into this folder (scalars per history line, a feature-map grid per epoch).")
+  @Option(
+    help:
+      "Also write TensorBoard event files into this folder (scalars per history line, a feature-map grid per epoch)."
+  )
   var tensorboard: String?
 
   func validate() throws {
@@ -26,12 +35,16 @@ extension TrainCommand {
     let stepsPerEpoch = run.trainLoader.batchCount
     let started = Date()
     let checkpoint = (save ?? resume).map { URL(fileURLWithPath: $0) }
-    let record = checkpoint.map { RunRecord.beside(checkpoint: $0) }
+    let record =
+      checkpoint.map { RunRecord.beside(checkpoint: $0) }
       ?? RunRecord.inFolder(
         RunRecord.newFolder(
-          architecture: run.architecture.name, started: started, in: URL(fileURLWithPath: historyOptions.runsDir)))
+          architecture: run.architecture.name, started: started,
+          in: URL(fileURLWithPath: historyOptions.runsDir)))
     // The options given, and what those left out stand for (defaults or values from a checkpoint).
-    let settings = commandSettings(of: self).merging(flagSettings(of: run.configuration)) { _, resolved in resolved }
+    let settings = commandSettings(of: self).merging(flagSettings(of: run.configuration)) { _, resolved in
+      resolved
+    }
     let tensorBoardDirectory = historyOptions.tensorboard.map { URL(fileURLWithPath: $0) }
     let description = RunDescription(
       architecture: run.architecture.name, parameterCount: run.model.parameterCount, settings: settings,
@@ -44,7 +57,8 @@ extension TrainCommand {
       batchSize: run.configuration.batchSize, samplesPerEpoch: run.data.train.count,
       learningRate: { optimizer.learningRate })
     let runRecorder = try TrainingRunRecorder(
-      record: record, description: description, resumedAfterEpoch: run.resumed?.state.epoch, recorder: recorder,
+      record: record, description: description, resumedAfterEpoch: run.resumed?.state.epoch,
+      recorder: recorder,
       tensorBoardDirectory: tensorBoardDirectory, createsFolder: checkpoint == nil)
     runRecorder.onError = { printError("warning: recording the run: \($0)") }
     if tensorBoardDirectory != nil {

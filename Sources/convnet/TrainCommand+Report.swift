@@ -11,7 +11,9 @@ struct ReportOptions: ParsableArguments {
     guard let report else { return }
     let folder = URL(fileURLWithPath: report).deletingLastPathComponent()
     var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+    guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    else {
       throw CLIError("--report \(report): the folder \(folder.path) does not exist")
     }
   }
@@ -35,7 +37,8 @@ extension TrainCommand {
       description: try? record.loadDescription(), history: history, architecture: architecture.name,
       model: model,
       testSet: test.map { .shown($0) }
-        ?? .missing(reason: "The run had no test set (no test split and no --val-split), so nothing was evaluated."),
+        ?? .missing(
+          reason: "The run had no test set (no test split and no --val-split), so nothing was evaluated."),
       transform: transform, classCount: classCount)
     maker.runLocation = (save ?? resume) ?? record.descriptionURL.deletingLastPathComponent().path
     printError("report: evaluating on \(test?.name ?? "no test set") …")

@@ -22,62 +22,96 @@ struct TrainCommand: ParsableCommand {
 
   @OptionGroup(title: "Report") var reportOptions: ReportOptions
 
-  @Option(parsing: .unconditional, help: "Passes over the training set (default: \(TrainingConfiguration().epochs)).")
+  @Option(
+    parsing: .unconditional,
+    help: "Passes over the training set (default: \(TrainingConfiguration().epochs)).")
   var epochs: Int?
 
-  @Option(parsing: .unconditional, help: "Samples per mini-batch (default: \(TrainingConfiguration().batchSize); under mpirun: the global batch, split over the processes).")
+  @Option(
+    parsing: .unconditional,
+    help:
+      "Samples per mini-batch (default: \(TrainingConfiguration().batchSize); under mpirun: the global batch, split over the processes)."
+  )
   var batchSize: Int?
 
-  @Option(help: "\(OptimizerChoice.Kind.namesList) (default: \(TrainingConfiguration().optimizer.kind.rawValue)).")
+  @Option(
+    help: "\(OptimizerChoice.Kind.namesList) (default: \(TrainingConfiguration().optimizer.kind.rawValue)).")
   var optimizer: String?
 
   @Option(parsing: .unconditional, help: "Learning rate (default: 0.05 for SGD, 0.001 for the others).")
   var lr: Float?
 
-  @Option(parsing: .unconditional, help: "SGD/RMSprop momentum (default: \(TrainingConfiguration().optimizer.momentum)).")
+  @Option(
+    parsing: .unconditional,
+    help: "SGD/RMSprop momentum (default: \(TrainingConfiguration().optimizer.momentum)).")
   var momentum: Float?
 
   @Option(parsing: .unconditional, help: "Weight decay (L2 regularisation; decoupled for AdamW; default: 0).")
   var weightDecay: Float?
 
-  @Option(help: "Learning-rate schedule: cosine (annealed to 0 over the run, per step; the default), constant, or step:N[:gamma] (×gamma every N epochs).")
+  @Option(
+    help:
+      "Learning-rate schedule: cosine (annealed to 0 over the run, per step; the default), constant, or step:N[:gamma] (×gamma every N epochs)."
+  )
   var schedule: String?
 
-  @Option(parsing: .unconditional, help: "Label smoothing for the cross-entropy loss, in [0, 1) (default: 0).")
+  @Option(
+    parsing: .unconditional, help: "Label smoothing for the cross-entropy loss, in [0, 1) (default: 0).")
   var labelSmoothing: Float?
 
-  @Option(parsing: .unconditional, help: "Seed for weight initialisation and shuffling (default: \(TrainingConfiguration().seed)).")
+  @Option(
+    parsing: .unconditional,
+    help: "Seed for weight initialisation and shuffling (default: \(TrainingConfiguration().seed)).")
   var seed: UInt64?
 
   @Flag(help: "Keep the training samples in file order.")
   var noShuffle = false
 
-  @Option(parsing: .unconditional, help: "Stop after this many optimiser steps in all (this session's limit; --resume does not keep it).")
+  @Option(
+    parsing: .unconditional,
+    help: "Stop after this many optimiser steps in all (this session's limit; --resume does not keep it).")
   var maxSteps: Int?
 
-  @Option(help: "Start from these weights (safetensors), e.g. trained in PyTorch. With another class count, the classifier is replaced.")
+  @Option(
+    help:
+      "Start from these weights (safetensors), e.g. trained in PyTorch. With another class count, the classifier is replaced."
+  )
   var initWeights: String?
 
   @Option(parsing: .unconditional, help: "Number of classes of the final layer (default: the dataset's).")
   var numClasses: Int?
 
-  @Option(parsing: .unconditional, help: "Input channels of the network (default: the dataset's); images are converted.")
+  @Option(
+    parsing: .unconditional,
+    help: "Input channels of the network (default: the dataset's); images are converted.")
   var inChannels: Int?
 
-  @Option(help: "Freeze parameters whose names start with these prefixes, comma-separated (e.g. features or conv1,bn1,layer1).")
+  @Option(
+    help:
+      "Freeze parameters whose names start with these prefixes, comma-separated (e.g. features or conv1,bn1,layer1)."
+  )
   var freeze: String?
 
   // Checkpoints, resume and Ctrl-C: logic in TrainCommand+Checkpoint.swift.
-  @Option(help: "Save a checkpoint here after every epoch: one safetensors file with the weights (PyTorch keys), the optimiser state (keys optimizer.*) and the training position. Ctrl-C saves too.")
+  @Option(
+    help:
+      "Save a checkpoint here after every epoch: one safetensors file with the weights (PyTorch keys), the optimiser state (keys optimizer.*) and the training position. Ctrl-C saves too."
+  )
   var save: String?
 
   @Option(help: "Also save every this many optimiser steps (mid-epoch).")
   var saveEvery: Int?
 
-  @Option(help: "Continue a run saved with --save, from the exact step it stopped at (bit-identical to an uninterrupted run). Options left out are taken from the checkpoint; a larger --epochs extends a finished run with a new cosine cycle.")
+  @Option(
+    help:
+      "Continue a run saved with --save, from the exact step it stopped at (bit-identical to an uninterrupted run). Options left out are taken from the checkpoint; a larger --epochs extends a finished run with a new cosine cycle."
+  )
   var resume: String?
 
-  @Flag(help: "Bit-identical results for any thread count (CONVNET_NUM_THREADS): sums in a fixed order, a little slower.")
+  @Flag(
+    help:
+      "Bit-identical results for any thread count (CONVNET_NUM_THREADS): sums in a fixed order, a little slower."
+  )
   var deterministic = false
 
   @OptionGroup var historyOptions: HistoryOptions
@@ -124,16 +158,21 @@ struct TrainCommand: ParsableCommand {
     let optimizer = run.optimizer
     if let initWeights {
       let replaced = run.replacedClassifier
-      printError("weights: \(initWeights)\(replaced ? " (new classifier \(architecture.classifierPrefix) for \(run.classCount) classes)" : "")")
+      printError(
+        "weights: \(initWeights)\(replaced ? " (new classifier \(architecture.classifierPrefix) for \(run.classCount) classes)" : "")"
+      )
     }
     if !configuration.frozenPrefixes.isEmpty {
-      printError("frozen: \(configuration.frozenPrefixes.joined(separator: ", ")) (\(formatCount(run.frozenParameterCount)) parameters; their batch norms keep their statistics)")
+      printError(
+        "frozen: \(configuration.frozenPrefixes.joined(separator: ", ")) (\(formatCount(run.frozenParameterCount)) parameters; their batch norms keep their statistics)"
+      )
     }
     if let resume, let loaded = run.resumed {
       if loaded.isLegacy {
         printError(
           "\(resume): a checkpoint of an earlier version (weights and optimiser in two files): continuing "
-            + "after epoch \(loaded.state.epoch) with the current settings; dropout/augmentation streams restart")
+            + "after epoch \(loaded.state.epoch) with the current settings; dropout/augmentation streams restart"
+        )
       }
       printError(run.plan.summary)
     }
@@ -145,7 +184,9 @@ struct TrainCommand: ParsableCommand {
     try joinDistributedRun(trainer)
 
     let trainable = model.parameters.filter(\.requiresGrad).reduce(0) { $0 + $1.value.count }
-    printError("model: \(architecture.name), \(formatCount(model.parameterCount)) parameters (\(formatCount(trainable)) trained); \(configuration.optimizer.kind.displayName) lr \(optimizer.learningRate)")
+    printError(
+      "model: \(architecture.name), \(formatCount(model.parameterCount)) parameters (\(formatCount(trainable)) trained); \(configuration.optimizer.kind.displayName) lr \(optimizer.learningRate)"
+    )
     let runRecorder = isLeadProcess ? try startRecording(run: run) : nil
     let epochs = configuration.epochs
     let progress = ProgressBar()

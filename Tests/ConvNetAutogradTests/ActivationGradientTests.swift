@@ -21,14 +21,20 @@ final class ActivationGradientTests: XCTestCase {
       ("leaky relu", .elementwise { $0 >= 0 ? $0 : 0.1 * $0 }, { leakyRelu($0[0], negativeSlope: 0.1) }),
       ("sigmoid", .elementwise { Float(1 / (1 + Foundation.exp(-Double($0)))) }, { sigmoid($0[0]) }),
       ("tanh", .elementwise { Float(Foundation.tanh(Double($0))) }, { tanh($0[0]) }),
-      ("rrelu training", rreluTraining, { v in
-        var generator = SeededGenerator(seed: 3)
-        return rrelu(v[0], training: true, generator: &generator)
-      }),
-      ("rrelu evaluation", .elementwise { $0 >= 0 ? $0 : rreluSlope * $0 }, { v in
-        var generator = SeededGenerator(seed: 3)
-        return rrelu(v[0], training: false, generator: &generator)
-      }),
+      (
+        "rrelu training", rreluTraining,
+        { v in
+          var generator = SeededGenerator(seed: 3)
+          return rrelu(v[0], training: true, generator: &generator)
+        }
+      ),
+      (
+        "rrelu evaluation", .elementwise { $0 >= 0 ? $0 : rreluSlope * $0 },
+        { v in
+          var generator = SeededGenerator(seed: 3)
+          return rrelu(v[0], training: false, generator: &generator)
+        }
+      ),
     ]
     // Away from 0 (ReLU's kink); the large values reach sigmoid's and tanh's saturation.
     let inputs = [randomAwayFromZero([2, 3, 5], seed: 9), randomAwayFromZero([4, 1], seed: 10) * 12]

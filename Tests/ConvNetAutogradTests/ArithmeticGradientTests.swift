@@ -19,12 +19,18 @@ final class ArithmeticGradientTests: XCTestCase {
       ("multiply", [a, b], Self.broadcasting(*), { $0[0] * $0[1] }),
       ("divide", [a, positive], Self.broadcasting(/), { $0[0] / $0[1] }),
       ("scale, add scalar, negate", [a], .elementwise { -($0 * 3 + 1) }, { -($0[0] * 3 + 1) }),
-      ("sum", [x], OpReference { t in Tensor(Float(t[0].scalars.reduce(0.0) { $0 + Double($1) })) },
-       { $0[0].sum() }),
-      ("mean", [x], OpReference { t in Tensor(Float(t[0].scalars.reduce(0.0) { $0 + Double($1) } / 24)) },
-       { $0[0].mean() }),
-      ("reshape, flatten", [x], OpReference { t in Tensor(shape: [24], scalars: t[0].scalars) },
-       { $0[0].reshaped([4, 6]).flattened(startAxis: 0) }),
+      (
+        "sum", [x], OpReference { t in Tensor(Float(t[0].scalars.reduce(0.0) { $0 + Double($1) })) },
+        { $0[0].sum() }
+      ),
+      (
+        "mean", [x], OpReference { t in Tensor(Float(t[0].scalars.reduce(0.0) { $0 + Double($1) } / 24)) },
+        { $0[0].mean() }
+      ),
+      (
+        "reshape, flatten", [x], OpReference { t in Tensor(shape: [24], scalars: t[0].scalars) },
+        { $0[0].reshaped([4, 6]).flattened(startAxis: 0) }
+      ),
     ]
     for (name, inputs, reference, op) in rows {
       checkOp(name, inputs: inputs, reference: reference, gradients: FiniteDifferences(tolerance: 1e-3), op)

@@ -17,7 +17,8 @@ final class BatchNormGradientTests: XCTestCase {
   func testBatchNorm() {
     for (shape, training, affine, seed) in Self.cases {
       let channels = shape[1]
-      let inputs = [random(shape, seed: seed)]
+      let inputs =
+        [random(shape, seed: seed)]
         + (affine ? [random([channels], seed: seed + 1), random([channels], seed: seed + 2)] : [])
       // Evaluation reads running statistics that are not the batch's own.
       func statistics() -> BatchNormStatistics {

@@ -32,13 +32,16 @@ final class BatchNormSynchronizationTests: XCTestCase {
     let wholeCount = 6
     let shape = [wholeCount, channels, 2, 2]
     let elements = shape.reduce(1, *)
-    let x = Tensor(shape: shape, scalars: (0..<elements).map { Float(sin(Double($0) * 1.7) * 2 + Double($0 % 5)) })
+    let x = Tensor(
+      shape: shape, scalars: (0..<elements).map { Float(sin(Double($0) * 1.7) * 2 + Double($0 % 5)) })
     let dy = Tensor(shape: shape, scalars: (0..<elements).map { Float(cos(Double($0) * 0.9)) })
     let gamma = Tensor(shape: [channels], scalars: [1.5, 0.5, -1])
     let beta = Tensor(shape: [channels], scalars: [0.1, 0.2, 0.3])
     func rows(_ t: Tensor, _ range: Range<Int>) -> Tensor {
       let size = channels * spatial
-      return Tensor(shape: [range.count, channels, 2, 2], scalars: Array(t.scalars[(range.lowerBound * size)..<(range.upperBound * size)]))
+      return Tensor(
+        shape: [range.count, channels, 2, 2],
+        scalars: Array(t.scalars[(range.lowerBound * size)..<(range.upperBound * size)]))
     }
 
     // One process, the whole batch.
@@ -52,7 +55,9 @@ final class BatchNormSynchronizationTests: XCTestCase {
     // B's contributions (samples 2 ..< 6), in Double from the whole batch's mean and variance.
     let a = 0..<2
     let b = 2..<wholeCount
-    func value(_ t: Tensor, _ n: Int, _ c: Int, _ s: Int) -> Double { Double(t.scalars[(n * channels + c) * spatial + s]) }
+    func value(_ t: Tensor, _ n: Int, _ c: Int, _ s: Int) -> Double {
+      Double(t.scalars[(n * channels + c) * spatial + s])
+    }
     var mean = [Double](repeating: 0, count: channels)
     var inverseStd = [Double](repeating: 0, count: channels)
     for c in 0..<channels {
@@ -93,9 +98,12 @@ final class BatchNormSynchronizationTests: XCTestCase {
 
     assertClose(output.value, rows(wholeOutput.value, a), absoluteTolerance: 1e-5, relativeTolerance: 1e-5)
     assertClose(input.grad!, rows(wholeInput.grad!, a), absoluteTolerance: 1e-5, relativeTolerance: 1e-5)
-    assertClose(statistics.runningMean, wholeStatistics.runningMean, absoluteTolerance: 1e-6, relativeTolerance: 1e-6)
+    assertClose(
+      statistics.runningMean, wholeStatistics.runningMean, absoluteTolerance: 1e-6, relativeTolerance: 1e-6)
     // The unbiased running variance counts all 24 values per channel (23 in the denominator).
-    assertClose(statistics.runningVariance, wholeStatistics.runningVariance, absoluteTolerance: 1e-6, relativeTolerance: 1e-6)
+    assertClose(
+      statistics.runningVariance, wholeStatistics.runningVariance, absoluteTolerance: 1e-6,
+      relativeTolerance: 1e-6)
     // γ and β gradients: A's own part, Σ over A of dy·x̂ and dy (x̂ with the whole batch's statistics).
     var gammaGradient = [Float](repeating: 0, count: channels)
     var betaGradient = [Float](repeating: 0, count: channels)

@@ -36,7 +36,9 @@ final class ConcatenateGradientTests: XCTestCase {
   /// y[n, c, …] = x[n, c, …] · g[n, c] (squeeze-and-excitation), gates given as [N, C] or
   /// [N, C, 1, 1].
   func testScaleChannels() {
-    for (shape, gateShape, seed) in [([2, 3, 2, 2], [2, 3], 18 as UInt64), ([1, 4, 3, 5], [1, 4, 1, 1], 50)] {
+    for (shape, gateShape, seed) in [
+      ([2, 3, 2, 2], [2, 3], 18 as UInt64), ([1, 4, 3, 5], [1, 4, 1, 1], 50),
+    ] {
       checkOp(
         "scaleChannels \(shape) gates \(gateShape)",
         inputs: [random(shape, seed: seed), random(gateShape, seed: seed + 1)],

@@ -56,7 +56,9 @@ final class FusedOpGradientTests: XCTestCase {
   /// the twin and a plain routing loop. The inputs are a shuffled ramp with steps of 0.05 and
   /// nothing within 0.025 of 0, so that no ±0.01 difference crosses a tie or the ReLU's kink.
   func testReLUMaxPool2d() {
-    let cases = [([2, 2, 6, 6], 2, 2), ([2, 3, 8, 8], 2, 2), ([1, 2, 9, 11], 3, 2), ([1, 2, 10, 40], 2, 2)]
+    let cases = [
+      ([2, 2, 6, 6], 2, 2), ([2, 3, 8, 8], 2, 2), ([1, 2, 9, 11], 3, 2), ([1, 2, 10, 40], 2, 2),
+    ]
     for (shape, kernel, stride) in cases {
       let g = Pool2DGeometry(
         batch: shape[0], channels: shape[1], inputHeight: shape[2], inputWidth: shape[3],

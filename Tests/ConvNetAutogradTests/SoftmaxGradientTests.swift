@@ -39,7 +39,8 @@ final class SoftmaxGradientTests: XCTestCase {
     OpReference { inputs in
       var output = Tensor(shape: inputs[0].shape, repeating: .nan)
       output.withUnsafeMutableBufferPointer { output in
-        kernel(inputs[0].storage.pointer, output.baseAddress!, SoftmaxLayout(shape: inputs[0].shape, axis: axis))
+        kernel(
+          inputs[0].storage.pointer, output.baseAddress!, SoftmaxLayout(shape: inputs[0].shape, axis: axis))
       }
       return output
     }

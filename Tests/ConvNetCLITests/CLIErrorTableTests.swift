@@ -71,7 +71,8 @@ final class CLIErrorTableTests: XCTestCase {
       Case(arguments: ["train", "--momentum", "nan"], status: 2, names: ["--momentum"]),
       Case(arguments: ["train", "--weight-decay", "-1"], status: 2, names: ["--weight-decay", "-1"]),
       Case(arguments: ["train", "--weight-decay", "inf"], status: 2, names: ["--weight-decay"]),
-      Case(arguments: ["train", "--schedule", "step:1:nan"], status: 2, names: ["--schedule", "step:1:nan"]),
+      Case(
+        arguments: ["train", "--schedule", "step:1:nan"], status: 2, names: ["--schedule", "step:1:nan"]),
       Case(arguments: ["train", "--schedule", "step:0"], status: 2, names: ["--schedule"]),
       Case(arguments: ["train", "--epochs", "-3"], status: 2, names: ["--epochs", "-3"]),
       Case(arguments: ["train", "--batch-size", "0"], status: 2, names: ["--batch-size"]),
@@ -84,7 +85,8 @@ final class CLIErrorTableTests: XCTestCase {
       Case(arguments: ["train", "--val-split", "-0.5"], status: 2, names: ["--val-split"]),
       Case(arguments: ["train", "--max-image-pixels", "0"], status: 2, names: ["--max-image-pixels"]),
       // Image sizes the architecture cannot take, typed explicitly.
-      Case(arguments: ["train", "--image-size", "32"], status: 2, names: ["--image-size", "28×28", "32×32"]),
+      Case(
+        arguments: ["train", "--image-size", "32"], status: 2, names: ["--image-size", "28×28", "32×32"]),
       Case(
         arguments: ["train", "--image-size", "100000"], status: 2,
         names: ["--image-size", "28×28", "100000×100000"]),
@@ -95,14 +97,18 @@ final class CLIErrorTableTests: XCTestCase {
       Case(
         arguments: ["train", "--data", path("idx"), "--num-classes", "100000000"], status: 1,
         names: ["100000000 classes", "GB", "--num-classes"]),
-      Case(arguments: ["summary", "--input", "3x100000x100000"], status: 1, names: ["3×100000×100000", "GB"]),
+      Case(
+        arguments: ["summary", "--input", "3x100000x100000"], status: 1, names: ["3×100000×100000", "GB"]),
       Case(
         arguments: ["summary", "--arch", "resnet18", "--input", "3x100000x100000"], status: 1,
         names: ["resnet18", "TB"]),
-      Case(arguments: ["summary", "--num-classes", "100000000"], status: 1, names: ["100000000 classes", "GB"]),
+      Case(
+        arguments: ["summary", "--num-classes", "100000000"], status: 1, names: ["100000000 classes", "GB"]),
       // Shapes: too small, wrong rank, zero classes.
       Case(arguments: ["summary", "--input", "1x5x5"], status: 1, names: ["--input", "5×5", "28×28"]),
-      Case(arguments: ["summary", "--arch", "googlenet", "--input", "3x10x10"], status: 1, names: ["15×15", "10×10"]),
+      Case(
+        arguments: ["summary", "--arch", "googlenet", "--input", "3x10x10"], status: 1,
+        names: ["15×15", "10×10"]),
       Case(arguments: ["summary", "--input", "1x2x3x4"], status: 2, names: ["--input", "1x2x3x4"]),
       Case(arguments: ["summary", "--num-classes", "0"], status: 2, names: ["--num-classes"]),
       Case(arguments: ["summary", "--arch", "lenet6"], status: 1, names: ["lenet6"]),
@@ -111,16 +117,27 @@ final class CLIErrorTableTests: XCTestCase {
         arguments: ["train", "--arch", "resnet18", "--data", path("cifar"), "--batch-size", "19"], status: 1,
         names: ["single image", "batch norm", "resnet18"]),
       // Data splits that disagree, checked before the first step.
-      Case(arguments: ["train", "--data", path("idxmix"), "--epochs", "1"], status: 1, names: ["1×32×32", "1×28×28"]),
+      Case(
+        arguments: ["train", "--data", path("idxmix"), "--epochs", "1"], status: 1,
+        names: ["1×32×32", "1×28×28"]),
       // Weights and inputs: wrong size, empty batch, channels, directories, FIFOs.
       Case(
-        arguments: ["infer", "--weights", path("lenet5.safetensors"), "--input", path("input32.safetensors"), "--output", path("out.safetensors")],
+        arguments: [
+          "infer", "--weights", path("lenet5.safetensors"), "--input", path("input32.safetensors"),
+          "--output", path("out.safetensors"),
+        ],
         status: 1, names: ["input32.safetensors", "28×28", "32×32"]),
       Case(
-        arguments: ["infer", "--weights", path("lenet5.safetensors"), "--input", path("input0.safetensors"), "--output", path("out.safetensors")],
+        arguments: [
+          "infer", "--weights", path("lenet5.safetensors"), "--input", path("input0.safetensors"), "--output",
+          path("out.safetensors"),
+        ],
         status: 1, names: ["input0.safetensors", "batch of 0"]),
       Case(
-        arguments: ["infer", "--weights", path("lenet5.safetensors"), "--input", path("input3ch.safetensors"), "--output", path("out.safetensors")],
+        arguments: [
+          "infer", "--weights", path("lenet5.safetensors"), "--input", path("input3ch.safetensors"),
+          "--output", path("out.safetensors"),
+        ],
         status: 1, names: ["the input has 3 channel(s)", "made for 1"]),
       Case(
         arguments: ["eval", "--weights", path("lenet5.safetensors"), "--data", path("cifar")],
@@ -128,14 +145,24 @@ final class CLIErrorTableTests: XCTestCase {
       Case(
         arguments: ["train", "--data", path("cifar"), "--init-weights", path("lenet5.safetensors")],
         status: 1, names: ["the input has 3 channel(s)", "made for 1"]),
-      Case(arguments: ["eval", "--weights", folder.path], status: 2, names: ["--weights", "is a directory"]),
-      Case(arguments: ["eval", "--weights", path("fifo")], status: 2, names: ["--weights", "not a regular file"]),
       Case(
-        arguments: ["infer", "--weights", path("lenet5.safetensors"), "--input", folder.path, "--output", path("o")],
+        arguments: ["eval", "--weights", folder.path], status: 2, names: ["--weights", "is a directory"]),
+      Case(
+        arguments: ["eval", "--weights", path("fifo")], status: 2, names: ["--weights", "not a regular file"]),
+      Case(
+        arguments: [
+          "infer", "--weights", path("lenet5.safetensors"), "--input", folder.path, "--output", path("o"),
+        ],
         status: 2, names: ["--input", "is a directory"]),
-      Case(arguments: ["train", "--init-weights", path("fifo")], status: 2, names: ["--init-weights", "not a regular file"]),
-      Case(arguments: ["eval", "--weights", path("missing.safetensors")], status: 2, names: ["missing.safetensors"]),
-      Case(arguments: ["eval", "--weights", path("garbage.safetensors"), "--data", path("idx")], status: 1, names: ["garbage.safetensors"]),
+      Case(
+        arguments: ["train", "--init-weights", path("fifo")], status: 2,
+        names: ["--init-weights", "not a regular file"]),
+      Case(
+        arguments: ["eval", "--weights", path("missing.safetensors")], status: 2,
+        names: ["missing.safetensors"]),
+      Case(
+        arguments: ["eval", "--weights", path("garbage.safetensors"), "--data", path("idx")], status: 1,
+        names: ["garbage.safetensors"]),
     ]
     try check(cases)
   }
@@ -162,16 +189,25 @@ final class CLIErrorTableTests: XCTestCase {
         arguments: ["train", "--data", path("biglabel.csv")], status: 1,
         names: [path("biglabel.csv"), "line 4", "10000000"], memoryBound: small),
       // Directories and FIFOs where files are expected.
-      Case(arguments: ["train", "--data", path("fifo.csv")], status: 1, names: [path("fifo.csv"), "not a regular file"]),
-      Case(arguments: ["train", "--data", path("dirlabels")], status: 1, names: [path("dirlabels/train-labels-idx1-ubyte"), "is a directory"]),
+      Case(
+        arguments: ["train", "--data", path("fifo.csv")], status: 1,
+        names: [path("fifo.csv"), "not a regular file"]),
+      Case(
+        arguments: ["train", "--data", path("dirlabels")], status: 1,
+        names: [path("dirlabels/train-labels-idx1-ubyte"), "is a directory"]),
       // Hostile files the readers already refused: truncated IDX, a CIFAR file of the wrong
       // size, a PNG with a broken CRC (with the hint naming --on-bad-image skip), no data.
       Case(
         arguments: ["train", "--data", path("truncated")], status: 1,
         names: [path("truncated/train-images-idx3-ubyte"), "truncated"]),
-      Case(arguments: ["train", "--data", path("cifarbad")], status: 1, names: [path("cifarbad/data_batch_1.bin"), "file size"]),
-      Case(arguments: ["train", "--data", path("badpng")], status: 1, names: ["broken.png", "--on-bad-image skip"]),
-      Case(arguments: ["train", "--data", path("missing-folder")], status: 1, names: [path("missing-folder")]),
+      Case(
+        arguments: ["train", "--data", path("cifarbad")], status: 1,
+        names: [path("cifarbad/data_batch_1.bin"), "file size"]),
+      Case(
+        arguments: ["train", "--data", path("badpng")], status: 1,
+        names: ["broken.png", "--on-bad-image skip"]),
+      Case(
+        arguments: ["train", "--data", path("missing-folder")], status: 1, names: [path("missing-folder")]),
     ]
     try check(cases)
   }
@@ -194,9 +230,11 @@ final class CLIErrorTableTests: XCTestCase {
     if let error = Self.fixturesError { throw error }
     let train = try convnet(["train", "--data", path("cifar"), "--epochs", "1", "--max-steps", "1"])
     XCTAssertEqual(train.status, 0, train.standardError)
-    XCTAssertTrue(train.standardError.contains("images: 3×32×32 → 3×28×28 (resizing) for lenet5"), train.standardError)
+    XCTAssertTrue(
+      train.standardError.contains("images: 3×32×32 → 3×28×28 (resizing) for lenet5"), train.standardError)
     let eval = try convnet([
-      "eval", "--weights", path("lenet5.safetensors"), "--data", path("cifar"), "--in-channels", "1", "--json",
+      "eval", "--weights", path("lenet5.safetensors"), "--data", path("cifar"), "--in-channels", "1",
+      "--json",
     ])
     XCTAssertEqual(eval.status, 0, eval.standardError)
     XCTAssertTrue(eval.standardError.contains("3×32×32 → 1×28×28"), eval.standardError)
@@ -208,24 +246,29 @@ final class CLIErrorTableTests: XCTestCase {
     for item in cases {
       let run = try convnet(item.arguments)
       let label = "convnet " + item.arguments.joined(separator: " ")
-      XCTAssertNil(run.signal, "\(label): ended by signal \(run.signal ?? 0)\n\(run.standardError)", file: file, line: line)
+      XCTAssertNil(
+        run.signal, "\(label): ended by signal \(run.signal ?? 0)\n\(run.standardError)", file: file,
+        line: line)
       XCTAssertEqual(run.status, item.status, "\(label)\n\(run.standardError)", file: file, line: line)
       let errorLines = run.standardError.split(separator: "\n").filter { $0.hasPrefix("Error:") }
       XCTAssertEqual(errorLines.count, 1, "\(label): \(run.standardError)", file: file, line: line)
       for name in item.names {
         XCTAssertTrue(
-          errorLines.first?.contains(name) ?? false, "\(label): the error does not name \"\(name)\": \(run.standardError)",
+          errorLines.first?.contains(name) ?? false,
+          "\(label): the error does not name \"\(name)\": \(run.standardError)",
           file: file, line: line)
       }
       for trace in ["Fatal error", "Stack trace", "backtrace", "Illegal instruction"] {
-        XCTAssertFalse(run.standardError.contains(trace), "\(label): \(run.standardError)", file: file, line: line)
+        XCTAssertFalse(
+          run.standardError.contains(trace), "\(label): \(run.standardError)", file: file, line: line)
       }
       XCTAssertFalse(
         run.standardError.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" || $0.value == 0x7F },
         "\(label): a raw control character on standard error", file: file, line: line)
       XCTAssertLessThan(
         run.peakBytes, item.memoryBound,
-        "\(label): peak memory \(run.peakBytes >> 20) MiB, bound \(item.memoryBound >> 20) MiB", file: file, line: line)
+        "\(label): peak memory \(run.peakBytes >> 20) MiB, bound \(item.memoryBound >> 20) MiB", file: file,
+        line: line)
     }
   }
 
@@ -265,7 +308,9 @@ final class CLIErrorTableTests: XCTestCase {
     var pid = pid_t()
     let spawned = posix_spawn(&pid, ConvNetExecutable.url.path, &actions, nil, argv, envp)
     guard spawned == 0 else {
-      throw NSError(domain: NSPOSIXErrorDomain, code: Int(spawned), userInfo: [NSFilePathErrorKey: ConvNetExecutable.url.path])
+      throw NSError(
+        domain: NSPOSIXErrorDomain, code: Int(spawned),
+        userInfo: [NSFilePathErrorKey: ConvNetExecutable.url.path])
     }
     var status: Int32 = 0
     var usage = rusage()
@@ -290,7 +335,9 @@ final class CLIErrorTableTests: XCTestCase {
 
   /// VmHWM (peak resident set) of /proc/`process`/status in bytes, nil when unreadable.
   private static func highWaterMark(of process: String) -> Int? {
-    guard let status = try? String(contentsOfFile: "/proc/\(process)/status", encoding: .utf8) else { return nil }
+    guard let status = try? String(contentsOfFile: "/proc/\(process)/status", encoding: .utf8) else {
+      return nil
+    }
     for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
       return Int(line.split(separator: " ").dropFirst().first ?? "").map { $0 * 1024 }
     }
@@ -310,12 +357,16 @@ extension CLIErrorTableTests {
     }
     func write(_ bytes: [UInt8], _ url: URL) throws { try Data(bytes).write(to: url) }
     var generator = SeededGenerator(seed: 12)
-    func noise(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) } }
+    func noise(_ count: Int) -> [UInt8] {
+      (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
 
     // CIFAR-10: 20 training and 10 test records (label byte + 3,072 pixels).
     let cifar = try directory("cifar")
-    try write((0..<20).flatMap { [UInt8($0 % 10)] + noise(3072) }, cifar.appendingPathComponent("data_batch_1.bin"))
-    try write((0..<10).flatMap { [UInt8($0 % 10)] + noise(3072) }, cifar.appendingPathComponent("test_batch.bin"))
+    try write(
+      (0..<20).flatMap { [UInt8($0 % 10)] + noise(3072) }, cifar.appendingPathComponent("data_batch_1.bin"))
+    try write(
+      (0..<10).flatMap { [UInt8($0 % 10)] + noise(3072) }, cifar.appendingPathComponent("test_batch.bin"))
     let cifarBad = try directory("cifarbad")
     try write(noise(3073 * 2 + 5), cifarBad.appendingPathComponent("data_batch_1.bin"))
 
@@ -337,9 +388,11 @@ extension CLIErrorTableTests {
     try write(idxLabels(Array(digits[0..<10])), mixed.appendingPathComponent("t10k-labels-idx1-ubyte"))
     let label250 = try directory("label250")
     try write(idxImages(20, 28), label250.appendingPathComponent("train-images-idx3-ubyte"))
-    try write(idxLabels(Array(digits[0..<19]) + [250]), label250.appendingPathComponent("train-labels-idx1-ubyte"))
+    try write(
+      idxLabels(Array(digits[0..<19]) + [250]), label250.appendingPathComponent("train-labels-idx1-ubyte"))
     let truncated = try directory("truncated")
-    try write(Array(idxImages(20, 28).dropLast(100)), truncated.appendingPathComponent("train-images-idx3-ubyte"))
+    try write(
+      Array(idxImages(20, 28).dropLast(100)), truncated.appendingPathComponent("train-images-idx3-ubyte"))
     try write(idxLabels(digits), truncated.appendingPathComponent("train-labels-idx1-ubyte"))
     // The labels "file" is a directory.
     let dirLabels = try directory("dirlabels")
@@ -351,7 +404,8 @@ extension CLIErrorTableTests {
     let gzipBomb = try directory("gzipbomb")
     let header = bigEndian([0x803, 1, 28, 28])
     try write(
-      gzip(prefix: header, zeros: 784 + 200_000_000), gzipBomb.appendingPathComponent("train-images-idx3-ubyte.gz"))
+      gzip(prefix: header, zeros: 784 + 200_000_000),
+      gzipBomb.appendingPathComponent("train-images-idx3-ubyte.gz"))
     try write(idxLabels([0]), gzipBomb.appendingPathComponent("train-labels-idx1-ubyte"))
 
     // PNG bomb: 16384×16384 RGB of zeros (5 MB), beside two small images.
@@ -385,7 +439,9 @@ extension CLIErrorTableTests {
     try SafetensorsFile.write(
       model.stateDict().map { (name: $0.name, tensor: $0.value, dtype: .f32) },
       to: folder.appendingPathComponent("lenet5.safetensors"))
-    for (name, shape) in [("input32", [1, 1, 32, 32]), ("input0", [0, 1, 28, 28]), ("input3ch", [2, 3, 28, 28])] {
+    for (name, shape) in [
+      ("input32", [1, 1, 32, 32]), ("input0", [0, 1, 28, 28]), ("input3ch", [2, 3, 28, 28]),
+    ] {
       try SafetensorsFile.write(
         [(name: "input", tensor: Tensor.zeros(shape), dtype: .f32)],
         to: folder.appendingPathComponent("\(name).safetensors"))

@@ -5,7 +5,9 @@ import XCTest
 
 /// Runs the built `convnet` executable as a user would.
 final class CLITests: XCTestCase {
-  private func convnet(_ arguments: [String], environment: [String: String] = [:]) throws -> ConvNetExecutable.Run {
+  private func convnet(_ arguments: [String], environment: [String: String] = [:]) throws
+    -> ConvNetExecutable.Run
+  {
     try ConvNetExecutable.run(arguments, environment: environment)
   }
 
@@ -86,12 +88,15 @@ final class CLITests: XCTestCase {
     let output = directory.appendingPathComponent("output.safetensors")
     var stateDict: [(name: String, tensor: Tensor, dtype: SafetensorsDType)] = []
     for entry in reference.entries where entry.name.hasPrefix("model.") {
-      stateDict.append((String(entry.name.dropFirst(6)), try reference.tensor(named: entry.name), entry.dtype))
+      stateDict.append(
+        (String(entry.name.dropFirst(6)), try reference.tensor(named: entry.name), entry.dtype))
     }
     try SafetensorsFile.write(stateDict, to: weights)
-    try SafetensorsFile.write([(name: "input", tensor: try reference.tensor(named: "input"), dtype: .f32)], to: input)
+    try SafetensorsFile.write(
+      [(name: "input", tensor: try reference.tensor(named: "input"), dtype: .f32)], to: input)
     let run = try convnet([
-      "infer", "--arch", "resnet20", "--weights", weights.path, "--input", input.path, "--output", output.path,
+      "infer", "--arch", "resnet20", "--weights", weights.path, "--input", input.path, "--output",
+      output.path,
     ])
     XCTAssertEqual(run.status, 0, run.standardError)
     let logits = try SafetensorsFile.read(from: output).tensor(named: "output")
@@ -104,7 +109,9 @@ final class CLITests: XCTestCase {
   /// Errors are one clear line on standard error and a non-zero exit status.
   func testErrorsNameTheProblem() throws {
     let directory = try temporaryDirectory()
-    let missing = try convnet(["eval", "--weights", directory.appendingPathComponent("none.safetensors").path])
+    let missing = try convnet([
+      "eval", "--weights", directory.appendingPathComponent("none.safetensors").path,
+    ])
     XCTAssertNotEqual(missing.status, 0)
     XCTAssertTrue(missing.standardError.contains("none.safetensors"), missing.standardError)
 

@@ -26,7 +26,8 @@ final class CheckpointInterruptionTests: XCTestCase {
 
   private func arguments(data: URL, optimizer: String, epochs: Int = 3, batchSize: Int = 8) -> [String] {
     [
-      "train", "--data", data.path, "--arch", "smallcnn", "--epochs", "\(epochs)", "--batch-size", "\(batchSize)",
+      "train", "--data", data.path, "--arch", "smallcnn", "--epochs", "\(epochs)", "--batch-size",
+      "\(batchSize)",
       "--optimizer", optimizer, "--augment", "crop:28:2,rotate:10",
     ]
   }
@@ -95,13 +96,16 @@ final class CheckpointInterruptionTests: XCTestCase {
   /// and optimiser state load, both dropout generators are there, the position adds up
   /// (20 steps an epoch), and — with Adam, whose per-parameter step count t is in the state —
   /// every parameter's t is the checkpoint's step count: weights and moments of the same step.
-  private func checkConsistent(_ url: URL, optimizer kind: String, file: StaticString = #filePath, line: UInt = #line)
+  private func checkConsistent(
+    _ url: URL, optimizer kind: String, file: StaticString = #filePath, line: UInt = #line
+  )
     throws
   {
     let model = try Architectures.named("smallcnn").build(inputChannels: 1, classCount: 10)
     let optimizer: any Optimizer =
       kind == "adam"
-      ? Adam(parameters: model.parameters) : SGD(parameters: model.parameters, learningRate: 0.05, momentum: 0.9)
+      ? Adam(parameters: model.parameters)
+      : SGD(parameters: model.parameters, learningRate: 0.05, momentum: 0.9)
     let state = try Checkpoint.load(from: url, model: model, optimizer: optimizer).state
     XCTAssertEqual(state.generators?.count, 2, file: file, line: line)
     XCTAssertEqual(state.globalStep, state.epoch * 20 + state.step, file: file, line: line)
@@ -109,7 +113,9 @@ final class CheckpointInterruptionTests: XCTestCase {
     if kind == "adam" {
       let steps = optimizer.stateTensors().filter { $0.key.hasSuffix(".step") }.map { Int($0.value.scalar) }
       XCTAssertEqual(steps.count, state.globalStep == 0 ? 0 : model.parameters.count, file: file, line: line)
-      XCTAssertTrue(steps.allSatisfy { $0 == state.globalStep }, "\(steps) vs \(state.globalStep)", file: file, line: line)
+      XCTAssertTrue(
+        steps.allSatisfy { $0 == state.globalStep }, "\(steps) vs \(state.globalStep)", file: file, line: line
+      )
     }
   }
 
@@ -127,7 +133,8 @@ final class CheckpointInterruptionTests: XCTestCase {
     var killedWhileSaving = 0
     for _ in 0..<200 {
       let resuming = FileManager.default.fileExists(atPath: checkpoint.path)
-      let arguments = base + ["--save", checkpoint.path] + extra + (resuming ? ["--resume", checkpoint.path] : [])
+      let arguments =
+        base + ["--save", checkpoint.path] + extra + (resuming ? ["--resume", checkpoint.path] : [])
       let child = try Child(executable: ConvNetExecutable.url, arguments: arguments)
       // " img/s" is on the progress line of the first step this process takes (the handlers
       // are installed by then); the signal comes 0–120 ms later (SIGKILL: a run must get past
@@ -140,7 +147,8 @@ final class CheckpointInterruptionTests: XCTestCase {
       let (reason, status, standardError) = child.finish()
       if reason == .exit && status == 0 {
         // "nothing to do" when the previous run was killed after its last save.
-        XCTAssertTrue(standardError.contains("done in") || standardError.contains("nothing to do"), standardError)
+        XCTAssertTrue(
+          standardError.contains("done in") || standardError.contains("nothing to do"), standardError)
         return (interrupted, insideEpoch, killedWhileSaving)
       }
       interrupted += 1
@@ -168,7 +176,8 @@ final class CheckpointInterruptionTests: XCTestCase {
     return (interrupted, insideEpoch, killedWhileSaving)
   }
 
-  private func checkInterruptAndResume(optimizer: String, signal: Int32, saveEvery: Int?, seed: UInt64) throws {
+  private func checkInterruptAndResume(optimizer: String, signal: Int32, saveEvery: Int?, seed: UInt64) throws
+  {
     let directory = try temporaryDirectory()
     let data = try makeCSV(rows: 160, in: directory)
     let base = arguments(data: data, optimizer: optimizer)
@@ -180,8 +189,9 @@ final class CheckpointInterruptionTests: XCTestCase {
     let extra = saveEvery.map { ["--save-every", "\($0)"] } ?? []
     let (interrupted, insideEpoch, killedWhileSaving) = try interruptRepeatedly(
       base, checkpoint: checkpoint, signal: signal, optimizer: optimizer, extra: extra, seed: seed)
-    print("\(optimizer), signal \(signal): \(interrupted) runs interrupted, \(insideEpoch) inside an epoch, "
-      + "\(killedWhileSaving) killed while saving")
+    print(
+      "\(optimizer), signal \(signal): \(interrupted) runs interrupted, \(insideEpoch) inside an epoch, "
+        + "\(killedWhileSaving) killed while saving")
     XCTAssertGreaterThanOrEqual(interrupted, 3, "the run was hardly interrupted")
     XCTAssertGreaterThanOrEqual(insideEpoch, 1, "no checkpoint inside an epoch")
     // 60 steps: with a save every step, at least 60 saves (and 3 at the epochs' ends) were made.
@@ -216,7 +226,8 @@ final class CheckpointInterruptionTests: XCTestCase {
   func testInterruptWithoutSaveSaysNothingWasSaved() throws {
     let directory = try temporaryDirectory()
     let data = try makeCSV(rows: 160, in: directory)
-    let child = try Child(executable: ConvNetExecutable.url, arguments: arguments(data: data, optimizer: "sgd", epochs: 50))
+    let child = try Child(
+      executable: ConvNetExecutable.url, arguments: arguments(data: data, optimizer: "sgd", epochs: 50))
     XCTAssertTrue(child.waitFor(" img/s"))
     child.signal(SIGTERM)
     let (reason, status, standardError) = child.finish()
@@ -233,7 +244,8 @@ final class CheckpointInterruptionTests: XCTestCase {
     let data = try makeCSV(rows: 160, in: directory)
     let checkpoint = directory.appendingPathComponent("run.safetensors")
     // Batches of 64: a step takes long enough for the second signal to arrive inside it.
-    let base = arguments(data: data, optimizer: "adam", epochs: 50, batchSize: 64) + ["--save", checkpoint.path]
+    let base =
+      arguments(data: data, optimizer: "adam", epochs: 50, batchSize: 64) + ["--save", checkpoint.path]
     let child = try Child(executable: ConvNetExecutable.url, arguments: base)
     XCTAssertTrue(child.waitFor("saved "), "no checkpoint after the first epoch")
     let before = try Data(contentsOf: checkpoint)
@@ -287,7 +299,8 @@ final class CheckpointInterruptionTests: XCTestCase {
     XCTAssertFalse(equal.standardError.contains("epoch 3"), equal.standardError)
     XCTAssertEqual(try Data(contentsOf: checkpoint), before)
 
-    let extended = try run(arguments(data: data, optimizer: "sgd", epochs: 3) + ["--resume", checkpoint.path])
+    let extended = try run(
+      arguments(data: data, optimizer: "sgd", epochs: 3) + ["--resume", checkpoint.path])
     XCTAssertEqual(extended.status, 0, extended.standardError)
     XCTAssertTrue(extended.standardError.contains("new cosine cycle"), extended.standardError)
     XCTAssertEqual(try SafetensorsFile.read(from: checkpoint).metadata["convnet.cycles"], "0,2,3")

@@ -6,7 +6,9 @@ import XCTest
 /// once per process, so it cannot vary within one) must save byte-identical checkpoints — one
 /// file holding the weights, the optimiser state (`optimizer.*`) and the training position.
 final class DeterministicTrainingTests: XCTestCase {
-  private func temporaryDirectory() throws -> URL { try makeTemporaryDirectory(prefix: "convnet-deterministic") }
+  private func temporaryDirectory() throws -> URL {
+    try makeTemporaryDirectory(prefix: "convnet-deterministic")
+  }
 
   /// Runs `convnet train ARGUMENTS --save FILE` on `threads` threads and returns the bytes of
   /// the checkpoint.

@@ -5,7 +5,8 @@ import XCTest
 /// `convnet fit` and `convnet predict` on the table fixture of TableFitTests (its least-squares
 /// coefficients come from numpy: Fixtures/regression/lstsq_reference.txt).
 final class FitCLITests: XCTestCase {
-  static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+  static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent()
     .appendingPathComponent("ConvNetTrainingTests/Fixtures/regression")
 
   func testFitPrintsCoefficientsAndSavesWeightsThatPredict() throws {
@@ -20,7 +21,9 @@ final class FitCLITests: XCTestCase {
       XCTAssertTrue(fit.standardOutput.contains(expected), "\(expected) in\n\(fit.standardOutput)")
     }
     let output = directory.appendingPathComponent("predictions.csv").path
-    let predict = try ConvNetExecutable.run(["predict", "--weights", weights, "--data", data, "--output", output])
+    let predict = try ConvNetExecutable.run([
+      "predict", "--weights", weights, "--data", data, "--output", output,
+    ])
     XCTAssertEqual(predict.status, 0, predict.standardError)
     let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
     XCTAssertEqual(lines.count, 61)
@@ -32,8 +35,11 @@ final class FitCLITests: XCTestCase {
     let data = Self.fixtures.appendingPathComponent("linear.csv").path
     let target = try ConvNetExecutable.run(["fit", "--data", data, "--target", "nope"])
     XCTAssertEqual(target.status, 1)
-    XCTAssertTrue(target.standardError.contains("linear.csv: header has no target column \"nope\""), target.standardError)
-    let hidden = try ConvNetExecutable.run(["fit", "--data", data, "--target", "y", "--model", "mlp", "--hidden", "4,x"])
+    XCTAssertTrue(
+      target.standardError.contains("linear.csv: header has no target column \"nope\""), target.standardError)
+    let hidden = try ConvNetExecutable.run([
+      "fit", "--data", data, "--target", "y", "--model", "mlp", "--hidden", "4,x",
+    ])
     XCTAssertEqual(hidden.status, 2)
     XCTAssertTrue(hidden.standardError.contains("--hidden 4,x"), hidden.standardError)
     let solver = try ConvNetExecutable.run(

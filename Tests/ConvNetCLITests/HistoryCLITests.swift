@@ -17,7 +17,8 @@ final class HistoryCLITests: XCTestCase {
     let directory = try temporaryDirectory()
     let weights = directory.appendingPathComponent("lenet.safetensors")
     let first = try convnet([
-      "train", "--epochs", "2", "--max-steps", "6", "--batch-size", "16", "--no-shuffle", "--history-every", "2",
+      "train", "--epochs", "2", "--max-steps", "6", "--batch-size", "16", "--no-shuffle", "--history-every",
+      "2",
       "--save", weights.path, "--tensorboard", directory.appendingPathComponent("tb").path,
     ])
     XCTAssertEqual(first.status, 0, first.standardError)
@@ -36,10 +37,12 @@ final class HistoryCLITests: XCTestCase {
     XCTAssertEqual(description.dataset?.trainCount, 60000)
     XCTAssertEqual(description.weights, weights.path)
     XCTAssertEqual(description.parameterCount, 61706)
-    let events = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("tb").path)
+    let events = try FileManager.default.contentsOfDirectory(
+      atPath: directory.appendingPathComponent("tb").path)
     XCTAssertEqual(events.filter { $0.hasPrefix("events.out.tfevents.") }.count, 1, "\(events)")
     // Tags are stored as plain strings in the records: the epoch's scalars and its picture.
-    let eventData = try Data(contentsOf: directory.appendingPathComponent("tb").appendingPathComponent(events[0]))
+    let eventData = try Data(
+      contentsOf: directory.appendingPathComponent("tb").appendingPathComponent(events[0]))
     for tag in ["loss/test", "accuracy/train_steps", "feature_maps/features.0"] {
       XCTAssertNotNil(eventData.range(of: Data(tag.utf8)), tag)
     }
@@ -59,7 +62,8 @@ final class HistoryCLITests: XCTestCase {
     // larger --max-steps) continues with steps 7 and 8 and appends their lines. The cut-short
     // epoch-1 line at step 6 is superseded on reading by the one at step 8.
     let resumed = try convnet([
-      "train", "--epochs", "2", "--max-steps", "8", "--batch-size", "16", "--no-shuffle", "--history-every", "2",
+      "train", "--epochs", "2", "--max-steps", "8", "--batch-size", "16", "--no-shuffle", "--history-every",
+      "2",
       "--resume", weights.path,
     ])
     XCTAssertEqual(resumed.status, 0, resumed.standardError)

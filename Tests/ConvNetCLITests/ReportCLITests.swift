@@ -4,7 +4,9 @@ import XCTest
 
 /// `convnet report` and `convnet train --report`, run as a user would.
 final class ReportCLITests: XCTestCase {
-  private func convnet(_ arguments: [String], in directory: URL) throws -> (status: Int32, output: String, error: String) {
+  private func convnet(_ arguments: [String], in directory: URL) throws -> (
+    status: Int32, output: String, error: String
+  ) {
     let run = try ConvNetExecutable.run(arguments, in: directory)
     return (run.status, run.standardOutput, run.standardError)
   }
@@ -15,9 +17,13 @@ final class ReportCLITests: XCTestCase {
   /// the run's files; both show the accuracy `eval` measures on the same weights.
   func testTrainReportAndReportCommandShowTheEvaluatedAccuracy() throws {
     let directory = try temporaryDirectory()
-    try FileManager.default.createDirectory(at: directory.appendingPathComponent("out"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: directory.appendingPathComponent("out"), withIntermediateDirectories: true)
     let train = try convnet(
-      ["train", "--epochs", "1", "--max-steps", "30", "--batch-size", "32", "--save", "lenet.safetensors", "--report", "out/trained.html"],
+      [
+        "train", "--epochs", "1", "--max-steps", "30", "--batch-size", "32", "--save", "lenet.safetensors",
+        "--report", "out/trained.html",
+      ],
       in: directory)
     XCTAssertEqual(train.status, 0, train.error)
     let eval = try convnet(["eval", "--weights", "lenet.safetensors", "--json"], in: directory)
@@ -30,13 +36,18 @@ final class ReportCLITests: XCTestCase {
     let elsewhere = directory.appendingPathComponent("elsewhere")
     try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
     let report = try convnet(
-      ["report", "--run", directory.appendingPathComponent("lenet.safetensors").path, "--out", "../later.html"],
+      [
+        "report", "--run", directory.appendingPathComponent("lenet.safetensors").path, "--out",
+        "../later.html",
+      ],
       in: elsewhere)
     XCTAssertEqual(report.status, 0, report.error)
     for name in ["out/trained.html", "later.html"] {
       let html = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
       XCTAssertTrue(html.contains("<div class=\"metric-value\">\(shown)</div>"), "\(name): accuracy \(shown)")
-      for id in TrainingReport.sectionIDs { XCTAssertTrue(html.contains("<section id=\"\(id)\">"), "\(name): \(id)") }
+      for id in TrainingReport.sectionIDs {
+        XCTAssertTrue(html.contains("<section id=\"\(id)\">"), "\(name): \(id)")
+      }
       XCTAssertTrue(html.contains("convnet train --epochs 1 --max-steps 30"), name)
       XCTAssertTrue(html.contains("(5·5·1+1)·6 = 156"), name)
       // The history's epoch line: the test accuracy measured after the epoch, on the same weights.
@@ -55,13 +66,16 @@ final class ReportCLITests: XCTestCase {
 
     let folder = directory.appendingPathComponent("run")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    try Data(#"{"architecture": "lenet5", "started": "2026-12-07T11:20:30Z", "command": ["convnet", "train"]}"#.utf8)
-      .write(to: folder.appendingPathComponent("run.json"))
+    try Data(
+      #"{"architecture": "lenet5", "started": "2026-12-07T11:20:30Z", "command": ["convnet", "train"]}"#.utf8
+    )
+    .write(to: folder.appendingPathComponent("run.json"))
     let noWeights = try convnet(["report", "--run", "run"], in: directory)
     XCTAssertNotEqual(noWeights.status, 0)
     XCTAssertTrue(noWeights.error.contains("run.json: the run saved no weights"), noWeights.error)
 
-    let badFolder = try convnet(["train", "--max-steps", "1", "--report", "no/such/folder/r.html"], in: directory)
+    let badFolder = try convnet(
+      ["train", "--max-steps", "1", "--report", "no/such/folder/r.html"], in: directory)
     XCTAssertNotEqual(badFolder.status, 0)
     XCTAssertTrue(badFolder.error.contains("--report no/such/folder/r.html: the folder"), badFolder.error)
   }
@@ -90,8 +104,10 @@ final class ReportCLITests: XCTestCase {
       }
     }
     let train = try convnet(
-      ["train", "--data", "data", "--rgb", "--image-size", "28", "--val-split", "0.34", "--epochs", "1",
-       "--batch-size", "4", "--report", "report.html"],
+      [
+        "train", "--data", "data", "--rgb", "--image-size", "28", "--val-split", "0.34", "--epochs", "1",
+        "--batch-size", "4", "--report", "report.html",
+      ],
       in: directory)
     XCTAssertEqual(train.status, 0, train.error)
     let page = directory.appendingPathComponent("report.html")
@@ -119,7 +135,8 @@ final class ReportCLITests: XCTestCase {
     XCTAssertEqual(process.terminationStatus, 0, output)
     if let keep = ProcessInfo.processInfo.environment["CONVNET_REPORT_SCREENSHOT"] {
       try? FileManager.default.removeItem(atPath: keep + ".folders.png")
-      try FileManager.default.copyItem(atPath: directory.appendingPathComponent("shot.png").path, toPath: keep + ".folders.png")
+      try FileManager.default.copyItem(
+        atPath: directory.appendingPathComponent("shot.png").path, toPath: keep + ".folders.png")
     }
   }
 }

@@ -52,7 +52,9 @@ final class ResumeConfigurationCLITests: XCTestCase {
     XCTAssertNil(recorded.maximumSteps)
 
     // An option that contradicts the checkpoint is refused, naming it and the recorded value.
-    let conflicting = try ConvNetExecutable.run(["train", "--resume", checkpoint.path, "--lr", "0.01", "--schedule", "cosine"])
+    let conflicting = try ConvNetExecutable.run([
+      "train", "--resume", checkpoint.path, "--lr", "0.01", "--schedule", "cosine",
+    ])
     XCTAssertEqual(conflicting.status, 1, conflicting.standardError)
     XCTAssertEqual(
       errorLine(conflicting),
@@ -60,9 +62,12 @@ final class ResumeConfigurationCLITests: XCTestCase {
         + "schedule step:1:0.5; continuing needs the same settings (leave --lr, --schedule out to continue with the "
         + "recorded ones)")
     // Repeating a recorded value is no contradiction; more epochs extend the run.
-    let extended = try ConvNetExecutable.run(["train", "--resume", checkpoint.path, "--optimizer", "ADAM", "--epochs", "3"])
+    let extended = try ConvNetExecutable.run([
+      "train", "--resume", checkpoint.path, "--optimizer", "ADAM", "--epochs", "3",
+    ])
     XCTAssertEqual(extended.status, 0, extended.standardError)
-    XCTAssertTrue(extended.standardError.contains("extending a run planned for 2 epochs to 3"), extended.standardError)
+    XCTAssertTrue(
+      extended.standardError.contains("extending a run planned for 2 epochs to 3"), extended.standardError)
   }
 
   /// A diverging loss: the library says "a lower learning rate", the command line adds the option.
@@ -70,7 +75,8 @@ final class ResumeConfigurationCLITests: XCTestCase {
     let directory = try makeTemporaryDirectory(prefix: "convnet-resume-config")
     let data = try makeCSV(in: directory)
     let run = try ConvNetExecutable.run([
-      "train", "--data", data.path, "--arch", "smallcnn", "--batch-size", "8", "--lr", "1e12", "--epochs", "1",
+      "train", "--data", data.path, "--arch", "smallcnn", "--batch-size", "8", "--lr", "1e12", "--epochs",
+      "1",
     ])
     XCTAssertEqual(run.status, 1, run.standardError)
     XCTAssertTrue(errorLine(run).hasPrefix("Error: the loss became"), run.standardError)

@@ -5,10 +5,10 @@ import Foundation
 enum CompressionFixtures {
   /// The plain text inside the short fixtures.
   static let short = Array("Hello, DEFLATE! Hello, DEFLATE! Hello, gzip and zlib.".utf8)
-  static let shortCRC32 = 1144416331
-  static let shortAdler32 = 2820739129
-  static let textCRC32 = 2752749955
-  static let textAdler32 = 4250684619
+  static let shortCRC32 = 1_144_416_331
+  static let shortAdler32 = 2_820_739_129
+  static let textCRC32 = 2_752_749_955
+  static let textAdler32 = 4_250_684_619
   static let textCount = 92880
 
   /// 68 bytes.

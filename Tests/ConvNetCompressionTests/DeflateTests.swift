@@ -124,7 +124,8 @@ final class DeflateTests: XCTestCase {
     // Our level 6 must stay within 2 % (+16 bytes) of zlib's level 6 on every input.
     let result = try runPython([script.path, directory.path, "--max-ratio", "1.02"])
     XCTAssertEqual(result.status, 0, result.output)
-    XCTAssertTrue(result.output.contains("checked \(3 * DeflateTests.samples.count) streams"),
+    XCTAssertTrue(
+      result.output.contains("checked \(3 * DeflateTests.samples.count) streams"),
       result.output)
   }
 }

@@ -30,7 +30,8 @@ final class DataShardTests: XCTestCase {
   func testShardedLoadersTogetherGiveTheWholeEpoch() {
     let count = 23
     let dataset = ImageClassificationDataset(
-      name: "ramp", pixels: (0..<count * 4).map { UInt8($0 % 256) }, labels: (0..<count).map { Int32($0 % 4) },
+      name: "ramp", pixels: (0..<count * 4).map { UInt8($0 % 256) },
+      labels: (0..<count).map { Int32($0 % 4) },
       sampleShape: [1, 2, 2], classCount: 4)
     let whole = DataLoader(dataset: dataset, batchSize: 7, shuffle: true, seed: 9)
     for processes in [2, 3] {
@@ -41,7 +42,8 @@ final class DataShardTests: XCTestCase {
         return Array(loader.batches(epoch: 2))
       }
       for (number, batch) in whole.batches(epoch: 2).enumerated() {
-        XCTAssertEqual(parts.flatMap { $0[number].indices }, batch.indices, "batch \(number), \(processes) processes")
+        XCTAssertEqual(
+          parts.flatMap { $0[number].indices }, batch.indices, "batch \(number), \(processes) processes")
         XCTAssertEqual(parts.flatMap { $0[number].images.scalars }, batch.images.scalars)
         XCTAssertEqual(parts.flatMap { $0[number].labels }, batch.labels)
       }

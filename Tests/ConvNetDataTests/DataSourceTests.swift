@@ -54,7 +54,8 @@ final class DataSourceTests: XCTestCase {
   func testRefusesImpossibleValuesNamingTheField() throws {
     let directory = try idxFolder()
     let path = directory.url.path
-    assertDataError(try DataSource(path: path, validationFraction: 1).open(seed: 1), ["validation fraction", "got 1.0"])
+    assertDataError(
+      try DataSource(path: path, validationFraction: 1).open(seed: 1), ["validation fraction", "got 1.0"])
     assertDataError(try DataSource(path: path, channels: 2).open(seed: 1), ["channels", "1 or 3"])
     assertDataError(try DataSource(path: path, imageSize: [0, 4]).open(seed: 1), ["image size"])
     assertDataError(try DataSource(path: path + "/missing").open(seed: 1), ["missing", "not found"])

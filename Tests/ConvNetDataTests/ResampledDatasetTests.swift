@@ -9,7 +9,9 @@ final class ResampledDatasetTests: XCTestCase {
 
   private func sample(_ dataset: ResampledDataset, transform: PixelTransform = .unitRange) -> [Float] {
     var values = [Float](repeating: .nan, count: dataset.sampleElementCount)
-    values.withUnsafeMutableBufferPointer { dataset.writeImage(at: 0, into: $0.baseAddress!, transform: transform) }
+    values.withUnsafeMutableBufferPointer {
+      dataset.writeImage(at: 0, into: $0.baseAddress!, transform: transform)
+    }
     return values
   }
 

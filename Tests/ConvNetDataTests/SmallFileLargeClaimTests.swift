@@ -1,5 +1,5 @@
-import ConvNetData
 import ConvNetCompression
+import ConvNetData
 import Foundation
 import TestSupport
 import XCTest
@@ -17,7 +17,11 @@ final class SmallFileLargeClaimTests: XCTestCase {
     writer.field(1, bits: 1)
     writer.field(1, bits: 2)
     for byte in prefix + [0] {
-      if byte < 144 { writer.code(0x30 + Int(byte), bits: 8) } else { writer.code(0x190 + Int(byte) - 144, bits: 9) }
+      if byte < 144 {
+        writer.code(0x30 + Int(byte), bits: 8)
+      } else {
+        writer.code(0x190 + Int(byte) - 144, bits: 9)
+      }
     }
     var remaining = zeros - 1
     while remaining >= 258 {
@@ -44,7 +48,9 @@ final class SmallFileLargeClaimTests: XCTestCase {
     XCTAssertLessThan(bomb.count, 200_000)
     XCTAssertThrowsError(try IDXReader.parse(Data(bomb), fileName: "bomb.gz")) { error in
       XCTAssertEqual(
-        "\(error)", "bomb.gz: gzip data decompresses to more than the 800 bytes its IDX header describes: extra bytes at the end")
+        "\(error)",
+        "bomb.gz: gzip data decompresses to more than the 800 bytes its IDX header describes: extra bytes at the end"
+      )
     }
     let exact = try IDXReader.parse(Data(gzip(prefix: header, zeros: 784)), fileName: "exact.gz")
     XCTAssertEqual(exact.dimensions, [1, 28, 28])
@@ -52,7 +58,9 @@ final class SmallFileLargeClaimTests: XCTestCase {
     XCTAssertThrowsError(try Gzip.decompress(Data(bomb), maximumSize: 1000)) { error in
       XCTAssertEqual((error as? CompressionError)?.kind, .outputLimitExceeded)
     }
-    XCTAssertEqual(try Gzip.decompressedPrefix(Data(bomb), count: 20), Array((header + [UInt8](repeating: 0, count: 4)).prefix(20)))
+    XCTAssertEqual(
+      try Gzip.decompressedPrefix(Data(bomb), count: 20),
+      Array((header + [UInt8](repeating: 0, count: 4)).prefix(20)))
   }
 
   /// A stray label of 250 among the digits 0…9 (11 distinct labels, 240 empty classes) is
@@ -60,25 +68,32 @@ final class SmallFileLargeClaimTests: XCTestCase {
   func testClassCountFarAboveTheLabelsIsRefused() throws {
     let directory = try IDXTestDirectory()
     try directory.writeMNISTPair(labels: (0..<19).map { UInt8($0 % 10) } + [250])
-    XCTAssertThrowsError(try ImageClassificationDataset.mnistStyle(directory: directory.url, split: .train)) { error in
+    XCTAssertThrowsError(try ImageClassificationDataset.mnistStyle(directory: directory.url, split: .train)) {
+      error in
       let error = error as? DataError
       XCTAssertEqual(error?.file, directory.url.appendingPathComponent("train-labels-idx1-ubyte").path)
       XCTAssertEqual(error?.field, "label 19")
-      XCTAssertTrue(error?.problem.hasPrefix("is 250, but only 11 distinct labels occur") ?? false, "\(String(describing: error))")
+      XCTAssertTrue(
+        error?.problem.hasPrefix("is 250, but only 11 distinct labels occur") ?? false,
+        "\(String(describing: error))")
     }
     let sparse = try IDXTestDirectory()
     try sparse.writeMNISTPair(labels: [0, 1, 2, 3, 4, 5, 6, 7, 8, 15])
-    XCTAssertEqual(try ImageClassificationDataset.mnistStyle(directory: sparse.url, split: .train).classCount, 16)
+    XCTAssertEqual(
+      try ImageClassificationDataset.mnistStyle(directory: sparse.url, split: .train).classCount, 16)
   }
 
   func testCSVLabelOfTenMillionIsRefusedWithItsLine() throws {
     let directory = try IDXTestDirectory()
-    let url = try directory.write("train.csv", Array("label,a,b,c,d\n1,0,0,0,0\n\n10000000,0,0,0,0\n0,1,1,1,1\n".utf8))
+    let url = try directory.write(
+      "train.csv", Array("label,a,b,c,d\n1,0,0,0,0\n\n10000000,0,0,0,0\n0,1,1,1,1\n".utf8))
     XCTAssertThrowsError(try CSVImageDataset.load(contentsOf: url)) { error in
       let error = error as? DataError
       XCTAssertEqual(error?.file, url.path)
       XCTAssertEqual(error?.field, "line 4, column 1 (label)")
-      XCTAssertTrue(error?.problem.hasPrefix("is 10000000, but only 3 distinct labels occur (0, 1, 10000000)") ?? false, "\(String(describing: error))")
+      XCTAssertTrue(
+        error?.problem.hasPrefix("is 10000000, but only 3 distinct labels occur (0, 1, 10000000)") ?? false,
+        "\(String(describing: error))")
     }
   }
 

@@ -17,7 +17,9 @@ final class ChartTests: XCTestCase {
     XCTAssertEqual(canvas.pixel(x: plot.x, y: plot.maxY - 1), .red)
     XCTAssertEqual(canvas.pixel(x: plot.maxX - 1, y: plot.y), .red)
     let middle = PixelPoint(x: plot.x + (plot.width - 1) / 2, y: plot.maxY - 1 - (plot.height - 1) / 2)
-    let nearby = (-1...1).flatMap { dx in (-1...1).map { dy in canvas.pixel(x: middle.x + dx, y: middle.y + dy) } }
+    let nearby = (-1...1).flatMap { dx in
+      (-1...1).map { dy in canvas.pixel(x: middle.x + dx, y: middle.y + dy) }
+    }
     XCTAssertTrue(nearby.contains(.red))
     // The y = 0.6 grid line, left of the diagonal.
     let gridY = plot.maxY - 1 - Int((0.6 * Double(plot.height - 1)).rounded())
@@ -47,7 +49,8 @@ final class ChartTests: XCTestCase {
 
   /// Cells coloured by value (the largest darkest), numbers in readable ink, √ scale on request.
   func testHeatmapCells() throws {
-    var chart = try HeatmapChart(values: [[5, 0], [1, 3]], rowLabels: ["a", "b"], columnLabels: ["a", "b"])
+    var chart = try HeatmapChart(
+      values: [[5, 0], [1, 3]], rowLabels: ["a", "b"], columnLabels: ["a", "b"])
     chart.title = "t"
     chart.rowTitle = "true"
     chart.columnTitle = "predicted"
@@ -67,7 +70,8 @@ final class ChartTests: XCTestCase {
     XCTAssertEqual(chart.colorPosition(1), 0.2)
     chart.squareRootColors = true
     XCTAssertEqual(chart.colorPosition(1), Float(0.2.squareRoot()), accuracy: 1e-6)
-    XCTAssertThrowsError(try HeatmapChart(values: [[1, 2], [3]], rowLabels: ["a", "b"], columnLabels: ["a", "b"]))
+    XCTAssertThrowsError(
+      try HeatmapChart(values: [[1, 2], [3]], rowLabels: ["a", "b"], columnLabels: ["a", "b"]))
     XCTAssertThrowsError(try HeatmapChart(values: [[1]], rowLabels: [], columnLabels: ["a"]))
   }
 }

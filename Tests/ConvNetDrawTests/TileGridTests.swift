@@ -175,7 +175,8 @@ final class TileGridTests: XCTestCase {
     }
     canvas.drawText("epoch", at: PixelPoint(x: 340, y: 370), color: .black, anchor: .topCenter)
     canvas.drawVerticalText("loss", at: PixelPoint(x: 18, y: 190), color: .black)
-    canvas.drawText("LeNet-5 on MNIST", at: PixelPoint(x: 340, y: 8), color: .black, scale: 2,
+    canvas.drawText(
+      "LeNet-5 on MNIST", at: PixelPoint(x: 340, y: 8), color: .black, scale: 2,
       anchor: .topCenter)
     return canvas
   }

@@ -61,7 +61,8 @@ final class PoolingExplanationTests: XCTestCase {
     for kind in PoolingKind.allCases {
       let e = try PoolingExplanation(
         PoolingRequest(kind: kind, kernel: 3, stride: 2, padding: 1, input: input))
-      let expected = kind == .max
+      let expected =
+        kind == .max
         ? maxPool2d(x, settings: geometry.settings) : avgPool2d(x, settings: geometry.settings)
       let c = try XCTUnwrap(e.computation)
       assertClose(Array(c.output.joined().joined()), expected.value.scalars, "\(kind)")

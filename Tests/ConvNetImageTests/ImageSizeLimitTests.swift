@@ -23,7 +23,9 @@ final class ImageSizeLimitTests: XCTestCase {
     XCTAssertEqual(try ImageDecoder.decode(bytes, name: "a.jpg", maximumSampleCount: 3219).width, 37)
     XCTAssertThrowsError(try ImageDecoder.decode(bytes, name: "a.jpg", maximumSampleCount: 3218)) { error in
       XCTAssertEqual(
-        "\(error)", "a.jpg: JPEG: 37×29 pixels × 3 channel(s) = 3219 values exceeds the limit of 3218 set to bound memory")
+        "\(error)",
+        "a.jpg: JPEG: 37×29 pixels × 3 channel(s) = 3219 values exceeds the limit of 3218 set to bound memory"
+      )
     }
   }
 
@@ -36,10 +38,12 @@ final class ImageSizeLimitTests: XCTestCase {
     }
     func bigEndian(_ value: Int) -> [UInt8] { [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: value >> $0) } }
     let png =
-      [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", bigEndian(16384) + bigEndian(16384) + [8, 2, 0, 0, 0])
+      [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+      + chunk("IHDR", bigEndian(16384) + bigEndian(16384) + [8, 2, 0, 0, 0])
       + chunk("IDAT", [0x78, 0x01, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]) + chunk("IEND", [])
     XCTAssertThrowsError(
-      try ImageDecoder.decode(png, name: "big.png", maximumSampleCount: ImageDecoder.defaultMaximumSampleCount)
+      try ImageDecoder.decode(
+        png, name: "big.png", maximumSampleCount: ImageDecoder.defaultMaximumSampleCount)
     ) { error in
       XCTAssertEqual((error as? ImageDecodingError)?.kind, .unsupported)
       XCTAssertTrue("\(error)".contains("16384×16384 pixels × 3 channel(s) = 805306368 values"), "\(error)")

@@ -1,5 +1,5 @@
-import ConvNetImage
 import ConvNetBase
+import ConvNetImage
 import TestSupport
 import XCTest
 

@@ -114,7 +114,9 @@ final class FeatureMapCaptureTests: XCTestCase {
   }
 
   func testLogisticRegressionHasNoFeatureMapsAndGradCAMSaysSo() throws {
-    let model = RandomSource.withSeed(8) { try! Architectures.named("logistic-regression").build(classCount: 10) }
+    let model = RandomSource.withSeed(8) {
+      try! Architectures.named("logistic-regression").build(classCount: 10)
+    }
     XCTAssertTrue(try FeatureMapCapture.capture(model, input: Self.input([1, 28, 28])).featureMaps.isEmpty)
     XCTAssertThrowsError(try GradCAM(model: model, input: Self.input([1, 28, 28]), classIndex: 3)) {
       XCTAssertTrue("\($0)".contains("no convolutional block"), "\($0)")

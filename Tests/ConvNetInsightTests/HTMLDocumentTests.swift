@@ -48,11 +48,18 @@ final class HTMLDocumentTests: XCTestCase {
           .table(
             HTMLTable(
               columns: [.init(hostile)],
-              rows: [[.text(hostile)], [.header(hostile)], [.number(hostile)], [.formula(hostile)],
-                [.bar(fraction: 0.5, text: hostile, tone: .good)], [.heat(hostile, intensity: 0.5, tone: .bad)]],
+              rows: [
+                [.text(hostile)], [.header(hostile)], [.number(hostile)], [.formula(hostile)],
+                [.bar(fraction: 0.5, text: hostile, tone: .good)],
+                [.heat(hostile, intensity: 0.5, tone: .bad)],
+              ],
               caption: hostile)),
           .figure(figure),
-          .cards([HTMLCard(figure: figure, title: hostile, subtitle: hostile, bars: [HTMLBar(label: hostile, fraction: 1, valueText: hostile)])]),
+          .cards([
+            HTMLCard(
+              figure: figure, title: hostile, subtitle: hostile,
+              bars: [HTMLBar(label: hostile, fraction: 1, valueText: hostile)])
+          ]),
         ]))
     let html = page.render()
     XCTAssertFalse(html.contains(hostile), "unescaped text from data in the page")
@@ -72,7 +79,8 @@ final class HTMLDocumentTests: XCTestCase {
     XCTAssertFalse(matches.isEmpty)
     for match in matches {
       let value = String(html[Range(match.range(at: 1), in: html)!])
-      XCTAssertTrue(value.hasPrefix("data:image/png;base64,") || value.hasPrefix("#"), "resource \(value.prefix(60))")
+      XCTAssertTrue(
+        value.hasPrefix("data:image/png;base64,") || value.hasPrefix("#"), "resource \(value.prefix(60))")
     }
     XCTAssertFalse(html.contains("http://"))
     XCTAssertFalse(html.contains("https://"))

@@ -41,7 +41,9 @@ final class PredictionTests: XCTestCase {
       let samples = row.reduce(0, +)
       let expected = String(format: "%.2f %%", Double(row[label]) / Double(samples) * 100)
       XCTAssertTrue(
-        perClassSection.contains("<th scope=\"row\">\(ReportFixture.classNames[label])</th><td class=\"num\">\(samples)</td><td class=\"num\">\(row[label])</td>"),
+        perClassSection.contains(
+          "<th scope=\"row\">\(ReportFixture.classNames[label])</th><td class=\"num\">\(samples)</td><td class=\"num\">\(row[label])</td>"
+        ),
         "class \(label)")
       XCTAssertTrue(perClassSection.contains(expected), "class \(label): \(expected)")
     }
@@ -49,7 +51,9 @@ final class PredictionTests: XCTestCase {
 
   /// classifyEachSample counts as evaluate does, and its per-sample classes are the softmax's.
   func testClassifyEachSampleAgreesWithEvaluate() throws {
-    let model = RandomSource.withSeed(5) { try! Architectures.named("lenet5").build(inputChannels: 1, classCount: 10) }
+    let model = RandomSource.withSeed(5) {
+      try! Architectures.named("lenet5").build(inputChannels: 1, classCount: 10)
+    }
     let loader = DataLoader(dataset: try EmbeddedMNIST.load(.test).prefix(150), batchSize: 64, shuffle: false)
     let expected = evaluate(model, on: loader, classCount: 10)
     let classified = classifyEachSample(model, on: loader, classCount: 10, topCount: 3)
@@ -58,7 +62,10 @@ final class PredictionTests: XCTestCase {
     XCTAssertEqual(classified.result.loss, expected.loss, accuracy: 1e-5)
     XCTAssertEqual(classified.predictions.map(\.index), Array(0..<150))
     // Sample by sample: the probabilities are softmax(logits) of that image alone.
-    let logits = withoutGradients { model.eval(); return model(Variable(loader.makeBatch(indices: Array(0..<150)).images)).value }
+    let logits = withoutGradients {
+      model.eval()
+      return model(Variable(loader.makeBatch(indices: Array(0..<150)).images)).value
+    }
     for (i, prediction) in classified.predictions.enumerated() {
       let row = Array(logits.scalars[(i * 10)..<(i * 10 + 10)])
       let top = row.max()!
@@ -69,7 +76,8 @@ final class PredictionTests: XCTestCase {
       for entry in prediction.top {
         XCTAssertEqual(Double(entry.probability), exponentials[entry.label] / sum, accuracy: 1e-5)
       }
-      XCTAssertEqual(Double(prediction.labelProbability), exponentials[prediction.label] / sum, accuracy: 1e-5)
+      XCTAssertEqual(
+        Double(prediction.labelProbability), exponentials[prediction.label] / sum, accuracy: 1e-5)
       XCTAssertEqual(prediction.label, loader.dataset.label(at: i))
     }
   }
@@ -99,9 +107,12 @@ final class PredictionTests: XCTestCase {
 
   func testSummaryTableHoldsLeNet5sFormulasAndTotals() throws {
     let model = try Architectures.named("lenet5").build(inputChannels: 1, classCount: 10)
-    let table = ModelSummaryTable(ModelSummary(model: model, sampleShape: [1, 28, 28]), architecture: "lenet5")
+    let table = ModelSummaryTable(
+      ModelSummary(model: model, sampleShape: [1, 28, 28]), architecture: "lenet5")
     XCTAssertEqual(table.title, "lenet5 for input 1×28×28")
-    XCTAssertEqual(table.rows.first, ["features.0", "Conv2d(1, 6, kernel 5, padding 2)", "6×28×28", "(5·5·1+1)·6 = 156", "117,600"])
+    XCTAssertEqual(
+      table.rows.first,
+      ["features.0", "Conv2d(1, 6, kernel 5, padding 2)", "6×28×28", "(5·5·1+1)·6 = 156", "117,600"])
     XCTAssertEqual(table.totals.first?.value, "61,706 (trainable 61,706)")
     let html = HTMLDocument(title: "t").render()
     XCTAssertFalse(html.isEmpty)
@@ -111,8 +122,11 @@ final class PredictionTests: XCTestCase {
 /// The report's mistakes are the ones `mostConfidentMistakes` (a separate pass) finds.
 final class ShowcaseAgreementTests: XCTestCase {
   func testWrongSamplesAreTheMostConfidentMistakes() throws {
-    let model = RandomSource.withSeed(11) { try! Architectures.named("lenet5").build(inputChannels: 1, classCount: 10) }
-    let loader = DataLoader(dataset: try EmbeddedMNIST.load(.test).prefix(300), batchSize: 100, shuffle: false)
+    let model = RandomSource.withSeed(11) {
+      try! Architectures.named("lenet5").build(inputChannels: 1, classCount: 10)
+    }
+    let loader = DataLoader(
+      dataset: try EmbeddedMNIST.load(.test).prefix(300), batchSize: 100, shuffle: false)
     let classified = classifyEachSample(model, on: loader, classCount: 10)
     let shown = SampleShowcase.choose(from: classified.predictions, correctCount: 0, wrongCount: 8).wrong
     let expected = mostConfidentMistakes(model, on: loader, classCount: 10, limit: 8)

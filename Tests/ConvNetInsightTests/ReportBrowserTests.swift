@@ -10,8 +10,11 @@ final class ReportBrowserTests: XCTestCase {
     .appendingPathComponent("scripts/report-in-browser.sh")
 
   func testReportRendersInChromium() throws {
-    guard Self.commandExists("chromium") else { throw XCTSkip("chromium is not installed (Debian: apt-get install chromium)") }
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("convnet-report-\(UUID().uuidString)")
+    guard Self.commandExists("chromium") else {
+      throw XCTSkip("chromium is not installed (Debian: apt-get install chromium)")
+    }
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "convnet-report-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let page = directory.appendingPathComponent("report.html")
@@ -33,14 +36,20 @@ final class ReportBrowserTests: XCTestCase {
   /// The checker catches what it is there to catch: a picture that does not decode and a
   /// resource from the network (refused by the page's policy).
   func testScriptFailsOnABrokenPictureAndARemoteResource() throws {
-    guard Self.commandExists("chromium") else { throw XCTSkip("chromium is not installed (Debian: apt-get install chromium)") }
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("convnet-report-\(UUID().uuidString)")
+    guard Self.commandExists("chromium") else {
+      throw XCTSkip("chromium is not installed (Debian: apt-get install chromium)")
+    }
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "convnet-report-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let screenshot = directory.appendingPathComponent("shot.png")
 
     var broken = HTMLDocument(title: "broken picture")
-    broken.append(HTMLSection(id: "a", title: "a", blocks: [.figure(HTMLFigure(png: [0x89, 0x50, 0x4E, 0x47, 1, 2, 3], alternativeText: "not a PNG"))]))
+    broken.append(
+      HTMLSection(
+        id: "a", title: "a",
+        blocks: [.figure(HTMLFigure(png: [0x89, 0x50, 0x4E, 0x47, 1, 2, 3], alternativeText: "not a PNG"))]))
     let brokenPage = directory.appendingPathComponent("broken.html")
     try Data(broken.render().utf8).write(to: brokenPage)
     let brokenRun = try Self.run(Self.script.path, [brokenPage.path, screenshot.path])
@@ -48,7 +57,8 @@ final class ReportBrowserTests: XCTestCase {
     XCTAssertTrue(brokenRun.output.contains("image did not decode: not a PNG"), brokenRun.output)
 
     let remote = HTMLDocument(title: "remote").render()
-      .replacingOccurrences(of: "</main>", with: "<img src=\"http://127.0.0.1:9/x.png\" alt=\"remote\"></main>")
+      .replacingOccurrences(
+        of: "</main>", with: "<img src=\"http://127.0.0.1:9/x.png\" alt=\"remote\"></main>")
     let remotePage = directory.appendingPathComponent("remote.html")
     try Data(remote.utf8).write(to: remotePage)
     let remoteRun = try Self.run(Self.script.path, [remotePage.path, screenshot.path])

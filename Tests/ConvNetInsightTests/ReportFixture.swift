@@ -14,12 +14,15 @@ enum ReportFixture {
   private static func make() throws -> TrainingReport {
     let architecture = try Architectures.named("lenet5")
     let model = RandomSource.withSeed(7) { architecture.build(inputChannels: 1, classCount: 10) }
-    let train = DataLoader(dataset: try EmbeddedMNIST.load(.train).prefix(512), batchSize: 32, shuffle: true, seed: 7)
+    let train = DataLoader(
+      dataset: try EmbeddedMNIST.load(.train).prefix(512), batchSize: 32, shuffle: true, seed: 7)
     let test = try EmbeddedMNIST.load(.test).prefix(200)
     let testLoader = DataLoader(dataset: test, batchSize: 100, shuffle: false)
     let optimizer = SGD(parameters: model.parameters, learningRate: 0.05, momentum: 0.9, weightDecay: 0)
-    let trainer = Trainer(model: model, optimizer: optimizer, trainLoader: train, testLoader: testLoader, classCount: 10)
-    let recorder = HistoryRecorder(stepsPerEpoch: train.batchCount, stepInterval: 4, learningRate: { optimizer.learningRate })
+    let trainer = Trainer(
+      model: model, optimizer: optimizer, trainLoader: train, testLoader: testLoader, classCount: 10)
+    let recorder = HistoryRecorder(
+      stepsPerEpoch: train.batchCount, stepInterval: 4, learningRate: { optimizer.learningRate })
     var entries: [HistoryEntry] = []
     try trainer.run(epochs: 2) { event in
       if let entry = recorder.record(event) { entries.append(entry) }

@@ -6,7 +6,10 @@ import XCTest
 final class ReportMakerTests: XCTestCase {
   func testShellWordsQuoteWhatAShellWouldSplitOrExpand() {
     XCTAssertEqual(
-      ShellWords.join(["convnet", "train", "--data", "my data", "--lr", "0.05", "--augment", "crop:32:4,flip-h", "it's", "$HOME", "猫"]),
+      ShellWords.join([
+        "convnet", "train", "--data", "my data", "--lr", "0.05", "--augment", "crop:32:4,flip-h", "it's",
+        "$HOME", "猫",
+      ]),
       #"convnet train --data 'my data' --lr 0.05 --augment crop:32:4,flip-h 'it'\''s' '$HOME' 猫"#)
     XCTAssertEqual(ShellWords.quote(""), "''")
   }
@@ -24,13 +27,17 @@ final class ReportMakerTests: XCTestCase {
     let history = TrainingHistory(entries: [
       HistoryEntry(kind: .step, epoch: 1, step: 5, trainLoss: 2.2, wallTime: 1, elapsedSeconds: 1),
       HistoryEntry(
-        kind: .epoch, epoch: 1, step: 8, trainLoss: 2.0, trainAccuracy: 0.25, testLoss: 1.5, testAccuracy: 0.5,
+        kind: .epoch, epoch: 1, step: 8, trainLoss: 2.0, trainAccuracy: 0.25, testLoss: 1.5,
+        testAccuracy: 0.5,
         learningRate: 0.05, epochSeconds: 3.25, wallTime: 2, elapsedSeconds: 2),
       HistoryEntry(
-        kind: .epoch, epoch: 2, step: 16, trainLoss: 1.0, trainAccuracy: 0.75, testLoss: 0.5, testAccuracy: 0.875,
+        kind: .epoch, epoch: 2, step: 16, trainLoss: 1.0, trainAccuracy: 0.75, testLoss: 0.5,
+        testAccuracy: 0.875,
         learningRate: 0.01, epochSeconds: 70, wallTime: 3, elapsedSeconds: 3),
     ])
-    let model = RandomSource.withSeed(2) { try! Architectures.named("lenet5").build(inputChannels: 1, classCount: 10) }
+    let model = RandomSource.withSeed(2) {
+      try! Architectures.named("lenet5").build(inputChannels: 1, classCount: 10)
+    }
     let test = try EmbeddedMNIST.load(.test).prefix(100)
     let maker = TrainingReportMaker(
       description: description, history: .shown(history), architecture: "lenet5", model: model,
@@ -76,10 +83,13 @@ final class ReportMakerTests: XCTestCase {
   /// The report is written whole or not at all, and a bad path is one clear error.
   func testWriteNamesTheFileWhenItCannotWrite() throws {
     let report = try ReportFixture.report()
-    XCTAssertThrowsError(try report.write(to: URL(fileURLWithPath: "/nonexistent-folder/report.html"))) { error in
-      XCTAssertTrue("\(error)".hasPrefix("/nonexistent-folder/report.html: cannot write the report"), "\(error)")
+    XCTAssertThrowsError(try report.write(to: URL(fileURLWithPath: "/nonexistent-folder/report.html"))) {
+      error in
+      XCTAssertTrue(
+        "\(error)".hasPrefix("/nonexistent-folder/report.html: cannot write the report"), "\(error)")
     }
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString).html")
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "report-\(UUID().uuidString).html")
     defer { try? FileManager.default.removeItem(at: url) }
     try report.write(to: url)
     XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), report.document().render())
@@ -95,9 +105,13 @@ final class ReportMakerTests: XCTestCase {
       let image = try PNGDecoder.decode(png, name: "thumbnail \(index)")
       XCTAssertEqual([image.channels, image.height, image.width], [1, 28, 28])
       var expected = [Float](repeating: 0, count: 784)
-      expected.withUnsafeMutableBufferPointer { test.writeImage(at: index, into: $0.baseAddress!, transform: .unitRange) }
+      expected.withUnsafeMutableBufferPointer {
+        test.writeImage(at: index, into: $0.baseAddress!, transform: .unitRange)
+      }
       // As bytes: the decoder divides by 255, the dataset multiplies by 1/255 (one ulp apart).
-      XCTAssertEqual(image.pixels.map { Int(($0 * 255).rounded()) }, expected.map { Int(($0 * 255).rounded()) }, "test image \(index)")
+      XCTAssertEqual(
+        image.pixels.map { Int(($0 * 255).rounded()) }, expected.map { Int(($0 * 255).rounded()) },
+        "test image \(index)")
       XCTAssertGreaterThan(expected.filter { $0 > 0.5 }.count, 20, "a digit, not a blank")
     }
     let html = try ReportFixture.report().document().render()
@@ -112,16 +126,21 @@ final class ReportMakerTests: XCTestCase {
   func testFeatureMapsAndGradCAMPictures() throws {
     let report = try ReportFixture.report()
     let maps = try XCTUnwrap(report.featureMaps.value)
-    XCTAssertEqual(maps.map(\.alternativeText), [
-      "feature maps of features.0", "feature maps of features.2", "feature maps of features.3",
-      "feature maps of features.5",
-    ])
+    XCTAssertEqual(
+      maps.map(\.alternativeText),
+      [
+        "feature maps of features.0", "feature maps of features.2", "feature maps of features.3",
+        "feature maps of features.5",
+      ])
     let cams = try XCTUnwrap(report.gradCAM.value)
     XCTAssertEqual(cams.count, 3)
     let evaluation = try XCTUnwrap(report.evaluation.value)
-    let mistake = try XCTUnwrap(SampleShowcase.choose(from: evaluation.samples.predictions, correctCount: 0, wrongCount: 1).wrong.first)
+    let mistake = try XCTUnwrap(
+      SampleShowcase.choose(from: evaluation.samples.predictions, correctCount: 0, wrongCount: 1).wrong.first)
     XCTAssertEqual(cams[2].alternativeText, "Grad-CAM of test image \(mistake.index)")
-    XCTAssertTrue(cams[2].caption?.contains("wrongly classified as \(ReportFixture.classNames[mistake.predicted])") == true)
+    XCTAssertTrue(
+      cams[2].caption?.contains("wrongly classified as \(ReportFixture.classNames[mistake.predicted])")
+        == true)
     for figure in maps + cams {
       let image = try PNGDecoder.decode(figure.png, name: figure.alternativeText)
       XCTAssertEqual(image.channels, 3)
@@ -139,7 +158,9 @@ final class ReportMakerTests: XCTestCase {
     XCTAssertEqual(picture.width, TrainingReportMaker.curvesWidth)
     XCTAssertNil(report.confusionPicture, "10 classes: a table")
 
-    let model = RandomSource.withSeed(3) { try! Architectures.named("lenet5").build(inputChannels: 1, classCount: 25) }
+    let model = RandomSource.withSeed(3) {
+      try! Architectures.named("lenet5").build(inputChannels: 1, classCount: 25)
+    }
     let maker = TrainingReportMaker(
       description: nil, history: .missing(reason: "none"), architecture: "lenet5", model: model,
       testSet: .shown(try EmbeddedMNIST.load(.test).prefix(50)), transform: .unitRange, classCount: 25)

@@ -28,8 +28,10 @@ final class RunDescriptionTests: XCTestCase {
   func testDescriptionWithoutConfigurationStillReads() throws {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString).json")
     defer { try? FileManager.default.removeItem(at: url) }
-    try Data(#"{"architecture": "lenet5", "started": "1970-01-01T00:00:00Z", "settings": {"epochs": "2"}}"#.utf8)
-      .write(to: url)
+    try Data(
+      #"{"architecture": "lenet5", "started": "1970-01-01T00:00:00Z", "settings": {"epochs": "2"}}"#.utf8
+    )
+    .write(to: url)
     let loaded = try RunDescription.load(from: url)
     XCTAssertNil(loaded.configuration)
     XCTAssertEqual(loaded.settings, ["epochs": "2"])
@@ -41,8 +43,11 @@ final class RunDescriptionTests: XCTestCase {
     configuration.optimizer = OptimizerChoice(kind: .adam)
     configuration.frozenPrefixes = ["features"]
     let description = RunDescription(
-      architecture: "lenet5", command: [], started: Date(timeIntervalSince1970: 0), configuration: configuration)
-    let model = RandomSource.withSeed(2) { try! Architectures.named("lenet5").build(inputChannels: 1, classCount: 10) }
+      architecture: "lenet5", command: [], started: Date(timeIntervalSince1970: 0),
+      configuration: configuration)
+    let model = RandomSource.withSeed(2) {
+      try! Architectures.named("lenet5").build(inputChannels: 1, classCount: 10)
+    }
     let maker = TrainingReportMaker(
       description: description, history: .missing(reason: "none"), architecture: "lenet5", model: model,
       testSet: .missing(reason: "none"), transform: .unitRange, classCount: 10)
@@ -50,7 +55,8 @@ final class RunDescriptionTests: XCTestCase {
     XCTAssertEqual(
       settings.map(\.key),
       [
-        "architecture", "data", "epochs", "batch size", "optimizer", "learning rate", "weight decay", "schedule",
+        "architecture", "data", "epochs", "batch size", "optimizer", "learning rate", "weight decay",
+        "schedule",
         "label smoothing", "augmentation", "normalisation", "seed", "order", "frozen",
       ])
     XCTAssertEqual(settings.first { $0.key == "optimizer" }?.value, "Adam")
@@ -72,7 +78,8 @@ final class RunDescriptionTests: XCTestCase {
       record: record, description: first, recorder: HistoryRecorder(stepsPerEpoch: 1, learningRate: { 1 }))
     configuration.epochs = 5
     let second = RunDescription(
-      architecture: "lenet5", command: ["convnet", "train", "--resume"], started: Date(timeIntervalSince1970: 60),
+      architecture: "lenet5", command: ["convnet", "train", "--resume"],
+      started: Date(timeIntervalSince1970: 60),
       configuration: configuration)
     _ = try TrainingRunRecorder(
       record: record, description: second, resumedAfterEpoch: 2,

@@ -1,6 +1,5 @@
-import XCTest
-
 import ConvNetInsight
+import XCTest
 
 /// The bytes of TensorBoard event files: CRC-32C, TFRecord framing and the protobuf messages,
 /// against published check values and bytes worked out by hand.
@@ -56,8 +55,10 @@ final class TensorBoardEncodingTests: XCTestCase {
     let event = TensorBoardEvent(wallTime: 1.5, step: 3, content: .summary([.scalar(tag: "a", value: 0.5)]))
     XCTAssertEqual(
       event.encoded(),
-      [0x09, 0, 0, 0, 0, 0, 0, 0xF8, 0x3F, 0x10, 0x03, 0x2A, 0x0A,
-       0x0A, 0x08, 0x0A, 0x01, 0x61, 0x15, 0, 0, 0, 0x3F])
+      [
+        0x09, 0, 0, 0, 0, 0, 0, 0xF8, 0x3F, 0x10, 0x03, 0x2A, 0x0A,
+        0x0A, 0x08, 0x0A, 0x01, 0x61, 0x15, 0, 0, 0, 0x3F,
+      ])
   }
 
   /// The file-version event at step 0: step left out (proto3 default), field 3 (1A), 13 bytes.
@@ -79,7 +80,9 @@ final class TensorBoardEncodingTests: XCTestCase {
     let event = TensorBoardEvent(wallTime: 0, step: 0, content: .summary([.image(tag: "i", image: image)]))
     XCTAssertEqual(
       event.encoded(),
-      [0x2A, 0x13, 0x0A, 0x11,
-       0x0A, 0x01, 0x69, 0x22, 0x0C, 0x08, 0x02, 0x10, 0xAC, 0x02, 0x18, 0x03, 0x22, 0x03, 1, 2, 3])
+      [
+        0x2A, 0x13, 0x0A, 0x11,
+        0x0A, 0x01, 0x69, 0x22, 0x0C, 0x08, 0x02, 0x10, 0xAC, 0x02, 0x18, 0x03, 0x22, 0x03, 1, 2, 3,
+      ])
   }
 }

@@ -29,15 +29,19 @@ final class TensorBoardReadBackTests: XCTestCase {
   }
 
   func testTensorBoardReadsScalarsAndImages() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("convnet-tb-\(UUID().uuidString)")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "convnet-tb-\(UUID().uuidString)")
     addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
     let clock = { Date(timeIntervalSince1970: 1_700_000_000.25) }
     let writer = try TensorBoardWriter(directory: directory, clock: clock)
-    try writer.add([.scalar(tag: "loss/train", value: 2.5), .scalar(tag: "accuracy/train", value: 0.25)], step: 50)
+    try writer.add(
+      [.scalar(tag: "loss/train", value: 2.5), .scalar(tag: "accuracy/train", value: 0.25)], step: 50)
     try writer.add([.scalar(tag: "loss/train", value: 0.5)], step: 100)
     // Any bytes after the 8-byte PNG signature: the reader checks the record, not the picture.
     let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3, 4]
-    try writer.add([.image(tag: "features", image: TensorBoardImage(width: 7, height: 5, channels: 3, png: png))], step: 100)
+    try writer.add(
+      [.image(tag: "features", image: TensorBoardImage(width: 7, height: 5, channels: 3, png: png))],
+      step: 100)
 
     guard let result = try readBack(directory) else {
       throw XCTSkip("python3 with the tensorboard package is not available (pip install tensorboard)")

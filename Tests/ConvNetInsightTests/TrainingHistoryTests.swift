@@ -6,7 +6,8 @@ import XCTest
 /// Training history: entries from trainer events, the JSON-lines file, resuming, locating a run.
 final class TrainingHistoryTests: XCTestCase {
   private func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("convnet-history-\(UUID().uuidString)")
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "convnet-history-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     addTeardownBlock { try? FileManager.default.removeItem(at: url) }
     return url
@@ -32,17 +33,21 @@ final class TrainingHistoryTests: XCTestCase {
   /// count goes on (6), and an epoch cut short after 1 step ends at step 5.
   func testRecorderAveragesLossOverEachInterval() {
     var rate: Float = 0.1
-    let recorder = HistoryRecorder(stepsPerEpoch: 4, stepInterval: 2, learningRate: { rate }, clock: tickingClock())
+    let recorder = HistoryRecorder(
+      stepsPerEpoch: 4, stepInterval: 2, learningRate: { rate }, clock: tickingClock())
     var entries: [HistoryEntry] = []
     for (index, loss) in [Float(1), 2, 3, 4].enumerated() {
-      if let entry = recorder.record(step(1, index + 1, loss: loss, accuracy: Float(index) / 4)) { entries.append(entry) }
+      if let entry = recorder.record(step(1, index + 1, loss: loss, accuracy: Float(index) / 4)) {
+        entries.append(entry)
+      }
     }
     rate = 0.05
     entries += [
       recorder.record(
         .epoch(epoch: 1, trainLoss: 2.5, trainAccuracy: 0.75, test: nil, seconds: 7, learningRate: 0.05)),
       recorder.record(step(2, 1, loss: 8)),
-      recorder.record(.epoch(epoch: 2, trainLoss: 8, trainAccuracy: 0.5, test: nil, seconds: 1, learningRate: 0.05)),
+      recorder.record(
+        .epoch(epoch: 2, trainLoss: 8, trainAccuracy: 0.5, test: nil, seconds: 1, learningRate: 0.05)),
       recorder.record(.saved(URL(fileURLWithPath: "/x"))),
     ].compactMap { $0 }
 
@@ -69,7 +74,9 @@ final class TrainingHistoryTests: XCTestCase {
     let running: [(epoch: Int, step: Int, accuracy: Float)] = [
       (1, 1, 0.5), (1, 2, 0.6), (1, 3, 0.7), (1, 4, 24 / 35), (2, 1, 0.9), (2, 2, 0.85),
     ]
-    let lines = running.compactMap { recorder.record(step($0.epoch, $0.step, loss: 1, accuracy: $0.accuracy)) }
+    let lines = running.compactMap {
+      recorder.record(step($0.epoch, $0.step, loss: 1, accuracy: $0.accuracy))
+    }
     XCTAssertEqual(lines.map(\.step), [2, 4, 6])
     XCTAssertEqual(lines.map(\.trainAccuracy), [0.6, 0.8, 0.85])
   }
@@ -77,7 +84,8 @@ final class TrainingHistoryTests: XCTestCase {
   /// JSON field names are the documented snake_case ones; absent figures are left out.
   func testJSONLineFieldNames() throws {
     let entry = HistoryEntry(
-      kind: .epoch, epoch: 2, step: 10, trainLoss: 0.5, trainAccuracy: 0.25, testLoss: 0.75, testAccuracy: 0.125,
+      kind: .epoch, epoch: 2, step: 10, trainLoss: 0.5, trainAccuracy: 0.25, testLoss: 0.75,
+      testAccuracy: 0.125,
       learningRate: 0.5, epochSeconds: 3, wallTime: 4, elapsedSeconds: 5)
     XCTAssertEqual(
       try entry.jsonLine(),
@@ -85,7 +93,8 @@ final class TrainingHistoryTests: XCTestCase {
         + #""test_accuracy":0.125,"test_loss":0.75,"train_accuracy":0.25,"train_loss":0.5,"wall_time":4}"#)
     let step = HistoryEntry(kind: .step, epoch: 1, step: 1, trainLoss: .nan, wallTime: 0, elapsedSeconds: 0)
     XCTAssertEqual(
-      try step.jsonLine(), #"{"elapsed_seconds":0,"epoch":1,"kind":"step","step":1,"train_loss":"NaN","wall_time":0}"#)
+      try step.jsonLine(),
+      #"{"elapsed_seconds":0,"epoch":1,"kind":"step","step":1,"train_loss":"NaN","wall_time":0}"#)
     let back = try TrainingHistory(jsonLines: Data((try step.jsonLine()).utf8), source: "x")
     XCTAssertTrue(try XCTUnwrap(back.entries.first?.trainLoss).isNaN)
   }
@@ -112,7 +121,8 @@ final class TrainingHistoryTests: XCTestCase {
     XCTAssertThrowsError(try TrainingHistory(jsonLines: Data(broken.utf8), source: "h.jsonl")) { error in
       XCTAssertEqual(
         "\(error)",
-        "h.jsonl: line 2 is not a history entry (expected a JSON object with kind, epoch, step, wall_time, elapsed_seconds): field \"epoch\" missing")
+        "h.jsonl: line 2 is not a history entry (expected a JSON object with kind, epoch, step, wall_time, elapsed_seconds): field \"epoch\" missing"
+      )
     }
   }
 
@@ -131,8 +141,10 @@ final class TrainingHistoryTests: XCTestCase {
     let folder = RunRecord.newFolder(architecture: "lenet5", started: started, in: directory)
     XCTAssertEqual(folder.lastPathComponent, "lenet5-20261207-112715")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    try RunDescription(architecture: "lenet5", command: ["convnet"], started: started, weights: "/w.safetensors")
-      .write(to: folder.appendingPathComponent("run.json"))
+    try RunDescription(
+      architecture: "lenet5", command: ["convnet"], started: started, weights: "/w.safetensors"
+    )
+    .write(to: folder.appendingPathComponent("run.json"))
     let inFolder = try RunRecord.locate(folder)
     XCTAssertEqual(inFolder.historyURL, folder.appendingPathComponent("history.jsonl"))
     XCTAssertEqual(inFolder.weightsURL?.path, "/w.safetensors")
@@ -156,10 +168,12 @@ final class TrainingHistoryTests: XCTestCase {
       command: ["convnet", "train"], started: Date(timeIntervalSince1970: 0))
     do {
       let recorder = try TrainingRunRecorder(
-        record: record, description: first, recorder: HistoryRecorder(stepsPerEpoch: 2, stepInterval: 1, learningRate: { 1 }))
+        record: record, description: first,
+        recorder: HistoryRecorder(stepsPerEpoch: 2, stepInterval: 1, learningRate: { 1 }))
       recorder.handle(step(1, 1, loss: 1))
       recorder.handle(step(1, 2, loss: 2))
-      recorder.handle(.epoch(epoch: 1, trainLoss: 1.5, trainAccuracy: 0.5, test: nil, seconds: 1, learningRate: 1))
+      recorder.handle(
+        .epoch(epoch: 1, trainLoss: 1.5, trainAccuracy: 0.5, test: nil, seconds: 1, learningRate: 1))
     }
     XCTAssertEqual(try record.loadHistory().entries.count, 3)
     let handle = try FileHandle(forWritingTo: record.historyURL)
@@ -168,7 +182,8 @@ final class TrainingHistoryTests: XCTestCase {
     try handle.close()
 
     let second = RunDescription(
-      architecture: "lenet5", command: ["convnet", "train", "--resume"], started: Date(timeIntervalSince1970: 60))
+      architecture: "lenet5", command: ["convnet", "train", "--resume"],
+      started: Date(timeIntervalSince1970: 60))
     do {
       let recorder = try TrainingRunRecorder(
         record: record, description: second, resumedAfterEpoch: 1,
@@ -184,6 +199,9 @@ final class TrainingHistoryTests: XCTestCase {
     XCTAssertEqual(description.parameterCount, 61706)
     XCTAssertEqual(
       description.resumes,
-      [RunDescription.Resume(started: "1970-01-01T00:01:00Z", command: ["convnet", "train", "--resume"], afterEpoch: 1)])
+      [
+        RunDescription.Resume(
+          started: "1970-01-01T00:01:00Z", command: ["convnet", "train", "--resume"], afterEpoch: 1)
+      ])
   }
 }

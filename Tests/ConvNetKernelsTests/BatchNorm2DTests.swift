@@ -42,13 +42,14 @@ final class BatchNorm2DTests: XCTestCase {
         output: &scratch, training: training, momentum: 0.1, epsilon: 1e-5, layout: layout)
 
       func forward(
-        _ kernel: @escaping (
-          _ input: UnsafePointer<Float>, _ weight: UnsafePointer<Float>?, _ bias: UnsafePointer<Float>?,
-          _ runningMean: UnsafeMutablePointer<Float>, _ runningVariance: UnsafeMutablePointer<Float>,
-          _ savedMean: UnsafeMutablePointer<Float>, _ savedInverseStd: UnsafeMutablePointer<Float>,
-          _ output: UnsafeMutablePointer<Float>, _ training: Bool, _ momentum: Float,
-          _ epsilon: Float, _ layout: BatchNormLayout
-        ) -> Void
+        _ kernel:
+          @escaping (
+            _ input: UnsafePointer<Float>, _ weight: UnsafePointer<Float>?, _ bias: UnsafePointer<Float>?,
+            _ runningMean: UnsafeMutablePointer<Float>, _ runningVariance: UnsafeMutablePointer<Float>,
+            _ savedMean: UnsafeMutablePointer<Float>, _ savedInverseStd: UnsafeMutablePointer<Float>,
+            _ output: UnsafeMutablePointer<Float>, _ training: Bool, _ momentum: Float,
+            _ epsilon: Float, _ layout: BatchNormLayout
+          ) -> Void
       ) -> ([UnsafeMutablePointer<Float>]) -> Void {
         { out in
           withExtendedLifetime((gamma, beta)) {
@@ -58,13 +59,14 @@ final class BatchNorm2DTests: XCTestCase {
       }
       func backward(
         withGradInput: Bool,
-        _ kernel: @escaping (
-          _ gradOutput: UnsafePointer<Float>, _ input: UnsafePointer<Float>,
-          _ savedMean: UnsafePointer<Float>, _ savedInverseStd: UnsafePointer<Float>,
-          _ weight: UnsafePointer<Float>?, _ gradInput: UnsafeMutablePointer<Float>?,
-          _ gradWeight: UnsafeMutablePointer<Float>?, _ gradBias: UnsafeMutablePointer<Float>?,
-          _ training: Bool, _ layout: BatchNormLayout
-        ) -> Void
+        _ kernel:
+          @escaping (
+            _ gradOutput: UnsafePointer<Float>, _ input: UnsafePointer<Float>,
+            _ savedMean: UnsafePointer<Float>, _ savedInverseStd: UnsafePointer<Float>,
+            _ weight: UnsafePointer<Float>?, _ gradInput: UnsafeMutablePointer<Float>?,
+            _ gradWeight: UnsafeMutablePointer<Float>?, _ gradBias: UnsafeMutablePointer<Float>?,
+            _ training: Bool, _ layout: BatchNormLayout
+          ) -> Void
       ) -> ([UnsafeMutablePointer<Float>]) -> Void {
         { out in
           withExtendedLifetime(gamma) {

@@ -14,185 +14,186 @@ final class Conv2DTests: XCTestCase {
   /// kernels larger than the stride and than the unpadded input, batches 1–5 — each row with
   /// the algorithms `Conv2DPlan` must choose for it (forward, input gradient, weight gradient),
   /// so that a change to a threshold cannot silently move a row to another kernel.
-  static let cases: [Conv2DCase] = [
-    // plain 3×3, batch 1 (one channel in and out: the depthwise kernels)
-    Conv2DCase(
-      (.depthwise, .depthwise, .depthwise),
-      Conv2DGeometry(
-        batch: 1, inputChannels: 1, inputHeight: 5, inputWidth: 5, outputChannels: 1,
-        kernelSize: 3)),
-    // padded, odd non-square image, batch 3
-    Conv2DCase(
-      (.rows, .im2colGEMM, .im2colGEMM),
-      Conv2DGeometry(
-        batch: 3, inputChannels: 3, inputHeight: 7, inputWidth: 9, outputChannels: 4,
-        kernelSize: 3, padding: 1)),
-    // non-square kernel, strides 2×3, asymmetric padding, groups 2
-    Conv2DCase(
-      (.im2colGEMM, .im2colGEMM, .im2colGEMM),
-      Conv2DGeometry(
-        batch: 2, inputChannels: 4, inputHeight: 11, inputWidth: 10, outputChannels: 6,
-        kernelHeight: 5, kernelWidth: 3, strideHeight: 2, strideWidth: 3, paddingTop: 2,
-        paddingBottom: 1, paddingLeft: 0, paddingRight: 2, groups: 2)),
-    // dilation 2, stride 2
-    Conv2DCase(
-      (.im2colGEMM, .im2colGEMM, .im2colGEMM),
-      Conv2DGeometry(
-        batch: 3, inputChannels: 2, inputHeight: 9, inputWidth: 8, outputChannels: 5,
-        kernelSize: 3, stride: 2, padding: 1, dilation: 2)),
-    // stride 3, groups 2
-    Conv2DCase(
-      (.im2colGEMM, .im2colGEMM, .im2colGEMM),
-      Conv2DGeometry(
-        batch: 1, inputChannels: 4, inputHeight: 10, inputWidth: 11, outputChannels: 8,
-        kernelSize: 3, stride: 3, padding: 1, groups: 2)),
-    // kernel 5 > stride 2
-    Conv2DCase(
-      (.im2colGEMM, .im2colGEMM, .im2colGEMM),
-      Conv2DGeometry(
-        batch: 2, inputChannels: 2, inputHeight: 10, inputWidth: 10, outputChannels: 3,
-        kernelSize: 5, stride: 2, padding: 2)),
-    // kernel 5 larger than the 3×4 input, made valid by padding
-    Conv2DCase(
-      (.rows, .im2colGEMM, .im2colGEMM),
-      Conv2DGeometry(
-        batch: 2, inputChannels: 2, inputHeight: 3, inputWidth: 4, outputChannels: 2,
-        kernelSize: 5, padding: 2)),
-    // even kernel with "same" padding (1 before, 2 after)
-    Conv2DCase(
-      (.rows, .im2colGEMM, .im2colGEMM),
-      Conv2DGeometry(
-        batch: 2, inputChannels: 3, inputHeight: 6, inputWidth: 7, outputChannels: 4,
-        kernelHeight: 4, kernelWidth: 4, paddingTop: 1, paddingBottom: 2, paddingLeft: 1,
-        paddingRight: 2)),
-    // 1×1 pointwise (the no-im2col shortcut), batch 3
-    Conv2DCase(
-      (.pointwiseGEMM, .pointwiseGEMM, .pointwiseGEMM),
-      Conv2DGeometry(
-        batch: 3, inputChannels: 8, inputHeight: 6, inputWidth: 5, outputChannels: 4,
-        kernelSize: 1)),
-    // 1×1 pointwise with groups 2, batch 5 (uneven chunks over threads)
-    Conv2DCase(
-      (.pointwiseGEMM, .pointwiseGEMM, .pointwiseGEMM),
-      Conv2DGeometry(
-        batch: 5, inputChannels: 8, inputHeight: 3, inputWidth: 5, outputChannels: 6,
-        kernelSize: 1, groups: 2)),
-    // 1×1 stride 2 (needs im2col) and 1×1 padded
-    Conv2DCase(
-      (.im2colGEMM, .im2colGEMM, .im2colGEMM),
-      Conv2DGeometry(
-        batch: 1, inputChannels: 3, inputHeight: 7, inputWidth: 6, outputChannels: 2,
-        kernelSize: 1, stride: 2)),
-    Conv2DCase(
-      (.rows, .im2colGEMM, .im2colGEMM),
-      Conv2DGeometry(
-        batch: 2, inputChannels: 3, inputHeight: 4, inputWidth: 4, outputChannels: 2,
-        kernelSize: 1, padding: 1)),
-    // groups == inputChannels with channel multiplier 2 (grouped path, not depthwise)
-    Conv2DCase(
-      (.im2colGEMM, .im2colGEMM, .im2colGEMM),
-      Conv2DGeometry(
-        batch: 3, inputChannels: 4, inputHeight: 7, inputWidth: 7, outputChannels: 8,
-        kernelSize: 3, padding: 1, groups: 4)),
-    // depthwise: stride 1 wide rows (vector loop + tail), strided+dilated+asymmetric, even kernel
-    Conv2DCase(
-      (.depthwise, .depthwise, .depthwise),
-      Conv2DGeometry(
-        batch: 2, inputChannels: 6, inputHeight: 8, inputWidth: 21, outputChannels: 6,
-        kernelSize: 3, padding: 1, groups: 6)),
-    Conv2DCase(
-      (.depthwise, .depthwise, .depthwise),
-      Conv2DGeometry(
-        batch: 3, inputChannels: 5, inputHeight: 9, inputWidth: 10, outputChannels: 5,
-        kernelHeight: 3, kernelWidth: 5, strideHeight: 2, strideWidth: 3, paddingTop: 0,
-        paddingBottom: 2, paddingLeft: 1, paddingRight: 1, dilationHeight: 2, dilationWidth: 1,
-        groups: 5)),
-    Conv2DCase(
-      (.depthwise, .depthwise, .depthwise),
-      Conv2DGeometry(
-        batch: 4, inputChannels: 3, inputHeight: 5, inputWidth: 5, outputChannels: 3,
-        kernelHeight: 2, kernelWidth: 2, paddingTop: 0, paddingBottom: 1, paddingLeft: 0,
-        paddingRight: 1, groups: 3)),
-    Conv2DCase(
-      (.depthwise, .depthwise, .depthwise),
-      Conv2DGeometry(
-        batch: 1, inputChannels: 4, inputHeight: 12, inputWidth: 13, outputChannels: 4,
-        kernelSize: 3, padding: 2, dilation: 2, groups: 4)),
-    // depthwise stride 2 (two column phases), odd width, 7×7 kernel (49 taps, the lane limit)
-    Conv2DCase(
-      (.depthwise, .depthwise, .depthwise),
-      Conv2DGeometry(
-        batch: 3, inputChannels: 7, inputHeight: 11, inputWidth: 17, outputChannels: 7,
-        kernelSize: 3, stride: 2, padding: 1, groups: 7)),
-    Conv2DCase(
-      (.depthwise, .depthwise, .depthwise),
-      Conv2DGeometry(
-        batch: 2, inputChannels: 3, inputHeight: 12, inputWidth: 19, outputChannels: 3,
-        kernelSize: 7, padding: 3, groups: 3)),
-    // Winograd F(2×2, 3×3) (3×3, stride 1, ≥ 16 channels each side; the input gradient runs
-    // the same kernels with padding 2 − p): odd output sizes (clipped tail tiles), batch 1.
-    // This row and the next two have fewer than 64 tiles, so the plan does not pick Winograd;
-    // the test calls its kernels directly as well.
-    Conv2DCase(
-      (.implicitGEMM, .im2colGEMM, .im2colGEMM),
-      Conv2DGeometry(
-        batch: 1, inputChannels: 16, inputHeight: 7, inputWidth: 9, outputChannels: 17,
-        kernelSize: 3, padding: 1)),
-    // asymmetric padding 0…2, tiles that start in the padding on every side, odd batch
-    Conv2DCase(
-      (.implicitGEMM, .im2colGEMM, .im2colGEMM),
-      Conv2DGeometry(
-        batch: 3, inputChannels: 20, inputHeight: 6, inputWidth: 5, outputChannels: 16,
-        kernelHeight: 3, kernelWidth: 3, paddingTop: 0, paddingBottom: 2, paddingLeft: 2,
-        paddingRight: 1)),
-    // unpadded 4×4 → one tile per image; padding 2 (the input gradient then has padding 0)
-    Conv2DCase(
-      (.gather, .im2colGEMM, .gather),
-      Conv2DGeometry(
-        batch: 2, inputChannels: 16, inputHeight: 4, inputWidth: 4, outputChannels: 16,
-        kernelSize: 3)),
-    Conv2DCase(
-      (.winograd, .winograd, .im2colGEMM),
-      Conv2DGeometry(
-        batch: 5, inputChannels: 17, inputHeight: 10, inputWidth: 11, outputChannels: 18,
-        kernelSize: 3, padding: 2)),
-    // enough tiles (3 · 12 · 12 = 432) for several blocks per thread, runs across images
-    Conv2DCase(
-      (.winograd, .winograd, .implicitGEMM),
-      Conv2DGeometry(
-        batch: 3, inputChannels: 16, inputHeight: 23, inputWidth: 24, outputChannels: 16,
-        kernelSize: 3, padding: 1)),
-    // im2col large enough (K·P = 72 · 600 ≥ 32 Ki) for the weight gradient to pack it on the
-    // fly; stride 2 with groups 2 as well (K·P = 36 · 1,188)
-    Conv2DCase(
-      (.implicitGEMM, .im2colGEMM, .implicitGEMM),
-      Conv2DGeometry(
-        batch: 3, inputChannels: 8, inputHeight: 24, inputWidth: 25, outputChannels: 9,
-        kernelSize: 3, padding: 1)),
-    Conv2DCase(
-      (.implicitGEMM, .im2colGEMM, .implicitGEMM),
-      Conv2DGeometry(
-        batch: 2, inputChannels: 8, inputHeight: 71, inputWidth: 65, outputChannels: 14,
-        kernelSize: 3, stride: 2, padding: 1, groups: 2)),
-    // small output planes (P < 256) with a large im2col: the weight gradient is one GEMM per
-    // thread whose depth runs over its images' pixels; padded, and strided with groups
-    Conv2DCase(
-      (.winograd, .winograd, .implicitGEMMAcrossImages),
-      Conv2DGeometry(
-        batch: 5, inputChannels: 32, inputHeight: 12, inputWidth: 12, outputChannels: 20,
-        kernelSize: 3, padding: 1)),
-    Conv2DCase(
-      (.im2colGEMM, .im2colGEMM, .implicitGEMMAcrossImages),
-      Conv2DGeometry(
-        batch: 3, inputChannels: 128, inputHeight: 15, inputWidth: 15, outputChannels: 8,
-        kernelSize: 3, stride: 2, padding: 1, groups: 2)),
-    // rows of 131 tiles: each tile row cut into 3 pieces (at most 64 tiles each), odd width
-    Conv2DCase(
-      (.winograd, .winograd, .implicitGEMM),
-      Conv2DGeometry(
-        batch: 2, inputChannels: 16, inputHeight: 5, inputWidth: 261, outputChannels: 16,
-        kernelSize: 3, padding: 1)),
-  ] + gatherCases + rowTileCases
+  static let cases: [Conv2DCase] =
+    [
+      // plain 3×3, batch 1 (one channel in and out: the depthwise kernels)
+      Conv2DCase(
+        (.depthwise, .depthwise, .depthwise),
+        Conv2DGeometry(
+          batch: 1, inputChannels: 1, inputHeight: 5, inputWidth: 5, outputChannels: 1,
+          kernelSize: 3)),
+      // padded, odd non-square image, batch 3
+      Conv2DCase(
+        (.rows, .im2colGEMM, .im2colGEMM),
+        Conv2DGeometry(
+          batch: 3, inputChannels: 3, inputHeight: 7, inputWidth: 9, outputChannels: 4,
+          kernelSize: 3, padding: 1)),
+      // non-square kernel, strides 2×3, asymmetric padding, groups 2
+      Conv2DCase(
+        (.im2colGEMM, .im2colGEMM, .im2colGEMM),
+        Conv2DGeometry(
+          batch: 2, inputChannels: 4, inputHeight: 11, inputWidth: 10, outputChannels: 6,
+          kernelHeight: 5, kernelWidth: 3, strideHeight: 2, strideWidth: 3, paddingTop: 2,
+          paddingBottom: 1, paddingLeft: 0, paddingRight: 2, groups: 2)),
+      // dilation 2, stride 2
+      Conv2DCase(
+        (.im2colGEMM, .im2colGEMM, .im2colGEMM),
+        Conv2DGeometry(
+          batch: 3, inputChannels: 2, inputHeight: 9, inputWidth: 8, outputChannels: 5,
+          kernelSize: 3, stride: 2, padding: 1, dilation: 2)),
+      // stride 3, groups 2
+      Conv2DCase(
+        (.im2colGEMM, .im2colGEMM, .im2colGEMM),
+        Conv2DGeometry(
+          batch: 1, inputChannels: 4, inputHeight: 10, inputWidth: 11, outputChannels: 8,
+          kernelSize: 3, stride: 3, padding: 1, groups: 2)),
+      // kernel 5 > stride 2
+      Conv2DCase(
+        (.im2colGEMM, .im2colGEMM, .im2colGEMM),
+        Conv2DGeometry(
+          batch: 2, inputChannels: 2, inputHeight: 10, inputWidth: 10, outputChannels: 3,
+          kernelSize: 5, stride: 2, padding: 2)),
+      // kernel 5 larger than the 3×4 input, made valid by padding
+      Conv2DCase(
+        (.rows, .im2colGEMM, .im2colGEMM),
+        Conv2DGeometry(
+          batch: 2, inputChannels: 2, inputHeight: 3, inputWidth: 4, outputChannels: 2,
+          kernelSize: 5, padding: 2)),
+      // even kernel with "same" padding (1 before, 2 after)
+      Conv2DCase(
+        (.rows, .im2colGEMM, .im2colGEMM),
+        Conv2DGeometry(
+          batch: 2, inputChannels: 3, inputHeight: 6, inputWidth: 7, outputChannels: 4,
+          kernelHeight: 4, kernelWidth: 4, paddingTop: 1, paddingBottom: 2, paddingLeft: 1,
+          paddingRight: 2)),
+      // 1×1 pointwise (the no-im2col shortcut), batch 3
+      Conv2DCase(
+        (.pointwiseGEMM, .pointwiseGEMM, .pointwiseGEMM),
+        Conv2DGeometry(
+          batch: 3, inputChannels: 8, inputHeight: 6, inputWidth: 5, outputChannels: 4,
+          kernelSize: 1)),
+      // 1×1 pointwise with groups 2, batch 5 (uneven chunks over threads)
+      Conv2DCase(
+        (.pointwiseGEMM, .pointwiseGEMM, .pointwiseGEMM),
+        Conv2DGeometry(
+          batch: 5, inputChannels: 8, inputHeight: 3, inputWidth: 5, outputChannels: 6,
+          kernelSize: 1, groups: 2)),
+      // 1×1 stride 2 (needs im2col) and 1×1 padded
+      Conv2DCase(
+        (.im2colGEMM, .im2colGEMM, .im2colGEMM),
+        Conv2DGeometry(
+          batch: 1, inputChannels: 3, inputHeight: 7, inputWidth: 6, outputChannels: 2,
+          kernelSize: 1, stride: 2)),
+      Conv2DCase(
+        (.rows, .im2colGEMM, .im2colGEMM),
+        Conv2DGeometry(
+          batch: 2, inputChannels: 3, inputHeight: 4, inputWidth: 4, outputChannels: 2,
+          kernelSize: 1, padding: 1)),
+      // groups == inputChannels with channel multiplier 2 (grouped path, not depthwise)
+      Conv2DCase(
+        (.im2colGEMM, .im2colGEMM, .im2colGEMM),
+        Conv2DGeometry(
+          batch: 3, inputChannels: 4, inputHeight: 7, inputWidth: 7, outputChannels: 8,
+          kernelSize: 3, padding: 1, groups: 4)),
+      // depthwise: stride 1 wide rows (vector loop + tail), strided+dilated+asymmetric, even kernel
+      Conv2DCase(
+        (.depthwise, .depthwise, .depthwise),
+        Conv2DGeometry(
+          batch: 2, inputChannels: 6, inputHeight: 8, inputWidth: 21, outputChannels: 6,
+          kernelSize: 3, padding: 1, groups: 6)),
+      Conv2DCase(
+        (.depthwise, .depthwise, .depthwise),
+        Conv2DGeometry(
+          batch: 3, inputChannels: 5, inputHeight: 9, inputWidth: 10, outputChannels: 5,
+          kernelHeight: 3, kernelWidth: 5, strideHeight: 2, strideWidth: 3, paddingTop: 0,
+          paddingBottom: 2, paddingLeft: 1, paddingRight: 1, dilationHeight: 2, dilationWidth: 1,
+          groups: 5)),
+      Conv2DCase(
+        (.depthwise, .depthwise, .depthwise),
+        Conv2DGeometry(
+          batch: 4, inputChannels: 3, inputHeight: 5, inputWidth: 5, outputChannels: 3,
+          kernelHeight: 2, kernelWidth: 2, paddingTop: 0, paddingBottom: 1, paddingLeft: 0,
+          paddingRight: 1, groups: 3)),
+      Conv2DCase(
+        (.depthwise, .depthwise, .depthwise),
+        Conv2DGeometry(
+          batch: 1, inputChannels: 4, inputHeight: 12, inputWidth: 13, outputChannels: 4,
+          kernelSize: 3, padding: 2, dilation: 2, groups: 4)),
+      // depthwise stride 2 (two column phases), odd width, 7×7 kernel (49 taps, the lane limit)
+      Conv2DCase(
+        (.depthwise, .depthwise, .depthwise),
+        Conv2DGeometry(
+          batch: 3, inputChannels: 7, inputHeight: 11, inputWidth: 17, outputChannels: 7,
+          kernelSize: 3, stride: 2, padding: 1, groups: 7)),
+      Conv2DCase(
+        (.depthwise, .depthwise, .depthwise),
+        Conv2DGeometry(
+          batch: 2, inputChannels: 3, inputHeight: 12, inputWidth: 19, outputChannels: 3,
+          kernelSize: 7, padding: 3, groups: 3)),
+      // Winograd F(2×2, 3×3) (3×3, stride 1, ≥ 16 channels each side; the input gradient runs
+      // the same kernels with padding 2 − p): odd output sizes (clipped tail tiles), batch 1.
+      // This row and the next two have fewer than 64 tiles, so the plan does not pick Winograd;
+      // the test calls its kernels directly as well.
+      Conv2DCase(
+        (.implicitGEMM, .im2colGEMM, .im2colGEMM),
+        Conv2DGeometry(
+          batch: 1, inputChannels: 16, inputHeight: 7, inputWidth: 9, outputChannels: 17,
+          kernelSize: 3, padding: 1)),
+      // asymmetric padding 0…2, tiles that start in the padding on every side, odd batch
+      Conv2DCase(
+        (.implicitGEMM, .im2colGEMM, .im2colGEMM),
+        Conv2DGeometry(
+          batch: 3, inputChannels: 20, inputHeight: 6, inputWidth: 5, outputChannels: 16,
+          kernelHeight: 3, kernelWidth: 3, paddingTop: 0, paddingBottom: 2, paddingLeft: 2,
+          paddingRight: 1)),
+      // unpadded 4×4 → one tile per image; padding 2 (the input gradient then has padding 0)
+      Conv2DCase(
+        (.gather, .im2colGEMM, .gather),
+        Conv2DGeometry(
+          batch: 2, inputChannels: 16, inputHeight: 4, inputWidth: 4, outputChannels: 16,
+          kernelSize: 3)),
+      Conv2DCase(
+        (.winograd, .winograd, .im2colGEMM),
+        Conv2DGeometry(
+          batch: 5, inputChannels: 17, inputHeight: 10, inputWidth: 11, outputChannels: 18,
+          kernelSize: 3, padding: 2)),
+      // enough tiles (3 · 12 · 12 = 432) for several blocks per thread, runs across images
+      Conv2DCase(
+        (.winograd, .winograd, .implicitGEMM),
+        Conv2DGeometry(
+          batch: 3, inputChannels: 16, inputHeight: 23, inputWidth: 24, outputChannels: 16,
+          kernelSize: 3, padding: 1)),
+      // im2col large enough (K·P = 72 · 600 ≥ 32 Ki) for the weight gradient to pack it on the
+      // fly; stride 2 with groups 2 as well (K·P = 36 · 1,188)
+      Conv2DCase(
+        (.implicitGEMM, .im2colGEMM, .implicitGEMM),
+        Conv2DGeometry(
+          batch: 3, inputChannels: 8, inputHeight: 24, inputWidth: 25, outputChannels: 9,
+          kernelSize: 3, padding: 1)),
+      Conv2DCase(
+        (.implicitGEMM, .im2colGEMM, .implicitGEMM),
+        Conv2DGeometry(
+          batch: 2, inputChannels: 8, inputHeight: 71, inputWidth: 65, outputChannels: 14,
+          kernelSize: 3, stride: 2, padding: 1, groups: 2)),
+      // small output planes (P < 256) with a large im2col: the weight gradient is one GEMM per
+      // thread whose depth runs over its images' pixels; padded, and strided with groups
+      Conv2DCase(
+        (.winograd, .winograd, .implicitGEMMAcrossImages),
+        Conv2DGeometry(
+          batch: 5, inputChannels: 32, inputHeight: 12, inputWidth: 12, outputChannels: 20,
+          kernelSize: 3, padding: 1)),
+      Conv2DCase(
+        (.im2colGEMM, .im2colGEMM, .implicitGEMMAcrossImages),
+        Conv2DGeometry(
+          batch: 3, inputChannels: 128, inputHeight: 15, inputWidth: 15, outputChannels: 8,
+          kernelSize: 3, stride: 2, padding: 1, groups: 2)),
+      // rows of 131 tiles: each tile row cut into 3 pieces (at most 64 tiles each), odd width
+      Conv2DCase(
+        (.winograd, .winograd, .implicitGEMM),
+        Conv2DGeometry(
+          batch: 2, inputChannels: 16, inputHeight: 5, inputWidth: 261, outputChannels: 16,
+          kernelSize: 3, padding: 1)),
+    ] + gatherCases + rowTileCases
 
   static var configurations: [Conv2DGeometry] { cases.map(\.geometry) }
 

@@ -15,38 +15,58 @@ final class GemmIm2colTests: XCTestCase {
   /// windows reach into the left padding, and into the right padding (width 31), and at
   /// stride 1 into both (5×5, padding 2).
   static let geometries: [(Conv2DGeometry, channels: Int)] = [
-    (Conv2DGeometry(
-      batch: 1, inputChannels: 3, inputHeight: 9, inputWidth: 32, outputChannels: 1,
-      kernelSize: 3, stride: 2, padding: 1), 3),
-    (Conv2DGeometry(
-      batch: 1, inputChannels: 3, inputHeight: 9, inputWidth: 31, outputChannels: 1,
-      kernelSize: 3, stride: 2, padding: 1), 3),
-    (Conv2DGeometry(
-      batch: 1, inputChannels: 2, inputHeight: 6, inputWidth: 16, outputChannels: 1,
-      kernelSize: 5, padding: 2), 2),
-    (Conv2DGeometry(
-      batch: 1, inputChannels: 3, inputHeight: 9, inputWidth: 40, outputChannels: 1,
-      kernelSize: 3, padding: 1), 3),
-    (Conv2DGeometry(
-      batch: 1, inputChannels: 4, inputHeight: 21, inputWidth: 37, outputChannels: 1,
-      kernelSize: 3, stride: 2, padding: 1), 4),
-    (Conv2DGeometry(
-      batch: 1, inputChannels: 2, inputHeight: 19, inputWidth: 35, outputChannels: 1,
-      kernelHeight: 3, kernelWidth: 5, strideHeight: 1, strideWidth: 2, paddingTop: 0,
-      paddingBottom: 2, paddingLeft: 3, paddingRight: 1, dilationHeight: 2, dilationWidth: 1),
-     2),
-    (Conv2DGeometry(
-      batch: 1, inputChannels: 6, inputHeight: 14, inputWidth: 14, outputChannels: 1,
-      kernelSize: 5), 6),
-    (Conv2DGeometry(
-      batch: 1, inputChannels: 48, inputHeight: 12, inputWidth: 13, outputChannels: 1,
-      kernelSize: 3, padding: 1), 48),
-    (Conv2DGeometry(
-      batch: 1, inputChannels: 2, inputHeight: 37, inputWidth: 36, outputChannels: 1,
-      kernelSize: 3, padding: 1), 2),
-    (Conv2DGeometry(
-      batch: 1, inputChannels: 2, inputHeight: 5, inputWidth: 40, outputChannels: 1,
-      kernelHeight: 2, kernelWidth: 17, paddingTop: 1, dilationHeight: 1, dilationWidth: 2), 2),
+    (
+      Conv2DGeometry(
+        batch: 1, inputChannels: 3, inputHeight: 9, inputWidth: 32, outputChannels: 1,
+        kernelSize: 3, stride: 2, padding: 1), 3
+    ),
+    (
+      Conv2DGeometry(
+        batch: 1, inputChannels: 3, inputHeight: 9, inputWidth: 31, outputChannels: 1,
+        kernelSize: 3, stride: 2, padding: 1), 3
+    ),
+    (
+      Conv2DGeometry(
+        batch: 1, inputChannels: 2, inputHeight: 6, inputWidth: 16, outputChannels: 1,
+        kernelSize: 5, padding: 2), 2
+    ),
+    (
+      Conv2DGeometry(
+        batch: 1, inputChannels: 3, inputHeight: 9, inputWidth: 40, outputChannels: 1,
+        kernelSize: 3, padding: 1), 3
+    ),
+    (
+      Conv2DGeometry(
+        batch: 1, inputChannels: 4, inputHeight: 21, inputWidth: 37, outputChannels: 1,
+        kernelSize: 3, stride: 2, padding: 1), 4
+    ),
+    (
+      Conv2DGeometry(
+        batch: 1, inputChannels: 2, inputHeight: 19, inputWidth: 35, outputChannels: 1,
+        kernelHeight: 3, kernelWidth: 5, strideHeight: 1, strideWidth: 2, paddingTop: 0,
+        paddingBottom: 2, paddingLeft: 3, paddingRight: 1, dilationHeight: 2, dilationWidth: 1),
+      2
+    ),
+    (
+      Conv2DGeometry(
+        batch: 1, inputChannels: 6, inputHeight: 14, inputWidth: 14, outputChannels: 1,
+        kernelSize: 5), 6
+    ),
+    (
+      Conv2DGeometry(
+        batch: 1, inputChannels: 48, inputHeight: 12, inputWidth: 13, outputChannels: 1,
+        kernelSize: 3, padding: 1), 48
+    ),
+    (
+      Conv2DGeometry(
+        batch: 1, inputChannels: 2, inputHeight: 37, inputWidth: 36, outputChannels: 1,
+        kernelSize: 3, padding: 1), 2
+    ),
+    (
+      Conv2DGeometry(
+        batch: 1, inputChannels: 2, inputHeight: 5, inputWidth: 40, outputChannels: 1,
+        kernelHeight: 2, kernelWidth: 17, paddingTop: 1, dilationHeight: 1, dilationWidth: 2), 2
+    ),
   ]
 
   func testEqualsGemmOnTheStoredIm2colMatrix() {
@@ -55,7 +75,8 @@ final class GemmIm2colTests: XCTestCase {
       let taps = channels * geometry.kernelHeight * geometry.kernelWidth
       let pixels = geometry.outputHeight * geometry.outputWidth
       let image = Tensor.randomNormal(
-        [channels, geometry.inputHeight, geometry.inputWidth], using: &generator).scalars
+        [channels, geometry.inputHeight, geometry.inputWidth], using: &generator
+      ).scalars
       var columns = [Float](repeating: .nan, count: taps * pixels)
       im2col(input: image, columns: &columns, channels: channels, geometry: geometry)
       for transposeB in [false, true] {
@@ -97,7 +118,8 @@ final class GemmIm2colTests: XCTestCase {
             }
             assertClose(
               actual, expected, absoluteTolerance: 1e-4,
-              "\(geometry) transposeB \(transposeB) m \(m) columns \(firstColumn)+\(n) beta \(beta) prepacked \(prepacked)")
+              "\(geometry) transposeB \(transposeB) m \(m) columns \(firstColumn)+\(n) beta \(beta) prepacked \(prepacked)"
+            )
           }
         }
       }

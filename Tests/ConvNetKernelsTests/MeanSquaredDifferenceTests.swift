@@ -16,9 +16,12 @@ final class MeanSquaredDifferenceTests: XCTestCase {
         kernels: [
           KernelPass(
             "forward", buffers: [.output("loss", count: 1)],
-            fast: { $0[0][0] = meanSquaredDifferenceForward(prediction: prediction, target: target, count: count) },
+            fast: {
+              $0[0][0] = meanSquaredDifferenceForward(prediction: prediction, target: target, count: count)
+            },
             reference: {
-              $0[0][0] = meanSquaredDifferenceForwardReference(prediction: prediction, target: target, count: count)
+              $0[0][0] = meanSquaredDifferenceForwardReference(
+                prediction: prediction, target: target, count: count)
             }),
           KernelPass(
             "backward", buffers: [.output("gradPrediction", count: count)],

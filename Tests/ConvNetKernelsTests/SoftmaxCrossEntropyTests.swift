@@ -58,7 +58,8 @@ final class SoftmaxCrossEntropyTests: XCTestCase {
     let row: [Float] = [0, Float(log(2.0)), Float(log(3.0))]
     let p = [1.0 / 6, 2.0 / 6, 3.0 / 6]
     let q = [[0.1, 0.1, 0.8], [0.8, 0.1, 0.1]]
-    let expectedLoss = (0..<2).map { n in -(0..<3).reduce(0.0) { $0 + q[n][$1] * log(p[$1]) } }
+    let expectedLoss =
+      (0..<2).map { n in -(0..<3).reduce(0.0) { $0 + q[n][$1] * log(p[$1]) } }
       .reduce(0, +) / 2
     let expectedGradient = (0..<2).flatMap { n in (0..<3).map { Float((p[$0] - q[n][$0]) / 2) } }
     for useReference in [false, true] {

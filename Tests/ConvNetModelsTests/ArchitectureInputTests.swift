@@ -64,17 +64,21 @@ final class ArchitectureInputTests: XCTestCase {
   /// classes agrees. The estimate never builds the large network.
   func testParameterCountOfTheEstimate() throws {
     let lenet = try architecture("lenet5")
-    let ten = try lenet.memoryEstimate(sampleShape: [1, 28, 28], classCount: 10, trainingBatchSize: nil, inferenceBatchSize: 1)
+    let ten = try lenet.memoryEstimate(
+      sampleShape: [1, 28, 28], classCount: 10, trainingBatchSize: nil, inferenceBatchSize: 1)
     XCTAssertEqual(ten.parameterCount, 61_706)
-    let hundred = try lenet.memoryEstimate(sampleShape: [1, 28, 28], classCount: 100, trainingBatchSize: nil, inferenceBatchSize: 1)
+    let hundred = try lenet.memoryEstimate(
+      sampleShape: [1, 28, 28], classCount: 100, trainingBatchSize: nil, inferenceBatchSize: 1)
     XCTAssertEqual(hundred.parameterCount, 69_356)
     XCTAssertEqual(hundred.parameterCount, LeNet5(classCount: 100).parameterCount)
     XCTAssertEqual(hundred.parameterBytes, 4 * 69_356)
     // Training keeps gradients and two optimiser slots: four copies.
-    let training = try lenet.memoryEstimate(sampleShape: [1, 28, 28], classCount: 100, trainingBatchSize: 1, inferenceBatchSize: 1)
+    let training = try lenet.memoryEstimate(
+      sampleShape: [1, 28, 28], classCount: 100, trainingBatchSize: 1, inferenceBatchSize: 1)
     XCTAssertEqual(training.parameterBytes, 4 * 4 * 69_356)
     // 100 million classes: 8.5 billion parameters, refused on a machine of 16 GB.
-    let huge = try lenet.memoryEstimate(sampleShape: [1, 28, 28], classCount: 100_000_000, trainingBatchSize: nil, inferenceBatchSize: 1)
+    let huge = try lenet.memoryEstimate(
+      sampleShape: [1, 28, 28], classCount: 100_000_000, trainingBatchSize: nil, inferenceBatchSize: 1)
     XCTAssertEqual(huge.parameterCount, 61_706 - 850 + 85 * 100_000_000)
     XCTAssertThrowsError(try huge.check(availableBytes: 16e9, what: "test")) { error in
       XCTAssertTrue("\(error)".contains("34.0 GB for 8,500,060,856 parameters"), "\(error)")
@@ -86,11 +90,14 @@ final class ArchitectureInputTests: XCTestCase {
   func testActivationsScaleWithArea() throws {
     let resnet = try architecture("resnet18")
     func activations(_ side: Int) throws -> Double {
-      try resnet.memoryEstimate(sampleShape: [3, side, side], classCount: 10, trainingBatchSize: nil, inferenceBatchSize: 1)
-        .activationBytes - 4 * 10
+      try resnet.memoryEstimate(
+        sampleShape: [3, side, side], classCount: 10, trainingBatchSize: nil, inferenceBatchSize: 1
+      )
+      .activationBytes - 4 * 10
     }
     XCTAssertEqual(try activations(128), 4 * (try activations(64)), accuracy: 1)
-    let giant = try resnet.memoryEstimate(sampleShape: [3, 100_000, 100_000], classCount: 10, trainingBatchSize: 64, inferenceBatchSize: 1000)
+    let giant = try resnet.memoryEstimate(
+      sampleShape: [3, 100_000, 100_000], classCount: 10, trainingBatchSize: 64, inferenceBatchSize: 1000)
     XCTAssertGreaterThan(giant.totalBytes, 1e15)
   }
 }

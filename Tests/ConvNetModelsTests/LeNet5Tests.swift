@@ -10,8 +10,11 @@ final class LeNet5Tests: XCTestCase {
   /// F6 (120+1)·84 = 10,164, output (84+1)·10 = 850; total 61,706.
   func testParameterCountsPerLayer() {
     let model = LeNet5()
-    let counts = Dictionary(grouping: model.namedParameters(), by: { $0.name.split(separator: ".").dropLast().joined(separator: ".") })
-      .mapValues { $0.reduce(0) { $0 + $1.parameter.value.count } }
+    let counts = Dictionary(
+      grouping: model.namedParameters(),
+      by: { $0.name.split(separator: ".").dropLast().joined(separator: ".") }
+    )
+    .mapValues { $0.reduce(0) { $0 + $1.parameter.value.count } }
     XCTAssertEqual(counts["features.0"], 156)
     XCTAssertEqual(counts["features.3"], 2416)
     XCTAssertEqual(counts["classifier.0"], 48120)

@@ -7,7 +7,8 @@ import XCTest
 final class LossTests: XCTestCase {
   func testCrossEntropyByHand() {
     // logits [0, ln 2, ln 3] → softmax [1/6, 2/6, 3/6]; label 2 → −ln(1/2) = ln 2.
-    let logits = Variable(Tensor(shape: [1, 3], scalars: [0, Float(log(2.0)), Float(log(3.0))]), requiresGrad: true)
+    let logits = Variable(
+      Tensor(shape: [1, 3], scalars: [0, Float(log(2.0)), Float(log(3.0))]), requiresGrad: true)
     let loss = crossEntropy(logits: logits, labels: [2])
     XCTAssertEqual(loss.value.scalar, Float(log(2.0)), accuracy: 1e-6)
     loss.backward()

@@ -24,7 +24,10 @@ final class ModuleTests: XCTestCase {
 
   func testTrainAndEvalModesReachEveryChild() {
     let inner = Sequential { Dropout(0.5) }
-    let model = Sequential { inner; ReLU() }
+    let model = Sequential {
+      inner
+      ReLU()
+    }
     model.eval()
     XCTAssertFalse(inner.layers[0].isTraining)
     model.train()

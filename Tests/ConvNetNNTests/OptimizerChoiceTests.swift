@@ -37,16 +37,24 @@ final class OptimizerChoiceTests: XCTestCase {
     let withMomentum = steps(OptimizerChoice(kind: .sgd), count: 2)
     assertClose(withMomentum[0], [0.9, 2.2], absoluteTolerance: 1e-6, relativeTolerance: 0)
     assertClose(withMomentum[1], [0.71, 2.58], absoluteTolerance: 1e-6, relativeTolerance: 0)
-    assertClose(steps(OptimizerChoice(kind: .sgd, momentum: 0), count: 2)[1], [0.8, 2.4], absoluteTolerance: 1e-6, relativeTolerance: 0)
+    assertClose(
+      steps(OptimizerChoice(kind: .sgd, momentum: 0), count: 2)[1], [0.8, 2.4], absoluteTolerance: 1e-6,
+      relativeTolerance: 0)
   }
 
   /// Adam's first step moves each weight by lr against the gradient's sign (m̂/√v̂ = ±1):
   /// [0.999, 2.001] — also with L2 weight decay 0.1 (g + 0.1·p keeps its sign). AdamW first
   /// shrinks p by (1 − lr·λ) = 0.9999: [0.9999 − 0.001, 1.9998 + 0.001] = [0.9989, 2.0008].
   func testAdamAndAdamWDifferInWeightDecay() {
-    assertClose(steps(OptimizerChoice(kind: .adam), count: 1)[0], [0.999, 2.001], absoluteTolerance: 1e-6, relativeTolerance: 0)
-    assertClose(steps(OptimizerChoice(kind: .adam, weightDecay: 0.1), count: 1)[0], [0.999, 2.001], absoluteTolerance: 1e-6, relativeTolerance: 0)
-    assertClose(steps(OptimizerChoice(kind: .adamw, weightDecay: 0.1), count: 1)[0], [0.9989, 2.0008], absoluteTolerance: 1e-6, relativeTolerance: 0)
+    assertClose(
+      steps(OptimizerChoice(kind: .adam), count: 1)[0], [0.999, 2.001], absoluteTolerance: 1e-6,
+      relativeTolerance: 0)
+    assertClose(
+      steps(OptimizerChoice(kind: .adam, weightDecay: 0.1), count: 1)[0], [0.999, 2.001],
+      absoluteTolerance: 1e-6, relativeTolerance: 0)
+    assertClose(
+      steps(OptimizerChoice(kind: .adamw, weightDecay: 0.1), count: 1)[0], [0.9989, 2.0008],
+      absoluteTolerance: 1e-6, relativeTolerance: 0)
   }
 
   /// RMSprop (α 0.99): v = 0.01·g², the step g/√v = ±10, times lr 0.001: [0.99, 2.01]. With
@@ -61,11 +69,23 @@ final class OptimizerChoiceTests: XCTestCase {
 
   func testRefusesNumbersThatCannotTrain() {
     let cases: [(OptimizerChoice, String, String)] = [
-      (OptimizerChoice(learningRate: -1), "learningRate", "learning rate must be a finite number ≥ 0, got -1.0"),
-      (OptimizerChoice(learningRate: .nan), "learningRate", "learning rate must be a finite number ≥ 0, got nan"),
-      (OptimizerChoice(momentum: 1), "momentum", "momentum must be in [0, 1), got 1.0: at 1 or more every step adds to a velocity that never decays"),
+      (
+        OptimizerChoice(learningRate: -1), "learningRate",
+        "learning rate must be a finite number ≥ 0, got -1.0"
+      ),
+      (
+        OptimizerChoice(learningRate: .nan), "learningRate",
+        "learning rate must be a finite number ≥ 0, got nan"
+      ),
+      (
+        OptimizerChoice(momentum: 1), "momentum",
+        "momentum must be in [0, 1), got 1.0: at 1 or more every step adds to a velocity that never decays"
+      ),
       (OptimizerChoice(momentum: -0.5), "momentum", "momentum must be in [0, 1), got -0.5"),
-      (OptimizerChoice(weightDecay: .infinity), "weightDecay", "weight decay must be a finite number ≥ 0, got inf"),
+      (
+        OptimizerChoice(weightDecay: .infinity), "weightDecay",
+        "weight decay must be a finite number ≥ 0, got inf"
+      ),
     ]
     for (choice, setting, message) in cases {
       XCTAssertThrowsError(try choice.validate()) { error in
@@ -73,7 +93,8 @@ final class OptimizerChoiceTests: XCTestCase {
         XCTAssertEqual("\(error)", message)
       }
     }
-    XCTAssertNoThrow(try OptimizerChoice(kind: .adamw, learningRate: 0, momentum: 0, weightDecay: 0.01).validate())
+    XCTAssertNoThrow(
+      try OptimizerChoice(kind: .adamw, learningRate: 0, momentum: 0, weightDecay: 0.01).validate())
   }
 
   func testCodableRoundTrip() throws {

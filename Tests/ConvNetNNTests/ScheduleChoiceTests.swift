@@ -54,10 +54,13 @@ final class ScheduleChoiceTests: XCTestCase {
 
   /// step:2:0.5 from 0.1, per epoch: 0.1, 0.1, 0.05, 0.05, 0.025.
   func testStepDecaysPerEpoch() throws {
-    let schedules = try ScheduleChoice(parsing: "step:2:0.5").schedules(initial: 0.1, stepsPerEpoch: 4, cycles: [0, 5])
+    let schedules = try ScheduleChoice(parsing: "step:2:0.5").schedules(
+      initial: 0.1, stepsPerEpoch: 4, cycles: [0, 5])
     XCTAssertNil(schedules.perStep)
     let perEpoch = try XCTUnwrap(schedules.perEpoch)
-    assertClose((0..<5).map { perEpoch.learningRate(at: $0) }, [0.1, 0.1, 0.05, 0.05, 0.025], absoluteTolerance: 1e-7, relativeTolerance: 0)
+    assertClose(
+      (0..<5).map { perEpoch.learningRate(at: $0) }, [0.1, 0.1, 0.05, 0.05, 0.025], absoluteTolerance: 1e-7,
+      relativeTolerance: 0)
     let constant = ScheduleChoice.constant.schedules(initial: 0.1, stepsPerEpoch: 4, cycles: [0, 5])
     XCTAssertNil(constant.perEpoch)
     XCTAssertNil(constant.perStep)

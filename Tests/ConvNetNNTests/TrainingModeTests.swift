@@ -6,12 +6,20 @@ import XCTest
 final class TrainingModeTests: XCTestCase {
   func testEvalAndTrainReachModulesThatDeclareNoMode() {
     let relu = ReLU()
-    let inner = Sequential { Linear(2, 2); relu }
+    let inner = Sequential {
+      Linear(2, 2)
+      relu
+    }
     let dropout = Dropout(0.5)
-    let model = Sequential { inner; dropout; Flatten() }
+    let model = Sequential {
+      inner
+      dropout
+      Flatten()
+    }
     XCTAssertTrue(model.namedModules().allSatisfy { $0.module.isTraining }, "new modules train")
     model.eval()
-    XCTAssertEqual(model.namedModules().map { $0.module.isTraining }, [false, false, false, false, false, false])
+    XCTAssertEqual(
+      model.namedModules().map { $0.module.isTraining }, [false, false, false, false, false, false])
     model.train()
     XCTAssertTrue(model.namedModules().allSatisfy { $0.module.isTraining })
     relu.isTraining = false

@@ -5,7 +5,8 @@ import XCTest
 /// A checkpoint is one unit: one file, restoring everything a run needs to continue exactly.
 final class CheckpointUnitTests: XCTestCase {
   private func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("convnet-ckpt-\(UUID().uuidString)")
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "convnet-ckpt-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     addTeardownBlock { try? FileManager.default.removeItem(at: url) }
     return url
@@ -85,11 +86,14 @@ final class CheckpointUnitTests: XCTestCase {
       resumed.stepSchedule = straight.stepSchedule
       var firstReportedStep: Int?
       try resumed.run(epochs: 3, resumingFrom: loaded.state) { event in
-        if case .step(_, let step, _, _, _, _, _) = event, firstReportedStep == nil { firstReportedStep = step }
+        if case .step(_, let step, _, _, _, _, _) = event, firstReportedStep == nil {
+          firstReportedStep = step
+        }
       }
       XCTAssertEqual(firstReportedStep, 3, "continues with step 3 of epoch 2")
       XCTAssertEqual(
-        weightsAndState(resumedModel, resumedOptimizer), weightsAndState(straightModel, straight.optimizer), kind)
+        weightsAndState(resumedModel, resumedOptimizer), weightsAndState(straightModel, straight.optimizer),
+        kind)
       XCTAssertEqual(
         resumedModel.generatorStates().mapValues(\.stateWords),
         straightModel.generatorStates().mapValues(\.stateWords), kind)
@@ -169,18 +173,25 @@ final class CheckpointUnitTests: XCTestCase {
     XCTAssertEqual(other.generatorStates().mapValues(\.stateWords), generators.mapValues(\.stateWords))
 
     XCTAssertThrowsError(
-      try Checkpoint.load(from: url, model: other, optimizer: makeOptimizer("sgd", other), settings: ["optimizer": "sgd"])
+      try Checkpoint.load(
+        from: url, model: other, optimizer: makeOptimizer("sgd", other), settings: ["optimizer": "sgd"])
     ) { error in
       XCTAssertTrue("\(error)".contains("optimizer adam, this run has optimizer sgd"), "\(error)")
     }
-    for (key, value) in [("convnet.step", "-1"), ("convnet.generators", "3=0:0:0:0"), ("convnet.cycles", "0,5,5")] {
+    for (key, value) in [
+      ("convnet.step", "-1"), ("convnet.generators", "3=0:0:0:0"), ("convnet.cycles", "0,5,5"),
+    ] {
       var metadata = file.metadata
       metadata[key] = value
       let broken = url.deletingLastPathComponent().appendingPathComponent("broken.safetensors")
       try SafetensorsFile.write(
-        try file.names.map { (name: $0, tensor: try file.tensor(named: $0), dtype: try file.entry(named: $0).dtype) },
+        try file.names.map {
+          (name: $0, tensor: try file.tensor(named: $0), dtype: try file.entry(named: $0).dtype)
+        },
         metadata: metadata, to: broken)
-      XCTAssertThrowsError(try Checkpoint.load(from: broken, model: other, optimizer: makeOptimizer("sgd", other))) {
+      XCTAssertThrowsError(
+        try Checkpoint.load(from: broken, model: other, optimizer: makeOptimizer("sgd", other))
+      ) {
         XCTAssertTrue("\($0)".contains("\"\(key)\""), "\($0)")
       }
     }
@@ -195,7 +206,8 @@ final class CheckpointUnitTests: XCTestCase {
     XCTAssertEqual(companion.lastPathComponent, "old.optimizer.safetensors")
     let model = makeModel(seed: 1)
     let optimizer = makeOptimizer("sgd", model)
-    let trainer = Trainer(model: model, optimizer: optimizer, trainLoader: try makeLoader(), testLoader: nil, classCount: 10)
+    let trainer = Trainer(
+      model: model, optimizer: optimizer, trainLoader: try makeLoader(), testLoader: nil, classCount: 10)
     trainer.maximumSteps = 2
     try trainer.run(epochs: 1)
     func writeOld(weightsEpoch: Int, optimizerEpoch: Int) throws {
@@ -203,7 +215,9 @@ final class CheckpointUnitTests: XCTestCase {
         model.stateDict().map { (name: $0.name, tensor: $0.value, dtype: $0.isInteger ? .i64 : .f32) },
         metadata: ["epoch": "\(weightsEpoch)", "architecture": "test", "format": "pt"], to: url)
       try SafetensorsFile.write(
-        optimizer.stateTensors().sorted { $0.key < $1.key }.map { (name: $0.key, tensor: $0.value, dtype: .f32) },
+        optimizer.stateTensors().sorted { $0.key < $1.key }.map {
+          (name: $0.key, tensor: $0.value, dtype: .f32)
+        },
         metadata: ["epoch": "\(optimizerEpoch)"], to: companion)
     }
     try writeOld(weightsEpoch: 2, optimizerEpoch: 2)
@@ -246,7 +260,8 @@ final class CheckpointUnitTests: XCTestCase {
     XCTAssertTrue(extended.summary.contains("epochs 4–5"), extended.summary)
     XCTAssertEqual(try ResumePlan.make(saved: inside, epochs: 5).cycles, [0, 3, 5])
     // An older checkpoint has no plan: the requested epochs are the plan.
-    XCTAssertEqual(try ResumePlan.make(saved: TrainingState(epoch: 2, globalStep: 0), epochs: 4).action, .continueRun)
+    XCTAssertEqual(
+      try ResumePlan.make(saved: TrainingState(epoch: 2, globalStep: 0), epochs: 4).action, .continueRun)
   }
 
   /// One cycle is CosineAnnealingLR value for value; the second restarts at η0 and halves it
@@ -276,11 +291,16 @@ final class CheckpointUnitTests: XCTestCase {
     XCTAssertEqual(permissions, 0o640)
 
     let leftover = directory.appendingPathComponent(".keep.safetensors.\(UUID().uuidString).tmp")
-    let unrelated = ["keep.safetensors.tmp", ".keep.safetensors.backup.tmp", ".other.safetensors.\(UUID().uuidString).tmp"]
+    let unrelated = [
+      "keep.safetensors.tmp", ".keep.safetensors.backup.tmp", ".other.safetensors.\(UUID().uuidString).tmp",
+    ]
     for name in [leftover.lastPathComponent] + unrelated {
-      XCTAssertTrue(FileManager.default.createFile(atPath: directory.appendingPathComponent(name).path, contents: Data([1])))
+      XCTAssertTrue(
+        FileManager.default.createFile(
+          atPath: directory.appendingPathComponent(name).path, contents: Data([1])))
     }
-    XCTAssertEqual(try Checkpoint.prepareDestination(url).map(\.lastPathComponent), [leftover.lastPathComponent])
+    XCTAssertEqual(
+      try Checkpoint.prepareDestination(url).map(\.lastPathComponent), [leftover.lastPathComponent])
     XCTAssertEqual(
       Set(try FileManager.default.contentsOfDirectory(atPath: directory.path)),
       Set(["keep.safetensors"] + unrelated))
@@ -308,7 +328,8 @@ final class CheckpointUnitTests: XCTestCase {
     let url = try temporaryDirectory().appendingPathComponent("run.safetensors")
     let model = makeModel(seed: 1)
     let optimizer = makeOptimizer("adam", model)
-    let trainer = Trainer(model: model, optimizer: optimizer, trainLoader: try makeLoader(), testLoader: nil, classCount: 10)
+    let trainer = Trainer(
+      model: model, optimizer: optimizer, trainLoader: try makeLoader(), testLoader: nil, classCount: 10)
     trainer.maximumSteps = 2
     trainer.checkpointURL = url
     try trainer.run(epochs: 1)
@@ -322,7 +343,9 @@ final class CheckpointUnitTests: XCTestCase {
     do { try process.run() } catch { throw XCTSkip("python3 is not available") }
     let data = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw XCTSkip("python3 with the safetensors module is not available") }
+    guard process.terminationStatus == 0 else {
+      throw XCTSkip("python3 with the safetensors module is not available")
+    }
     let json = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
     let weights = try XCTUnwrap(json["weights"] as? [String: [Any]])
     let optimizerState = try XCTUnwrap(json["optimizer"] as? [String: [Any]])

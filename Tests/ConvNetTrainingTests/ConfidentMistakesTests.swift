@@ -10,7 +10,10 @@ final class ConfidentMistakesTests: XCTestCase {
     let linear = Linear(4, 2)
     linear.weight.value = Tensor(shape: [2, 4], scalars: [0, 0, 0, 0, Float(log(9.0)), 0, 0, 0])
     linear.bias!.value = Tensor.zeros([2])
-    let model = Sequential { Flatten(); linear }
+    let model = Sequential {
+      Flatten()
+      linear
+    }
     // Samples: 0: v=255 label 0 (wrong, 0.9); 1: v=255 label 1 (right); 2: v=0 label 1 (wrong,
     // predicted 0 with 1/2); 3: v=128 label 0 (wrong, ≈ 0.7513); 4: v=255 label 0 (wrong, 0.9).
     let values: [UInt8] = [255, 255, 0, 128, 255]

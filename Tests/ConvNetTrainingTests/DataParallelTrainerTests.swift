@@ -44,7 +44,9 @@ final class DataParallelTrainerTests: XCTestCase {
     }
   }
 
-  private func train(batchSize: Int, simulatingTwoProcesses: Bool) throws -> (weights: [Tensor], losses: [Float]) {
+  private func train(batchSize: Int, simulatingTwoProcesses: Bool) throws -> (
+    weights: [Tensor], losses: [Float]
+  ) {
     let model = RandomSource.withSeed(5) { LeNet5() }
     let loader = DataLoader(
       dataset: try EmbeddedMNIST.load(.train).prefix(200), batchSize: batchSize, shuffle: true, seed: 2)
@@ -62,7 +64,9 @@ final class DataParallelTrainerTests: XCTestCase {
     return try run(trainer, model: model, steps: 4)
   }
 
-  private func run(_ trainer: Trainer, model: any Module, steps: Int) throws -> (weights: [Tensor], losses: [Float]) {
+  private func run(_ trainer: Trainer, model: any Module, steps: Int) throws -> (
+    weights: [Tensor], losses: [Float]
+  ) {
     trainer.maximumSteps = steps
     var losses: [Float] = []
     try trainer.run(epochs: 1) { event in

@@ -4,7 +4,8 @@ import XCTest
 
 final class FineTuningTests: XCTestCase {
   private func temporaryFile() throws -> URL {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("convnet-ft-\(UUID().uuidString)")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "convnet-ft-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
     return directory.appendingPathComponent("pretrained.safetensors")
@@ -19,8 +20,9 @@ final class FineTuningTests: XCTestCase {
     let model = RandomSource.withSeed(2) { LeNet5(classCount: 3) }
     let freshHead = model.classifier.layers[4].ownParameters.map { $0.parameter.value }
     XCTAssertTrue(try FineTuning.loadPretrained(into: model, from: url, classifierPrefix: "classifier.4"))
-    XCTAssertEqual(model.features.layers[0].ownParameters[0].parameter.value,
-                   pretrained.features.layers[0].ownParameters[0].parameter.value)
+    XCTAssertEqual(
+      model.features.layers[0].ownParameters[0].parameter.value,
+      pretrained.features.layers[0].ownParameters[0].parameter.value)
     XCTAssertEqual(model.classifier.layers[4].ownParameters.map { $0.parameter.value }, freshHead)
 
     let same = LeNet5(classCount: 10)
@@ -42,8 +44,9 @@ final class FineTuningTests: XCTestCase {
 
     let model = RandomSource.withSeed(2) { LeNet5(classCount: 3) }
     XCTAssertTrue(try FineTuning.loadPretrained(into: model, from: url, classifierPrefix: "classifier.4"))
-    XCTAssertEqual(model.features.layers[3].ownParameters[0].parameter.value,
-                   pretrained.features.layers[3].ownParameters[0].parameter.value)
+    XCTAssertEqual(
+      model.features.layers[3].ownParameters[0].parameter.value,
+      pretrained.features.layers[3].ownParameters[0].parameter.value)
   }
 
   /// Frozen parameters get no gradient and no update; the rest train.
@@ -54,7 +57,8 @@ final class FineTuningTests: XCTestCase {
     let before = model.stateDict()
     let optimizer = SGD(parameters: model.parameters, learningRate: 0.1, momentum: 0.9)
     let loader = DataLoader(dataset: try EmbeddedMNIST.load(.test).prefix(64), batchSize: 32, shuffle: false)
-    try Trainer(model: model, optimizer: optimizer, trainLoader: loader, testLoader: nil, classCount: 10).run(epochs: 1)
+    try Trainer(model: model, optimizer: optimizer, trainLoader: loader, testLoader: nil, classCount: 10).run(
+      epochs: 1)
     let after = model.stateDict()
     for (old, new) in zip(before, after) {
       if old.name.hasPrefix("features.") {
@@ -70,12 +74,19 @@ final class FineTuningTests: XCTestCase {
 
   /// A frozen batch norm keeps its running statistics while the network trains.
   func testFrozenBatchNormKeepsItsStatistics() throws {
-    let model = Sequential { Conv2d(1, 2, kernelSize: 3); BatchNorm2d(2); Flatten(); Linear(2 * 26 * 26, 10) }
+    let model = Sequential {
+      Conv2d(1, 2, kernelSize: 3)
+      BatchNorm2d(2)
+      Flatten()
+      Linear(2 * 26 * 26, 10)
+    }
     try FineTuning.freeze(model, prefixes: ["1"])
     let runningMean = (model.layers[1] as! BatchNorm2d).runningMean.value
     let loader = DataLoader(dataset: try EmbeddedMNIST.load(.test).prefix(32), batchSize: 16, shuffle: false)
-    try Trainer(model: model, optimizer: SGD(parameters: model.parameters, learningRate: 0.01),
-                trainLoader: loader, testLoader: nil, classCount: 10).run(epochs: 1)
+    try Trainer(
+      model: model, optimizer: SGD(parameters: model.parameters, learningRate: 0.01),
+      trainLoader: loader, testLoader: nil, classCount: 10
+    ).run(epochs: 1)
     XCTAssertEqual((model.layers[1] as! BatchNorm2d).runningMean.value, runningMean)
   }
 }

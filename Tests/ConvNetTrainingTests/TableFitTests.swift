@@ -33,7 +33,8 @@ final class TableFitTests: XCTestCase {
     for row in rows {
       let want = expected[row.name] ?? .nan
       XCTAssertEqual(
-        row.original[output], want, accuracy: tolerance * max(1, abs(want)), "\(row.name)", file: file, line: line)
+        row.original[output], want, accuracy: tolerance * max(1, abs(want)), "\(row.name)", file: file,
+        line: line)
     }
   }
 
@@ -52,7 +53,8 @@ final class TableFitTests: XCTestCase {
     settings.solver = .exact
     let fit = try TableFit.fit(try table("linear.csv"), target: "y", settings: settings)
     assertCoefficients(
-      try XCTUnwrap(fit.coefficients), output: 0, equal: try reference("lstsq_reference.txt"), tolerance: 1e-5)
+      try XCTUnwrap(fit.coefficients), output: 0, equal: try reference("lstsq_reference.txt"), tolerance: 1e-5
+    )
     XCTAssertNil(fit.finalLoss)
   }
 
@@ -64,7 +66,8 @@ final class TableFitTests: XCTestCase {
     XCTAssertEqual(fit.description.outputs, 1)
     let coefficients = try XCTUnwrap(fit.coefficients)
     XCTAssertEqual(coefficients.outputNames, ["log-odds of yes"])
-    assertCoefficients(coefficients, output: 0, equal: try reference("logistic_reference.txt"), tolerance: 1e-4)
+    assertCoefficients(
+      coefficients, output: 0, equal: try reference("logistic_reference.txt"), tolerance: 1e-4)
   }
 
   func testMultinomialLogisticRegressionEqualsNewton() throws {
@@ -80,7 +83,8 @@ final class TableFitTests: XCTestCase {
     for (k, name) in [(1, "q"), (2, "r")] {
       for row in [coefficients.intercept] + coefficients.features {
         let want = try XCTUnwrap(expected["\(name) \(row.name)"])
-        XCTAssertEqual(row.original[k] - row.original[0], want, accuracy: 1e-4 * max(1, abs(want)), "\(name) \(row.name)")
+        XCTAssertEqual(
+          row.original[k] - row.original[0], want, accuracy: 1e-4 * max(1, abs(want)), "\(name) \(row.name)")
       }
     }
   }
@@ -93,7 +97,8 @@ final class TableFitTests: XCTestCase {
     let data = try table("logistic.csv")
     let fit = try TableFit.fit(data, target: "kind", settings: settings)
     XCTAssertNil(fit.coefficients)
-    XCTAssertEqual(fit.model.stateDict().map(\.name), ["0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"])
+    XCTAssertEqual(
+      fit.model.stateDict().map(\.name), ["0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"])
     XCTAssertEqual(fit.trainingRows.count + fit.testRows.count, 80)
     XCTAssertEqual(fit.testRows.count, 16)
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("table-\(UUID()).safetensors")
@@ -104,7 +109,8 @@ final class TableFitTests: XCTestCase {
     XCTAssertEqual(loaded.description, fit.description)
     // A new file with the columns in another order and without the target.
     let reordered = try DelimitedTable.parse("site,x2,x1\nv,5,0.5\nu,1,-2\n", file: "new.csv", dialect: .csv)
-    let original = try DelimitedTable.parse("x1,x2,site,kind\n0.5,5,v,no\n-2,1,u,no\n", file: "old.csv", dialect: .csv)
+    let original = try DelimitedTable.parse(
+      "x1,x2,site,kind\n0.5,5,v,no\n-2,1,u,no\n", file: "old.csv", dialect: .csv)
     XCTAssertEqual(try loaded.predict(reordered), try fit.predictor.predict(original))
     let unseen = try DelimitedTable.parse("site,x2,x1\nw,5,0.5\n", file: "new.csv", dialect: .csv)
     XCTAssertThrowsError(try loaded.predict(unseen)) { error in

@@ -102,11 +102,15 @@ final class TrainerTests: XCTestCase {
     let linear = Linear(4, 2)
     linear.weight.value = Tensor.zeros([2, 4])
     linear.bias!.value = Tensor(shape: [2], scalars: [0, Float(log(3.0))])
-    let model = Sequential { Flatten(); linear }
+    let model = Sequential {
+      Flatten()
+      linear
+    }
     let dataset = ImageClassificationDataset(
       name: "tiny", pixels: [UInt8](repeating: 0, count: 4 * 4), labels: [0, 1, 1, 1],
       sampleShape: [1, 2, 2], classCount: 2)
-    let result = evaluate(model, on: DataLoader(dataset: dataset, batchSize: 3, shuffle: false), classCount: 2)
+    let result = evaluate(
+      model, on: DataLoader(dataset: dataset, batchSize: 3, shuffle: false), classCount: 2)
     XCTAssertEqual(result.count, 4)
     XCTAssertEqual(result.accuracy, 0.75)
     XCTAssertEqual(result.confusion, [[0, 1], [0, 3]])
@@ -121,7 +125,10 @@ final class TrainerTests: XCTestCase {
     let linear = Linear(4, 2)
     linear.weight.value = Tensor(shape: [2, 4], scalars: [1, 0, 0, 0, 0, 0, 0, 0])
     linear.bias!.value = Tensor.zeros([2])
-    let model = Sequential { Flatten(); linear }
+    let model = Sequential {
+      Flatten()
+      linear
+    }
     let dataset = ImageClassificationDataset(
       name: "tiny", pixels: [255, 0, 0, 0, 0, 255, 0, 0], labels: [0, 1],
       sampleShape: [1, 2, 2], classCount: 2)

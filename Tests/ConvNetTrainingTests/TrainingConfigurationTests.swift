@@ -19,7 +19,8 @@ final class TrainingConfigurationTests: XCTestCase {
     configuration.classCount = 12
     configuration.epochs = 30
     configuration.batchSize = 128
-    configuration.optimizer = OptimizerChoice(kind: .adamw, learningRate: 0.002, momentum: 0.5, weightDecay: 0.05)
+    configuration.optimizer = OptimizerChoice(
+      kind: .adamw, learningRate: 0.002, momentum: 0.5, weightDecay: 0.05)
     configuration.schedule = try ScheduleChoice(parsing: "step:10:0.5")
     configuration.labelSmoothing = 0.1
     configuration.seed = 1 << 63
@@ -44,7 +45,8 @@ final class TrainingConfigurationTests: XCTestCase {
   /// version with fewer fields still reads); malformed ones are refused.
   func testMissingFieldsTakeTheirDefaults() throws {
     XCTAssertEqual(try TrainingConfiguration(jsonText: "{}"), TrainingConfiguration())
-    let partial = try TrainingConfiguration(jsonText: #"{"epochs": 7, "optimizer": {"kind": "adam", "momentum": 0.9, "weightDecay": 0}}"#)
+    let partial = try TrainingConfiguration(
+      jsonText: #"{"epochs": 7, "optimizer": {"kind": "adam", "momentum": 0.9, "weightDecay": 0}}"#)
     var expected = TrainingConfiguration()
     expected.epochs = 7
     expected.optimizer.kind = .adam
@@ -58,7 +60,8 @@ final class TrainingConfigurationTests: XCTestCase {
     XCTAssertEqual(configuration.architecture, "lenet5")
     XCTAssertEqual(configuration.epochs, 2)
     XCTAssertEqual(configuration.batchSize, 64)
-    XCTAssertEqual(configuration.optimizer, OptimizerChoice(kind: .sgd, learningRate: nil, momentum: 0.9, weightDecay: 0))
+    XCTAssertEqual(
+      configuration.optimizer, OptimizerChoice(kind: .sgd, learningRate: nil, momentum: 0.9, weightDecay: 0))
     XCTAssertEqual(configuration.schedule, .cosine)
     XCTAssertEqual(configuration.seed, 1)
     XCTAssertTrue(configuration.shuffle)
@@ -68,8 +71,10 @@ final class TrainingConfigurationTests: XCTestCase {
 
   /// Each impossible value is refused naming its field; the message reads in words.
   func testValidationNamesTheField() throws {
-    func refused(_ change: (inout TrainingConfiguration) -> Void, _ setting: String, _ fragment: String,
-                 line: UInt = #line) {
+    func refused(
+      _ change: (inout TrainingConfiguration) -> Void, _ setting: String, _ fragment: String,
+      line: UInt = #line
+    ) {
       var configuration = TrainingConfiguration()
       change(&configuration)
       XCTAssertThrowsError(try configuration.validate(), line: line) { error in
@@ -126,9 +131,11 @@ final class TrainingConfigurationTests: XCTestCase {
   /// (no "convnet.configuration") reads with none.
   func testTrainingStateCarriesTheConfiguration() throws {
     let configuration = try Self.everyFieldSet()
-    let state = TrainingState(epoch: 2, globalStep: 20, cycles: [0, 30], settings: configuration.settingsToMatch,
-                              configuration: configuration)
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("convnet-\(UUID().uuidString)")
+    let state = TrainingState(
+      epoch: 2, globalStep: 20, cycles: [0, 30], settings: configuration.settingsToMatch,
+      configuration: configuration)
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "convnet-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let url = directory.appendingPathComponent("c.safetensors")
@@ -144,7 +151,8 @@ final class TrainingConfigurationTests: XCTestCase {
     ]
     let olderURL = directory.appendingPathComponent("older.safetensors")
     try SafetensorsFile.write(
-      model.stateDict().map { (name: $0.name, tensor: $0.value, dtype: SafetensorsDType.f32) }, metadata: older,
+      model.stateDict().map { (name: $0.name, tensor: $0.value, dtype: SafetensorsDType.f32) },
+      metadata: older,
       to: olderURL)
     let read = try XCTUnwrap(try Checkpoint.recordedState(at: olderURL))
     XCTAssertNil(read.configuration)
@@ -154,7 +162,8 @@ final class TrainingConfigurationTests: XCTestCase {
     var broken = older
     broken["convnet.configuration"] = #"{"epochs": "many"}"#
     try SafetensorsFile.write(
-      model.stateDict().map { (name: $0.name, tensor: $0.value, dtype: SafetensorsDType.f32) }, metadata: broken,
+      model.stateDict().map { (name: $0.name, tensor: $0.value, dtype: SafetensorsDType.f32) },
+      metadata: broken,
       to: olderURL)
     XCTAssertThrowsError(try Checkpoint.recordedState(at: olderURL)) { error in
       XCTAssertTrue("\(error)".contains("convnet.configuration"), "\(error)")

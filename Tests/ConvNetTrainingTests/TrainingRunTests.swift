@@ -43,12 +43,15 @@ final class TrainingRunTests: XCTestCase {
     XCTAssertTrue(run.optimizer is Adam)
     try run.run()
 
-    let model = RandomSource.withSeed(5) { try! Architectures.named("lenet5").build(inputChannels: 1, classCount: 10) }
+    let model = RandomSource.withSeed(5) {
+      try! Architectures.named("lenet5").build(inputChannels: 1, classCount: 10)
+    }
     let optimizer = Adam(parameters: model.parameters, learningRate: 0.003)
     let loader = try DataLoader(
       dataset: data.train, batchSize: 16, shuffle: true, seed: 5, transform: .mnist,
       augmentation: TransformPipeline(parsing: "flip-h"))
-    let trainer = Trainer(model: model, optimizer: optimizer, trainLoader: loader, testLoader: nil, classCount: 10)
+    let trainer = Trainer(
+      model: model, optimizer: optimizer, trainLoader: loader, testLoader: nil, classCount: 10)
     trainer.stepSchedule = CosineCycles(initial: 0.003, boundaries: [0, 8])
     trainer.labelSmoothing = 0.1
     try trainer.run(epochs: 2)
@@ -95,7 +98,8 @@ final class TrainingRunTests: XCTestCase {
     colour.normalization = .imagenet
     XCTAssertThrowsError(try TrainingRun(configuration: colour, data: data)) { error in
       XCTAssertEqual((error as? SettingError)?.setting, "normalization")
-      XCTAssertEqual("\(error)", "normalisation imagenet has 3 per-channel means, but the images have 1 channel(s)")
+      XCTAssertEqual(
+        "\(error)", "normalisation imagenet has 3 per-channel means, but the images have 1 channel(s)")
     }
     var frozen = try configuration()
     frozen.frozenPrefixes = ["feature"]
@@ -109,7 +113,8 @@ final class TrainingRunTests: XCTestCase {
   func testFitsDatasetsToTheArchitecture() throws {
     let train = try EmbeddedMNIST.load(.train).prefix(4)
     let test = try EmbeddedMNIST.load(.test).prefix(2)
-    let padded = FittedDatasets(train: train, test: test, architecture: try Architectures.named("lenet5-1998"))
+    let padded = FittedDatasets(
+      train: train, test: test, architecture: try Architectures.named("lenet5-1998"))
     XCTAssertEqual(padded.train.sampleShape, [1, 32, 32])
     XCTAssertEqual(padded.test?.sampleShape, [1, 32, 32])
     XCTAssertEqual(padded.resampling?.method, .zeroPadding)
@@ -122,7 +127,8 @@ final class TrainingRunTests: XCTestCase {
     XCTAssertEqual(colour.resampling?.method, .channelsConverted)
 
     let odd = ResampledDataset(test, sampleShape: [1, 20, 20])
-    let unfitted = FittedDatasets(train: train, test: odd, architecture: try Architectures.named("lenet5-1998"))
+    let unfitted = FittedDatasets(
+      train: train, test: odd, architecture: try Architectures.named("lenet5-1998"))
     XCTAssertEqual(unfitted.test?.sampleShape, [1, 20, 20])
   }
 
@@ -136,9 +142,11 @@ final class TrainingRunTests: XCTestCase {
     XCTAssertEqual(try architecture.classCount(ofWeightsAt: url), 7)
 
     let other = directory.appendingPathComponent("other.safetensors")
-    try SafetensorsFile.write([(name: "fc.weight", tensor: Tensor(shape: [3, 2], repeating: 0), dtype: .f32)], to: other)
+    try SafetensorsFile.write(
+      [(name: "fc.weight", tensor: Tensor(shape: [3, 2], repeating: 0), dtype: .f32)], to: other)
     XCTAssertThrowsError(try architecture.classCount(ofWeightsAt: other)) { error in
-      XCTAssertEqual("\(error)", "\(other.path): no tensor \"classifier.4.weight\" — are these lenet5 weights?")
+      XCTAssertEqual(
+        "\(error)", "\(other.path): no tensor \"classifier.4.weight\" — are these lenet5 weights?")
     }
   }
 }

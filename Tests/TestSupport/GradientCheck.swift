@@ -35,7 +35,8 @@ public func checkGradients(
       continue
     }
     XCTAssertEqual(analytic.shape, input.shape, "gradient shape \(message)", file: file, line: line)
-    let indices = input.count <= samples
+    let indices =
+      input.count <= samples
       ? Array(0..<input.count) : (0..<samples).map { _ in Int.random(in: 0..<input.count, using: &generator) }
     for index in indices {
       var plus = inputs

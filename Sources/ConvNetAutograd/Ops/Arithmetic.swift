@@ -81,8 +81,9 @@ extension Variable {
   /// [N, C, H, W] → [N, C·H·W] (all axes from `startAxis` on are merged).
   public func flattened(startAxis: Int = 1) -> Variable {
     let oldShape = shape
-    return Variable.makeOutput(value.flattened(startAxis: startAxis), name: "flatten", inputs: [self])
-    { gradient in [gradient.reshaped(oldShape)] }
+    return Variable.makeOutput(value.flattened(startAxis: startAxis), name: "flatten", inputs: [self]) {
+      gradient in [gradient.reshaped(oldShape)]
+    }
   }
 }
 

@@ -19,7 +19,8 @@ private func linear(_ input: Variable, weight: Variable, bias: Variable?, relu: 
   let w = weight.value
   precondition(
     x.rank == 2 && w.rank == 2 && x.shape[1] == w.shape[1],
-    "linear: input \(x.shape) does not match weight \(w.shape) (expects [N, \(w.shape.count == 2 ? w.shape[1] : 0)])")
+    "linear: input \(x.shape) does not match weight \(w.shape) (expects [N, \(w.shape.count == 2 ? w.shape[1] : 0)])"
+  )
   let batch = x.shape[0]
   let inFeatures = x.shape[1]
   let outFeatures = w.shape[0]

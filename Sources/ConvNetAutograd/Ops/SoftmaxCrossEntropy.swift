@@ -21,7 +21,8 @@ public func softmaxCrossEntropy(_ logits: Variable, labels: [Int], labelSmoothin
   let loss = softmaxCrossEntropyForward(
     logits: x.readOnlyElements, labels: labels, logProbabilities: logProbabilities.uniqueElements(),
     batch: batch, classes: classes, labelSmoothing: labelSmoothing)
-  return Variable.makeOutput(Tensor(loss), name: "cross_entropy", inputs: [logits]) { [logProbabilities] gradient in
+  return Variable.makeOutput(Tensor(loss), name: "cross_entropy", inputs: [logits]) {
+    [logProbabilities] gradient in
     var gradLogits = Tensor(uninitializedShape: x.shape)
     softmaxCrossEntropyBackward(
       logProbabilities: logProbabilities.readOnlyElements, labels: labels, gradOutput: gradient.scalar,

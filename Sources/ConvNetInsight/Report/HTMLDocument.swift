@@ -75,12 +75,15 @@ public struct HTMLDocument {
     case .note(let text):
       return "<p class=\"note\">\(HTMLText.escape(text))</p>\n"
     case .missing(let reason):
-      return "<div class=\"missing\" role=\"note\"><strong>Not shown.</strong> \(HTMLText.escape(reason))</div>\n"
+      return
+        "<div class=\"missing\" role=\"note\"><strong>Not shown.</strong> \(HTMLText.escape(reason))</div>\n"
     case .metrics(let metrics):
       let tiles = metrics.map { metric -> String in
         var tile = "<div class=\"metric\"><div class=\"metric-label\">\(HTMLText.escape(metric.label))</div>"
         tile += "<div class=\"metric-value\">\(HTMLText.escape(metric.value))</div>"
-        if let detail = metric.detail { tile += "<div class=\"metric-detail\">\(HTMLText.escape(detail))</div>" }
+        if let detail = metric.detail {
+          tile += "<div class=\"metric-detail\">\(HTMLText.escape(detail))</div>"
+        }
         return tile + "</div>"
       }
       return "<div class=\"metrics\">\(tiles.joined())</div>\n"
@@ -106,7 +109,8 @@ public struct HTMLDocument {
   private func render(_ figure: HTMLFigure) -> String {
     var style = ""
     if let width = figure.maximumWidth { style = " style=\"max-width:\(max(1, width))px\"" }
-    var html = "<figure><img src=\"\(DataURI.png(figure.png))\" alt=\"\(HTMLText.escape(figure.alternativeText))\""
+    var html =
+      "<figure><img src=\"\(DataURI.png(figure.png))\" alt=\"\(HTMLText.escape(figure.alternativeText))\""
     html += (figure.pixelated ? " class=\"pixelated\"" : "") + style + ">"
     if let caption = figure.caption { html += "<figcaption>\(HTMLText.escape(caption))</figcaption>" }
     return html + "</figure>"
@@ -116,12 +120,16 @@ public struct HTMLDocument {
     var html = "<div class=\"card tone-\(card.tone.rawValue)\">"
     if let figure = card.figure { html += render(figure) }
     html += "<div class=\"card-title\">\(HTMLText.escape(card.title))</div>"
-    if let subtitle = card.subtitle { html += "<div class=\"card-subtitle\">\(HTMLText.escape(subtitle))</div>" }
+    if let subtitle = card.subtitle {
+      html += "<div class=\"card-subtitle\">\(HTMLText.escape(subtitle))</div>"
+    }
     if !card.bars.isEmpty {
       html += "<div class=\"bars\">"
       for bar in card.bars {
-        html += "<div class=\"bar-row tone-\(bar.tone.rawValue)\"><span class=\"bar-label\">\(HTMLText.escape(bar.label))</span>"
-        html += "<span class=\"bar-track\"><span class=\"bar-fill\" style=\"width:\(percent(bar.fraction))\"></span></span>"
+        html +=
+          "<div class=\"bar-row tone-\(bar.tone.rawValue)\"><span class=\"bar-label\">\(HTMLText.escape(bar.label))</span>"
+        html +=
+          "<span class=\"bar-track\"><span class=\"bar-fill\" style=\"width:\(percent(bar.fraction))\"></span></span>"
         html += "<span class=\"bar-value\">\(HTMLText.escape(bar.valueText))</span></div>"
       }
       html += "</div>"
@@ -134,7 +142,8 @@ public struct HTMLDocument {
     if let caption = table.caption { html += "<caption>\(HTMLText.escape(caption))</caption>" }
     html += "<thead><tr>"
     for column in table.columns {
-      html += "<th scope=\"col\"\(column.numeric ? " class=\"num\"" : "")>\(HTMLText.escape(column.title))</th>"
+      html +=
+        "<th scope=\"col\"\(column.numeric ? " class=\"num\"" : "")>\(HTMLText.escape(column.title))</th>"
     }
     html += "</tr></thead>\n<tbody>\n"
     for row in table.rows {
@@ -156,7 +165,8 @@ public struct HTMLDocument {
     case .formula(let text):
       return "<td class=\"mono\">\(HTMLText.escape(text))</td>"
     case .bar(let fraction, let text, let tone):
-      return "<td class=\"bar-cell tone-\(tone.rawValue)\"><span class=\"bar-track\"><span class=\"bar-fill\" "
+      return
+        "<td class=\"bar-cell tone-\(tone.rawValue)\"><span class=\"bar-track\"><span class=\"bar-fill\" "
         + "style=\"width:\(percent(fraction))\"></span></span><span class=\"bar-value\">\(HTMLText.escape(text))</span></td>"
     case .heat(let text, let intensity, let tone):
       let strength = min(max(intensity.isFinite ? intensity : 0, 0), 1)

@@ -24,7 +24,8 @@ public enum HTMLText {
   /// replaced by `-`.
   public static func identifier(_ text: String) -> String {
     let mapped = text.lowercased().unicodeScalars.map { scalar -> Character in
-      (scalar.isASCII && (("a"..."z").contains(scalar) || ("0"..."9").contains(scalar))) ? Character(scalar) : "-"
+      (scalar.isASCII && (("a"..."z").contains(scalar) || ("0"..."9").contains(scalar)))
+        ? Character(scalar) : "-"
     }
     return String(mapped)
   }

@@ -8,12 +8,14 @@ public enum ShellWords {
   /// `word` as is when it holds only characters a shell leaves alone, else in single quotes
   /// (a single quote inside becomes `'\''`).
   public static func quote(_ word: String) -> String {
-    let plain = !word.isEmpty && word.unicodeScalars.allSatisfy { scalar in
-      scalar.isASCII
-        ? (("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
-          || "-_./=:,+@%".unicodeScalars.contains(scalar))
-        : scalar.properties.isAlphabetic
-    }
+    let plain =
+      !word.isEmpty
+      && word.unicodeScalars.allSatisfy { scalar in
+        scalar.isASCII
+          ? (("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+            || "-_./=:,+@%".unicodeScalars.contains(scalar))
+          : scalar.properties.isAlphabetic
+      }
     return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
   }
 }

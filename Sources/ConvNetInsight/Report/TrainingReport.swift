@@ -115,13 +115,17 @@ public struct TrainingReport {
     page.append(
       HTMLSection(
         id: "feature-maps", title: "Feature maps",
-        blocks: figures(featureMaps, intro: "What each layer's channels respond to in a test image: every map is "
-          + "scaled to its own minimum (black) and maximum (white).")))
+        blocks: figures(
+          featureMaps,
+          intro: "What each layer's channels respond to in a test image: every map is "
+            + "scaled to its own minimum (black) and maximum (white).")))
     page.append(
       HTMLSection(
         id: "grad-cam", title: "Grad-CAM",
-        blocks: figures(gradCAM, intro: "Where the network looked (Selvaraju et al. 2017): the last convolutional "
-          + "block's channels weighted by the gradient of the class score, blended over the input.")))
+        blocks: figures(
+          gradCAM,
+          intro: "Where the network looked (Selvaraju et al. 2017): the last convolutional "
+            + "block's channels weighted by the gradient of the class score, blended over the input.")))
     return page
   }
 
@@ -133,7 +137,9 @@ public struct TrainingReport {
         HTMLMetric(
           label: "test accuracy", value: NumberText.percent(Double(result.accuracy)),
           detail: evaluation.datasetName))
-      metrics.append(HTMLMetric(label: "test loss", value: String(format: "%.4f", result.loss), detail: "mean cross-entropy"))
+      metrics.append(
+        HTMLMetric(
+          label: "test loss", value: String(format: "%.4f", result.loss), detail: "mean cross-entropy"))
     }
     if let rows = history.value, let last = rows.last {
       metrics.append(
@@ -142,14 +148,20 @@ public struct TrainingReport {
           detail: String(format: "final train loss %.4f", last.trainLoss)))
       let seconds = rows.compactMap(\.seconds)
       if !seconds.isEmpty {
-        metrics.append(HTMLMetric(label: "training time", value: Self.duration(seconds.reduce(0, +)), detail: "all epochs"))
+        metrics.append(
+          HTMLMetric(label: "training time", value: Self.duration(seconds.reduce(0, +)), detail: "all epochs")
+        )
       }
     }
     if let summary = modelSummary.value {
       metrics.append(HTMLMetric(label: "parameters", value: NumberText.count(summary.totalParameters)))
     }
     var blocks: [HTMLBlock] = metrics.isEmpty ? [] : [.metrics(metrics)]
-    if let command { blocks.append(.code(command)) } else { blocks.append(.missing("The run did not record its command line.")) }
+    if let command {
+      blocks.append(.code(command))
+    } else {
+      blocks.append(.missing("The run did not record its command line."))
+    }
     if !settings.isEmpty { blocks.append(.keyValues(settings, monospaceValues: true)) }
     return blocks
   }
@@ -159,8 +171,9 @@ public struct TrainingReport {
     case .missing(let reason): return [.missing(reason)]
     case .shown(let summary):
       return [
-        .paragraph("Each leaf layer with its PyTorch state-dict name, output shape for one sample, parameter "
-          + "count (with the formula that gives it) and multiply-accumulates per sample."),
+        .paragraph(
+          "Each leaf layer with its PyTorch state-dict name, output shape for one sample, parameter "
+            + "count (with the formula that gives it) and multiply-accumulates per sample."),
         .table(summary.htmlTable),
         .keyValues(summary.totals.map { (key: $0.label, value: $0.value) }, monospaceValues: false),
       ]
@@ -175,7 +188,10 @@ public struct TrainingReport {
     }
     if case .shown(let rows) = history, !rows.isEmpty {
       let hasTest = rows.contains { $0.testLoss != nil }
-      var columns = [HTMLTable.Column("epoch", numeric: true), .init("train loss", numeric: true), .init("train accuracy", numeric: true)]
+      var columns = [
+        HTMLTable.Column("epoch", numeric: true), .init("train loss", numeric: true),
+        .init("train accuracy", numeric: true),
+      ]
       if hasTest { columns += [.init("test loss", numeric: true), .init("test accuracy", numeric: true)] }
       columns += [.init("learning rate", numeric: true), .init("time", numeric: true)]
       let table = HTMLTable(
@@ -209,22 +225,29 @@ public struct TrainingReport {
     let matrix = evaluation.samples.result.confusion
     guard matrix.count <= largestConfusionTable else {
       if let confusionPicture { return [.figure(confusionPicture)] }
-      return [.missing("\(matrix.count) classes are too many for a table, and no heat-map picture was drawn.")]
+      return [
+        .missing("\(matrix.count) classes are too many for a table, and no heat-map picture was drawn.")
+      ]
     }
     let rows = matrix.enumerated().map { label, row -> [HTMLTable.Cell] in
       let total = max(1, row.reduce(0, +))
-      return [.header(className(label))] + row.enumerated().map { predicted, count in
-        // Shaded by the square root of the share of the true class's samples: rare classes show
-        // as clearly as common ones, and a handful of confusions beside a full diagonal stays visible.
-        HTMLTable.Cell.heat(
-          String(count), intensity: (Double(count) / Double(total)).squareRoot(), tone: predicted == label ? .good : .bad)
-      }
+      return [.header(className(label))]
+        + row.enumerated().map { predicted, count in
+          // Shaded by the square root of the share of the true class's samples: rare classes show
+          // as clearly as common ones, and a handful of confusions beside a full diagonal stays visible.
+          HTMLTable.Cell.heat(
+            String(count), intensity: (Double(count) / Double(total)).squareRoot(),
+            tone: predicted == label ? .good : .bad)
+        }
     }
-    let columns = [HTMLTable.Column("true ↓ / predicted →")] + matrix.indices.map { HTMLTable.Column(className($0), numeric: true) }
+    let columns =
+      [HTMLTable.Column("true ↓ / predicted →")]
+      + matrix.indices.map { HTMLTable.Column(className($0), numeric: true) }
     return [
-      .paragraph("Rows are the true classes, columns the predicted ones: the diagonal (green) counts correct "
-        + "predictions, everything off it (red) a confusion. Shading grows with the share of the row's samples "
-        + "(as its square root, so that a few confusions still show)."),
+      .paragraph(
+        "Rows are the true classes, columns the predicted ones: the diagonal (green) counts correct "
+          + "predictions, everything off it (red) a confusion. Shading grows with the share of the row's samples "
+          + "(as its square root, so that a few confusions still show)."),
       .table(HTMLTable(columns: columns, rows: rows, caption: evaluation.datasetName, compact: true)),
     ]
   }
@@ -236,7 +259,8 @@ public struct TrainingReport {
       let accuracy = entry.accuracy
       let tone: HTMLBar.Tone = (accuracy ?? 0) >= Double(evaluation.samples.result.accuracy) ? .good : .bad
       return [
-        .header(className(entry.label)), .number(NumberText.count(entry.samples)), .number(NumberText.count(entry.correct)),
+        .header(className(entry.label)), .number(NumberText.count(entry.samples)),
+        .number(NumberText.count(entry.correct)),
         accuracy.map { .bar(fraction: $0, text: NumberText.percent($0), tone: tone) } ?? .text("no samples"),
         .text(entry.mostConfusedWith.map { "\(className($0.label)) (\(NumberText.count($0.count)))" } ?? "–"),
       ]
@@ -246,7 +270,8 @@ public struct TrainingReport {
       .table(
         HTMLTable(
           columns: [
-            .init("class"), .init("samples", numeric: true), .init("correct", numeric: true), .init("accuracy"),
+            .init("class"), .init("samples", numeric: true), .init("correct", numeric: true),
+            .init("accuracy"),
             .init("most often mistaken for"),
           ], rows: rows)),
     ]
@@ -258,7 +283,8 @@ public struct TrainingReport {
       from: evaluation.samples.predictions, correctCount: shownCorrect, wrongCount: shownWrong)
     var blocks: [HTMLBlock] = []
     if evaluation.thumbnails.isEmpty {
-      blocks.append(.missing("No pictures of the test images were drawn; the predictions are listed without them."))
+      blocks.append(
+        .missing("No pictures of the test images were drawn; the predictions are listed without them."))
     }
     func card(_ prediction: SamplePrediction) -> HTMLCard {
       let figure = evaluation.thumbnails[prediction.index].map {
@@ -270,18 +296,21 @@ public struct TrainingReport {
         HTMLBar(
           label: className(entry.label), fraction: Double(entry.probability),
           valueText: NumberText.percent(Double(entry.probability), digits: 1),
-          tone: entry.label == prediction.label ? .good : (entry.label == prediction.predicted ? .bad : .neutral))
+          tone: entry.label == prediction.label
+            ? .good : (entry.label == prediction.predicted ? .bad : .neutral))
       }
       return HTMLCard(
         figure: figure,
         title: prediction.isCorrect
-          ? "✓ \(className(prediction.predicted))" : "✗ \(className(prediction.predicted)) (true: \(className(prediction.label)))",
+          ? "✓ \(className(prediction.predicted))"
+          : "✗ \(className(prediction.predicted)) (true: \(className(prediction.label)))",
         subtitle: prediction.isCorrect
           ? "image #\(prediction.index)"
           : "image #\(prediction.index) · true \(NumberText.percent(Double(prediction.labelProbability), digits: 1))",
         bars: bars, tone: prediction.isCorrect ? .good : .bad)
     }
-    blocks.append(.paragraph("Softmax probabilities of the three most probable classes; the true class's bar is green."))
+    blocks.append(
+      .paragraph("Softmax probabilities of the three most probable classes; the true class's bar is green."))
     if !chosen.correct.isEmpty {
       blocks.append(.note("Correct — the first test image of each class in turn:"))
       blocks.append(.cards(chosen.correct.map(card)))

@@ -46,9 +46,11 @@ public struct TrainingReportMaker {
   /// Evaluates the model and assembles the report (`made`: the time written on the page).
   public func make(made: Date = Date()) -> TrainingReport {
     let sampleShape = testSetValue?.sampleShape ?? description?.dataset?.sampleShape
-    let summary: ReportPart<ModelSummaryTable> = sampleShape.map {
-      .shown(ModelSummaryTable(ModelSummary(model: model, sampleShape: $0), architecture: architecture))
-    } ?? .missing(reason: "The input shape is unknown: the run records no dataset and there is no test set.")
+    let summary: ReportPart<ModelSummaryTable> =
+      sampleShape.map {
+        .shown(ModelSummaryTable(ModelSummary(model: model, sampleShape: $0), architecture: architecture))
+      }
+      ?? .missing(reason: "The input shape is unknown: the run records no dataset and there is no test set.")
 
     let evaluation = evaluate()
     let explained = explainedSamples(evaluation.value)
@@ -57,7 +59,9 @@ public struct TrainingReportMaker {
       evaluation: evaluation, featureMaps: featureMaps(of: explained.first),
       gradCAM: gradCAM(of: explained))
     var subtitle = ["report made \(Self.readableTime(RunDescription.timestamp(made)))"]
-    if let started = description?.started { subtitle.insert("run started \(Self.readableTime(started))", at: 0) }
+    if let started = description?.started {
+      subtitle.insert("run started \(Self.readableTime(started))", at: 0)
+    }
     if let runLocation { subtitle.insert(runLocation, at: 0) }
     report.subtitle = subtitle.joined(separator: " · ")
     report.command = description.map { Self.commandLine($0.command) }
@@ -124,14 +128,18 @@ public struct TrainingReportMaker {
     }
     let first = ["data", "epochs", "batch-size", "optimizer", "lr", "momentum", "weight-decay", "schedule"]
     // "arch" is the architecture, listed first already.
-    let keys = first.filter { description.settings[$0] != nil }
+    let keys =
+      first.filter { description.settings[$0] != nil }
       + description.settings.keys.filter { !first.contains($0) && $0 != "arch" }.sorted()
     pairs += keys.map { (key: $0, value: description.settings[$0] ?? "") }
     if let weights = description.weights { pairs.append((key: "weights", value: weights)) }
     if let commit = description.convnetCommit { pairs.append((key: "ConvNet commit", value: commit)) }
     for resume in description.resumes {
       pairs.append(
-        (key: "resumed after epoch \(resume.afterEpoch)", value: "\(resume.started): \(Self.commandLine(resume.command))"))
+        (
+          key: "resumed after epoch \(resume.afterEpoch)",
+          value: "\(resume.started): \(Self.commandLine(resume.command))"
+        ))
     }
     return pairs
   }
@@ -142,7 +150,8 @@ public struct TrainingReportMaker {
     case .shown(let history):
       let rows = history.epochs.map { entry in
         TrainingReport.EpochRow(
-          epoch: entry.epoch, trainLoss: Double(entry.trainLoss ?? .nan), trainAccuracy: Double(entry.trainAccuracy ?? .nan),
+          epoch: entry.epoch, trainLoss: Double(entry.trainLoss ?? .nan),
+          trainAccuracy: Double(entry.trainAccuracy ?? .nan),
           testLoss: entry.testLoss.map(Double.init), testAccuracy: entry.testAccuracy.map(Double.init),
           learningRate: entry.learningRate.map(Double.init), seconds: entry.epochSeconds)
       }
@@ -175,8 +184,11 @@ public struct TrainingReportMaker {
     let shape = dataset.sampleShape
     guard shape.count == 3, (1...4).contains(shape[0]) else { return nil }
     var pixels = [Float](repeating: 0, count: shape[0] * shape[1] * shape[2])
-    pixels.withUnsafeMutableBufferPointer { dataset.writeImage(at: index, into: $0.baseAddress!, transform: .unitRange) }
-    return try? PNGEncoder.encode(Image(width: shape[2], height: shape[1], channels: shape[0], pixels: pixels))
+    pixels.withUnsafeMutableBufferPointer {
+      dataset.writeImage(at: index, into: $0.baseAddress!, transform: .unitRange)
+    }
+    return try? PNGEncoder.encode(
+      Image(width: shape[2], height: shape[1], channels: shape[0], pixels: pixels))
   }
 
   /// The width the curves are drawn at: the page's column, so they show at natural size.
@@ -191,10 +203,13 @@ public struct TrainingReportMaker {
     do {
       let canvas = try TrainingCurves.render(history, width: Self.curvesWidth, height: 420)
       var caption = "Train (blue) against test (orange), the marked lines per epoch."
-      if !history.steps.isEmpty { caption += " The thin line is the training figure between epochs (the history's step lines)." }
+      if !history.steps.isEmpty {
+        caption += " The thin line is the training figure between epochs (the history's step lines)."
+      }
       caption += " `convnet plot` draws the same from the history file."
       return .shown([
-        HTMLFigure(png: [UInt8](canvas.pngData()), alternativeText: "loss and accuracy curves", caption: caption)
+        HTMLFigure(
+          png: [UInt8](canvas.pngData()), alternativeText: "loss and accuracy curves", caption: caption)
       ])
     } catch {
       return .missing(reason: "The curves could not be drawn: \(error)")
@@ -204,7 +219,9 @@ public struct TrainingReportMaker {
   /// The confusion matrix as a heat-map picture, for class counts too large for a table.
   private func confusionPicture(_ evaluation: TrainingReport.Evaluation?, tableLimit: Int) -> HTMLFigure? {
     guard let result = evaluation?.samples.result, result.confusion.count > tableLimit else { return nil }
-    guard let canvas = try? ConfusionMatrixPicture.render(result, classNames: drawableClassNames) else { return nil }
+    guard let canvas = try? ConfusionMatrixPicture.render(result, classNames: drawableClassNames) else {
+      return nil
+    }
     return HTMLFigure(
       png: [UInt8](canvas.pngData()), alternativeText: "confusion matrix heat map",
       caption: "True classes down, predicted classes across; colour on a square-root scale.")
@@ -225,9 +242,13 @@ public struct TrainingReportMaker {
   private func image(_ dataset: any LabeledImageDataset, index: Int) -> (input: Tensor, picture: Image) {
     let shape = dataset.sampleShape
     var input = Tensor(uninitializedShape: [1] + shape)
-    input.withUnsafeMutableBufferPointer { dataset.writeImage(at: index, into: $0.baseAddress!, transform: transform) }
+    input.withUnsafeMutableBufferPointer {
+      dataset.writeImage(at: index, into: $0.baseAddress!, transform: transform)
+    }
     var pixels = [Float](repeating: 0, count: shape.reduce(1, *))
-    pixels.withUnsafeMutableBufferPointer { dataset.writeImage(at: index, into: $0.baseAddress!, transform: .unitRange) }
+    pixels.withUnsafeMutableBufferPointer {
+      dataset.writeImage(at: index, into: $0.baseAddress!, transform: .unitRange)
+    }
     return (input, Image(width: shape[2], height: shape[1], channels: shape[0], pixels: pixels))
   }
 
@@ -240,7 +261,8 @@ public struct TrainingReportMaker {
       return .missing(reason: "There is no test image to show the feature maps of (the test set is missing).")
     }
     guard test.sampleShape.count == 3, (1...4).contains(test.sampleShape[0]) else {
-      return .missing(reason: "The test images have \(test.sampleShape) values, not a picture's 1–4 channels.")
+      return .missing(
+        reason: "The test images have \(test.sampleShape) values, not a picture's 1–4 channels.")
     }
     let (input, picture) = image(test, index: sample.index)
     do {
@@ -253,12 +275,18 @@ public struct TrainingReportMaker {
         figures.append(
           HTMLFigure(
             png: [UInt8](try grid.render().pngData()), alternativeText: "feature maps of \(layer.name)",
-            caption: "\(layer.name) — \(layer.layerDescription), \(layer.channelCount) maps of \(layer.height)×\(layer.width)"))
+            caption:
+              "\(layer.name) — \(layer.layerDescription), \(layer.channelCount) maps of \(layer.height)×\(layer.width)"
+          ))
       }
-      guard !figures.isEmpty else { return .missing(reason: "The network has no convolution or pooling block to show.") }
-      var note = "Test image #\(sample.index) (class \(className(sample.label))), the first tile of every grid."
+      guard !figures.isEmpty else {
+        return .missing(reason: "The network has no convolution or pooling block to show.")
+      }
+      var note =
+        "Test image #\(sample.index) (class \(className(sample.label))), the first tile of every grid."
       if maps.count > shown.count {
-        note += " The first \(shown.count) of \(maps.count) blocks are shown; `convnet visualize features` draws them all."
+        note +=
+          " The first \(shown.count) of \(maps.count) blocks are shown; `convnet visualize features` draws them all."
       }
       figures[0].caption = note + " " + (figures[0].caption ?? "")
       return .shown(figures)
@@ -272,21 +300,25 @@ public struct TrainingReportMaker {
       return .missing(reason: "There is no test image to explain (the test set is missing).")
     }
     guard test.sampleShape.count == 3, (1...4).contains(test.sampleShape[0]) else {
-      return .missing(reason: "The test images have \(test.sampleShape) values, not a picture's 1–4 channels.")
+      return .missing(
+        reason: "The test images have \(test.sampleShape) values, not a picture's 1–4 channels.")
     }
     var figures: [HTMLFigure] = []
     do {
       for sample in samples {
         let (input, picture) = image(test, index: sample.index)
         let cam = try GradCAM(model: model, input: input)
-        let png = [UInt8](try GradCAMPicture.canvas(cam, image: picture, classNames: drawableClassNames).pngData())
-        let verdict = sample.isCorrect
+        let png = [UInt8](
+          try GradCAMPicture.canvas(cam, image: picture, classNames: drawableClassNames).pngData())
+        let verdict =
+          sample.isCorrect
           ? "correctly classified as \(className(sample.predicted))"
           : "true class \(className(sample.label)), wrongly classified as \(className(sample.predicted))"
         figures.append(
           HTMLFigure(
             png: png, alternativeText: "Grad-CAM of test image \(sample.index)",
-            caption: "Test image #\(sample.index), \(verdict): where the evidence for \(className(cam.classIndex)) lies "
+            caption:
+              "Test image #\(sample.index), \(verdict): where the evidence for \(className(cam.classIndex)) lies "
               + "(layer \(cam.layerName))."))
       }
     } catch {

@@ -39,7 +39,8 @@ public struct FeatureMapSnapshot {
       if let base = $0.baseAddress { dataset.writeImage(at: index, into: base, transform: .unitRange) }
     }
     self.init(
-      model: model, input: batch.images, picture: Image(width: shape[2], height: shape[1], channels: shape[0], pixels: pixels),
+      model: model, input: batch.images,
+      picture: Image(width: shape[2], height: shape[1], channels: shape[0], pixels: pixels),
       layer: layer)
   }
 

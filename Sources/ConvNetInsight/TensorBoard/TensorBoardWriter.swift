@@ -17,7 +17,8 @@ public final class TensorBoardWriter {
     do {
       try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     } catch {
-      throw RunFileError(path: directory.path, reason: "cannot create the TensorBoard folder (\(error.localizedDescription))")
+      throw RunFileError(
+        path: directory.path, reason: "cannot create the TensorBoard folder (\(error.localizedDescription))")
     }
     self.clock = clock
     let now = clock()
@@ -31,7 +32,8 @@ public final class TensorBoardWriter {
     }
     fileURL = directory.appendingPathComponent(name)
     file = try AppendOnlyFile(url: fileURL, trimsUnfinishedLine: false)
-    try write(TensorBoardEvent(wallTime: now.timeIntervalSince1970, step: 0, content: .fileVersion("brain.Event:2")))
+    try write(
+      TensorBoardEvent(wallTime: now.timeIntervalSince1970, step: 0, content: .fileVersion("brain.Event:2")))
   }
 
   /// Appends one event.
@@ -42,6 +44,7 @@ public final class TensorBoardWriter {
   /// Appends one summary event holding `values`, stamped now.
   public func add(_ values: [TensorBoardValue], step: Int) throws {
     guard !values.isEmpty else { return }
-    try write(TensorBoardEvent(wallTime: clock().timeIntervalSince1970, step: Int64(step), content: .summary(values)))
+    try write(
+      TensorBoardEvent(wallTime: clock().timeIntervalSince1970, step: Int64(step), content: .summary(values)))
   }
 }

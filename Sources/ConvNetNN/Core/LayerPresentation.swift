@@ -35,6 +35,7 @@ extension Module {
 
   /// The layer's `LayerPresentation.multiplyAccumulates(inputShape:outputShape:)`, else 0.
   public func multiplyAccumulates(inputShape: [Int], outputShape: [Int]) -> Int {
-    (self as? any LayerPresentation)?.multiplyAccumulates(inputShape: inputShape, outputShape: outputShape) ?? 0
+    (self as? any LayerPresentation)?.multiplyAccumulates(inputShape: inputShape, outputShape: outputShape)
+      ?? 0
   }
 }

@@ -57,7 +57,10 @@ public class BatchNorm: Module, LayerPresentation {
   }
 
   public var ownBuffers: [(name: String, buffer: Buffer)] {
-    [("running_mean", runningMean), ("running_var", runningVariance), ("num_batches_tracked", batchesTracked)]
+    [
+      ("running_mean", runningMean), ("running_var", runningVariance),
+      ("num_batches_tracked", batchesTracked),
+    ]
   }
 
   public var layerDescription: String { "\(type(of: self))(\(features))" }
@@ -79,6 +82,7 @@ public final class BatchNorm2d: BatchNorm {
 
 public final class BatchNorm1d: BatchNorm {
   public init(_ features: Int, momentum: Float = 0.1, epsilon: Float = 1e-5, affine: Bool = true) {
-    super.init(features: features, momentum: momentum, epsilon: epsilon, affine: affine, expectedRanks: [2, 3])
+    super.init(
+      features: features, momentum: momentum, epsilon: epsilon, affine: affine, expectedRanks: [2, 3])
   }
 }

@@ -20,7 +20,8 @@ public class ConvolutionLayer {
     _ layer: String, inputChannels: Int, outputChannels: Int, kernel: [Int], groups: Int,
     bias hasBias: Bool, initialization: WeightInitialization
   ) {
-    precondition(groups > 0 && inputChannels % groups == 0 && outputChannels % groups == 0,
+    precondition(
+      groups > 0 && inputChannels % groups == 0 && outputChannels % groups == 0,
       "\(layer): channels \(inputChannels)→\(outputChannels) are not divisible by groups \(groups)")
     self.inputChannels = inputChannels
     self.outputChannels = outputChannels

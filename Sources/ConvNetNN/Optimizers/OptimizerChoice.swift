@@ -65,7 +65,8 @@ public struct OptimizerChoice: Codable, Equatable, Sendable {
   public func validate() throws {
     if let learningRate, !(learningRate.isFinite && learningRate >= 0) {
       throw SettingError(
-        setting: "learningRate", name: "learning rate", detail: "must be a finite number ≥ 0, got \(learningRate)")
+        setting: "learningRate", name: "learning rate",
+        detail: "must be a finite number ≥ 0, got \(learningRate)")
     }
     guard momentum.isFinite && momentum >= 0 && momentum < 1 else {
       throw SettingError(
@@ -75,7 +76,8 @@ public struct OptimizerChoice: Codable, Equatable, Sendable {
     }
     guard weightDecay.isFinite && weightDecay >= 0 else {
       throw SettingError(
-        setting: "weightDecay", name: "weight decay", detail: "must be a finite number ≥ 0, got \(weightDecay)")
+        setting: "weightDecay", name: "weight decay",
+        detail: "must be a finite number ≥ 0, got \(weightDecay)")
     }
   }
 

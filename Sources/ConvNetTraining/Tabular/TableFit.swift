@@ -45,7 +45,8 @@ public struct TableFitSettings: Sendable {
     }
     if let learningRate, !(learningRate > 0 && learningRate.isFinite) {
       throw SettingError(
-        setting: "learningRate", name: "learning rate", detail: "must be a positive number, got \(learningRate)")
+        setting: "learningRate", name: "learning rate",
+        detail: "must be a positive number, got \(learningRate)")
     }
     guard testFraction >= 0 && testFraction < 1 else {
       throw SettingError(
@@ -144,7 +145,8 @@ public final class TableFit {
         ? try IndexSplit.stratified(
           labels: all.labels ?? [], classCount: probe.classNames.count,
           validationFraction: settings.testFraction, seed: settings.seed)
-        : try IndexSplit.random(count: all.rows.count, validationFraction: settings.testFraction, seed: settings.seed)
+        : try IndexSplit.random(
+          count: all.rows.count, validationFraction: settings.testFraction, seed: settings.seed)
       training = split.train.map { all.rows[$0] }
       test = split.validation.map { all.rows[$0] }
     }

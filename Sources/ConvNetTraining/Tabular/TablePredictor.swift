@@ -78,7 +78,8 @@ public struct TablePredictor {
     let out = outputs(data.features)
     if let targets = data.targets {
       return .regression(
-        try RegressionMetrics(predictions: out.scalars.map(Double.init), targets: targets.scalars.map(Double.init)))
+        try RegressionMetrics(
+          predictions: out.scalars.map(Double.init), targets: targets.scalars.map(Double.init)))
     }
     let labels = data.labels ?? []
     let p = probabilities(out)
