@@ -98,9 +98,12 @@ two resume-a --arch lenet5 --max-steps 8 --batch-size 32 \
   && compare resume-ref resume-b-run
 
 # 3. Faults. start_run LOG ARGS…: a long 2-process run in the background, saving every 10 steps.
+# Many epochs, so that on a quiet machine (an epoch of lenet5 takes ~2 s) the run is still going
+# when the fault comes; --max-steps bounds it.
 start_run() {
   local log=$1; shift
-  "${mpirun[@]}" "$convnet" train "${common[@]}" --arch lenet5 --batch-size 32 --max-steps 100000 \
+  "${mpirun[@]}" "$convnet" train --no-shuffle --epochs 1000 --val-split 0.01 --history-every 0 \
+    --arch lenet5 --batch-size 32 --max-steps 100000 \
     --save "$work/fault.safetensors" --save-every 10 "$@" > "$log" 2>&1 &
   run_pid=$!
   local waited=0
