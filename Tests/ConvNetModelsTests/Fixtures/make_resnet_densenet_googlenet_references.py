@@ -23,19 +23,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-# torchvision 0.28's compiled ops do not load against this torch build; the models are pure
-# Python, so skip the fake-kernel registrations of its custom ops (detection ops only).
-_register_fake = torch.library.register_fake
-
-
-def _lenient_register_fake(op, *args, **kwargs):
-    if isinstance(op, str) and op.startswith("torchvision::"):
-        return lambda function: function
-    return _register_fake(op, *args, **kwargs)
-
-
-torch.library.register_fake = _lenient_register_fake
-import torchvision.models as tvm  # noqa: E402
+from torchvision_import import models as tvm  # noqa: E402  (torchvision with a workaround)
 from torchvision.models.densenet import DenseNet  # noqa: E402
 from torchvision.models.googlenet import Inception  # noqa: E402
 from torchvision.models.resnet import BasicBlock, Bottleneck, ResNet  # noqa: E402

@@ -33,19 +33,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-# torchvision's compiled ops do not load against this torch build; the models are pure Python,
-# so skip the fake-kernel registrations of its custom ops (detection ops only).
-_register_fake = torch.library.register_fake
-
-
-def _lenient_register_fake(op, *args, **kwargs):
-    if isinstance(op, str) and op.startswith("torchvision::"):
-        return lambda function: function
-    return _register_fake(op, *args, **kwargs)
-
-
-torch.library.register_fake = _lenient_register_fake
-import torchvision.models as tvm  # noqa: E402
+# The shared definitions one folder up: torchvision's models (imported with a workaround) and
+# the CIFAR ResNet.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from torchvision_import import models as tvm  # noqa: E402
 from safetensors.torch import save_file  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -68,8 +59,6 @@ class LeNet5(nn.Module):
         return self.classifier(self.features(x).flatten(1))
 
 
-# The CIFAR ResNet definition shared with the forward-logit references (one folder up).
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from cifar_resnet import CIFARResNet  # noqa: E402
 
 
