@@ -53,6 +53,7 @@ FRAMEWORKS = {
     "resnet18-infer": ["pytorch", "onnxruntime"],
     "conv": ["pytorch"],
     "gemm": ["pytorch", "numpy"],
+    "lstm": ["pytorch"],
 }
 
 # (Cin, Cout, H = W, k, stride, padding, groups), as ConvolutionCase in ConvolutionWorkloads.swift.
@@ -94,6 +95,36 @@ def adaptive_samples(warm_up, budget, low, high, body):
         body()
     repeats = min(max(int(budget / first) if first > 0 else high, low), high)
     return samples(0, repeats, body)
+
+
+def lstm(quick):
+    """LSTMWorkloads.swift: nn.LSTM(256, 256), time-major, batch 64 × 50 steps of N(0, 1): the
+    forward in eval mode under inference_mode, and forward + backward of an all-ones output
+    gradient (no optimiser step); sequences/s from the median of 10 runs after 2 warm-up runs."""
+    torch = torch_setup()
+    batch, steps, size = (4, 5, 16) if quick else (64, 50, 256)
+    config = f"batch={batch} steps={steps} input={size} hidden={size}"
+    repeats = 2 if quick else 10
+    generator = torch.Generator().manual_seed(14)
+    x = torch.randn(steps, batch, size, generator=generator)
+    model = torch.nn.LSTM(size, size).eval()
+    with torch.inference_mode():
+        times = samples(2, repeats, lambda: model(x))
+    record("pytorch", "lstm", "infer-throughput", config, batch / statistics.median(times),
+           "sequences/s", "higher")
+    model.train()
+    x = x.clone().requires_grad_()
+    ones = torch.ones(steps, batch, size)
+
+    def step():
+        model.zero_grad(set_to_none=True)
+        x.grad = None
+        output, _ = model(x)
+        output.backward(ones)
+
+    times = samples(2, repeats, step)
+    record("pytorch", "lstm", "train-throughput", config, batch / statistics.median(times),
+           "sequences/s", "higher")
 
 
 # ── data and models ──────────────────────────────────────────────────────────────────────────
@@ -417,7 +448,7 @@ def run_child(workload, framework, quick, directory):
     else:
         {"lenet5-train": lenet5_train, "lenet5-infer": lenet5_infer,
          "resnet18-cifar-train": resnet18_cifar_train, "resnet18-infer": resnet18_infer,
-         "conv": conv}[workload](quick)
+         "conv": conv, "lstm": lstm}[workload](quick)
 
 
 def spawn(arguments, records=True):

@@ -61,7 +61,7 @@ public struct UnknownWorkloadError: Error, CustomStringConvertible {
 /// The catalogue of workloads, in the order `convnet bench` runs them.
 public enum Workloads {
   public static let all: [Workload] = [
-    leNet5Train, leNet5Inference, resNet18CIFARTrain, resNet18Inference, convolution, gemm,
+    leNet5Train, leNet5Inference, resNet18CIFARTrain, resNet18Inference, convolution, gemm, lstm,
   ]
 
   public static func named(_ name: String) throws -> Workload {

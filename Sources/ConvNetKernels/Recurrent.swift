@@ -1,4 +1,4 @@
-import Foundation
+import CConvNetKernels
 
 // The recurrent kernels: one direction of one LSTM/GRU/RNN layer over whole sequences.
 //
@@ -9,8 +9,6 @@ import Foundation
 // into the gradients of the pre-activations (`recurrentStepBackward`) and one GEMM sends them
 // through W_hh to the previous state; the weight gradients, the bias gradients and the input
 // gradient are then one GEMM (or one column sum) each over all steps.
-
-@inline(__always) private func sigmoid(_ x: Float) -> Float { 1 / (1 + exp(-x)) }
 
 /// Runs one direction of a recurrent layer over `layout.steps` time steps.
 ///
@@ -26,7 +24,7 @@ public func recurrentForward(
   input: UnsafePointer<Float>, weights: RecurrentWeights, initialHidden: UnsafePointer<Float>,
   initialCell: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
   finalHidden: UnsafeMutablePointer<Float>, finalCell: UnsafeMutablePointer<Float>?,
-  saved: UnsafeMutablePointer<Float>, layout: RecurrentLayout
+  saved: UnsafeMutablePointer<Float>, layout: RecurrentLayout, microKernel: GemmMicroKernel = .fastest
 ) {
   let h = layout.hiddenSize
   let batch = layout.batch
@@ -38,7 +36,8 @@ public func recurrentForward(
   gemm(
     transposeA: false, transposeB: true, m: layout.rows, n: width, k: layout.inputSize, alpha: 1,
     a: input, lda: layout.inputSize, b: weights.inputWeight, ldb: layout.inputSize, beta: 0,
-    c: saved, ldc: savedWidth, bias: weights.inputBias, biasAlongRows: false, relu: false)
+    c: saved, ldc: savedWidth, bias: weights.inputBias, biasAlongRows: false, relu: false,
+    microKernel: microKernel)
   ScratchPool.withBuffer(count: batch * (2 * h + width)) { scratch in
     let hidden = scratch
     let cell = scratch + batch * h
@@ -51,12 +50,13 @@ public func recurrentForward(
       gemm(
         transposeA: false, transposeB: true, m: batch, n: width, k: h, alpha: 1, a: hidden, lda: h,
         b: weights.hiddenWeight, ldb: h, beta: 0, c: hiddenGates, ldc: width,
-        bias: weights.hiddenBias, biasAlongRows: false, relu: false)
+        bias: weights.hiddenBias, biasAlongRows: false, relu: false, microKernel: microKernel)
       parallelChunks(batch, minimumChunk: max(1, 4096 / (width + 1))) { sequences in
         for n in sequences {
           recurrentStepForward(
             t: t, sequence: n, hiddenGates: hiddenGates + n * width, hidden: hidden + n * h,
-            cell: hasCell ? cell + n * h : nil, output: output, saved: saved, layout: layout)
+            cell: hasCell ? cell + n * h : nil, output: output, saved: saved, layout: layout,
+            microKernel: microKernel)
         }
       }
     }
@@ -72,7 +72,7 @@ public func recurrentForward(
 private func recurrentStepForward(
   t: Int, sequence n: Int, hiddenGates: UnsafePointer<Float>, hidden: UnsafeMutablePointer<Float>,
   cell: UnsafeMutablePointer<Float>?, output: UnsafeMutablePointer<Float>,
-  saved: UnsafeMutablePointer<Float>, layout: RecurrentLayout
+  saved: UnsafeMutablePointer<Float>, layout: RecurrentLayout, microKernel: GemmMicroKernel
 ) {
   let h = layout.hiddenSize
   let row = layout.row(step: t, sequence: n)
@@ -85,52 +85,14 @@ private func recurrentStepForward(
     gates.update(repeating: 0, count: layout.savedGateWidth)
     return
   }
+  let level = microKernel.simdLevel
   switch layout.cell {
   case .lstm:
-    let cell = cell!
-    for k in 0..<h {
-      let i = sigmoid(gates[k] + hiddenGates[k])
-      let f = sigmoid(gates[h + k] + hiddenGates[h + k])
-      let g = tanh(gates[2 * h + k] + hiddenGates[2 * h + k])
-      let o = sigmoid(gates[3 * h + k] + hiddenGates[3 * h + k])
-      let c = f * cell[k] + i * g
-      cell[k] = c
-      let y = o * tanh(c)
-      hidden[k] = y
-      out[k] = y
-      gates[k] = i
-      gates[h + k] = f
-      gates[2 * h + k] = g
-      gates[3 * h + k] = o
-    }
+    cn_lstm_step_forward(level, h, gates, hiddenGates, cell!, hidden, out)
   case .gru:
-    for k in 0..<h {
-      let r = sigmoid(gates[k] + hiddenGates[k])
-      let z = sigmoid(gates[h + k] + hiddenGates[h + k])
-      let hn = hiddenGates[2 * h + k]
-      let candidate = tanh(gates[2 * h + k] + r * hn)
-      let y = (1 - z) * candidate + z * hidden[k]
-      hidden[k] = y
-      out[k] = y
-      gates[k] = r
-      gates[h + k] = z
-      gates[2 * h + k] = candidate
-      gates[3 * h + k] = hn
-    }
-  case .rnnTanh:
-    for k in 0..<h {
-      let y = tanh(gates[k] + hiddenGates[k])
-      hidden[k] = y
-      out[k] = y
-      gates[k] = y
-    }
-  case .rnnReLU:
-    for k in 0..<h {
-      let y = max(gates[k] + hiddenGates[k], 0)
-      hidden[k] = y
-      out[k] = y
-      gates[k] = y
-    }
+    cn_gru_step_forward(level, h, gates, hiddenGates, hidden, out)
+  case .rnnTanh, .rnnReLU:
+    cn_rnn_step_forward(level, h, layout.cell == .rnnReLU ? 1 : 0, gates, hiddenGates, hidden, out)
   }
 }
 
@@ -151,7 +113,7 @@ public func recurrentBackward(
   gradFinalCell: UnsafePointer<Float>?, gradInput: UnsafeMutablePointer<Float>?,
   accumulateGradInput: Bool, gradInitialHidden: UnsafeMutablePointer<Float>,
   gradInitialCell: UnsafeMutablePointer<Float>?, gradWeights: RecurrentWeightGradients,
-  layout: RecurrentLayout
+  layout: RecurrentLayout, microKernel: GemmMicroKernel = .fastest
 ) {
   let h = layout.hiddenSize
   let batch = layout.batch
@@ -180,7 +142,8 @@ public func recurrentBackward(
         for n in sequences {
           recurrentStepBackward(
             t: t, sequence: n, gradOutput: gradOutput, dh: dh + n * h, dc: dc + n * h,
-            inputSide: inputSide, hiddenSide: hiddenSide, saved: saved, layout: layout)
+            inputSide: inputSide, hiddenSide: hiddenSide, saved: saved, layout: layout,
+            microKernel: microKernel)
         }
       }
       // dh_prev += (hidden-side gradient of this step) · W_hh.
@@ -188,7 +151,8 @@ public func recurrentBackward(
         transposeA: false, transposeB: false, m: batch, n: h, k: width, alpha: 1,
         a: hiddenSide + layout.row(step: t, sequence: 0) * width,
         lda: width * layout.sequenceRowStride, b: weights.hiddenWeight, ldb: h, beta: 1,
-        c: dh, ldc: h)
+        c: dh, ldc: h, bias: nil, biasAlongRows: false, relu: false,
+        microKernel: microKernel)
     }
     gradInitialHidden.update(from: dh, count: batch * h)
     if hasCell { gradInitialCell!.update(from: dc, count: batch * h) }
@@ -197,18 +161,21 @@ public func recurrentBackward(
     gemm(
       transposeA: true, transposeB: false, m: width, n: layout.inputSize, k: rows, alpha: 1,
       a: inputSide, lda: width, b: input, ldb: layout.inputSize, beta: 0,
-      c: gradWeights.inputWeight, ldc: layout.inputSize)
+      c: gradWeights.inputWeight, ldc: layout.inputSize,
+      bias: nil, biasAlongRows: false, relu: false, microKernel: microKernel)
     gemm(
       transposeA: true, transposeB: false, m: width, n: h, k: rows, alpha: 1, a: hiddenSide,
       lda: width, b: saved + layout.savedPreviousHiddenOffset, ldb: h, beta: 0,
-      c: gradWeights.hiddenWeight, ldc: h)
+      c: gradWeights.hiddenWeight, ldc: h,
+      bias: nil, biasAlongRows: false, relu: false, microKernel: microKernel)
     if let bias = gradWeights.inputBias { sumRows(inputSide, rows: rows, columns: width, into: bias) }
     if let bias = gradWeights.hiddenBias { sumRows(hiddenSide, rows: rows, columns: width, into: bias) }
     if let gradInput {
       gemm(
         transposeA: false, transposeB: false, m: rows, n: layout.inputSize, k: width, alpha: 1,
         a: inputSide, lda: width, b: weights.inputWeight, ldb: layout.inputSize,
-        beta: accumulateGradInput ? 1 : 0, c: gradInput, ldc: layout.inputSize)
+        beta: accumulateGradInput ? 1 : 0, c: gradInput, ldc: layout.inputSize,
+      bias: nil, biasAlongRows: false, relu: false, microKernel: microKernel)
     }
   }
 }
@@ -232,7 +199,8 @@ private func sumRows(
 private func recurrentStepBackward(
   t: Int, sequence n: Int, gradOutput: UnsafePointer<Float>?, dh: UnsafeMutablePointer<Float>,
   dc: UnsafeMutablePointer<Float>, inputSide: UnsafeMutablePointer<Float>,
-  hiddenSide: UnsafeMutablePointer<Float>, saved: UnsafePointer<Float>, layout: RecurrentLayout
+  hiddenSide: UnsafeMutablePointer<Float>, saved: UnsafePointer<Float>, layout: RecurrentLayout,
+  microKernel: GemmMicroKernel
 ) {
   let h = layout.hiddenSize
   let width = layout.gateWidth
@@ -246,47 +214,15 @@ private func recurrentStepBackward(
   }
   let gates = saved + row * layout.savedGateWidth
   let dy = gradOutput.map { $0 + row * layout.outputStride + layout.outputOffset }
+  let level = microKernel.simdLevel
   switch layout.cell {
   case .lstm:
-    let previousCell = saved + layout.savedPreviousCellOffset + row * h
-    for k in 0..<h {
-      let total = dh[k] + (dy?[k] ?? 0)
-      let (i, f, g, o) = (gates[k], gates[h + k], gates[2 * h + k], gates[3 * h + k])
-      let tc = tanh(f * previousCell[k] + i * g)
-      let dcTotal = dc[k] + total * o * (1 - tc * tc)
-      dInput[k] = dcTotal * g * i * (1 - i)
-      dInput[h + k] = dcTotal * previousCell[k] * f * (1 - f)
-      dInput[2 * h + k] = dcTotal * i * (1 - g * g)
-      dInput[3 * h + k] = total * tc * o * (1 - o)
-      dc[k] = dcTotal * f
-      dh[k] = 0
-    }
+    cn_lstm_step_backward(
+      level, h, gates, saved + layout.savedPreviousCellOffset + row * h, dy, dh, dc, dInput)
   case .gru:
-    let previousHidden = saved + layout.savedPreviousHiddenOffset + row * h
-    for k in 0..<h {
-      let total = dh[k] + (dy?[k] ?? 0)
-      let (r, z, candidate, hn) = (gates[k], gates[h + k], gates[2 * h + k], gates[3 * h + k])
-      let dCandidate = total * (1 - z) * (1 - candidate * candidate)
-      let dr = dCandidate * hn * r * (1 - r)
-      let dz = total * (previousHidden[k] - candidate) * z * (1 - z)
-      dInput[k] = dr
-      dInput[h + k] = dz
-      dInput[2 * h + k] = dCandidate
-      dHidden[k] = dr
-      dHidden[h + k] = dz
-      dHidden[2 * h + k] = dCandidate * r
-      dh[k] = total * z
-    }
-  case .rnnTanh:
-    for k in 0..<h {
-      let y = gates[k]
-      dInput[k] = (dh[k] + (dy?[k] ?? 0)) * (1 - y * y)
-      dh[k] = 0
-    }
-  case .rnnReLU:
-    for k in 0..<h {
-      dInput[k] = gates[k] > 0 ? dh[k] + (dy?[k] ?? 0) : 0
-      dh[k] = 0
-    }
+    cn_gru_step_backward(
+      level, h, gates, saved + layout.savedPreviousHiddenOffset + row * h, dy, dh, dInput, dHidden)
+  case .rnnTanh, .rnnReLU:
+    cn_rnn_step_backward(level, h, layout.cell == .rnnReLU ? 1 : 0, gates, dy, dh, dInput)
   }
 }

@@ -18,6 +18,37 @@ final class RecurrentTests: XCTestCase {
     var seed: UInt64
   }
 
+  /// The fast kernels with a choice of micro-kernels (AVX2 where the CPU has it, or portable C),
+  /// as closures of the reference twins' types.
+  static func fastForward(_ microKernel: GemmMicroKernel) -> Forward {
+    {
+      recurrentForward(
+        input: $0, weights: $1, initialHidden: $2, initialCell: $3, output: $4, finalHidden: $5,
+        finalCell: $6, saved: $7, layout: $8, microKernel: microKernel)
+    }
+  }
+
+  static func fastBackward(_ microKernel: GemmMicroKernel) -> Backward {
+    {
+      recurrentBackward(
+        input: $0, weights: $1, saved: $2, gradOutput: $3, gradFinalHidden: $4, gradFinalCell: $5,
+        gradInput: $6, accumulateGradInput: $7, gradInitialHidden: $8, gradInitialCell: $9,
+        gradWeights: $10, layout: $11, microKernel: microKernel)
+    }
+  }
+
+  typealias Forward = (
+    UnsafePointer<Float>, RecurrentWeights, UnsafePointer<Float>, UnsafePointer<Float>?,
+    UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>?,
+    UnsafeMutablePointer<Float>, RecurrentLayout
+  ) -> Void
+  typealias Backward = (
+    UnsafePointer<Float>, RecurrentWeights, UnsafePointer<Float>, UnsafePointer<Float>?,
+    UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Bool,
+    UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>?, RecurrentWeightGradients,
+    RecurrentLayout
+  ) -> Void
+
   static let cases: [Case] = {
     var cases: [Case] = []
     var seed: UInt64 = 1
@@ -73,11 +104,6 @@ final class RecurrentTests: XCTestCase {
           output: &scratch, finalHidden: final.baseAddress!, finalCell: lstm ? final.baseAddress! + state : nil,
           saved: &saved, layout: layout)
       }
-      typealias Forward = (
-        UnsafePointer<Float>, RecurrentWeights, UnsafePointer<Float>, UnsafePointer<Float>?,
-        UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>?,
-        UnsafeMutablePointer<Float>, RecurrentLayout
-      ) -> Void
       func forward(_ kernel: @escaping Forward) -> ([UnsafeMutablePointer<Float>]) -> Void {
         { out in
           withExtendedLifetime(tensors) {
@@ -85,12 +111,6 @@ final class RecurrentTests: XCTestCase {
           }
         }
       }
-      typealias Backward = (
-        UnsafePointer<Float>, RecurrentWeights, UnsafePointer<Float>, UnsafePointer<Float>?,
-        UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Bool,
-        UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>?, RecurrentWeightGradients,
-        RecurrentLayout
-      ) -> Void
       func backward(_ kernel: @escaping Backward, accumulate: Bool = false, stateGradients: Bool = true)
         -> ([UnsafeMutablePointer<Float>]) -> Void
       {
@@ -118,24 +138,28 @@ final class RecurrentTests: XCTestCase {
       let label = "\(c.cell) T\(c.steps) N\(c.batch) I\(c.inputSize) H\(c.hiddenSize) batchFirst \(c.batchFirst) reverse \(c.reverse) bias \(c.bias) lengths \(c.lengths ?? [])"
       checkOp(
         label,
-        kernels: [
-          KernelPass(
-            "forward",
-            buffers: [
-              .updated("output", from: outputInitial), .output("finalHidden", count: state),
-              .output("finalCell", count: lstm ? state : 0), .output("saved", count: layout.savedCount),
-            ],
-            fast: forward(recurrentForward), reference: forward(recurrentForwardReference)),
-          KernelPass(
-            "backward", buffers: [.output("gradInput", count: layout.rows * c.inputSize)] + gradientBuffers,
-            fast: backward(recurrentBackward), reference: backward(recurrentBackwardReference)),
-          KernelPass(
-            "backward, gradInput accumulated, no output gradients",
-            buffers: [.updated("gradInput", from: random([layout.rows * c.inputSize], seed: c.seed + 1000).scalars)]
-              + gradientBuffers,
-            fast: backward(recurrentBackward, accumulate: true, stateGradients: false),
-            reference: backward(recurrentBackwardReference, accumulate: true, stateGradients: false)),
-        ])
+        kernels: [GemmMicroKernel.fastest, .portable].flatMap { microKernel in
+          [
+            KernelPass(
+              "forward (\(microKernel))",
+              buffers: [
+                .updated("output", from: outputInitial), .output("finalHidden", count: state),
+                .output("finalCell", count: lstm ? state : 0), .output("saved", count: layout.savedCount),
+              ],
+              fast: forward(Self.fastForward(microKernel)), reference: forward(recurrentForwardReference)),
+            KernelPass(
+              "backward (\(microKernel))",
+              buffers: [.output("gradInput", count: layout.rows * c.inputSize)] + gradientBuffers,
+              fast: backward(Self.fastBackward(microKernel)), reference: backward(recurrentBackwardReference)),
+            KernelPass(
+              "backward (\(microKernel)), gradInput accumulated, no output gradients",
+              buffers: [
+                .updated("gradInput", from: random([layout.rows * c.inputSize], seed: c.seed + 1000).scalars)
+              ] + gradientBuffers,
+              fast: backward(Self.fastBackward(microKernel), accumulate: true, stateGradients: false),
+              reference: backward(recurrentBackwardReference, accumulate: true, stateGradients: false)),
+          ]
+        })
     }
   }
 
@@ -150,7 +174,7 @@ final class RecurrentTests: XCTestCase {
       var output: [Float] = [.nan]
       var hidden: [Float] = [.nan]
       var cell: [Float] = [.nan]
-      let kernel = useReference ? recurrentForwardReference : recurrentForward
+      let kernel: Forward = useReference ? recurrentForwardReference : Self.fastForward(.fastest)
       let inputWeight: [Float] = [0, 0, 1, 0]
       let hiddenWeight: [Float] = [0, 0, 0, 0]
       inputWeight.withUnsafeBufferPointer { wih in
@@ -175,7 +199,7 @@ final class RecurrentTests: XCTestCase {
       var saved = [Float](repeating: .nan, count: layout.savedCount)
       var output: [Float] = [.nan]
       var hidden: [Float] = [.nan]
-      let kernel = useReference ? recurrentForwardReference : recurrentForward
+      let kernel: Forward = useReference ? recurrentForwardReference : Self.fastForward(.fastest)
       let inputWeight: [Float] = [0, 0, 1]
       let hiddenWeight: [Float] = [0, 0, 2]
       let hiddenBias: [Float] = [0, 0, 1]

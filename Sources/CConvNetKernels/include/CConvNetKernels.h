@@ -191,5 +191,6 @@ void cn_depthwise_backward_input_plane(
 void cn_depthwise_backward_weight_plane(
   const long *geometry, const float *x, const float *dy, float *dw, float *scratch);
 #include "cn_pooling.h"
+#include "cn_recurrent.h"
 
 #endif
