@@ -38,30 +38,67 @@ public func recurrentForward(
     a: input, lda: layout.inputSize, b: weights.inputWeight, ldb: layout.inputSize, beta: 0,
     c: saved, ldc: savedWidth, bias: weights.inputBias, biasAlongRows: false, relu: false,
     microKernel: microKernel)
-  ScratchPool.withBuffer(count: batch * (2 * h + width)) { scratch in
-    let hidden = scratch
-    let cell = scratch + batch * h
-    let hiddenGates = scratch + 2 * batch * h
+  let packedCount = packedGemmOperandCount(m: width, k: h)
+  ScratchPool.withBuffer(count: batch * (3 * h + 2 * width) + packedCount) { scratch in
+    let hidden = scratch  // [N, H]
+    let cell = hidden + batch * h  // [N, H]
+    let hiddenByUnit = cell + batch * h  // hᵀ [H, N]: the GEMM's right-hand side
+    let gatesByUnit = hiddenByUnit + batch * h  // (W_hh h + b_hh)ᵀ [G·H, N]
+    let hiddenGates = gatesByUnit + batch * width  // the same, [N, G·H]
+    let packedWeight = hiddenGates + batch * width
+    // W_hh is the left operand of every step's GEMM: packed once for the whole sequence.
+    packGemmOperand(transposeA: false, m: width, k: h, a: weights.hiddenWeight, lda: h, into: packedWeight)
     hidden.update(from: initialHidden, count: batch * h)
     if hasCell { cell.update(from: initialCell!, count: batch * h) }
+    transpose(hidden, rows: batch, columns: h, into: hiddenByUnit)
     for index in 0..<layout.steps {
       let t = layout.time(ofStep: index)
-      // W_hh h + b_hh for the whole batch.
-      gemm(
-        transposeA: false, transposeB: true, m: batch, n: width, k: h, alpha: 1, a: hidden, lda: h,
-        b: weights.hiddenWeight, ldb: h, beta: 0, c: hiddenGates, ldc: width,
-        bias: weights.hiddenBias, biasAlongRows: false, relu: false, microKernel: microKernel)
+      // (W_hh h + b_hh)ᵀ = W_hh · hᵀ (+ b_hh per row) for the whole batch.
+      packedGemmInRowSlabs(
+        m: width, n: batch, k: h, packedA: packedWeight, b: hiddenByUnit, c: gatesByUnit,
+        bias: weights.hiddenBias, microKernel: microKernel)
       parallelChunks(batch, minimumChunk: max(1, 4096 / (width + 1))) { sequences in
         for n in sequences {
+          let row = hiddenGates + n * width
+          for j in 0..<width { row[j] = gatesByUnit[j * batch + n] }
           recurrentStepForward(
-            t: t, sequence: n, hiddenGates: hiddenGates + n * width, hidden: hidden + n * h,
+            t: t, sequence: n, hiddenGates: row, hidden: hidden + n * h,
             cell: hasCell ? cell + n * h : nil, output: output, saved: saved, layout: layout,
             microKernel: microKernel)
+          for k in 0..<h { hiddenByUnit[k * batch + n] = hidden[n * h + k] }
         }
       }
     }
     finalHidden.update(from: hidden, count: batch * h)
     if hasCell { finalCell!.update(from: cell, count: batch * h) }
+  }
+}
+
+/// C = A · B (+ bias per row of C) for A packed by `packGemmOperand` (m×k), B stored k×n
+/// (ldb = n) and C m×n (ldc = n), cut into one slab of rows per thread on register-tile
+/// boundaries (each slab's panels start at `packedA + firstRow·k`).
+func packedGemmInRowSlabs(
+  m: Int, n: Int, k: Int, packedA: UnsafePointer<Float>, b: UnsafePointer<Float>,
+  c: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, microKernel: GemmMicroKernel
+) {
+  let tiles = (m + GemmTuning.tileRows - 1) / GemmTuning.tileRows
+  let chunks = min(GemmTuning.threadCount(m: m, n: n, k: k), tiles)
+  parallelFor(chunks) { chunk in
+    let first = min(m, tiles * chunk / chunks * GemmTuning.tileRows)
+    let end = min(m, tiles * (chunk + 1) / chunks * GemmTuning.tileRows)
+    if first == end { return }
+    gemmPacked(
+      m: end - first, n: n, k: k, packedA: packedA + first * k, b: b, ldb: n, beta: 0,
+      c: c + first * n, ldc: n, bias: bias.map { $0 + first }, microKernel: microKernel)
+  }
+}
+
+/// into[j, i] = matrix[i, j] for a rows × columns matrix.
+private func transpose(
+  _ matrix: UnsafePointer<Float>, rows: Int, columns: Int, into result: UnsafeMutablePointer<Float>
+) {
+  for i in 0..<rows {
+    for j in 0..<columns { result[j * rows + i] = matrix[i * columns + j] }
   }
 }
 
@@ -122,37 +159,48 @@ public func recurrentBackward(
   let hasCell = layout.cell.hasCellState
   let separateHiddenSide = layout.cell == .gru
   precondition(!hasCell || gradInitialCell != nil, "recurrentBackward: LSTM needs dc₀")
-  let scratchCount = rows * width * (separateHiddenSide ? 2 : 1) + 2 * batch * h
+  let packedCount = packedGemmOperandCount(m: h, k: width)
+  let scratchCount = rows * width * (separateHiddenSide ? 2 : 1) + 3 * batch * h + batch * width + packedCount
   ScratchPool.withBuffer(count: scratchCount) { scratch in
     // Gradients of the pre-activations, per row: of W_ih x + b_ih and of W_hh h + b_hh (the
     // same buffer except for GRU, whose reset gate scales the hidden side of the n block).
     let inputSide = scratch
     let hiddenSide = separateHiddenSide ? scratch + rows * width : inputSide
-    let dh = scratch + rows * width * (separateHiddenSide ? 2 : 1)
-    let dc = dh + batch * h
+    let dh = scratch + rows * width * (separateHiddenSide ? 2 : 1)  // [N, H]
+    let dc = dh + batch * h  // [N, H]
+    let throughWeight = dc + batch * h  // (W_hhᵀ · step gradient)ᵀ, [H, N]
+    let stepGradient = throughWeight + batch * h  // this step's hidden-side gradient, [G·H, N]
+    let packedWeight = stepGradient + batch * width
+    // W_hhᵀ is the left operand of every step's GEMM: packed once for the whole sequence.
+    packGemmOperand(transposeA: true, m: h, k: width, a: weights.hiddenWeight, lda: h, into: packedWeight)
     if let gradFinalHidden { dh.update(from: gradFinalHidden, count: batch * h) } else {
       dh.update(repeating: 0, count: batch * h)
     }
     if let gradFinalCell, hasCell { dc.update(from: gradFinalCell, count: batch * h) } else {
       dc.update(repeating: 0, count: batch * h)
     }
+    throughWeight.update(repeating: 0, count: batch * h)
     for index in stride(from: layout.steps - 1, through: 0, by: -1) {
       let t = layout.time(ofStep: index)
       parallelChunks(batch, minimumChunk: max(1, 4096 / (width + 1))) { sequences in
         for n in sequences {
+          // dh = what came directly + what came through W_hh from the later step.
+          for k in 0..<h { dh[n * h + k] += throughWeight[k * batch + n] }
           recurrentStepBackward(
             t: t, sequence: n, gradOutput: gradOutput, dh: dh + n * h, dc: dc + n * h,
             inputSide: inputSide, hiddenSide: hiddenSide, saved: saved, layout: layout,
             microKernel: microKernel)
+          let row = hiddenSide + layout.row(step: t, sequence: n) * width
+          for j in 0..<width { stepGradient[j * batch + n] = row[j] }
         }
       }
-      // dh_prev += (hidden-side gradient of this step) · W_hh.
-      gemm(
-        transposeA: false, transposeB: false, m: batch, n: h, k: width, alpha: 1,
-        a: hiddenSide + layout.row(step: t, sequence: 0) * width,
-        lda: width * layout.sequenceRowStride, b: weights.hiddenWeight, ldb: h, beta: 1,
-        c: dh, ldc: h, bias: nil, biasAlongRows: false, relu: false,
-        microKernel: microKernel)
+      // (W_hhᵀ · the step's hidden-side gradient)ᵀ: reaches the previous state's dh.
+      packedGemmInRowSlabs(
+        m: h, n: batch, k: width, packedA: packedWeight, b: stepGradient, c: throughWeight,
+        bias: nil, microKernel: microKernel)
+    }
+    for n in 0..<batch {
+      for k in 0..<h { dh[n * h + k] += throughWeight[k * batch + n] }
     }
     gradInitialHidden.update(from: dh, count: batch * h)
     if hasCell { gradInitialCell!.update(from: dc, count: batch * h) }
