@@ -101,9 +101,6 @@ public struct RecurrentLayout: Sendable, Equatable {
     batchFirst ? sequence * steps + step : step * batch + sequence
   }
 
-  /// Floats between the rows of consecutive sequences at one time step.
-  var sequenceRowStride: Int { batchFirst ? steps : 1 }
-
   /// The time step processed `index`-th (0-based) in this direction.
   @inline(__always)
   func time(ofStep index: Int) -> Int { reverse ? steps - 1 - index : index }
