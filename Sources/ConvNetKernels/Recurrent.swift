@@ -217,7 +217,13 @@ public func recurrentBackward(
       c: gradWeights.hiddenWeight, ldc: h,
       bias: nil, biasAlongRows: false, relu: false, microKernel: microKernel)
     if let bias = gradWeights.inputBias { sumRows(inputSide, rows: rows, columns: width, into: bias) }
-    if let bias = gradWeights.hiddenBias { sumRows(hiddenSide, rows: rows, columns: width, into: bias) }
+    if let bias = gradWeights.hiddenBias {
+      if let inputBias = gradWeights.inputBias, !separateHiddenSide {
+        bias.update(from: inputBias, count: width)  // the same sums (one buffer for both sides)
+      } else {
+        sumRows(hiddenSide, rows: rows, columns: width, into: bias)
+      }
+    }
     if let gradInput {
       gemm(
         transposeA: false, transposeB: false, m: rows, n: layout.inputSize, k: width, alpha: 1,
@@ -228,14 +234,17 @@ public func recurrentBackward(
   }
 }
 
-/// column j of `into` = Σ over rows of matrix[row, j].
+/// column j of `into` = Σ over rows of matrix[row, j] (rows added in order; columns split over
+/// threads).
 private func sumRows(
   _ matrix: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>
 ) {
-  sums.update(repeating: 0, count: columns)
-  for row in 0..<rows {
-    let values = matrix + row * columns
-    for j in 0..<columns { sums[j] += values[j] }
+  parallelChunks(columns, minimumChunk: max(16, 65_536 / max(1, rows))) { part in
+    (sums + part.lowerBound).update(repeating: 0, count: part.count)
+    for row in 0..<rows {
+      let values = matrix + row * columns
+      for j in part { sums[j] += values[j] }
+    }
   }
 }
 
