@@ -77,6 +77,17 @@ final class BeamSearchTests: XCTestCase {
     XCTAssertEqual(result.map(\.isFinished), [false, true, false])
   }
 
+  /// The beams change places: after start a 0.6, b 0.4; after a: end 0.5, a 0.25, b 0.25; after
+  /// b: a 0.9. Step 2 ranks b·a 0.36 (parent 1) before a·end 0.30 (finished) and a·a 0.15
+  /// (parent 0), so `reorder` gets parents [1, 0] — the state check in `run` fails otherwise.
+  /// Step 3: b·a·end 0.18 finishes first → [a] (0.30), then [b, a] (0.18).
+  func testReorderFollowsParents() throws {
+    let table: [[Double]] = [[1, 0, 0, 0], [0.5, 0.25, 0.25, 0], [0.05, 0.9, 0.05, 0], [0, 0.6, 0.4, 0]]
+    let result = run(try BeamSearch(width: 2, maxLength: 5, endToken: 0), table: table)
+    XCTAssertEqual(result.map(\.tokens), [[1], [2, 1]])
+    XCTAssertEqual(result[1].logProbability, Float(Foundation.log(0.18)), accuracy: 1e-5)
+  }
+
   func testRefusedSettings() {
     XCTAssertThrowsError(try BeamSearch(width: 0, maxLength: 3, endToken: 0)) {
       XCTAssertEqual(String(describing: $0), "beam width must be ≥ 1, got 0")
