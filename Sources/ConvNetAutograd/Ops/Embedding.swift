@@ -45,6 +45,8 @@ public func embeddingBag(
   precondition(ids.shape.count == 2, "embeddingBag: ids must be [N, T], got \(ids.shape)")
   let (batch, steps) = (ids.shape[0], ids.shape[1])
   precondition(included.count == batch * steps, "embeddingBag: \(included.count) flags for ids \(ids.shape)")
+  // The lookup first: it checks the ids (whole numbers in 0..<V) before they are read as Ints.
+  let embedded = embedding(ids, weight: weight, paddingIdx: paddingIdx)
   let values = ids.value.readOnlyElements
   var shares = [Float](repeating: 0, count: batch * steps)
   for n in 0..<batch {
@@ -54,7 +56,6 @@ public func embeddingBag(
     let share: Float = mode == .mean ? 1 / Float(max(1, members.count)) : 1
     for t in members { shares[n * steps + t] = share }
   }
-  let embedded = embedding(ids, weight: weight, paddingIdx: paddingIdx)
   let weighted = embedded * Variable(Tensor(shape: [batch, steps, 1], scalars: shares))
   return sum(weighted, axes: [1])
 }
