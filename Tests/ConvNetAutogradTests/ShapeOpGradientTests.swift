@@ -38,6 +38,8 @@ final class ShapeOpGradientTests: XCTestCase {
     let cases: [(shape: [Int], axis: Int, start: Int, length: Int, step: Int, seed: UInt64)] = [
       ([4, 5], 1, 1, 3, 1, 10), ([6, 2, 3], 0, 1, 3, 2, 11), ([2, 7], -1, 0, 3, 3, 12),
       ([3, 4, 2], 1, 3, 1, 1, 13), ([2, 3], 0, 0, 0, 1, 14),
+      // Negative steps (ONNX Slice): the axis reversed, and every second element backwards.
+      ([2, 5], 1, 4, 5, -1, 15), ([7, 2], 0, 5, 3, -2, 16),
     ]
     for (shape, axis, start, length, step, seed) in cases {
       let a = axis < 0 ? axis + shape.count : axis

@@ -1,14 +1,16 @@
 import ConvNetTensor
 
 /// Elements `start`, `start + step`, … (`length` of them) along `axis` (PyTorch's
-/// `narrow(dim, start, length)` when `step` is 1; ONNX `Slice` with a positive step). The
-/// backward puts the gradient back at those positions and zeros elsewhere.
+/// `narrow(dim, start, length)` when `step` is 1; ONNX `Slice` with any non-zero step — a
+/// negative step walks backwards from `start`, so step −1 from the last element reverses the
+/// axis). The backward puts the gradient back at those positions and zeros elsewhere.
 public func narrow(_ input: Variable, axis: Int, start: Int, length: Int, step: Int = 1) -> Variable {
   let inputShape = input.shape
   let a = normalizedAxis(axis, rank: inputShape.count, "narrow")
-  precondition(step >= 1, "narrow: step must be ≥ 1, got \(step)")
+  precondition(step != 0, "narrow: step must not be 0")
+  let last = start + (max(length, 1) - 1) * step
   precondition(
-    start >= 0 && length >= 0 && (length == 0 || start + (length - 1) * step < inputShape[a]),
+    length >= 0 && (length == 0 || (0..<inputShape[a]).contains(start) && (0..<inputShape[a]).contains(last)),
     "narrow: \(length) elements from \(start) by \(step) do not fit axis \(a) of \(inputShape)")
   var shape = inputShape
   shape[a] = length
