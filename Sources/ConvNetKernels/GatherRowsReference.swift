@@ -24,7 +24,8 @@ public func gatherRowsBackwardReference(
   for o in 0..<layout.outer {
     for (i, r) in indices.enumerated() where r != skipping {
       for j in 0..<length {
-        gradSource[(o * layout.sourceRows + r) * length + j] += gradOutput[(o * indices.count + i) * length + j]
+        gradSource[(o * layout.sourceRows + r) * length + j] +=
+          gradOutput[(o * indices.count + i) * length + j]
       }
     }
   }

@@ -10,7 +10,8 @@ import XCTest
 final class EmbeddingGradientTests: XCTestCase {
   func testEmbedding() {
     let cases: [(rows: Int, dimension: Int, idShape: [Int], ids: [Float], seed: UInt64)] = [
-      (6, 3, [2, 4], [5, 0, 0, 3, 1, 5, 5, 2], 1), (4, 5, [3], [3, 3, 3], 2), (3, 2, [1, 2, 2], [0, 2, 1, 0], 3),
+      (6, 3, [2, 4], [5, 0, 0, 3, 1, 5, 5, 2], 1), (4, 5, [3], [3, 3, 3], 2),
+      (3, 2, [1, 2, 2], [0, 2, 1, 0], 3),
     ]
     for (rows, dimension, idShape, ids, seed) in cases {
       let idTensor = Tensor(shape: idShape, scalars: ids)
@@ -33,7 +34,8 @@ final class EmbeddingGradientTests: XCTestCase {
     for mode in EmbeddingBagMode.allCases {
       for paddingIdx in [nil, 0] as [Int?] {
         checkOp(
-          "embeddingBag \(mode) padding \(String(describing: paddingIdx))", inputs: [random([5, 3], seed: 7)],
+          "embeddingBag \(mode) padding \(String(describing: paddingIdx))",
+          inputs: [random([5, 3], seed: 7)],
           reference: indexFormula(shape: [3, 3]) { index, read in
             let members = (0..<4).map { index[0] * 4 + $0 }.filter {
               included[$0] && Int(ids[$0]) != paddingIdx

@@ -39,7 +39,9 @@ final class IndexSelectGradientTests: XCTestCase {
         reference: ArithmeticGradientTests.broadcasting { x, m in m != 0 ? value : x },
         gradients: nil
       ) { maskedFill($0[0], mask: $0[1].value, value: value) }
-      checkGradients([random(shape, seed: seed)], tolerance: 1e-3) { maskedFill($0[0], mask: mask, value: value) }
+      checkGradients([random(shape, seed: seed)], tolerance: 1e-3) {
+        maskedFill($0[0], mask: mask, value: value)
+      }
     }
   }
 

@@ -32,7 +32,11 @@ final class ReductionGradientTests: XCTestCase {
             "\(mean ? "mean" : "sum") \(shape) axes \(axes) keepDims \(keepDims)",
             inputs: [random(shape, seed: seed)], reference: reference,
             gradients: FiniteDifferences(tolerance: 1e-3)
-          ) { mean ? ConvNetAutograd.mean($0[0], axes: axes, keepDims: keepDims) : sum($0[0], axes: axes, keepDims: keepDims) }
+          ) {
+            mean
+              ? ConvNetAutograd.mean($0[0], axes: axes, keepDims: keepDims)
+              : sum($0[0], axes: axes, keepDims: keepDims)
+          }
         }
       }
     }
@@ -41,7 +45,8 @@ final class ReductionGradientTests: XCTestCase {
   func testHandWorked() {
     let x = Variable(Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6]), requiresGrad: true)
     XCTAssertEqual(sum(x, axes: [1]).value, Tensor(shape: [2], scalars: [6, 15]))
-    XCTAssertEqual(mean(x, axes: [0], keepDims: true).value, Tensor(shape: [1, 3], scalars: [2.5, 3.5, 4.5]))
+    XCTAssertEqual(
+      mean(x, axes: [0], keepDims: true).value, Tensor(shape: [1, 3], scalars: [2.5, 3.5, 4.5]))
     mean(x, axes: [1]).backward(gradient: Tensor(shape: [2], scalars: [3, 6]))
     XCTAssertEqual(x.grad?.scalars, [1, 1, 1, 2, 2, 2])
   }

@@ -29,16 +29,20 @@ final class GatherRowsTests: XCTestCase {
           KernelPass(
             "forward", buffers: [.output("output", count: layout.outputCount(indices: indexCount))],
             fast: { gatherRows(source: source, indices: indices, output: $0[0], layout: layout) },
-            reference: { gatherRowsReference(source: source, indices: indices, output: $0[0], layout: layout) }),
+            reference: {
+              gatherRowsReference(source: source, indices: indices, output: $0[0], layout: layout)
+            }),
           KernelPass(
             "backward (scatter-add)", buffers: [.output("gradSource", count: layout.sourceCount)],
             fast: {
               gatherRowsBackward(
-                gradOutput: gradOutput, indices: indices, skipping: skipping, gradSource: $0[0], layout: layout)
+                gradOutput: gradOutput, indices: indices, skipping: skipping, gradSource: $0[0],
+                layout: layout)
             },
             reference: {
               gatherRowsBackwardReference(
-                gradOutput: gradOutput, indices: indices, skipping: skipping, gradSource: $0[0], layout: layout)
+                gradOutput: gradOutput, indices: indices, skipping: skipping, gradSource: $0[0],
+                layout: layout)
             }),
         ], kernelTolerance: OpTolerance(absolute: 0, relative: 0))
     }
@@ -52,7 +56,8 @@ final class GatherRowsTests: XCTestCase {
     gatherRows(source: [10, 11, 20, 21, 30, 31], indices: [2, 0, 2], output: &output, layout: layout)
     XCTAssertEqual(output, [30, 31, 10, 11, 30, 31])
     var gradient = [Float](repeating: .nan, count: 6)
-    gatherRowsBackward(gradOutput: [1, 2, 3, 4, 5, 6], indices: [2, 0, 2], gradSource: &gradient, layout: layout)
+    gatherRowsBackward(
+      gradOutput: [1, 2, 3, 4, 5, 6], indices: [2, 0, 2], gradSource: &gradient, layout: layout)
     XCTAssertEqual(gradient, [3, 4, 0, 0, 6, 8])
     gatherRowsBackward(
       gradOutput: [1, 2, 3, 4, 5, 6], indices: [2, 0, 2], skipping: 2, gradSource: &gradient, layout: layout)

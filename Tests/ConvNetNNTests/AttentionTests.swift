@@ -9,13 +9,17 @@ import XCTest
 /// weights and the gradients of query, keys and every parameter, under a padding mask), against
 /// finite differences, and by hand where masking must be exact.
 final class AttentionTests: XCTestCase {
-  func makeLayer(_ golden: AttentionGolden) -> (any Module, attend: (Variable, Variable, Tensor?) -> (Variable, Variable)) {
+  func makeLayer(_ golden: AttentionGolden) -> (
+    any Module, attend: (Variable, Variable, Tensor?) -> (Variable, Variable)
+  ) {
     switch golden.name {
     case "luong dot", "luong general":
-      let layer = LuongAttention(hiddenSize: golden.queryDim, score: golden.name == "luong dot" ? .dot : .general)
+      let layer = LuongAttention(
+        hiddenSize: golden.queryDim, score: golden.name == "luong dot" ? .dot : .general)
       return (layer, { layer.attend(query: $0, keys: $1, mask: $2) })
     default:
-      let layer = BahdanauAttention(queryDim: golden.queryDim, keyDim: golden.keyDim, hiddenDim: golden.hiddenDim)
+      let layer = BahdanauAttention(
+        queryDim: golden.queryDim, keyDim: golden.keyDim, hiddenDim: golden.hiddenDim)
       return (layer, { layer.attend(query: $0, keys: $1, mask: $2) })
     }
   }
@@ -36,15 +40,18 @@ final class AttentionTests: XCTestCase {
       let tolerance: (absolute: Float, relative: Float) = (1e-5, 1e-4)
       assertClose(
         context.value, Tensor(shape: [n, golden.keyDim], scalars: golden.context),
-        absoluteTolerance: tolerance.absolute, relativeTolerance: tolerance.relative, "\(golden.name): context")
+        absoluteTolerance: tolerance.absolute, relativeTolerance: tolerance.relative,
+        "\(golden.name): context")
       assertClose(
         weights.value, Tensor(shape: [n, s], scalars: golden.weights),
-        absoluteTolerance: tolerance.absolute, relativeTolerance: tolerance.relative, "\(golden.name): weights")
+        absoluteTolerance: tolerance.absolute, relativeTolerance: tolerance.relative,
+        "\(golden.name): weights")
       let loss =
         (context * Variable(Tensor(shape: context.shape, scalars: golden.contextProjection))).sum()
         + (weights * Variable(Tensor(shape: weights.shape, scalars: golden.weightProjection))).sum()
       loss.backward()
-      let gradients = [("query", query.grad, golden.queryGradient), ("keys", keys.grad, golden.keysGradient)]
+      let gradients =
+        [("query", query.grad, golden.queryGradient), ("keys", keys.grad, golden.keysGradient)]
         + parameters.map { ($0.name, $0.parameter.grad, golden.parameterGradients[$0.name] ?? []) }
       for (name, gradient, expected) in gradients {
         let actual = try XCTUnwrap(gradient, "\(golden.name): no gradient for \(name)")
@@ -75,7 +82,8 @@ final class AttentionTests: XCTestCase {
       let linears = [bahdanau.queryProjection, bahdanau.keyProjection, bahdanau.energy]
       checkOp(
         "Bahdanau, masked \(masked)",
-        inputs: [random([2, 2], seed: 5), random([2, 4, 3], seed: 6)] + linears.flatMap { [$0.weight.value, $0.bias!.value] },
+        inputs: [random([2, 2], seed: 5), random([2, 4, 3], seed: 6)]
+          + linears.flatMap { [$0.weight.value, $0.bias!.value] },
         gradients: FiniteDifferences(tolerance: 1e-3)
       ) { inputs in
         for (i, linear) in linears.enumerated() {
@@ -91,7 +99,8 @@ final class AttentionTests: XCTestCase {
   /// Masked positions get weight exactly 0 and no gradient; an all-padding row gets zeros.
   func testMaskIsExact() {
     let layer = LuongAttention(hiddenSize: 2, score: .dot)
-    let keys = Variable(Tensor(shape: [2, 3, 2], scalars: [1, 0, 0, 1, 50, 50, 1, 2, 3, 4, 5, 6]), requiresGrad: true)
+    let keys = Variable(
+      Tensor(shape: [2, 3, 2], scalars: [1, 0, 0, 1, 50, 50, 1, 2, 3, 4, 5, 6]), requiresGrad: true)
     let query = Variable(Tensor(shape: [2, 2], scalars: [1, 1, 1, 0]), requiresGrad: true)
     let (context, weights) = layer.attend(
       query: query, keys: keys, mask: Tensor(shape: [2, 3], scalars: [1, 1, 0, 0, 0, 0]))
@@ -110,7 +119,8 @@ final class AttentionTests: XCTestCase {
     let reused = layer.attend(query: query, keys: keys, projectedKeys: layer.projectKeys(keys))
     XCTAssertEqual(direct.context.value, reused.context.value)
     XCTAssertEqual(
-      layer.namedParameters().map(\.name), ["Wa.weight", "Wa.bias", "Ua.weight", "Ua.bias", "Va.weight", "Va.bias"])
+      layer.namedParameters().map(\.name),
+      ["Wa.weight", "Wa.bias", "Ua.weight", "Ua.bias", "Va.weight", "Va.bias"])
     XCTAssertEqual(layer.parameterFormula, "(2+1)·4 + (3+1)·4 + (4+1)·1 = 33")
     XCTAssertEqual(layer.parameterCount, 33)
     let luong = LuongAttention(hiddenSize: 6)

@@ -61,7 +61,8 @@ final class BeamSearchTests: XCTestCase {
     let greedy = run(try BeamSearch(width: 1, maxLength: 5, endToken: 0), table: table)
     XCTAssertEqual(greedy.map(\.tokens), [[1, 1, 1, 1, 1]])
     XCTAssertEqual(greedy.map(\.isFinished), [false])
-    XCTAssertEqual(greedy[0].logProbability, Float(Foundation.log(0.55 * 0.4 * 0.4 * 0.4 * 0.4)), accuracy: 1e-5)
+    XCTAssertEqual(
+      greedy[0].logProbability, Float(Foundation.log(0.55 * 0.4 * 0.4 * 0.4 * 0.4)), accuracy: 1e-5)
     let beam = run(try BeamSearch(width: 2, maxLength: 5, endToken: 0), table: table)
     XCTAssertEqual(beam.map(\.tokens), [[2], [1, 2]])
     XCTAssertEqual(beam.map(\.isFinished), [true, true])

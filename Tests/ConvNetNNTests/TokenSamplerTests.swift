@@ -38,7 +38,8 @@ final class TokenSamplerTests: XCTestCase {
   /// lower id first; greedy takes the lowest id among equal maxima. −∞ is never kept.
   func testTiesAndMaskedTokens() throws {
     let tied: [Float] = [0, 1, 1, 1, -.infinity]
-    XCTAssertEqual(try TokenSampler(topK: 2).distribution(logits: tied).map { $0 > 0 }, [false, true, true, true, false])
+    XCTAssertEqual(
+      try TokenSampler(topK: 2).distribution(logits: tied).map { $0 > 0 }, [false, true, true, true, false])
     // Probabilities e/(1+3e) each for tokens 1…3 (≈ 0.30): p = 0.5 needs two, the lower ids.
     XCTAssertEqual(try TokenSampler(topP: 0.5).distribution(logits: tied), [0, 0.5, 0.5, 0, 0])
     XCTAssertEqual(TokenSampler.greedy.sample(logits: tied, using: &generator), 1)
@@ -54,7 +55,9 @@ final class TokenSamplerTests: XCTestCase {
   /// √(n·p·(1 − p)) of n·p (a false alarm has probability < 10⁻⁶ per count), filtered tokens
   /// never drawn.
   func testFrequenciesFollowTheDistribution() throws {
-    for sampler in [try TokenSampler(), try TokenSampler(temperature: 0.5, topK: 3), try TokenSampler(topP: 0.75)] {
+    for sampler in [
+      try TokenSampler(), try TokenSampler(temperature: 0.5, topK: 3), try TokenSampler(topP: 0.75),
+    ] {
       var g = SeededGenerator(seed: 42)
       let n = 40_000
       var counts = [Int](repeating: 0, count: 4)
@@ -62,7 +65,8 @@ final class TokenSamplerTests: XCTestCase {
       for (token, p) in sampler.distribution(logits: logits).enumerated() {
         let expected = Double(n) * Double(p)
         let sigma = (Double(n) * Double(p) * (1 - Double(p))).squareRoot()
-        XCTAssertLessThanOrEqual(abs(Double(counts[token]) - expected), 5 * sigma + 1e-9, "\(sampler) token \(token): \(counts)")
+        XCTAssertLessThanOrEqual(
+          abs(Double(counts[token]) - expected), 5 * sigma + 1e-9, "\(sampler) token \(token): \(counts)")
       }
     }
   }

@@ -16,7 +16,8 @@ public func embedding(_ ids: Variable, weight: Variable, paddingIdx: Int? = nil)
   let indices = rowIndices(ids.value, rows: rows)
   let layout = GatherRowsLayout(sourceRows: rows, rowLength: dimension)
   var output = Tensor(uninitializedShape: ids.shape + [dimension])
-  gatherRows(source: table.readOnlyElements, indices: indices, output: output.uniqueElements(), layout: layout)
+  gatherRows(
+    source: table.readOnlyElements, indices: indices, output: output.uniqueElements(), layout: layout)
   return Variable.makeOutput(output, name: "embedding", inputs: [weight]) { gradient in
     var weightGradient = Tensor(uninitializedShape: [rows, dimension])
     gatherRowsBackward(

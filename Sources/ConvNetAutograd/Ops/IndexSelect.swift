@@ -11,7 +11,8 @@ public func indexSelect(_ input: Variable, axis: Int, indices: [Int]) -> Variabl
   let size = inputShape[a]
   let rows = indices.map { index -> Int in
     let row = index < 0 ? index + size : index
-    precondition(row >= 0 && row < size, "indexSelect: index \(index) is out of range for axis \(a) of \(inputShape)")
+    precondition(
+      row >= 0 && row < size, "indexSelect: index \(index) is out of range for axis \(a) of \(inputShape)")
     return row
   }
   let layout = GatherRowsLayout(
@@ -20,7 +21,8 @@ public func indexSelect(_ input: Variable, axis: Int, indices: [Int]) -> Variabl
   var shape = inputShape
   shape[a] = rows.count
   var output = Tensor(uninitializedShape: shape)
-  gatherRows(source: input.value.readOnlyElements, indices: rows, output: output.uniqueElements(), layout: layout)
+  gatherRows(
+    source: input.value.readOnlyElements, indices: rows, output: output.uniqueElements(), layout: layout)
   return Variable.makeOutput(output, name: "index_select", inputs: [input]) { gradient in
     var inputGradient = Tensor(uninitializedShape: inputShape)
     gatherRowsBackward(

@@ -22,7 +22,8 @@ public func permuted(_ input: Variable, axes: [Int]) -> Variable {
 public func transposed(_ input: Variable, _ first: Int, _ second: Int) -> Variable {
   let rank = input.shape.count
   var axes = Array(0..<rank)
-  axes.swapAt(normalizedAxis(first, rank: rank, "transposed"), normalizedAxis(second, rank: rank, "transposed"))
+  axes.swapAt(
+    normalizedAxis(first, rank: rank, "transposed"), normalizedAxis(second, rank: rank, "transposed"))
   return permuted(input, axes: axes)
 }
 

@@ -27,7 +27,8 @@ private func reduce(_ input: Variable, axes: [Int], keepDims: Bool, mean: Bool) 
   let reducedCount = reduced.reduce(1) { $0 * inputShape[$1] }
   let scale: Float = mean ? 1 / Float(reducedCount) : 1
   if mean { value = value * scale }
-  let outputShape = keepDims ? kept : (0..<inputShape.count).filter { !reduced.contains($0) }.map { inputShape[$0] }
+  let outputShape =
+    keepDims ? kept : (0..<inputShape.count).filter { !reduced.contains($0) }.map { inputShape[$0] }
   return Variable.makeOutput(
     value.reshaped(outputShape), name: mean ? "mean" : "sum", inputs: [input]
   ) { gradient in

@@ -57,9 +57,12 @@ public struct BeamSearch: Sendable, Equatable {
 
   /// Throws `SettingError` for a width or maximum length below 1.
   public init(width: Int, maxLength: Int, endToken: Int, lengthPenalty: LengthPenalty = .none) throws {
-    guard width >= 1 else { throw SettingError(setting: "beamWidth", name: "beam width", detail: "must be ≥ 1, got \(width)") }
+    guard width >= 1 else {
+      throw SettingError(setting: "beamWidth", name: "beam width", detail: "must be ≥ 1, got \(width)")
+    }
     guard maxLength >= 1 else {
-      throw SettingError(setting: "maxLength", name: "maximum length", detail: "must be ≥ 1, got \(maxLength)")
+      throw SettingError(
+        setting: "maxLength", name: "maximum length", detail: "must be ≥ 1, got \(maxLength)")
     }
     self.width = width
     self.maxLength = maxLength
@@ -91,14 +94,18 @@ public struct BeamSearch: Sendable, Equatable {
           candidates.append((b, v, beam.logProbability + values[b * vocabulary + v]))
         }
       }
-      candidates.sort { $0.total != $1.total ? $0.total > $1.total : ($0.beam, $0.token) < ($1.beam, $1.token) }
+      candidates.sort {
+        $0.total != $1.total ? $0.total > $1.total : ($0.beam, $0.token) < ($1.beam, $1.token)
+      }
       var next: [(tokens: [Int], logProbability: Float)] = []
       var parents: [Int] = []
       for (rank, candidate) in candidates.prefix(2 * width).enumerated() where candidate.total > -.infinity {
         let tokens = beams[candidate.beam].tokens
         if candidate.token == endToken {
           if rank < width {
-            finished.append(hypothesis(Array(tokens.dropFirst(start.count)), candidate.total, length: length, isFinished: true))
+            finished.append(
+              hypothesis(
+                Array(tokens.dropFirst(start.count)), candidate.total, length: length, isFinished: true))
           }
         } else if next.count < width {
           next.append((tokens + [candidate.token], candidate.total))
@@ -110,7 +117,8 @@ public struct BeamSearch: Sendable, Equatable {
       state = reorder(nextState, parents)
       if length == maxLength {
         finished += beams.map {
-          hypothesis(Array($0.tokens.dropFirst(start.count)), $0.logProbability, length: length, isFinished: false)
+          hypothesis(
+            Array($0.tokens.dropFirst(start.count)), $0.logProbability, length: length, isFinished: false)
         }
       }
     }
@@ -119,7 +127,9 @@ public struct BeamSearch: Sendable, Equatable {
     }.map(\.element)
   }
 
-  private func hypothesis(_ tokens: [Int], _ logProbability: Float, length: Int, isFinished: Bool) -> BeamHypothesis {
+  private func hypothesis(_ tokens: [Int], _ logProbability: Float, length: Int, isFinished: Bool)
+    -> BeamHypothesis
+  {
     BeamHypothesis(
       tokens: tokens, logProbability: logProbability,
       score: lengthPenalty.score(logProbability: logProbability, length: length), isFinished: isFinished)

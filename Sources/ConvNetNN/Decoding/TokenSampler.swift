@@ -29,7 +29,9 @@ public struct TokenSampler: Sendable, Equatable {
   /// or a top-p outside (0, 1].
   public init(temperature: Float = 1, topK: Int? = nil, topP: Float? = nil) throws {
     guard temperature.isFinite, temperature >= 0 else {
-      throw SettingError(setting: "temperature", name: "temperature", detail: "must be a finite number ≥ 0, got \(temperature)")
+      throw SettingError(
+        setting: "temperature", name: "temperature", detail: "must be a finite number ≥ 0, got \(temperature)"
+      )
     }
     if let topK, topK < 1 {
       throw SettingError(setting: "topK", name: "top-k", detail: "must be ≥ 1, got \(topK)")
@@ -68,7 +70,8 @@ public struct TokenSampler: Sendable, Equatable {
 
   /// One token id per row of logits [N, V] (or one for logits [V]), drawn in row order.
   public func sample(logits: Tensor, using generator: inout SeededGenerator) -> [Int] {
-    precondition(logits.rank == 1 || logits.rank == 2, "TokenSampler: logits must be [V] or [N, V], got \(logits.shape)")
+    precondition(
+      logits.rank == 1 || logits.rank == 2, "TokenSampler: logits must be [V] or [N, V], got \(logits.shape)")
     let width = logits.shape.last!
     let values = logits.scalars
     return stride(from: 0, to: values.count, by: max(1, width)).map {

@@ -42,7 +42,9 @@ public final class BahdanauAttention: Module, LayerPresentation {
     checkAttentionShapes("BahdanauAttention", query: query, keys: keys, queryDim: queryDim, keyDim: keyDim)
     let (n, s) = (keys.shape[0], keys.shape[1])
     let projected = projectedKeys ?? projectKeys(keys)
-    precondition(projected.shape == [n, s, hiddenDim], "BahdanauAttention: projected keys \(projected.shape) ≠ [\(n), \(s), \(hiddenDim)]")
+    precondition(
+      projected.shape == [n, s, hiddenDim],
+      "BahdanauAttention: projected keys \(projected.shape) ≠ [\(n), \(s), \(hiddenDim)]")
     let hidden = tanh(queryProjection(query).reshaped([n, 1, hiddenDim]) + projected)
     let scores = energy(hidden.reshaped([n * s, hiddenDim])).reshaped([n, s])
     return attentionReadout(scores: scores, keys: keys, mask: mask)
@@ -57,7 +59,9 @@ public final class BahdanauAttention: Module, LayerPresentation {
     [("Wa", queryProjection), ("Ua", keyProjection), ("Va", energy)]
   }
 
-  public var layerDescription: String { "BahdanauAttention(query \(queryDim), keys \(keyDim), hidden \(hiddenDim))" }
+  public var layerDescription: String {
+    "BahdanauAttention(query \(queryDim), keys \(keyDim), hidden \(hiddenDim))"
+  }
 
   public var parameterFormula: String? {
     let count = (queryDim + 1) * hiddenDim + (keyDim + 1) * hiddenDim + hiddenDim + 1

@@ -21,7 +21,8 @@ public final class Embedding: Module, LayerPresentation {
     precondition(numEmbeddings > 0 && embeddingDim > 0, "Embedding: sizes must be positive")
     let padding = paddingIdx.map { $0 < 0 ? $0 + numEmbeddings : $0 }
     if let padding {
-      precondition(padding >= 0 && padding < numEmbeddings, "Embedding: paddingIdx \(paddingIdx!) outside the table")
+      precondition(
+        padding >= 0 && padding < numEmbeddings, "Embedding: paddingIdx \(paddingIdx!) outside the table")
     }
     self.numEmbeddings = numEmbeddings
     self.embeddingDim = embeddingDim

@@ -28,9 +28,12 @@ public final class EmbeddingBag: Module, LayerPresentation {
 
   /// Pools row n over its first `lengths[n]` positions (each length in 0...T).
   public func bag(ids: Variable, lengths: [Int]) -> Variable {
-    precondition(ids.shape.count == 2 && lengths.count == ids.shape[0], "EmbeddingBag: \(lengths.count) lengths for ids \(ids.shape)")
+    precondition(
+      ids.shape.count == 2 && lengths.count == ids.shape[0],
+      "EmbeddingBag: \(lengths.count) lengths for ids \(ids.shape)")
     let steps = ids.shape[1]
-    precondition(lengths.allSatisfy { $0 >= 0 && $0 <= steps }, "EmbeddingBag: lengths \(lengths) outside 0...\(steps)")
+    precondition(
+      lengths.allSatisfy { $0 >= 0 && $0 <= steps }, "EmbeddingBag: lengths \(lengths) outside 0...\(steps)")
     return bag(ids: ids, included: lengths.flatMap { length in (0..<steps).map { $0 < length } })
   }
 

@@ -24,15 +24,18 @@ public final class LuongAttention: Module, LayerPresentation {
     self.hiddenSize = hiddenSize
     self.score = score
     if score == .general {
-      weight = WeightInitialization.pytorchDefault.make(
-        weightShape: [hiddenSize, hiddenSize], biasShape: nil, fanIn: hiddenSize
-      ).0
+      weight =
+        WeightInitialization.pytorchDefault.make(
+          weightShape: [hiddenSize, hiddenSize], biasShape: nil, fanIn: hiddenSize
+        ).0
     }
   }
 
   /// Attends from `query` [N, H] over `keys` [N, S, H]; `mask` [N, S] is 1 at real positions
   /// and 0 at padding (weight exactly 0 there). Returns the context [N, H] and the weights [N, S].
-  public func attend(query: Variable, keys: Variable, mask: Tensor? = nil) -> (context: Variable, weights: Variable) {
+  public func attend(query: Variable, keys: Variable, mask: Tensor? = nil) -> (
+    context: Variable, weights: Variable
+  ) {
     checkAttentionShapes("LuongAttention", query: query, keys: keys, queryDim: hiddenSize, keyDim: hiddenSize)
     let (n, s) = (keys.shape[0], keys.shape[1])
     // qᵀ·W·k = (qᵀ·W)·k: transform the one query instead of the S keys.
