@@ -66,3 +66,16 @@ struct GenerateCommand: ParsableCommand {
     }
   }
 }
+
+extension GenerateCommand {
+  /// The sampler of the options; the library's setting errors named by their flags.
+  func makeSampler() throws -> TokenSampler {
+    if greedy { return .greedy }
+    do {
+      return try TokenSampler(temperature: temperature, topK: topK, topP: topP)
+    } catch let error as SettingError {
+      let flags = ["temperature": "--temperature", "topK": "--top-k", "topP": "--top-p"]
+      throw CLIError("\(flags[error.setting] ?? error.setting) \(error.detail)")
+    }
+  }
+}

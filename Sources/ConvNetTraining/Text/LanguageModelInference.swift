@@ -1,3 +1,4 @@
+import ConvNetAutograd
 import ConvNetData
 import ConvNetIO
 import ConvNetModels

@@ -271,8 +271,8 @@ public final class LanguageModelTraining {
     defer { model.train(wasTraining) }
     var total = 0.0
     for indices in BatchOrder.batches(count: windows.count, batchSize: batchSize, shuffle: false, seed: 0, epoch: 0) {
-      let loss = withoutGradients { loss(of: model, windows: windows, indices: indices) }
-      total += Double(loss.value.scalars[0]) * Double(indices.count)
+      let batchLoss = withoutGradients { Self.loss(of: model, windows: windows, indices: indices) }
+      total += Double(batchLoss.value.scalars[0]) * Double(indices.count)
     }
     return total / Double(windows.count)
   }
