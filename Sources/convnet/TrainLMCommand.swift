@@ -151,6 +151,7 @@ struct TrainLMCommand: ParsableCommand {
         line += "  saved"
       }
       print(line)
+      fflush(stdout)  // one line per epoch, also when the output goes to a file or a pipe
     }
   }
 
