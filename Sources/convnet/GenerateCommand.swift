@@ -29,7 +29,8 @@ struct GenerateCommand: ParsableCommand {
   @Option(name: .customLong("top-k"), help: "Draw only among the k likeliest tokens.")
   var topK: Int?
 
-  @Option(name: .customLong("top-p"), help: "Draw only among the likeliest tokens whose probability sums to p.")
+  @Option(
+    name: .customLong("top-p"), help: "Draw only among the likeliest tokens whose probability sums to p.")
   var topP: Float?
 
   @Flag(help: "Always take the likeliest token (no sampling).")

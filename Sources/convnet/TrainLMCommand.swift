@@ -91,7 +91,8 @@ struct TrainLMCommand: ParsableCommand {
     case "characters": return .characters
     case "characters-without-spaces": return .charactersWithoutSpaces
     case "words": return .words
-    default: throw CLIError("--tokenizer \(tokenizer): expected characters, characters-without-spaces or words")
+    default:
+      throw CLIError("--tokenizer \(tokenizer): expected characters, characters-without-spaces or words")
     }
   }
 
@@ -143,7 +144,8 @@ struct TrainLMCommand: ParsableCommand {
       var line =
         "epoch \(report.epoch)/\(settings.epochs)  loss \(String(format: "%.4f", report.trainingLoss))"
       if let loss = report.validationLoss, let perplexity = report.validationPerplexity {
-        line += "  validation loss \(String(format: "%.4f", loss))  perplexity \(String(format: "%.2f", perplexity))"
+        line +=
+          "  validation loss \(String(format: "%.4f", loss))  perplexity \(String(format: "%.2f", perplexity))"
       }
       line += "  (\(String(format: "%.1f", report.seconds)) s)"
       if let destination {

@@ -31,15 +31,19 @@ final class LanguageModelCLITests: XCTestCase {
       "--save", weights,
     ])
     XCTAssertEqual(train.status, 0, train.standardError)
-    XCTAssertTrue(train.standardOutput.contains("1 training and 1 validation documents"), train.standardOutput)
+    XCTAssertTrue(
+      train.standardOutput.contains("1 training and 1 validation documents"), train.standardOutput)
     XCTAssertTrue(train.standardOutput.contains("epoch 2/2"), train.standardOutput)
     XCTAssertTrue(train.standardOutput.contains("perplexity"), train.standardOutput)
     // The titles were dropped: 《 is not in the vocabulary saved with the weights.
     let vocabulary = try Vocabulary(
-      serialized: XCTUnwrap(SafetensorsFile.read(from: URL(fileURLWithPath: weights)).metadata[Vocabulary.metadataKey]))
+      serialized: XCTUnwrap(
+        SafetensorsFile.read(from: URL(fileURLWithPath: weights)).metadata[Vocabulary.metadataKey]))
     XCTAssertFalse(vocabulary.contains("《"))
 
-    let arguments = ["generate", "--weights", weights, "--prompt", "花", "--top-k", "3", "--length", "10", "--seed", "5"]
+    let arguments = [
+      "generate", "--weights", weights, "--prompt", "花", "--top-k", "3", "--length", "10", "--seed", "5",
+    ]
     let first = try ConvNetExecutable.run(arguments)
     XCTAssertEqual(first.status, 0, first.standardError)
     XCTAssertTrue(first.standardOutput.hasPrefix("花"), first.standardOutput)
@@ -53,12 +57,14 @@ final class LanguageModelCLITests: XCTestCase {
     // The saved file is also a state dict that `infer` runs (optimiser state left out).
     let input = directory.appendingPathComponent("ids.safetensors")
     let output = directory.appendingPathComponent("logits.safetensors")
-    try SafetensorsFile.write([(name: "input", tensor: Tensor(shape: [1, 3], scalars: [3, 4, 5]), dtype: .i64)], to: input)
+    try SafetensorsFile.write(
+      [(name: "input", tensor: Tensor(shape: [1, 3], scalars: [3, 4, 5]), dtype: .i64)], to: input)
     let infer = try ConvNetExecutable.run([
       "infer", "--arch", "lstm-lm", "--weights", weights, "--input", input.path, "--output", output.path,
     ])
     XCTAssertEqual(infer.status, 0, infer.standardError)
-    XCTAssertEqual(try SafetensorsFile.read(from: output).tensor(named: "output").shape, [1, 3, vocabulary.count])
+    XCTAssertEqual(
+      try SafetensorsFile.read(from: output).tensor(named: "output").shape, [1, 3, vocabulary.count])
 
     let resumed = try ConvNetExecutable.run([
       "train-lm", "--text", text.path, "--layout", "fortunes", "--drop-coloured-lines", "--embedding", "8",

@@ -20,8 +20,10 @@ final class GradientClippingTests: XCTestCase {
     let frozen = Variable(Tensor.zeros([1]), requiresGrad: true)  // no gradient: left out
     let norm = clipGradientNorm([a, frozen, b], maxNorm: 1)
     XCTAssertEqual(norm, 5, accuracy: 1e-6)
-    assertClose(a.grad!, Tensor(shape: [2], scalars: [0.6, 0]), absoluteTolerance: 1e-6, relativeTolerance: 0)
-    assertClose(b.grad!, Tensor(shape: [2], scalars: [0, 0.8]), absoluteTolerance: 1e-6, relativeTolerance: 0)
+    assertClose(
+      a.grad!, Tensor(shape: [2], scalars: [0.6, 0]), absoluteTolerance: 1e-6, relativeTolerance: 0)
+    assertClose(
+      b.grad!, Tensor(shape: [2], scalars: [0, 0.8]), absoluteTolerance: 1e-6, relativeTolerance: 0)
     XCTAssertNil(frozen.grad)
   }
 

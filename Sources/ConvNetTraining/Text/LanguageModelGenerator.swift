@@ -35,7 +35,8 @@ public struct LanguageModelGenerator {
     let model = try LanguageModelInference.loadModel(cell: record.cell ?? .lstm, weightsAt: url)
     guard model.configuration.vocabularySize == vocabulary.count else {
       throw StateDictError(
-        "\(url.path): the vocabulary has \(vocabulary.count) tokens but the weights \(model.configuration.vocabularySize)")
+        "\(url.path): the vocabulary has \(vocabulary.count) tokens but the weights \(model.configuration.vocabularySize)"
+      )
     }
     self.init(model: model, vocabulary: vocabulary, source: url.path)
   }

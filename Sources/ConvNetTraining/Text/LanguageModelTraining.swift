@@ -41,7 +41,8 @@ public struct LanguageModelTrainingSettings: Equatable, Sendable {
     func check(_ ok: Bool, _ setting: String, _ name: String, _ detail: String) throws {
       if !ok { throw SettingError(setting: setting, name: name, detail: detail) }
     }
-    try check(embeddingSize >= 1, "embeddingSize", "embedding size", "must be at least 1, got \(embeddingSize)")
+    try check(
+      embeddingSize >= 1, "embeddingSize", "embedding size", "must be at least 1, got \(embeddingSize)")
     try check(hiddenSize >= 1, "hiddenSize", "hidden size", "must be at least 1, got \(hiddenSize)")
     try check(layers >= 1, "layers", "layer count", "must be at least 1, got \(layers)")
     try check(dropout >= 0 && dropout < 1, "dropout", "dropout", "must be in [0, 1), got \(dropout)")
@@ -109,7 +110,8 @@ public struct LanguageModelCorpus: Sendable {
     let trainingText = trainingDocuments.map { documents[$0] }
     let vocabulary =
       vocabulary
-      ?? Vocabulary.build(from: trainingText, tokenizer: settings.tokenizer, minimumCount: settings.minimumCount)
+      ?? Vocabulary.build(
+        from: trainingText, tokenizer: settings.tokenizer, minimumCount: settings.minimumCount)
     self.vocabulary = vocabulary
     training = try LanguageModelWindows(
       stream: Self.stream(of: trainingText, vocabulary: vocabulary), length: settings.windowLength)
@@ -118,7 +120,8 @@ public struct LanguageModelCorpus: Sendable {
     } else {
       let stream = Self.stream(of: validationDocuments.map { documents[$0] }, vocabulary: vocabulary)
       // A short validation text is still measured whole, in one shorter window.
-      validation = try LanguageModelWindows(stream: stream, length: min(settings.windowLength, stream.count - 1))
+      validation = try LanguageModelWindows(
+        stream: stream, length: min(settings.windowLength, stream.count - 1))
     }
   }
 }
@@ -194,7 +197,8 @@ public final class LanguageModelTraining {
     var optimizerState: [String: Tensor] = [:]
     for name in file.names {
       if name.hasPrefix(Checkpoint.optimizerPrefix) {
-        optimizerState[String(name.dropFirst(Checkpoint.optimizerPrefix.count))] = try file.tensor(named: name)
+        optimizerState[String(name.dropFirst(Checkpoint.optimizerPrefix.count))] = try file.tensor(
+          named: name)
       } else {
         weights[name] = try file.tensor(named: name)
       }
@@ -265,12 +269,16 @@ public final class LanguageModelTraining {
   }
 
   /// Mean cross-entropy per token over all `windows`, in evaluation mode, without gradients.
-  public static func meanLoss(of model: LanguageModel, windows: LanguageModelWindows, batchSize: Int) -> Double {
+  public static func meanLoss(of model: LanguageModel, windows: LanguageModelWindows, batchSize: Int)
+    -> Double
+  {
     let wasTraining = model.isTraining
     model.eval()
     defer { model.train(wasTraining) }
     var total = 0.0
-    for indices in BatchOrder.batches(count: windows.count, batchSize: batchSize, shuffle: false, seed: 0, epoch: 0) {
+    for indices in BatchOrder.batches(
+      count: windows.count, batchSize: batchSize, shuffle: false, seed: 0, epoch: 0)
+    {
       let batchLoss = withoutGradients { Self.loss(of: model, windows: windows, indices: indices) }
       total += Double(batchLoss.value.scalars[0]) * Double(indices.count)
     }

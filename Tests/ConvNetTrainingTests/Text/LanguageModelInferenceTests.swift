@@ -20,7 +20,9 @@ final class LanguageModelInferenceTests: XCTestCase {
 
   func testLogitsMatchPyTorchForEveryCell() throws {
     // name: (V, E, H, L) as the script built them — read back from the weights.
-    let sizes: [String: [Int]] = ["lstm-lm": [11, 5, 7, 2], "gru-lm": [9, 4, 6, 2], "rnn-lm": [13, 6, 5, 1]]
+    let sizes: [String: [Int]] = [
+      "lstm-lm": [11, 5, 7, 2], "gru-lm": [9, 4, 6, 2], "rnn-lm": [13, 6, 5, 1],
+    ]
     for cell in LanguageModel.Cell.allCases {
       let name = cell.architectureName
       let output = temporaryURL()
@@ -29,12 +31,16 @@ final class LanguageModelInferenceTests: XCTestCase {
       let configuration = try LanguageModel.Configuration(
         cell: cell, weightShapes: LanguageModelInference.weightShapes(at: weights), source: name)
       XCTAssertEqual(
-        [configuration.vocabularySize, configuration.embeddingSize, configuration.hiddenSize, configuration.layers],
+        [
+          configuration.vocabularySize, configuration.embeddingSize, configuration.hiddenSize,
+          configuration.layers,
+        ],
         sizes[name], name)
       let shape = try LanguageModelInference.run(
         cell: cell, weights: weights, input: fixture("\(name).input.safetensors"), output: output)
       let actual = try SafetensorsFile.read(from: output).tensor(named: "output")
-      let expected = try SafetensorsFile.read(from: fixture("\(name).output.safetensors")).tensor(named: "output")
+      let expected = try SafetensorsFile.read(from: fixture("\(name).output.safetensors")).tensor(
+        named: "output")
       XCTAssertEqual(shape, expected.shape, name)
       let scale = max(abs(expected.max()), abs(expected.min()))
       assertClose(actual, expected, absoluteTolerance: 1e-5 * scale, relativeTolerance: 1e-5, name)
@@ -66,12 +72,14 @@ final class LanguageModelInferenceTests: XCTestCase {
     try SafetensorsFile.write(
       [(name: "input", tensor: Tensor(shape: [1, 2], scalars: [0, 1]), dtype: .f32)], to: input)
     XCTAssertThrowsError(
-      try LanguageModelInference.tokenIDs(in: SafetensorsFile.read(from: input), tensor: "input", vocabularySize: 11)
+      try LanguageModelInference.tokenIDs(
+        in: SafetensorsFile.read(from: input), tensor: "input", vocabularySize: 11)
     ) { XCTAssertTrue("\($0)".contains("dtype F32, expected I64"), "\($0)") }
     try SafetensorsFile.write(
       [(name: "input", tensor: Tensor(shape: [2], scalars: [0, 1]), dtype: .i64)], to: input)
     XCTAssertThrowsError(
-      try LanguageModelInference.tokenIDs(in: SafetensorsFile.read(from: input), tensor: "input", vocabularySize: 11)
+      try LanguageModelInference.tokenIDs(
+        in: SafetensorsFile.read(from: input), tensor: "input", vocabularySize: 11)
     ) { XCTAssertTrue("\($0)".contains("expected token ids [N, T]"), "\($0)") }
     // The fixture's ids are accepted and kept exactly.
     let ids = try LanguageModelInference.tokenIDs(in: file, tensor: "input", vocabularySize: 11)

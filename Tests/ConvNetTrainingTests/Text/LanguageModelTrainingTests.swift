@@ -40,15 +40,19 @@ final class LanguageModelTrainingTests: XCTestCase {
     XCTAssertEqual(training.corpus.training.count, 1)
     XCTAssertEqual(training.corpus.training.stream.count, 29)
     for _ in 0..<settings.epochs { _ = try training.runEpoch() }
-    let loss = LanguageModelTraining.meanLoss(of: training.model, windows: training.corpus.training, batchSize: 1)
+    let loss = LanguageModelTraining.meanLoss(
+      of: training.model, windows: training.corpus.training, batchSize: 1)
     XCTAssertLessThan(loss, log(2) / 28)
 
     let generator = LanguageModelGenerator(model: training.model, vocabulary: training.corpus.vocabulary)
     var random = SeededGenerator(seed: 1)
-    XCTAssertEqual(try generator.generate(prompt: "", length: 100, sampler: .greedy, generator: &random), Self.poem)
-    XCTAssertEqual(try generator.generate(prompt: "床前", length: 100, sampler: .greedy, generator: &random), Self.poem)
+    XCTAssertEqual(
+      try generator.generate(prompt: "", length: 100, sampler: .greedy, generator: &random), Self.poem)
+    XCTAssertEqual(
+      try generator.generate(prompt: "床前", length: 100, sampler: .greedy, generator: &random), Self.poem)
     // `length` bounds the new tokens.
-    XCTAssertEqual(try generator.generate(prompt: "床前", length: 3, sampler: .greedy, generator: &random), "床前明月光")
+    XCTAssertEqual(
+      try generator.generate(prompt: "床前", length: 3, sampler: .greedy, generator: &random), "床前明月光")
 
     // The vocabulary and the model come back from the saved file: same ids, same text.
     let url = temporaryURL()
@@ -56,15 +60,20 @@ final class LanguageModelTrainingTests: XCTestCase {
     try training.save(to: url)
     let loaded = try LanguageModelGenerator(weightsAt: url)
     XCTAssertEqual(loaded.vocabulary, training.corpus.vocabulary)
-    XCTAssertEqual(loaded.model.configuration, LanguageModel.Configuration(
-      cell: .lstm, vocabularySize: training.corpus.vocabulary.count, embeddingSize: 16, hiddenSize: 48))
-    XCTAssertEqual(try loaded.generate(prompt: "", length: 100, sampler: .greedy, generator: &random), Self.poem)
+    XCTAssertEqual(
+      loaded.model.configuration,
+      LanguageModel.Configuration(
+        cell: .lstm, vocabularySize: training.corpus.vocabulary.count, embeddingSize: 16, hiddenSize: 48))
+    XCTAssertEqual(
+      try loaded.generate(prompt: "", length: 100, sampler: .greedy, generator: &random), Self.poem)
 
     // Sampling: the same seed gives the same text, from memory or from the file.
     let sampler = try TokenSampler(temperature: 2, topK: 6)
     func sample(_ model: LanguageModelGenerator, seed: UInt64) throws -> [String] {
       var random = SeededGenerator(seed: seed)
-      return try (0..<5).map { _ in try model.generate(prompt: "低", length: 30, sampler: sampler, generator: &random) }
+      return try (0..<5).map { _ in
+        try model.generate(prompt: "低", length: 30, sampler: sampler, generator: &random)
+      }
     }
     let first = try sample(generator, seed: 7)
     XCTAssertEqual(try sample(generator, seed: 7), first)
@@ -78,7 +87,9 @@ final class LanguageModelTrainingTests: XCTestCase {
     let training = try LanguageModelTraining(documents: [Self.poem], settings: settings)
     let generator = LanguageModelGenerator(model: training.model, vocabulary: training.corpus.vocabulary)
     var random = SeededGenerator(seed: 1)
-    XCTAssertThrowsError(try generator.generate(prompt: "床前春月", length: 5, sampler: .greedy, generator: &random)) {
+    XCTAssertThrowsError(
+      try generator.generate(prompt: "床前春月", length: 5, sampler: .greedy, generator: &random)
+    ) {
       let text = "\($0)"
       XCTAssertTrue(text.contains("\"春\""), text)
       XCTAssertFalse(text.contains("\"床\""), text)
@@ -122,7 +133,8 @@ final class LanguageModelTrainingTests: XCTestCase {
 
     var other = settings
     other.hiddenSize = 16
-    XCTAssertThrowsError(try LanguageModelTraining(resumingFrom: url, documents: documents, settings: other)) {
+    XCTAssertThrowsError(try LanguageModelTraining(resumingFrom: url, documents: documents, settings: other))
+    {
       XCTAssertTrue("\($0)".contains("hidden size was 12, now 16"), "\($0)")
     }
   }
