@@ -9,7 +9,9 @@ struct InferCommand: ParsableCommand {
     discussion: """
       Reads the tensor named "input" (N, C, H, W) from --input and writes a tensor named "output" \
       (N, classes) to --output. The number of classes is read from the weights, which may come \
-      from PyTorch (safetensors.torch.save_file(model.state_dict(), …)).
+      from PyTorch (safetensors.torch.save_file(model.state_dict(), …)). Language models \
+      (--arch lstm-lm, gru-lm, rnn-lm) take "input" as int64 token ids (N, T) and write logits \
+      (N, T, vocabulary); their sizes are read from the weights.
       """)
 
   @Option(help: "The architecture of the weights.")
@@ -30,6 +32,13 @@ struct InferCommand: ParsableCommand {
   }
 
   func run() throws {
+    if let cell = LanguageModel.Cell(architectureName: arch) {
+      let shape = try LanguageModelInference.run(
+        cell: cell, weights: URL(fileURLWithPath: weights), input: URL(fileURLWithPath: input),
+        output: URL(fileURLWithPath: output))
+      printError("wrote \(output): output \(shape.map(String.init).joined(separator: "×"))")
+      return
+    }
     let architecture = try Architectures.named(arch)
     let inputURL = URL(fileURLWithPath: input)
     let inputFile = try SafetensorsFile.read(from: inputURL)
