@@ -22,8 +22,11 @@ public enum ONNXImportError: Error, CustomStringConvertible, Equatable {
 
   /// Whether this is a load-time refusal of something unsupported (the node-test runner counts
   /// such a case as skipped, not failed).
-  public var isUnsupported: Bool {
-    if case .unsupported = self { return true }
-    return false
+  public var isUnsupported: Bool { unsupportedItem != nil }
+
+  /// What was refused as unsupported ("operator LSTM", "element type double"), or nil.
+  public var unsupportedItem: String? {
+    if case .unsupported(_, let what, _) = self { return what }
+    return nil
   }
 }

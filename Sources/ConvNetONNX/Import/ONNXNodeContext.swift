@@ -13,6 +13,9 @@ final class ONNXNodeContext {
     self.node = node
     self.opset = opset
     self.knownShapes = knownShapes
+    // Opset-1 operators' `consumed_inputs` was a hint for in-place memory reuse; it does not
+    // change a result.
+    read.insert("consumed_inputs")
   }
 
   /// The load-time shape of input `index`, if it is constant.
@@ -30,7 +33,10 @@ final class ONNXNodeContext {
   }
 
   private func wrongType(_ name: String, _ expected: String) -> ONNXImportError {
-    .malformed(node: label, reason: "attribute \(name) must be \(expected)")
+    if case .other(let typeName)? = node.attributes[name] {
+      return unsupported("attribute \(name) of type \(typeName)", supported: expected)
+    }
+    return .malformed(node: label, reason: "attribute \(name) must be \(expected)")
   }
 
   func int(_ name: String) throws -> Int? {

@@ -22,8 +22,13 @@ enum ONNXOperatorTable {
   /// The supported op types, sorted, for messages.
   static var supportedList: String { compilers.keys.sorted().joined(separator: ", ") }
 
-  /// The lowest and highest default-domain opset the importer reads.
-  static let opsets = 7...21
+  /// The lowest and highest default-domain opset the importer reads. Below 7, arithmetic had
+  /// explicit `broadcast`/`axis` attributes and batch norm and dropout an `is_test` flag, which
+  /// the operators read in those opsets; from 22 to 27 (the newest in onnx 1.22) the supported operators changed only in the element
+  /// types they accept — their attributes, inputs and outputs are those of their opset-21
+  /// versions (`scripts/onnx-schema-changes.py` checks this; Cast's opset-24 `round_mode` is an
+  /// attribute the importer does not read, so a file that sets it is refused).
+  static let opsets = 1...27
 
   /// Compiles `node`, refusing an unknown operator, domain or attribute.
   static func compile(_ node: ONNXNode, opset: Int, knownShapes: [String: [Int]]) throws -> ONNXKernel {

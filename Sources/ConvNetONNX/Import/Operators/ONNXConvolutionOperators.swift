@@ -141,8 +141,10 @@ enum ONNXConvolutionOperators {
     }
     if let target {
       for axis in 0..<2 {
+        // A negative total (an output larger than the stride alone gives) adds rows at the end:
+        // ⌊total/2⌋ rounds down, as the ONNX reference's Python does.
         let total = full[axis] - target[axis]
-        let small = total / 2
+        let small = total >= 0 ? total / 2 : -((-total + 1) / 2)
         (before[axis], after[axis]) = settings.autoPad == "SAME_UPPER" ? (small, total - small) : (total - small, small)
       }
     } else if settings.autoPad == "VALID" {

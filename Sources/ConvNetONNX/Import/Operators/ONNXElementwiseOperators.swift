@@ -42,10 +42,15 @@ enum ONNXElementwiseOperators {
     },
     "PRelu": { context in
       try context.finish()
-      // prelu(x) = relu(x) − slope·relu(−x): exact, and the slope (broadcast) trains.
+      // prelu(x) = relu(x) − slope·relu(−x): exact, and the slope (broadcast) trains. Before
+      // opset 7 a slope of shape [C] applied per channel (axis 1), not NumPy-style.
+      let legacy = context.opset < 7
       return { args in
         let x = try args.float(0)
-        let slope = try args.float(1)
+        var slope = try args.float(1)
+        if legacy, slope.shape.count == 1, x.shape.count > 2, slope.shape[0] == x.shape[1] {
+          slope = slope.reshaped(slope.shape + Array(repeating: 1, count: x.shape.count - 2))
+        }
         _ = try broadcastShape(x.shape, slope.shape, args)
         return [.float(relu(x) - slope * relu(-x))]
       }
@@ -81,9 +86,12 @@ enum ONNXElementwiseOperators {
     },
     "Dropout": { context in
       // Inference semantics: the identity. `ratio`/`seed` do not change it; training_mode
-      // (opset 12, an input) must be absent or false; the optional mask output is all true,
-      // which is not float data, so it is refused.
-      context.ignore("ratio", "seed", "is_test")
+      // (opset 12, an input) must be absent or false, as must be opset-6's is_test; the
+      // optional mask output is refused.
+      context.ignore("ratio", "seed")
+      if context.opset < 7, try context.int("is_test", default: 0) == 0 {
+        throw context.unsupported("Dropout with is_test 0 (training)", supported: "inference (is_test 1)")
+      }
       try context.finish()
       return { args in
         if args.isPresent(2), try args.scalar(2) != 0 {
@@ -104,15 +112,32 @@ enum ONNXElementwiseOperators {
     }
   }
 
-  /// A broadcasting binary operator on float or integer data (opset < 7 `broadcast`/`axis`
-  /// attributes are not read, so such files are refused).
+  /// A broadcasting binary operator on float or integer data. Before opset 7 broadcasting was
+  /// explicit: without `broadcast` = 1 the shapes must be equal; with it, B's shape lines up
+  /// with A's from `axis` (default: at the end, as NumPy).
   static func binary(
     _ float: @escaping (Variable, Variable) -> Variable, integer: @escaping (Int64, Int64) -> Int64
   ) -> ONNXOperatorCompiler {
     { context in
+      let legacy = context.opset < 7
+      let explicitBroadcast = legacy ? try context.int("broadcast", default: 0) != 0 : true
+      let legacyAxis = legacy ? try context.int("axis") : nil
       try context.finish()
       return { args in
-        let (a, b) = (try args.value(0), try args.value(1))
+        var (a, b) = (try args.value(0), try args.value(1))
+        if legacy {
+          if !explicitBroadcast && a.shape != b.shape {
+            throw args.fail("shapes \(a.shape) and \(b.shape) differ and broadcast is 0")
+          }
+          if let axis = legacyAxis, explicitBroadcast {
+            let rank = a.shape.count
+            let start = axis < 0 ? axis + rank : axis
+            guard start >= 0, start + b.shape.count <= rank else {
+              throw args.fail("B \(b.shape) does not fit A \(a.shape) from axis \(axis)")
+            }
+            b = b.reshaped(b.shape + Array(repeating: 1, count: rank - start - b.shape.count))
+          }
+        }
         let shape = try broadcastShape(a.shape, b.shape, args)
         switch (a, b) {
         case (.float(let x), .float(let y)): return [.float(float(x, y))]

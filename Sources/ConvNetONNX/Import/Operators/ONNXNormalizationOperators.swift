@@ -17,7 +17,9 @@ enum ONNXNormalizationOperators {
       if try context.int("training_mode", default: 0) != 0 {
         throw context.unsupported("BatchNormalization training_mode 1", supported: "inference (training_mode 0)")
       }
-      context.ignore("is_test", "consumed_inputs")
+      if context.opset < 7, try context.int("is_test", default: 0) == 0 {
+        throw context.unsupported("BatchNormalization with is_test 0 (training)", supported: "inference (is_test 1)")
+      }
       try context.finish(outputs: 1)
       return { args in
         let x = try args.float(0)
