@@ -5,8 +5,7 @@ import ConvNetTensor
 ///
 /// Gemm with transB = 1 and a bias row — the fully connected layer PyTorch exports — runs as
 /// `linear`; every other Gemm transposes with `indexGather` and multiplies with `matmul`.
-/// A batched MatMul multiplies each broadcast pair of matrices and stacks the products with
-/// `concatenate`, all differentiable.
+/// A batched MatMul broadcasts the batch axes (`indexGather`) and multiplies with `bmm`.
 enum ONNXMatrixOperators {
   static let compilers: [String: ONNXOperatorCompiler] = [
     "Gemm": { context in
@@ -74,13 +73,7 @@ enum ONNXMatrixOperators {
       let count = batch.reduce(1, *)
       let aFull = expandBatch(a2, to: batch + [m, k]).reshaped([count, m, k])
       let bFull = expandBatch(b2, to: batch + [k, n]).reshaped([count, k, n])
-      var products: [Variable] = []
-      for index in 0..<count {
-        let left = indexGather(aFull, sources: (0..<(m * k)).map { Int32(index * m * k + $0) }, shape: [m, k])
-        let right = indexGather(bFull, sources: (0..<(k * n)).map { Int32(index * k * n + $0) }, shape: [k, n])
-        products.append(matmul(left, right).reshaped([1, m, n]))
-      }
-      result = count == 0 ? Variable(Tensor.zeros([0, m, n])) : concatenate(products, axis: 0)
+      result = count == 0 ? Variable(Tensor.zeros([0, m, n])) : bmm(aFull, bFull)
       result = result.reshaped(batch + [m, n])
     }
     var shape = result.shape

@@ -1,7 +1,7 @@
 import ConvNetAutograd
 import ConvNetTensor
 
-/// Softmax, LogSoftmax and ReduceMean.
+/// Softmax, LogSoftmax and ReduceMean (`mean(_:axes:keepDims:)`).
 ///
 /// Before opset 13 Softmax and LogSoftmax flatten the input to [∏ dims before axis, ∏ rest] and
 /// normalise each row (default axis 1); from 13 on they normalise along one axis (default −1).
@@ -23,20 +23,7 @@ enum ONNXReductionOperators {
           guard let a = normalizedAxis(axis, rank: rank) else { throw args.fail("axis \(axis) is out of range") }
           return a
         }
-        let kept = x.shape.indices.map { axes.contains($0) ? 1 : x.shape[$0] }
-        let reducedStrides = rowMajorStrides(kept)
-        var targets = [Int32](repeating: 0, count: x.value.count)
-        var flat = 0
-        _ = sourceMap(shape: x.shape) { index in
-          var target = 0
-          for k in 0..<rank where !axes.contains(k) { target += index[k] * reducedStrides[k] }
-          targets[flat] = Int32(target)
-          flat += 1
-          return nil
-        }
-        let count = axes.reduce(1) { $0 * x.shape[$1] }
-        let mean = indexScatterSum(x, targets: targets, shape: kept) * (1 / Float(max(count, 1)))
-        return [.float(keepDims ? mean : mean.reshaped(x.shape.indices.filter { !axes.contains($0) }.map { x.shape[$0] }))]
+        return [.float(mean(x, axes: Array(Set(axes)).sorted(), keepDims: keepDims))]
       }
     },
   ]

@@ -52,6 +52,7 @@ enum ONNXShapeOperators {
           throw args.fail("perm \(permutation) is not a permutation of the axes of \(x.shape)")
         }
         if permutation == Array(0..<x.shape.count) { return [x] }
+        if case .float(let variable) = x { return [.float(permuted(variable, axes: permutation))] }
         let (sources, shape) = IndexMaps.transpose(x.shape, permutation: permutation)
         return [x.gathering(sources: sources, shape: shape)]
       }
@@ -228,6 +229,9 @@ enum ONNXShapeOperators {
           throw args.fail("pads \(pads) crop more than \(x.shape)")
         }
         if mode != .constant, x.shape.contains(0) { throw args.fail("cannot \(modeName)-pad an empty tensor") }
+        if mode == .constant, case .float(let variable) = x {
+          return [.float(padded(variable, pads: (0..<rank).map { (before[$0], after[$0]) }, value: value))]
+        }
         let (sources, shape) = IndexMaps.pad(x.shape, before: before, after: after, mode: mode)
         return [x.gathering(sources: sources, shape: shape, fill: value)]
       }
