@@ -141,6 +141,11 @@ public final class ONNXGraphModule: Module {
   /// - Throws: `ONNXImportError` naming the input or node: a missing input, a shape that does
   ///   not match the graph's declared dimensions, or a value an operator cannot take.
   public func run(_ feeds: [String: ONNXValue]) throws -> [ONNXValue] {
+    try run(feeds) { _, _ in }
+  }
+
+  /// `run(_:)`, handing every value a node computes to `observe` (summaries read the shapes).
+  func run(_ feeds: [String: ONNXValue], observe: (String, ONNXValue) -> Void) throws -> [ONNXValue] {
     var environment = constants
     for (name, parameter) in parameterList { environment[name] = .float(parameter) }
     for (name, buffer) in bufferList { environment[name] = .float(Variable(buffer.value)) }
@@ -158,7 +163,10 @@ public final class ONNXGraphModule: Module {
       guard results.count >= step.node.outputs.filter({ !$0.isEmpty }).count else {
         throw ONNXImportError.runtime(node: step.node.label, reason: "produced \(results.count) outputs")
       }
-      for (name, value) in zip(step.node.outputs, results) where !name.isEmpty { environment[name] = value }
+      for (name, value) in zip(step.node.outputs, results) where !name.isEmpty {
+        environment[name] = value
+        observe(name, value)
+      }
       for name in step.releases { environment[name] = nil }
     }
     return try outputs.map { output in
