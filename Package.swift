@@ -64,6 +64,8 @@ let package = Package(
         "ConvNetBase", "ConvNetTensor", "ConvNetAutograd", "ConvNetNN", "ConvNetModels", "ConvNetIO",
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ]),
+    // Runs the ONNX backend's test cases through the importer (scripts/onnx-node-tests.sh).
+    .executableTarget(name: "onnx-node-tests", dependencies: ["ConvNetONNX"], path: "Tools/onnx-node-tests"),
     .target(name: "ConvNetDraw", dependencies: ["ConvNetBase", "ConvNetImage"]),
     .target(
       name: "ConvNetInsight",

@@ -9,14 +9,19 @@ struct InferCommand: ParsableCommand {
     discussion: """
       Reads the tensor named "input" (N, C, H, W) from --input and writes a tensor named "output" \
       (N, classes) to --output. The number of classes is read from the weights, which may come \
-      from PyTorch (safetensors.torch.save_file(model.state_dict(), …)).
+      from PyTorch (safetensors.torch.save_file(model.state_dict(), …)). With --model, an ONNX \
+      file is run instead (--weights then optionally replaces its initializers, e.g. after \
+      fine-tuning with convnet train --model).
       """)
 
   @Option(help: "The architecture of the weights.")
   var arch = "lenet5"
 
   @Option(help: "The weights (safetensors).")
-  var weights: String
+  var weights: String?
+
+  @Option(help: "An ONNX model to run instead of --arch (InferCommand+ONNX.swift).")
+  var model: String?
 
   @Option(help: "A safetensors file holding a tensor named \"input\" of shape N×C×H×W.")
   var input: String
@@ -25,11 +30,18 @@ struct InferCommand: ParsableCommand {
   var output: String
 
   func validate() throws {
-    try checkReadableFile(weights, option: "--weights")
+    if let weights { try checkReadableFile(weights, option: "--weights") }
     try checkReadableFile(input, option: "--input")
+    if let model {
+      try checkReadableFile(model, option: "--model")
+    } else if weights == nil {
+      throw CLIError("--weights is required (or --model for an ONNX file)")
+    }
   }
 
   func run() throws {
+    if let model { return try runImported(model: model) }
+    guard let weights else { throw CLIError("--weights is required (or --model for an ONNX file)") }
     let architecture = try Architectures.named(arch)
     let inputURL = URL(fileURLWithPath: input)
     let inputFile = try SafetensorsFile.read(from: inputURL)
