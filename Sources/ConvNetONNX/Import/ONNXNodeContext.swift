@@ -106,7 +106,10 @@ final class ONNXNodeContext {
   /// the operator produces.
   func finish(outputs maximum: Int = 1) throws {
     if let unknown = node.attributes.keys.sorted().first(where: { !read.contains($0) }) {
-      throw unsupported("attribute \(unknown) of \(node.opType)", supported: "the attributes of the ONNX spec that change the result as listed in docs (ONNX import)")
+      let known = read.subtracting(["consumed_inputs"]).sorted()
+      throw unsupported(
+        "attribute \(unknown) of \(node.opType)",
+        supported: known.isEmpty ? "no attributes" : known.joined(separator: ", "))
     }
     let produced = node.outputs.enumerated().filter { !$0.element.isEmpty }.map { $0.offset }
     if let extra = produced.first(where: { $0 >= maximum }) {

@@ -9,7 +9,7 @@ enum ONNXElementwiseOperators {
     "Add": binary(+, integer: { $0 &+ $1 }),
     "Sub": binary(-, integer: { $0 &- $1 }),
     "Mul": binary(*, integer: { $0 &* $1 }),
-    "Div": binary(/, integer: { $1 == 0 ? 0 : $0 / $1 }),
+    "Div": binary(/, integer: { $1 == 0 ? 0 : $0.dividedReportingOverflow(by: $1).partialValue }),
     "Sum": { context in
       try context.finish()
       return { args in
@@ -70,10 +70,13 @@ enum ONNXElementwiseOperators {
           if lower == 0 && upper == 6 { return [.float(relu6(x))] }
           return [.float(clamped(x, min: lower, max: upper))]
         case .integer(var t):
+          // Bounds beyond Int64 (the pre-11 defaults are ±Float.greatestFiniteMagnitude) clip
+          // nothing; converting them would trap.
+          func integer(_ bound: Float) -> Int64 { Int64(Swift.min(Swift.max(bound, -9.2e18), 9.2e18)) }
           t.values = t.values.map { v in
             var v = v
-            if let lower { v = max(v, Int64(lower)) }
-            if let upper { v = min(v, Int64(upper)) }
+            if let lower { v = max(v, integer(lower)) }
+            if let upper { v = min(v, integer(upper)) }
             return v
           }
           return [.integer(t)]
