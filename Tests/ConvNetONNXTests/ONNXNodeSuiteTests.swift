@@ -8,11 +8,15 @@ import XCTest
 /// installs it and runs the same cases from the command line).
 final class ONNXNodeSuiteTests: XCTestCase {
   /// Model-zoo cases whose expected output is a softmax of logits that are equal in exact
-  /// arithmetic and huge (ResNet-50 ~1e19, ZFNet-512 ~5.5e12, the "light" networks' constant
-  /// weights): ConvNet's logits agree with ONNX Runtime's to rtol 1e-3 (checked by cutting the
-  /// graph before the Softmax), but last-bit differences between GEMM columns make the softmax
-  /// one-hot where ONNX Runtime's is exactly uniform. The script reports them as failed.
-  static let illConditioned: Set<String> = ["light_resnet50.onnx", "light_zfnet512.onnx"]
+  /// arithmetic and large (ResNet-50 ~1e19, ZFNet-512 ~5.5e12: the "light" networks' weights are
+  /// constants): ConvNet's logits agree with ONNX Runtime's to rtol 1e-3 (checked for each of
+  /// these by cutting the graph before the Softmax), but last-bit differences between GEMM
+  /// columns make the softmax one-hot where ONNX Runtime's is exactly uniform. The script
+  /// reports them as failed.
+  static let illConditioned: Set<String> = [
+    "light_bvlc_alexnet.onnx", "light_inception_v1.onnx", "light_resnet50.onnx", "light_squeezenet.onnx",
+    "light_vgg19.onnx", "light_zfnet512.onnx",
+  ]
 
   func dataFolder() throws -> URL {
     let candidates = [ProcessInfo.processInfo.environment["PYTHON"], "/work/venv/bin/python", "python3"]

@@ -98,7 +98,11 @@ public final class ONNXGraphModule: Module {
     for (name, value) in live { knownShapes[name] = value.shape }
     let available = Set(graph.inputs.map { $0.name }).union(constants.keys).union(live.keys)
     var produced = available
-    for node in graph.nodes {
+    // An output nothing reads (Dropout's mask, MaxPool's Indices left dangling by exporters)
+    // is dropped before compiling: whether an operator could produce it does not matter.
+    let read = Set(graph.nodes.flatMap { $0.inputs }).union(graph.outputs.map { $0.name })
+    for var node in graph.nodes {
+      node.outputs = node.outputs.map { read.contains($0) ? $0 : "" }
       for name in node.inputs where !name.isEmpty && !produced.contains(name) {
         throw ONNXImportError.malformed(node: node.label, reason: "input \"\(name)\" is not produced by any earlier node or graph input")
       }
