@@ -17,6 +17,7 @@
 //   ConvNetIO           weight files (safetensors)
 //   ConvNetModels       named architectures (LeNet-5, …)
 //   ConvNetTraining     the training loop, evaluation, checkpoints
+//   ConvNetONNX         ONNX models: the protobuf messages (generated), file read/write, export
 //   ConvNetDraw         pictures: canvas, bitmap font, colour maps, grids, charts (PNG)
 //   ConvNetInsight      feature maps, filters, Grad-CAM, history, TensorBoard, the report
 //   ConvNetExplain      the course's worked examples explained step by step (en/zh)
@@ -33,7 +34,10 @@ let package = Package(
     .executable(name: "convnet", targets: ["convnet"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    // ONNX model files are protobuf; the message code is generated once and committed
+    // (scripts/generate-onnx-proto.sh), so only the runtime library is built here.
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
   ],
   targets: [
     .target(name: "CConvNetThreadPool"),
@@ -54,6 +58,14 @@ let package = Package(
     .target(
       name: "ConvNetTraining",
       dependencies: ["ConvNetNN", "ConvNetData", "ConvNetIO", "ConvNetModels"]),
+    .target(
+      name: "ConvNetONNX",
+      dependencies: [
+        "ConvNetBase", "ConvNetTensor", "ConvNetAutograd", "ConvNetNN", "ConvNetModels", "ConvNetIO",
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ]),
+    // Runs the ONNX backend's test cases through the importer (scripts/onnx-node-tests.sh).
+    .executableTarget(name: "onnx-node-tests", dependencies: ["ConvNetONNX"], path: "Tools/onnx-node-tests"),
     .target(name: "ConvNetDraw", dependencies: ["ConvNetBase", "ConvNetImage"]),
     .target(
       name: "ConvNetInsight",
@@ -66,7 +78,7 @@ let package = Package(
       dependencies: [
         "ConvNetBase", "ConvNetKernels", "ConvNetTensor", "ConvNetAutograd", "ConvNetNN", "ConvNetImage",
         "ConvNetData", "ConvNetIO", "ConvNetModels", "ConvNetTraining", "ConvNetDraw", "ConvNetInsight",
-        "ConvNetExplain",
+        "ConvNetExplain", "ConvNetONNX",
       ]),
     .target(name: "ConvNetBenchmarks", dependencies: ["ConvNet"]),
     .executableTarget(
@@ -102,6 +114,9 @@ let package = Package(
     .testTarget(
       name: "ConvNetExplainTests",
       dependencies: ["ConvNetExplain", "ConvNetAutograd", "ConvNetKernels", "ConvNetTensor", "TestSupport"]),
+    .testTarget(
+      name: "ConvNetONNXTests", dependencies: ["ConvNetONNX", "ConvNetModels", "ConvNetIO", "TestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "ConvNetDrawTests", dependencies: ["ConvNetDraw", "ConvNetImage"]),
     .testTarget(
       name: "ConvNetTrainingTests", dependencies: ["ConvNet", "TestSupport"], exclude: ["Fixtures"]),

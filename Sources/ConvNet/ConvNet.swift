@@ -10,5 +10,6 @@
 @_exported import ConvNetKernels
 @_exported import ConvNetModels
 @_exported import ConvNetNN
+@_exported import ConvNetONNX
 @_exported import ConvNetTensor
 @_exported import ConvNetTraining

@@ -67,12 +67,14 @@ public final class TrainingRun {
   /// - Parameters (data-parallel training, ConvNetDistributed): `shard` is this process's part
   ///   of every training batch (`.whole` alone); `evaluates` is false on the processes that
   ///   leave evaluation to process 0.
+  /// - Parameter architecture: a network outside the catalogue (an imported ONNX graph, for
+  ///   fine-tuning); nil: the configuration's architecture, by name.
   public init(
     configuration: TrainingConfiguration, data: FittedDatasets, resumingFrom checkpoint: URL? = nil,
-    shard: DataShard = .whole, evaluates: Bool = true
+    shard: DataShard = .whole, evaluates: Bool = true, architecture: Architecture? = nil
   ) throws {
     try configuration.validate()
-    let architecture = try Architectures.named(configuration.architecture)
+    let architecture = try architecture ?? Architectures.named(configuration.architecture)
     let channels = data.train.sampleShape[0]
     let transform = try configuration.normalization.pixelTransform(channels: channels)
     let classCount = configuration.classCount ?? data.train.classCount

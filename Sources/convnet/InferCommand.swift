@@ -11,14 +11,19 @@ struct InferCommand: ParsableCommand {
       (N, classes) to --output. The number of classes is read from the weights, which may come \
       from PyTorch (safetensors.torch.save_file(model.state_dict(), …)). Language models \
       (--arch lstm-lm, gru-lm, rnn-lm) take "input" as int64 token ids (N, T) and write logits \
-      (N, T, vocabulary); their sizes are read from the weights.
+      (N, T, vocabulary); their sizes are read from the weights. With --model, an ONNX \
+      file is run instead (--weights then optionally replaces its initializers, e.g. after \
+      fine-tuning with convnet train --model).
       """)
 
   @Option(help: "The architecture of the weights.")
   var arch = "lenet5"
 
   @Option(help: "The weights (safetensors).")
-  var weights: String
+  var weights: String?
+
+  @Option(help: "An ONNX model to run instead of --arch (InferCommand+ONNX.swift).")
+  var model: String?
 
   @Option(help: "A safetensors file holding a tensor named \"input\" of shape N×C×H×W.")
   var input: String
@@ -27,11 +32,18 @@ struct InferCommand: ParsableCommand {
   var output: String
 
   func validate() throws {
-    try checkReadableFile(weights, option: "--weights")
+    if let weights { try checkReadableFile(weights, option: "--weights") }
     try checkReadableFile(input, option: "--input")
+    if let model {
+      try checkReadableFile(model, option: "--model")
+    } else if weights == nil {
+      throw CLIError("--weights is required (or --model for an ONNX file)")
+    }
   }
 
   func run() throws {
+    if let model { return try runImported(model: model) }
+    guard let weights else { throw CLIError("--weights is required (or --model for an ONNX file)") }
     if let cell = LanguageModel.Cell(architectureName: arch) {
       let shape = try LanguageModelInference.run(
         cell: cell, weights: URL(fileURLWithPath: weights), input: URL(fileURLWithPath: input),

@@ -24,6 +24,9 @@ struct SummaryCommand: ParsableCommand {
   @Flag(help: "Print one JSON object instead of a table.")
   var json = false
 
+  @Option(help: "An ONNX model to summarise instead of --arch (SummaryCommand+ONNX.swift).")
+  var model: String?
+
   func validate() throws {
     if let numClasses, numClasses < 1 {
       throw CLIError("--num-classes must be at least 1, got \(numClasses)")
@@ -38,6 +41,7 @@ struct SummaryCommand: ParsableCommand {
   }
 
   func run() throws {
+    if let model { return try summarizeImported(model: model) }
     let architecture = try Architectures.named(arch)
     let sampleShape = try input.map { try parseShape($0, option: "--input") } ?? architecture.inputShape
     do {

@@ -92,6 +92,12 @@ struct TrainCommand: ParsableCommand {
   )
   var freeze: String?
 
+  @Option(
+    help:
+      "Fine-tune an ONNX model instead of --arch: its initializers are the starting weights, saved under their ONNX names (TrainCommand+ONNX.swift)."
+  )
+  var model: String?
+
   // Checkpoints, resume and Ctrl-C: logic in TrainCommand+Checkpoint.swift.
   @Option(
     help:
@@ -126,6 +132,7 @@ struct TrainCommand: ParsableCommand {
       throw CLIError("--init-weights and --resume exclude each other: --resume already restores weights")
     }
     if let initWeights { try checkReadableFile(initWeights, option: "--init-weights") }
+    try validateImportedModel()
     // Every value given is checked against the defaults; with --resume the run later checks the
     // configuration it adopts from the checkpoint as well.
     try namingFlags { try configuration(base: TrainingConfiguration()).validate() }
@@ -136,20 +143,21 @@ struct TrainCommand: ParsableCommand {
     try startDistributedRun()
     let checkpointURL = try prepareCheckpointDestination()
     let recorded = try recordedConfiguration()
-    let configuration = try namingFlags {
+    var configuration = try namingFlags {
       let configuration = try self.configuration(base: recorded ?? TrainingConfiguration())
       try configuration.validate()
       return configuration
     }
     if let recorded { try checkSettingsMatch(configuration, recorded: recorded) }
-    let architecture = try Architectures.named(configuration.architecture)
+    let imported = try importedArchitecture(adjusting: &configuration)
+    let architecture = try imported ?? Architectures.named(configuration.architecture)
     let data = try DataOptions.load(configuration, architecture: architecture)
     let run: TrainingRun
     do {
       run = try namingFlags {
         try TrainingRun(
           configuration: configuration, data: data, resumingFrom: resume.map { URL(fileURLWithPath: $0) },
-          shard: dataShard, evaluates: isLeadProcess)
+          shard: dataShard, evaluates: isLeadProcess, architecture: imported)
       }
     } catch let error as MemoryLimitError {
       throw CLIError("\(error.description); reduce --batch-size, --image-size or --num-classes")
