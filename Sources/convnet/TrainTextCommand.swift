@@ -142,18 +142,18 @@ struct TrainTextCommand: ParsableCommand {
       print("Resuming \(resume ?? "") after epoch \(run.completedEpochs) of \(run.settings.epochs)")
     }
     let bar = ProgressBar()
-    var started = Date()
+    var epochStarted = Date()
     try run.run(
       progress: { event in
         switch event {
         case .batch(let epoch, let index, let batches, let loss, let accuracy, let samples):
-          if index == 1 { started = Date() }
-          let elapsed = max(Date().timeIntervalSince(started), 1e-6)
+          let elapsed = max(Date().timeIntervalSince(epochStarted), 1e-3)
           bar.update(
             epoch: epoch, epochs: run.settings.epochs, step: index, total: batches, loss: Float(loss),
             accuracy: Float(accuracy), imagesPerSecond: Double(samples) / elapsed,
             secondsRemaining: elapsed / Double(index) * Double(batches - index), unit: "texts")
         case .epoch(let summary):
+          epochStarted = Date()
           bar.finish(
             String(
               format: "epoch %d/%d  loss %.4f  train acc %.2f %%  validation acc %.2f %%  AUC %@  (%.0f s)",
