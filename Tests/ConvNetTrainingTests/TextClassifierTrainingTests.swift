@@ -73,6 +73,30 @@ final class TextClassifierTrainingTests: XCTestCase {
   }
   func testBiLSTMLearnsThePlantedToken() throws { try assertLearnsPlantedToken(.biLSTM, epochs: 4) }
 
+  /// English with the word tokenizer: the vocabulary holds words (lower-cased), and the planted
+  /// word decides the class.
+  func testWordTokenizerForEnglish() throws {
+    let words = ["the", "film", "plot", "actor", "was", "quite", "and", "a", "very", "story", "it", "seemed"]
+    var generator = SeededGenerator(seed: 9)
+    var texts: [String] = []
+    for i in 0..<400 {
+      var sentence = (0..<(4 + Int(generator.next() % 8))).map { _ in words[Int(generator.next() % 12)] }
+      sentence.insert(i % 2 == 1 ? "Good" : "bad", at: Int(generator.next() % UInt64(sentence.count + 1)))
+      texts.append(sentence.joined(separator: " ") + ".")
+    }
+    let data = LabeledTextDataset(
+      name: "english", texts: texts, labels: (0..<400).map { $0 % 2 }, classNames: ["neg", "pos"])
+    var settings = Self.settings(.embeddingLogistic, epochs: 6)
+    settings.tokenizer = .words
+    let run = try TextClassifierTraining.prepare(data, settings: settings)
+    // 4 specials + 12 filler words + "good", "bad", ".".
+    XCTAssertEqual(run.classifier.vocabulary.count, 19)
+    XCTAssertTrue(run.classifier.vocabulary.contains("good"))
+    try run.run()
+    XCTAssertGreaterThanOrEqual(try run.classifier.evaluate(run.test).accuracy, 0.95)
+    XCTAssertEqual(run.classifier.classify(["A very GOOD film.", "the story was bad"]).map(\.className), ["pos", "neg"])
+  }
+
   /// Two epochs in one run, and one epoch saved then resumed for the second, give the same
   /// weights bit for bit (Adam's state, the dropout generator and the batch order are restored).
   func testResumeContinuesExactly() throws {
