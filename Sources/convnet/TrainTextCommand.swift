@@ -123,6 +123,8 @@ struct TrainTextCommand: ParsableCommand {
   }
 
   func run() throws {
+    // A --save that cannot be written fails now, not after the first epoch.
+    if let save { try Checkpoint.prepareDestination(URL(fileURLWithPath: save)) }
     let dataset = try LabeledTextDataset.read(
       contentsOf: URL(fileURLWithPath: data), textColumn: textColumn, labelColumn: labelColumn)
     let run = try namingTextFlags {
