@@ -14,5 +14,6 @@ struct ConvNetCommand: ParsableCommand {
       PlotCommand.self, ReportCommand.self, ExplainCommand.self, BenchCommand.self,
       FitCommand.self, PredictCommand.self,
       TrainLMCommand.self, GenerateCommand.self,
+      TrainTextCommand.self, ClassifyTextCommand.self,
     ])
 }

@@ -16,12 +16,12 @@ final class ProgressBar {
   /// Updates the display for step `step` (1-based) of `total` in this epoch.
   func update(
     epoch: Int, epochs: Int, step: Int, total: Int, loss: Float, accuracy: Float,
-    imagesPerSecond: Double, secondsRemaining: Double
+    imagesPerSecond: Double, secondsRemaining: Double, unit: String = "img"
   ) {
     let now = Date()
     let stats = String(
-      format: "loss %.4f  acc %5.1f%%  %@ img/s  ETA %@", loss, accuracy * 100,
-      formatCount(Int(imagesPerSecond)), formatDuration(secondsRemaining))
+      format: "loss %.4f  acc %5.1f%%  %@ %@/s  ETA %@", loss, accuracy * 100,
+      formatCount(Int(imagesPerSecond)), unit, formatDuration(secondsRemaining))
     if isTerminal {
       // Redrawing costs a write per call; ten frames a second is smooth enough.
       guard step == total || now.timeIntervalSince(lastDraw) >= 0.1 else { return }
