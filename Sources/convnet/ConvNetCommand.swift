@@ -13,5 +13,6 @@ struct ConvNetCommand: ParsableCommand {
       TrainCommand.self, EvalCommand.self, InferCommand.self, SummaryCommand.self, VisualizeCommand.self,
       PlotCommand.self, ReportCommand.self, ExplainCommand.self, BenchCommand.self,
       FitCommand.self, PredictCommand.self,
+      TrainTranslateCommand.self, TranslateCommand.self,
     ])
 }
