@@ -83,7 +83,7 @@ let package = Package(
     .testTarget(name: "ConvNetTensorTests", dependencies: ["ConvNetTensor", "TestSupport"]),
     .testTarget(
       name: "ConvNetAutogradTests", dependencies: ["ConvNetAutograd", "ConvNetNN", "TestSupport"]),
-    .testTarget(name: "ConvNetNNTests", dependencies: ["ConvNetNN", "TestSupport"]),
+    .testTarget(name: "ConvNetNNTests", dependencies: ["ConvNetNN", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(
       name: "ConvNetImageTests", dependencies: ["ConvNetImage", "ConvNetCompression", "TestSupport"],
       resources: [.copy("Fixtures")]),
