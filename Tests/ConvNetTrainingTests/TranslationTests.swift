@@ -63,7 +63,7 @@ final class TranslationTests: XCTestCase {
     for translator in [try trainedIdentity().translator, try Self.untrained(.bahdanau, bidirectional: true)] {
       let sources = Self.identityPairs(count: 20, seed: 11).sources.map { translator.sourceVocabulary.encode($0) }
       let greedy = translator.greedy(sources, maximumLength: 12)
-      let beam = sources.map { translator.beamSearch($0, width: 1, maximumLength: 12) }
+      let beam = try sources.map { try translator.beamSearch($0, width: 1, maximumLength: 12) }
       XCTAssertEqual(beam, greedy)
     }
   }

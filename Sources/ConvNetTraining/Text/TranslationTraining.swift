@@ -315,7 +315,9 @@ public final class TranslationTraining {
     let greedy = translator.greedy(sources, maximumLength: maximumLength).map(translator.targetText)
     let beam =
       beamWidth > 1
-      ? sources.map { translator.targetText(translator.beamSearch($0, width: beamWidth, maximumLength: maximumLength)) }
+      ? try sources.map {
+        translator.targetText(try translator.beamSearch($0, width: beamWidth, maximumLength: maximumLength))
+      }
       : nil
     let characterLevel = translator.targetVocabulary.tokenizer != .words
     let tokens: (String) -> [String] =

@@ -110,7 +110,7 @@ public final class Translator {
     let ids =
       beamWidth == 1
       ? greedy(sources, maximumLength: maximumLength)
-      : sources.map { beamSearch($0, width: beamWidth, maximumLength: maximumLength) }
+      : try sources.map { try beamSearch($0, width: beamWidth, maximumLength: maximumLength) }
     return ids.map { targetText($0) }
   }
 
