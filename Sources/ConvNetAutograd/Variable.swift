@@ -14,18 +14,22 @@ public final class Variable {
   public var requiresGrad: Bool
   /// The operation that produced this variable (nil for leaves).
   let node: Node?
+  /// Which of `node`'s outputs this variable is (0 unless the op has several, see `makeOutputs`).
+  let outputIndex: Int
 
   /// A leaf variable: an input (`requiresGrad: false`) or a parameter (`requiresGrad: true`).
   public init(_ value: Tensor, requiresGrad: Bool = false) {
     self.value = value
     self.requiresGrad = requiresGrad
     self.node = nil
+    self.outputIndex = 0
   }
 
-  init(_ value: Tensor, node: Node?) {
+  init(_ value: Tensor, node: Node?, outputIndex: Int = 0) {
     self.value = value
     self.requiresGrad = node != nil
     self.node = node
+    self.outputIndex = outputIndex
   }
 
   public var shape: [Int] { value.shape }
@@ -36,7 +40,9 @@ public final class Variable {
 }
 
 /// One recorded operation: where each input's gradient goes and a closure that maps the
-/// gradient of its output to the gradients of those inputs (nil where an input needs none).
+/// gradients of its outputs to the gradients of those inputs (nil where an input needs none).
+/// Most ops have one output; a recurrent layer has several (output sequence, final states), and
+/// its node receives one gradient per output — nil for an output nothing was derived from.
 ///
 /// A node points at the nodes that produced its inputs, not at the input variables, so an
 /// intermediate value lives only as long as something needs it — the user, or a backward
@@ -47,8 +53,8 @@ public final class Variable {
 final class Node {
   /// Where one input's gradient is sent.
   enum Edge {
-    /// The input was produced by this node; its shape is kept to check the gradient's.
-    case node(Node, shape: [Int])
+    /// The input was output `output` of this node; its shape is kept to check the gradient's.
+    case node(Node, output: Int, shape: [Int])
     /// The input is a leaf: its `grad` accumulates (if it still requires one then).
     case leaf(Variable)
     /// The input needs no gradient.
@@ -56,26 +62,33 @@ final class Node {
   }
 
   let name: String
+  /// How many outputs the operation has.
+  let outputCount: Int
   private(set) var edges: [Edge]
-  private var backward: ((Tensor) -> [Tensor?])?
+  private var backward: (([Tensor?]) -> [Tensor?])?
 
-  init(name: String, inputs: [Variable], backward: @escaping (Tensor) -> [Tensor?]) {
+  init(
+    name: String, inputs: [Variable], outputCount: Int = 1,
+    backward: @escaping ([Tensor?]) -> [Tensor?]
+  ) {
     self.name = name
+    self.outputCount = outputCount
     self.edges = inputs.map { input in
-      if let node = input.node { return .node(node, shape: input.shape) }
+      if let node = input.node { return .node(node, output: input.outputIndex, shape: input.shape) }
       return input.requiresGrad ? .leaf(input) : .none
     }
     self.backward = backward
   }
 
   /// Runs the backward closure once, then releases it and the edges' hold on the graph.
-  func runBackward(_ outputGradient: Tensor) -> (edges: [Edge], gradients: [Tensor?]) {
+  /// `outputGradients` has one entry per output (nil where no gradient arrived).
+  func runBackward(_ outputGradients: [Tensor?]) -> (edges: [Edge], gradients: [Tensor?]) {
     guard let backward else {
       preconditionFailure(
         "autograd: \(name) was already backpropagated; its saved tensors are freed. Build the graph again (run the forward pass) before calling backward() a second time."
       )
     }
-    let gradients = backward(outputGradient)
+    let gradients = backward(outputGradients)
     let edges = self.edges
     self.backward = nil
     self.edges = []
@@ -104,7 +117,26 @@ extension Variable {
     guard GradientMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else {
       return Variable(value)
     }
-    return Variable(value, node: Node(name: name, inputs: inputs, backward: backward))
+    // A single output always has its gradient when its node runs (the walk skips nodes that
+    // received none).
+    let node = Node(name: name, inputs: inputs) { gradients in backward(gradients[0]!) }
+    return Variable(value, node: node)
+  }
+
+  /// Builds the outputs of an operation with several results (a recurrent layer's output
+  /// sequence and final states), recorded as one node: the backward runs once and receives
+  /// one gradient per output, in order — nil for an output the root does not depend on (treat
+  /// it as zero) — and returns one gradient (or nil) per input.
+  public static func makeOutputs(
+    _ values: [Tensor], name: String, inputs: [Variable],
+    backward: @escaping ([Tensor?]) -> [Tensor?]
+  ) -> [Variable] {
+    precondition(!values.isEmpty, "makeOutputs: \(name) has no outputs")
+    guard GradientMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else {
+      return values.map { Variable($0) }
+    }
+    let node = Node(name: name, inputs: inputs, outputCount: values.count, backward: backward)
+    return values.enumerated().map { index, value in Variable(value, node: node, outputIndex: index) }
   }
 
   /// Backpropagates from this scalar (e.g. a loss): accumulates d(self)/d(leaf) into the `grad`
@@ -134,16 +166,20 @@ extension Variable {
       }
       guard visited.insert(ObjectIdentifier(node)).inserted else { continue }
       stack.append((node, true))
-      for case .node(let input, _) in node.edges where !visited.contains(ObjectIdentifier(input)) {
+      for case .node(let input, _, _) in node.edges where !visited.contains(ObjectIdentifier(input)) {
         stack.append((input, false))
       }
     }
-    var pending: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): gradient]
+    // The gradients that have arrived at each node, one slot per output.
+    var pending: [ObjectIdentifier: [Tensor?]] = [:]
+    var rootGradients = [Tensor?](repeating: nil, count: root.outputCount)
+    rootGradients[outputIndex] = gradient
+    pending[ObjectIdentifier(root)] = rootGradients
     for node in order.reversed() {
-      guard let outputGradient = pending.removeValue(forKey: ObjectIdentifier(node)) else {
+      guard let outputGradients = pending.removeValue(forKey: ObjectIdentifier(node)) else {
         continue
       }
-      let (edges, inputGradients) = node.runBackward(outputGradient)
+      let (edges, inputGradients) = node.runBackward(outputGradients)
       for (edge, inputGradient) in zip(edges, inputGradients) {
         guard let inputGradient else { continue }
         switch edge {
@@ -155,17 +191,21 @@ extension Variable {
             inputGradient.shape == leaf.shape,
             "autograd: \(node.name) returned gradient \(inputGradient.shape) for input \(leaf.shape)")
           Variable.accumulate(inputGradient, into: leaf)
-        case .node(let input, let shape):
+        case .node(let input, let output, let shape):
           precondition(
             inputGradient.shape == shape,
             "autograd: \(node.name) returned gradient \(inputGradient.shape) for input \(shape)")
           let key = ObjectIdentifier(input)
-          if var existing = pending.removeValue(forKey: key) {
+          var slots =
+            pending.removeValue(forKey: key) ?? [Tensor?](repeating: nil, count: input.outputCount)
+          if var existing = slots[output] {
+            slots[output] = nil  // one reference, so += does not copy
             existing += inputGradient
-            pending[key] = existing
+            slots[output] = existing
           } else {
-            pending[key] = inputGradient
+            slots[output] = inputGradient
           }
+          pending[key] = slots
         }
       }
     }
