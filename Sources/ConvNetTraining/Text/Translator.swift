@@ -43,7 +43,7 @@ public final class Translator {
     try self.init(file: file, path: url.path)
   }
 
-  init(file: SafetensorsFile, path: String) throws {
+  convenience init(file: SafetensorsFile, path: String) throws {
     guard let sourceText = file.metadata[Self.sourceVocabularyKey],
       let targetText = file.metadata[Self.targetVocabularyKey]
     else {

@@ -37,12 +37,13 @@ class LuongAttention(nn.Module):
 class BahdanauAttention(nn.Module):
     def __init__(self, query_dim, key_dim, hidden):
         super().__init__()
-        self.query = nn.Linear(query_dim, hidden, bias=False)
-        self.key = nn.Linear(key_dim, hidden, bias=True)
-        self.energy = nn.Linear(hidden, 1, bias=False)
+        # The names of PyTorch's seq2seq tutorial (and of ConvNet's BahdanauAttention).
+        self.Wa = nn.Linear(query_dim, hidden)
+        self.Ua = nn.Linear(key_dim, hidden)
+        self.Va = nn.Linear(hidden, 1)
 
     def score(self, query, keys):
-        return self.energy(torch.tanh(self.query(query).unsqueeze(1) + self.key(keys))).squeeze(2)
+        return self.Va(torch.tanh(self.Wa(query).unsqueeze(1) + self.Ua(keys))).squeeze(2)
 
 
 def attend(attention, query, keys, mask):
