@@ -26,7 +26,7 @@ final class TranslationTests: XCTestCase {
     settings.learningRate = 0.01
     settings.gradientClipNorm = 5
     settings.validationFraction = 0.1
-    settings.epochs = 12
+    settings.epochs = 40
     settings.seed = 3
     return settings
   }
@@ -219,5 +219,40 @@ final class TranslationTests: XCTestCase {
     XCTAssertEqual(b.grad?.scalars ?? [], [12 * scale])
     XCTAssertEqual(a.grad?.scalars[0] ?? 0, 1.5, accuracy: 1e-6)
     XCTAssertNil(frozen.grad)
+  }
+}
+
+/// Teacher-forced logits of seq2seq-attn against the same network written with torch.nn
+/// (packed GRU encoder, bridge, input-feeding decoder, each attention) by
+/// Fixtures/translation/make_seq2seq_reference.py, for weights it drew and saved.
+final class Seq2SeqAttentionParityTests: XCTestCase {
+  static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("Fixtures/translation")
+
+  func testLogitsEqualPyTorch() throws {
+    let expectedConfigurations: [String: (Seq2SeqAttentionConfiguration.Attention, Bool, Int)] = [
+      "luong_dot": (.luongDot, false, 1), "luong_general_bidirectional": (.luongGeneral, true, 2),
+      "bahdanau": (.bahdanau, false, 2),
+    ]
+    for (name, (attention, bidirectional, layers)) in expectedConfigurations {
+      let all = try readStateDict(from: Self.fixtures.appendingPathComponent("\(name).safetensors"))
+      let weights = all.filter { !$0.key.hasPrefix("test.") }
+      let configuration = try Seq2SeqAttentionConfiguration(weights: weights, source: name)
+      XCTAssertEqual(configuration.attention, attention, name)
+      XCTAssertEqual(configuration.bidirectional, bidirectional, name)
+      XCTAssertEqual(configuration.layers, layers, name)
+      let model = configuration.build()
+      try model.loadStateDict(weights)
+      let source = try XCTUnwrap(all["test.source"])
+      let lengths = try XCTUnwrap(all["test.lengths"]).scalars.map { Int($0) }
+      let logits = withoutGradients {
+        model.logits(source: source, sourceLengths: lengths, decoderInput: try! XCTUnwrap(all["test.decoder_input"]))
+      }.value
+      let expected = try XCTUnwrap(all["test.logits"])
+      XCTAssertEqual(logits.shape, expected.shape, name)
+      for (index, (a, b)) in zip(logits.scalars, expected.scalars).enumerated() {
+        XCTAssertEqual(a, b, accuracy: 1e-5 * max(1, abs(b)), "\(name) logit \(index)")
+      }
+    }
   }
 }
