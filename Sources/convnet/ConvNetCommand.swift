@@ -15,5 +15,6 @@ struct ConvNetCommand: ParsableCommand {
       FitCommand.self, PredictCommand.self,
       TrainLMCommand.self, GenerateCommand.self,
       TrainTextCommand.self, ClassifyTextCommand.self,
+      TrainTranslateCommand.self, TranslateCommand.self,
     ])
 }
