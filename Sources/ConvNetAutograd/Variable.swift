@@ -96,15 +96,23 @@ public func withoutGradients<Result>(_ body: () throws -> Result) rethrows -> Re
 extension Variable {
   /// Builds the output of an operation: recorded in the graph when gradients are on and some
   /// input requires a gradient, a plain constant otherwise. `backward` receives the gradient
-  /// of the output and returns one gradient (or nil) per input, in order.
+  /// of the output and returns one gradient (or nil) per input, in order. `traced` describes
+  /// the operation to an installed `OperationRecorder` (ONNX export); without it the operation
+  /// is reported as `.untraced(name)`.
   public static func makeOutput(
-    _ value: Tensor, name: String, inputs: [Variable],
+    _ value: Tensor, name: String, inputs: [Variable], traced: @autoclosure () -> TracedOperation? = nil,
     backward: @escaping (Tensor) -> [Tensor?]
   ) -> Variable {
-    guard GradientMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else {
-      return Variable(value)
+    let output: Variable
+    if GradientMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) {
+      output = Variable(value, node: Node(name: name, inputs: inputs, backward: backward))
+    } else {
+      output = Variable(value)
     }
-    return Variable(value, node: Node(name: name, inputs: inputs, backward: backward))
+    if let recorder = OperationTrace.recorder {
+      recorder.record(traced() ?? .untraced(name), inputs: inputs, output: output)
+    }
+    return output
   }
 
   /// Backpropagates from this scalar (e.g. a loss): accumulates d(self)/d(leaf) into the `grad`

@@ -12,6 +12,6 @@ struct ConvNetCommand: ParsableCommand {
     subcommands: [
       TrainCommand.self, EvalCommand.self, InferCommand.self, SummaryCommand.self, VisualizeCommand.self,
       PlotCommand.self, ReportCommand.self, ExplainCommand.self, BenchCommand.self,
-      FitCommand.self, PredictCommand.self,
+      FitCommand.self, PredictCommand.self, ExportCommand.self,
     ])
 }
