@@ -15,11 +15,16 @@ public enum TracedOperation {
   /// Elementwise with numpy broadcasting; inputs: lhs, rhs.
   case add, subtract, multiply, divide
   /// x·factor, x + addend, −x.
-  case scale(Float), addScalar(Float), negate
+  case scale(Float)
+  case addScalar(Float)
+  case negate
   /// The output's shape is the recorded output's; inputs: x.
-  case reshape, flatten(startAxis: Int)
+  case reshape
+  case flatten(startAxis: Int)
   case sumAll, meanAll
-  case relu, leakyRelu(negativeSlope: Float), sigmoid, tanh, relu6, hardsigmoid, hardswish
+  case relu
+  case leakyRelu(negativeSlope: Float)
+  case sigmoid, tanh, relu6, hardsigmoid, hardswish
   case maxPool2d(Pool2DSettings, relu: Bool)
   case avgPool2d(Pool2DSettings, countIncludePad: Bool)
   case adaptiveAvgPool2d(outputHeight: Int, outputWidth: Int)
@@ -29,7 +34,8 @@ public enum TracedOperation {
     hasBias: Bool)
   case concatenate(axis: Int)
   case selectChannels([Int])
-  case softmax(axis: Int), logSoftmax(axis: Int)
+  case softmax(axis: Int)
+  case logSoftmax(axis: Int)
   /// Training-mode randomness (dropout masks, RReLU slopes): not a function of the input alone.
   case random(String)
   /// An operation that describes nothing more than its name.

@@ -46,10 +46,14 @@ public enum ONNXExport {
   ) throws -> Onnx_ModelProto {
     guard supportedOpsets.contains(opset) else {
       throw ONNXError(
-        item: "opset", reason: "\(opset) is not supported; expected \(supportedOpsets.lowerBound)…\(supportedOpsets.upperBound)")
+        item: "opset",
+        reason:
+          "\(opset) is not supported; expected \(supportedOpsets.lowerBound)…\(supportedOpsets.upperBound)")
     }
     guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }) else {
-      throw ONNXError(item: "input shape", reason: "\(inputShape): expected positive sizes of one sample, e.g. [3, 224, 224]")
+      throw ONNXError(
+        item: "input shape",
+        reason: "\(inputShape): expected positive sizes of one sample, e.g. [3, 224, 224]")
     }
     let modes = model.namedModules().map { ($0.module, $0.module.isTraining) }
     model.eval()
@@ -117,7 +121,8 @@ public enum ONNXExport {
     }
 
     let modules = model.namedModules()
-    let paths = Dictionary(modules.map { (ObjectIdentifier($0.module), $0.name) }, uniquingKeysWith: { a, _ in a })
+    let paths = Dictionary(
+      modules.map { (ObjectIdentifier($0.module), $0.name) }, uniquingKeysWith: { a, _ in a })
     var preferredNames: [ObjectIdentifier: String] = [:]
     for completion in recorder.completions {
       let path = paths[ObjectIdentifier(completion.module)] ?? ""
@@ -126,7 +131,8 @@ public enum ONNXExport {
       if preferredNames[id] == nil { preferredNames[id] = path }  // the innermost module's path
     }
     let parameterKeys = Dictionary(
-      model.namedParameters().map { (ObjectIdentifier($0.parameter), $0.name) }, uniquingKeysWith: { a, _ in a })
+      model.namedParameters().map { (ObjectIdentifier($0.parameter), $0.name) },
+      uniquingKeysWith: { a, _ in a })
     let bufferKeys = Dictionary(
       model.namedBuffers().map { (ObjectIdentifier($0.buffer.value.storage), $0.name) },
       uniquingKeysWith: { a, _ in a })
@@ -146,7 +152,8 @@ public enum ONNXExport {
     let outputValue: String
     switch resolved {
     case .failed(let failure):
-      throw ONNXError(item: location(of: failure, in: recorder, paths: paths, builder: builder, model: modelName),
+      throw ONNXError(
+        item: location(of: failure, in: recorder, paths: paths, builder: builder, model: modelName),
         reason: failure.reason)
     case .value(let name, let carriesBatch):
       guard carriesBatch else {
@@ -166,7 +173,9 @@ public enum ONNXExport {
     graph.node = nodes
     graph.initializer = initializers
     graph.input = [.float(inputName, shape: [nil] + inputShape, batchSymbol: batchSymbol)]
-    graph.output = [.float(outputName, shape: [nil] + output.shape.dropFirst().map { $0 }, batchSymbol: batchSymbol)]
+    graph.output = [
+      .float(outputName, shape: [nil] + output.shape.dropFirst().map { $0 }, batchSymbol: batchSymbol)
+    ]
     return graph
   }
 
@@ -181,7 +190,8 @@ public enum ONNXExport {
         reached.eventIndex == failure.eventIndex
       else { continue }
       let path = paths[ObjectIdentifier(completion.module)] ?? ""
-      return "module \(type(of: completion.module))" + (path.isEmpty ? " (the whole network)" : " \"\(path)\"")
+      return "module \(type(of: completion.module))"
+        + (path.isEmpty ? " (the whole network)" : " \"\(path)\"")
     }
     return "module \(model)"
   }

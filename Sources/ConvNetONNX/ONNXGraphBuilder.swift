@@ -95,7 +95,8 @@ final class ONNXGraphBuilder {
       }
     }
     do {
-      let name = try lower(operation, inputs: inputs, names: names, carriesBatch: carriesBatch, output: output)
+      let name = try lower(
+        operation, inputs: inputs, names: names, carriesBatch: carriesBatch, output: output)
       values[ObjectIdentifier(output)] = .value(name: name, carriesBatch: carriesBatch)
     } catch let failure as LoweringFailure {
       fail(output, index, failure.reason)
@@ -113,7 +114,9 @@ final class ONNXGraphBuilder {
       }
     }
     if let key = parameterKeys[id] {
-      if !initializerNames.contains(key) { addInitializer(Onnx_TensorProto(name: key, tensor: variable.value)) }
+      if !initializerNames.contains(key) {
+        addInitializer(Onnx_TensorProto(name: key, tensor: variable.value))
+      }
       values[id] = .value(name: key, carriesBatch: false)
       return .value(name: key, carriesBatch: false)
     }
@@ -287,7 +290,8 @@ final class ONNXGraphBuilder {
 
   private func poolAttributes(_ s: Pool2DSettings) -> [Onnx_AttributeProto] {
     var attributes: [Onnx_AttributeProto] = [
-      .ints("kernel_shape", [s.kernelHeight, s.kernelWidth]), .ints("strides", [s.strideHeight, s.strideWidth]),
+      .ints("kernel_shape", [s.kernelHeight, s.kernelWidth]),
+      .ints("strides", [s.strideHeight, s.strideWidth]),
       .ints("pads", [s.paddingHeight, s.paddingWidth, s.paddingHeight, s.paddingWidth]),
     ]
     if s.ceilMode { attributes.append(.int("ceil_mode", 1)) }
@@ -307,7 +311,9 @@ final class ONNXGraphBuilder {
   /// A concatenation of zeros around one value along `axis` (the CIFAR ResNets' option-A
   /// shortcut) is ONNX `Pad`: exact for every batch size, because the zero blocks have the
   /// value's shape off `axis` — batch included. Anything else with a constant fails.
-  private func addZeroPadding(_ resolved: [Input], inputs: [Variable], axis: Int, output: Variable, index: Int) {
+  private func addZeroPadding(
+    _ resolved: [Input], inputs: [Variable], axis: Int, output: Variable, index: Int
+  ) {
     var valueIndex: Int?
     for (position, item) in resolved.enumerated() {
       switch item {
@@ -339,7 +345,8 @@ final class ONNXGraphBuilder {
       guard other.count == shape.count else { return fail(output, index, "concatenation of unequal ranks") }
       other[axis] = shape[axis]
       guard other == shape else {
-        return fail(output, index, "zero padding of shape \(variable.shape) does not match \(shape) off axis \(axis)")
+        return fail(
+          output, index, "zero padding of shape \(variable.shape) does not match \(shape) off axis \(axis)")
       }
     }
     guard axis != 0 || !carriesBatch else {
@@ -370,7 +377,9 @@ final class ONNXGraphBuilder {
 
   /// Keeps only the nodes and initializers that `outputs` depend on, and renames value `from`
   /// to `to` everywhere.
-  func finish(output: String, renamedTo finalName: String) -> (nodes: [Onnx_NodeProto], initializers: [Onnx_TensorProto]) {
+  func finish(output: String, renamedTo finalName: String) -> (
+    nodes: [Onnx_NodeProto], initializers: [Onnx_TensorProto]
+  ) {
     var producer: [String: Int] = [:]
     for (index, node) in nodes.enumerated() { for name in node.output { producer[name] = index } }
     var needed: Set<String> = [output]

@@ -33,7 +33,8 @@ struct ExportCommand: ParsableCommand {
     try checkReadableFile(weights, option: "--weights")
     guard ONNXExport.supportedOpsets.contains(opset) else {
       throw ValidationError(
-        "--opset \(opset): expected \(ONNXExport.supportedOpsets.lowerBound)…\(ONNXExport.supportedOpsets.upperBound)")
+        "--opset \(opset): expected \(ONNXExport.supportedOpsets.lowerBound)…\(ONNXExport.supportedOpsets.upperBound)"
+      )
     }
   }
 
@@ -51,7 +52,8 @@ struct ExportCommand: ParsableCommand {
     let model = architecture.build(inputChannels: sampleShape[0], classCount: classCount)
     try Preflight.checkInputChannels(ofWeightsAt: weightsURL, model: model, inputChannels: sampleShape[0])
     try Checkpoint.loadWeights(into: model, from: weightsURL)
-    let onnx = try ONNXExport.export(model, inputShape: sampleShape, opset: opset, graphName: architecture.name)
+    let onnx = try ONNXExport.export(
+      model, inputShape: sampleShape, opset: opset, graphName: architecture.name)
     try ONNXModelFile.write(onnx, to: URL(fileURLWithPath: out))
     printError(
       "wrote \(out): \(architecture.name), input batch×\(sampleShape.map(String.init).joined(separator: "×")), "

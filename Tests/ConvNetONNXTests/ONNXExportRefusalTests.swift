@@ -48,7 +48,8 @@ final class ONNXExportRefusalTests: XCTestCase {
       Linear(4, 4)
       AddsConstant()
     }
-    assertRefused(model, inputShape: [4], mentions: ["module AddsConstant \"1\"", "constant of shape [2, 4]"])
+    assertRefused(
+      model, inputShape: [4], mentions: ["module AddsConstant \"1\"", "constant of shape [2, 4]"])
   }
 
   func testAnOperationWithoutONNXFormIsRefusedByName() {
@@ -57,7 +58,8 @@ final class ONNXExportRefusalTests: XCTestCase {
       UsesLoss()
     }
     assertRefused(
-      model, inputShape: [4], mentions: ["module UsesLoss \"1\"", "operation \"cross_entropy\" has no ONNX export"])
+      model, inputShape: [4],
+      mentions: ["module UsesLoss \"1\"", "operation \"cross_entropy\" has no ONNX export"])
   }
 
   func testAnUnusedUnsupportedResultDoesNotMatter() throws {

@@ -52,18 +52,22 @@ final class ONNXExportRoundTripTests: XCTestCase {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
 
-    let only = ProcessInfo.processInfo.environment["CONVNET_ONNX_ARCHS"].map { Set($0.split(separator: ",").map(String.init)) }
+    let only = ProcessInfo.processInfo.environment["CONVNET_ONNX_ARCHS"].map {
+      Set($0.split(separator: ",").map(String.init))
+    }
     let architectures = Architectures.all.filter { only?.contains($0.name) ?? true }
     XCTAssertFalse(architectures.isEmpty)
     for (index, architecture) in architectures.enumerated() {
       let model = RandomSource.withSeed(UInt64(index + 1)) { architecture.build() }
       Self.perturbBatchNorms(of: model, seed: UInt64(100 + index))
-      let onnx = try ONNXExport.export(model, inputShape: architecture.inputShape, graphName: architecture.name)
+      let onnx = try ONNXExport.export(
+        model, inputShape: architecture.inputShape, graphName: architecture.name)
 
       // Initializers keep the state-dict keys; the exporter's own constants have "/" in their names.
       let keys = Set(model.namedParameters().map(\.name) + model.namedBuffers().map(\.name))
       for initializer in onnx.graph.initializer where !initializer.name.contains("/") {
-        XCTAssertTrue(keys.contains(initializer.name), "\(architecture.name): initializer \(initializer.name)")
+        XCTAssertTrue(
+          keys.contains(initializer.name), "\(architecture.name): initializer \(initializer.name)")
       }
       try ONNXModelFile.write(onnx, to: folder.appendingPathComponent("\(architecture.name).onnx"))
 
@@ -75,7 +79,8 @@ final class ONNXExportRoundTripTests: XCTestCase {
         let y = withoutGradients { model(Variable(x)) }.value
         tensors += [("input_\(batch)", x, .f32), ("output_\(batch)", y, .f32)]
       }
-      try SafetensorsFile.write(tensors, to: folder.appendingPathComponent("\(architecture.name).safetensors"))
+      try SafetensorsFile.write(
+        tensors, to: folder.appendingPathComponent("\(architecture.name).safetensors"))
     }
     let result = try Self.python([Self.script.path, folder.path])
     print(result.output)
@@ -89,7 +94,9 @@ final class ONNXExportRoundTripTests: XCTestCase {
     let model = RandomSource.withSeed(3) { architecture.build() }
     let onnx = try ONNXExport.export(model, inputShape: [3, 64, 64])
     let names = Set(onnx.graph.initializer.map(\.name))
-    for key in ["conv1.weight", "bn1.running_mean", "bn1.running_var", "layer4.1.bn2.bias", "fc.weight", "fc.bias"] {
+    for key in [
+      "conv1.weight", "bn1.running_mean", "bn1.running_var", "layer4.1.bn2.bias", "fc.weight", "fc.bias",
+    ] {
       XCTAssertTrue(names.contains(key), key)
     }
     XCTAssertFalse(names.contains("bn1.num_batches_tracked"))  // not used in evaluation

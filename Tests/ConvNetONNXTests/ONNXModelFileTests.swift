@@ -97,9 +97,10 @@ final class ONNXModelFileTests: XCTestCase {
     XCTAssertGreaterThan(thrown, bytes.count - 4)
     var generator = SystemRandomNumberGenerator()
     for _ in 0..<200 {
-      let garbage = Data((0..<Int.random(in: 1...300, using: &generator)).map { _ in
-        UInt8.random(in: 0...255, using: &generator)
-      })
+      let garbage = Data(
+        (0..<Int.random(in: 1...300, using: &generator)).map { _ in
+          UInt8.random(in: 0...255, using: &generator)
+        })
       do { _ = try ONNXModelFile.decode(garbage, path: "garbage.onnx") } catch let error as ONNXError {
         XCTAssertTrue("\(error)".hasPrefix("garbage.onnx: "))
       }

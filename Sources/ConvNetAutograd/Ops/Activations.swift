@@ -16,7 +16,9 @@ public func relu(_ input: Variable) -> Variable {
 public func leakyRelu(_ input: Variable, negativeSlope: Float = 0.01) -> Variable {
   let x = input.value
   let output = x.map { $0 >= 0 ? $0 : negativeSlope * $0 }
-  return Variable.makeOutput(output, name: "leaky_relu", inputs: [input], traced: .leakyRelu(negativeSlope: negativeSlope)) { gradient in
+  return Variable.makeOutput(
+    output, name: "leaky_relu", inputs: [input], traced: .leakyRelu(negativeSlope: negativeSlope)
+  ) { gradient in
     [Tensor.zipWith(gradient, x) { g, v in v > 0 ? g : negativeSlope * g }]
   }
 }
@@ -37,7 +39,8 @@ public func rrelu(
       buffer[i] = values[i] >= 0 ? 1 : lower + (upper - lower) * generator.nextUnitFloat()
     }
   }
-  return Variable.makeOutput(x * slopes, name: "rrelu", inputs: [input], traced: .random("rrelu")) { [slopes] gradient in
+  return Variable.makeOutput(x * slopes, name: "rrelu", inputs: [input], traced: .random("rrelu")) {
+    [slopes] gradient in
     [gradient * slopes]
   }
 }

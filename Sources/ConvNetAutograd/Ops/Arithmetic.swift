@@ -5,7 +5,8 @@ import ConvNetTensor
 
 public func + (lhs: Variable, rhs: Variable) -> Variable {
   let (leftShape, rightShape) = (lhs.shape, rhs.shape)
-  return Variable.makeOutput(lhs.value + rhs.value, name: "add", inputs: [lhs, rhs], traced: .add) { gradient in
+  return Variable.makeOutput(lhs.value + rhs.value, name: "add", inputs: [lhs, rhs], traced: .add) {
+    gradient in
     [gradient.summed(toShape: leftShape), gradient.summed(toShape: rightShape)]
   }
 }
@@ -39,24 +40,31 @@ public func / (lhs: Variable, rhs: Variable) -> Variable {
 }
 
 public func * (lhs: Variable, rhs: Float) -> Variable {
-  Variable.makeOutput(lhs.value * rhs, name: "scale", inputs: [lhs], traced: .scale(rhs)) { gradient in [gradient * rhs] }
+  Variable.makeOutput(lhs.value * rhs, name: "scale", inputs: [lhs], traced: .scale(rhs)) { gradient in
+    [gradient * rhs]
+  }
 }
 
 public func * (lhs: Float, rhs: Variable) -> Variable { rhs * lhs }
 
 public func + (lhs: Variable, rhs: Float) -> Variable {
-  Variable.makeOutput(lhs.value + rhs, name: "add scalar", inputs: [lhs], traced: .addScalar(rhs)) { gradient in [gradient] }
+  Variable.makeOutput(lhs.value + rhs, name: "add scalar", inputs: [lhs], traced: .addScalar(rhs)) {
+    gradient in [gradient]
+  }
 }
 
 public prefix func - (operand: Variable) -> Variable {
-  Variable.makeOutput(-operand.value, name: "negate", inputs: [operand], traced: .negate) { gradient in [-gradient] }
+  Variable.makeOutput(-operand.value, name: "negate", inputs: [operand], traced: .negate) { gradient in
+    [-gradient]
+  }
 }
 
 extension Variable {
   /// The sum of all elements, as a rank-0 variable.
   public func sum() -> Variable {
     let shape = self.shape
-    return Variable.makeOutput(Tensor(value.sum()), name: "sum", inputs: [self], traced: .sumAll) { gradient in
+    return Variable.makeOutput(Tensor(value.sum()), name: "sum", inputs: [self], traced: .sumAll) {
+      gradient in
       [Tensor(shape: shape, repeating: gradient.scalar)]
     }
   }
@@ -65,7 +73,8 @@ extension Variable {
   public func mean() -> Variable {
     let shape = self.shape
     let count = Float(value.count)
-    return Variable.makeOutput(Tensor(value.mean()), name: "mean", inputs: [self], traced: .meanAll) { gradient in
+    return Variable.makeOutput(Tensor(value.mean()), name: "mean", inputs: [self], traced: .meanAll) {
+      gradient in
       [Tensor(shape: shape, repeating: gradient.scalar / count)]
     }
   }
@@ -81,7 +90,10 @@ extension Variable {
   /// [N, C, H, W] → [N, C·H·W] (all axes from `startAxis` on are merged).
   public func flattened(startAxis: Int = 1) -> Variable {
     let oldShape = shape
-    return Variable.makeOutput(value.flattened(startAxis: startAxis), name: "flatten", inputs: [self], traced: .flatten(startAxis: startAxis)) {
+    return Variable.makeOutput(
+      value.flattened(startAxis: startAxis), name: "flatten", inputs: [self],
+      traced: .flatten(startAxis: startAxis)
+    ) {
       gradient in [gradient.reshaped(oldShape)]
     }
   }
