@@ -33,6 +33,11 @@ final class ONNXExportRefusalTests: XCTestCase {
     func forward(_ input: Variable) -> Variable { input.reshaped([1, -1]) }
   }
 
+  /// Computes something else for some batch sizes: each trace alone looks fine.
+  final class BranchesOnBatch: Module {
+    func forward(_ input: Variable) -> Variable { input.shape[0] % 2 == 0 ? relu(input) : sigmoid(input) }
+  }
+
   private func assertRefused(
     _ model: any Module, inputShape: [Int], mentions parts: [String], line: UInt = #line
   ) {
@@ -73,6 +78,12 @@ final class ONNXExportRefusalTests: XCTestCase {
 
   func testAReshapeThatMovesTheBatchIsRefused() {
     assertRefused(FoldsBatch(), inputShape: [2, 3], mentions: ["module FoldsBatch", "batch"])
+  }
+
+  func testAForwardThatDependsOnTheBatchSizeIsRefused() {
+    assertRefused(
+      BranchesOnBatch(), inputShape: [3],
+      mentions: ["BranchesOnBatch", "different operations at batch 2 and batch 3"])
   }
 
   func testUnevenAdaptivePoolingIsRefused() {
