@@ -50,7 +50,13 @@ struct ExportCommand: ParsableCommand {
       throw CLIError("--input \(sampleShape.map(String.init).joined(separator: "x")): \(error)")
     }
     let model = architecture.build(inputChannels: sampleShape[0], classCount: classCount)
-    try Preflight.checkInputChannels(ofWeightsAt: weightsURL, model: model, inputChannels: sampleShape[0])
+    do {
+      try Preflight.checkInputChannels(ofWeightsAt: weightsURL, model: model, inputChannels: sampleShape[0])
+    } catch let error as InputShapeError {
+      let shown = sampleShape.map(String.init).joined(separator: "x")
+      throw CLIError(
+        "--input \(shown)\(input == nil ? " (\(architecture.name)'s default)" : ""): \(error)")
+    }
     try Checkpoint.loadWeights(into: model, from: weightsURL)
     let onnx = try ONNXExport.export(
       model, inputShape: sampleShape, opset: opset, graphName: architecture.name)
