@@ -109,34 +109,49 @@ public func withoutGradients<Result>(_ body: () throws -> Result) rethrows -> Re
 extension Variable {
   /// Builds the output of an operation: recorded in the graph when gradients are on and some
   /// input requires a gradient, a plain constant otherwise. `backward` receives the gradient
-  /// of the output and returns one gradient (or nil) per input, in order.
+  /// of the output and returns one gradient (or nil) per input, in order. `traced` describes
+  /// the operation to an installed `OperationRecorder` (ONNX export); without it the operation
+  /// is reported as `.untraced(name)`.
   public static func makeOutput(
-    _ value: Tensor, name: String, inputs: [Variable],
+    _ value: Tensor, name: String, inputs: [Variable], traced: @autoclosure () -> TracedOperation? = nil,
     backward: @escaping (Tensor) -> [Tensor?]
   ) -> Variable {
-    guard GradientMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else {
-      return Variable(value)
+    let output: Variable
+    if GradientMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) {
+      // A single output always has its gradient when its node runs (the walk skips nodes that
+      // received none).
+      let node = Node(name: name, inputs: inputs) { gradients in backward(gradients[0]!) }
+      output = Variable(value, node: node)
+    } else {
+      output = Variable(value)
     }
-    // A single output always has its gradient when its node runs (the walk skips nodes that
-    // received none).
-    let node = Node(name: name, inputs: inputs) { gradients in backward(gradients[0]!) }
-    return Variable(value, node: node)
+    if let recorder = OperationTrace.recorder {
+      recorder.record(traced() ?? .untraced(name), inputs: inputs, output: output)
+    }
+    return output
   }
 
   /// Builds the outputs of an operation with several results (a recurrent layer's output
   /// sequence and final states), recorded as one node: the backward runs once and receives
   /// one gradient per output, in order — nil for an output the root does not depend on (treat
-  /// it as zero) — and returns one gradient (or nil) per input.
+  /// it as zero) — and returns one gradient (or nil) per input. An installed
+  /// `OperationRecorder` sees each output as `.untraced(name)` (ONNX export refuses it by name).
   public static func makeOutputs(
     _ values: [Tensor], name: String, inputs: [Variable],
     backward: @escaping ([Tensor?]) -> [Tensor?]
   ) -> [Variable] {
     precondition(!values.isEmpty, "makeOutputs: \(name) has no outputs")
-    guard GradientMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else {
-      return values.map { Variable($0) }
+    let outputs: [Variable]
+    if GradientMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) {
+      let node = Node(name: name, inputs: inputs, outputCount: values.count, backward: backward)
+      outputs = values.enumerated().map { index, value in Variable(value, node: node, outputIndex: index) }
+    } else {
+      outputs = values.map { Variable($0) }
     }
-    let node = Node(name: name, inputs: inputs, outputCount: values.count, backward: backward)
-    return values.enumerated().map { index, value in Variable(value, node: node, outputIndex: index) }
+    if let recorder = OperationTrace.recorder {
+      for output in outputs { recorder.record(.untraced(name), inputs: inputs, output: output) }
+    }
+    return outputs
   }
 
   /// Backpropagates from this scalar (e.g. a loss): accumulates d(self)/d(leaf) into the `grad`

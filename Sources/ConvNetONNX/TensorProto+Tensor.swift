@@ -118,7 +118,8 @@ extension Onnx_TensorProto {
     try checkNotExternal()
     if hasRawData {
       guard rawData.count == 8 * count else {
-        throw tensorError("raw_data holds \(rawData.count) bytes, expected 8·\(count) = \(8 * count) for INT64")
+        throw tensorError(
+          "raw_data holds \(rawData.count) bytes, expected 8·\(count) = \(8 * count) for INT64")
       }
       return rawData.withUnsafeBytes { raw in
         (0..<count).map { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self)) }

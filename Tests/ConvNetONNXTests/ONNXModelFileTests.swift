@@ -60,6 +60,24 @@ final class ONNXModelFileTests: XCTestCase {
     }
   }
 
+  /// Protobuf reads many byte strings as a message; a model without its graph or IR version is
+  /// not one (a saved tensor, say, or the first bytes of a file that was cut short).
+  func testAMessageWithoutGraphOrIRVersionIsNotAModel() throws {
+    var onlyVersion = Onnx_ModelProto()
+    onlyVersion.irVersion = 8
+    XCTAssertThrowsError(try ONNXModelFile.decode(try onlyVersion.serializedBytes(), path: "v.onnx")) {
+      XCTAssertEqual("\($0)", "v.onnx: not an ONNX model: no graph; the file may be truncated or not an .onnx file")
+    }
+    var onlyGraph = Onnx_ModelProto()
+    onlyGraph.graph.name = "g"
+    XCTAssertThrowsError(try ONNXModelFile.decode(try onlyGraph.serializedBytes(), path: "g.onnx")) {
+      XCTAssertTrue("\($0)".hasPrefix("g.onnx: not an ONNX model: no ir_version;"), "\($0)")
+    }
+    XCTAssertThrowsError(try ONNXModelFile.decode(Data([0x0A, 0x00]), path: "t.onnx")) {
+      XCTAssertTrue("\($0)".hasPrefix("t.onnx: "), "\($0)")
+    }
+  }
+
   func testWriteThenReadKeepsEveryBit() throws {
     let values: [Float] = [0, -0.0, 1e-38, .pi, -65504.5, .greatestFiniteMagnitude, 3, 1e-45]
     var model = Onnx_ModelProto()
@@ -97,9 +115,10 @@ final class ONNXModelFileTests: XCTestCase {
     XCTAssertGreaterThan(thrown, bytes.count - 4)
     var generator = SystemRandomNumberGenerator()
     for _ in 0..<200 {
-      let garbage = Data((0..<Int.random(in: 1...300, using: &generator)).map { _ in
-        UInt8.random(in: 0...255, using: &generator)
-      })
+      let garbage = Data(
+        (0..<Int.random(in: 1...300, using: &generator)).map { _ in
+          UInt8.random(in: 0...255, using: &generator)
+        })
       do { _ = try ONNXModelFile.decode(garbage, path: "garbage.onnx") } catch let error as ONNXError {
         XCTAssertTrue("\(error)".hasPrefix("garbage.onnx: "))
       }

@@ -7,7 +7,7 @@ import Foundation
 /// max(0, x). The derivative at exactly 0 is taken as 0, as PyTorch does.
 public func relu(_ input: Variable) -> Variable {
   let output = input.value.map { $0 > 0 ? $0 : 0 }
-  return Variable.makeOutput(output, name: "relu", inputs: [input]) { gradient in
+  return Variable.makeOutput(output, name: "relu", inputs: [input], traced: .relu) { gradient in
     [Tensor.zipWith(gradient, output) { g, y in y > 0 ? g : 0 }]
   }
 }
@@ -16,7 +16,9 @@ public func relu(_ input: Variable) -> Variable {
 public func leakyRelu(_ input: Variable, negativeSlope: Float = 0.01) -> Variable {
   let x = input.value
   let output = x.map { $0 >= 0 ? $0 : negativeSlope * $0 }
-  return Variable.makeOutput(output, name: "leaky_relu", inputs: [input]) { gradient in
+  return Variable.makeOutput(
+    output, name: "leaky_relu", inputs: [input], traced: .leakyRelu(negativeSlope: negativeSlope)
+  ) { gradient in
     [Tensor.zipWith(gradient, x) { g, v in v > 0 ? g : negativeSlope * g }]
   }
 }
@@ -37,7 +39,8 @@ public func rrelu(
       buffer[i] = values[i] >= 0 ? 1 : lower + (upper - lower) * generator.nextUnitFloat()
     }
   }
-  return Variable.makeOutput(x * slopes, name: "rrelu", inputs: [input]) { [slopes] gradient in
+  return Variable.makeOutput(x * slopes, name: "rrelu", inputs: [input], traced: .random("rrelu")) {
+    [slopes] gradient in
     [gradient * slopes]
   }
 }
@@ -45,7 +48,7 @@ public func rrelu(
 /// 1 / (1 + e^(−x)).
 public func sigmoid(_ input: Variable) -> Variable {
   let output = input.value.map { stableSigmoid($0) }
-  return Variable.makeOutput(output, name: "sigmoid", inputs: [input]) { gradient in
+  return Variable.makeOutput(output, name: "sigmoid", inputs: [input], traced: .sigmoid) { gradient in
     [Tensor.zipWith(gradient, output) { g, y in g * y * (1 - y) }]
   }
 }
@@ -59,7 +62,7 @@ public func sigmoid(_ input: Variable) -> Variable {
 
 public func tanh(_ input: Variable) -> Variable {
   let output = input.value.map { Foundation.tanh($0) }
-  return Variable.makeOutput(output, name: "tanh", inputs: [input]) { gradient in
+  return Variable.makeOutput(output, name: "tanh", inputs: [input], traced: .tanh) { gradient in
     [Tensor.zipWith(gradient, output) { g, y in g * (1 - y * y) }]
   }
 }

@@ -81,7 +81,12 @@ public func batchNorm(
   if let weight { inputs.append(weight) }
   if let bias { inputs.append(bias) }
   let saved = (mean, inverseStd, count)
-  return Variable.makeOutput(output, name: "batch_norm", inputs: inputs) { gradient in
+  return Variable.makeOutput(
+    output, name: "batch_norm", inputs: inputs,
+    traced: .batchNorm(
+      runningMean: statistics.runningMean, runningVariance: statistics.runningVariance,
+      epsilon: epsilon, training: training, hasWeight: weight != nil, hasBias: bias != nil)
+  ) { gradient in
     let (mean, inverseStd, count) = saved
     var gradWeight = Tensor(uninitializedShape: [channels])  // Σ dy·x̂
     var gradBias = Tensor(uninitializedShape: [channels])  // Σ dy

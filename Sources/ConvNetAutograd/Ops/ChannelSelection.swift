@@ -24,7 +24,9 @@ public func selectChannels(_ input: Variable, indices: [Int]) -> Variable {
         from: values + (n * channels + channel) * inner, count: inner)
     }
   }
-  return Variable.makeOutput(output, name: "select_channels", inputs: [input]) { gradient in
+  return Variable.makeOutput(
+    output, name: "select_channels", inputs: [input], traced: .selectChannels(indices)
+  ) { gradient in
     var gradInput = Tensor.zeros(x.shape)
     let gradInputElements = gradInput.uniqueElements()
     let gradOutput = gradient.readOnlyElements

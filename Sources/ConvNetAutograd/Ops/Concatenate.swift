@@ -28,7 +28,8 @@ public func concatenate(_ inputs: [Variable], axis: Int = 1) -> Variable {
     }
     offset += size
   }
-  return Variable.makeOutput(output, name: "concatenate", inputs: inputs) { gradient in
+  return Variable.makeOutput(output, name: "concatenate", inputs: inputs, traced: .concatenate(axis: a)) {
+    gradient in
     var gradients: [Tensor?] = []
     var start = 0
     let gradOutput = gradient.readOnlyElements

@@ -43,7 +43,7 @@ public func conv2d(
     input: x.readOnlyElements, weight: w.readOnlyElements, bias: bias?.value.readOnlyElements,
     output: output.uniqueElements(), plan: plan)
   let inputs = bias.map { [input, weight, $0] } ?? [input, weight]
-  return Variable.makeOutput(output, name: "conv2d", inputs: inputs) { gradient in
+  return Variable.makeOutput(output, name: "conv2d", inputs: inputs, traced: .conv2d(settings)) { gradient in
     var gradients: [Tensor?] = []
     if input.requiresGrad {
       var gradInput = Tensor(uninitializedShape: x.shape)

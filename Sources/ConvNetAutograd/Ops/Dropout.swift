@@ -12,7 +12,8 @@ public func dropout(
   mask.withUnsafeMutableBufferPointer { buffer in
     for i in buffer.indices { buffer[i] = generator.nextUnitFloat() < p ? 0 : scale }
   }
-  return Variable.makeOutput(input.value * mask, name: "dropout", inputs: [input]) { [mask] gradient in
+  return Variable.makeOutput(input.value * mask, name: "dropout", inputs: [input], traced: .random("dropout"))
+  { [mask] gradient in
     [gradient * mask]
   }
 }

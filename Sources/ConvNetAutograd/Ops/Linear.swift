@@ -44,7 +44,10 @@ private func linear(_ input: Variable, weight: Variable, bias: Variable?, relu: 
       relu: relu)
   }
   let inputs = bias.map { [input, weight, $0] } ?? [input, weight]
-  return Variable.makeOutput(output, name: relu ? "linear_relu" : "linear", inputs: inputs) {
+  return Variable.makeOutput(
+    output, name: relu ? "linear_relu" : "linear", inputs: inputs,
+    traced: .linear(relu: relu)
+  ) {
     [output] outputGradient in
     // Through the ReLU first: the gradient passes where y > 0.
     let gradient = relu ? Tensor.zipWith(outputGradient, output) { g, y in y > 0 ? g : 0 } : outputGradient

@@ -9,7 +9,7 @@ import ConvNetTensor
 public func relu6(_ input: Variable) -> Variable {
   let x = input.value
   let output = x.map { min(max($0, 0), 6) }
-  return Variable.makeOutput(output, name: "relu6", inputs: [input]) { gradient in
+  return Variable.makeOutput(output, name: "relu6", inputs: [input], traced: .relu6) { gradient in
     [Tensor.zipWith(gradient, x) { g, v in v > 0 && v < 6 ? g : 0 }]
   }
 }
@@ -19,7 +19,7 @@ public func relu6(_ input: Variable) -> Variable {
 public func hardsigmoid(_ input: Variable) -> Variable {
   let x = input.value
   let output = x.map { min(max($0 + 3, 0), 6) / 6 }
-  return Variable.makeOutput(output, name: "hardsigmoid", inputs: [input]) { gradient in
+  return Variable.makeOutput(output, name: "hardsigmoid", inputs: [input], traced: .hardsigmoid) { gradient in
     [Tensor.zipWith(gradient, x) { g, v in v > -3 && v < 3 ? g / 6 : 0 }]
   }
 }
@@ -30,7 +30,7 @@ public func hardsigmoid(_ input: Variable) -> Variable {
 public func hardswish(_ input: Variable) -> Variable {
   let x = input.value
   let output = x.map { $0 * min(max($0 + 3, 0), 6) / 6 }
-  return Variable.makeOutput(output, name: "hardswish", inputs: [input]) { gradient in
+  return Variable.makeOutput(output, name: "hardswish", inputs: [input], traced: .hardswish) { gradient in
     [
       Tensor.zipWith(gradient, x) { g, v in
         if v <= -3 { return 0 }

@@ -56,7 +56,10 @@ private func maxPool2d(
     indices: indexOwner.buffer.baseAddress!, geometry: geometry, applyingReLU: applyingReLU)
   let inputShape = input.shape
   let nodeName = applyingReLU ? "relu_max_pool2d" : "max_pool2d"
-  return Variable.makeOutput(output, name: nodeName, inputs: [input]) { [output] gradient in
+  return Variable.makeOutput(
+    output, name: nodeName, inputs: [input],
+    traced: .maxPool2d(settings, relu: applyingReLU)
+  ) { [output] gradient in
     var gradInput = Tensor(uninitializedShape: inputShape)
     maxPool2DBackward(
       gradOutput: gradient.readOnlyElements, indices: indexOwner.buffer.baseAddress!,
@@ -104,7 +107,10 @@ public func avgPool2d(_ input: Variable, settings: Pool2DSettings, countIncludeP
     input: input.value.readOnlyElements, output: output.uniqueElements(), geometry: geometry,
     countIncludePad: countIncludePad)
   let inputShape = input.shape
-  return Variable.makeOutput(output, name: "avg_pool2d", inputs: [input]) { gradient in
+  return Variable.makeOutput(
+    output, name: "avg_pool2d", inputs: [input],
+    traced: .avgPool2d(settings, countIncludePad: countIncludePad)
+  ) { gradient in
     var gradInput = Tensor(uninitializedShape: inputShape)
     avgPool2DBackward(
       gradOutput: gradient.readOnlyElements, gradInput: gradInput.uniqueElements(),
@@ -123,7 +129,10 @@ public func adaptiveAvgPool2d(_ input: Variable, outputHeight: Int, outputWidth:
     input: input.value.readOnlyElements, output: output.uniqueElements(), batch: x[0],
     channels: x[1], inputHeight: x[2], inputWidth: x[3], outputHeight: outputHeight,
     outputWidth: outputWidth)
-  return Variable.makeOutput(output, name: "adaptive_avg_pool2d", inputs: [input]) { gradient in
+  return Variable.makeOutput(
+    output, name: "adaptive_avg_pool2d", inputs: [input],
+    traced: .adaptiveAvgPool2d(outputHeight: outputHeight, outputWidth: outputWidth)
+  ) { gradient in
     var gradInput = Tensor(uninitializedShape: x)
     adaptiveAvgPool2DBackward(
       gradOutput: gradient.readOnlyElements, gradInput: gradInput.uniqueElements(), batch: x[0],

@@ -8,7 +8,8 @@ public func softmax(_ input: Variable, axis: Int = -1) -> Variable {
   let layout = SoftmaxLayout(shape: x.shape, axis: axis)
   var output = Tensor(uninitializedShape: x.shape)
   softmaxForward(input: x.readOnlyElements, output: output.uniqueElements(), layout: layout)
-  return Variable.makeOutput(output, name: "softmax", inputs: [input]) { [output] gradient in
+  return Variable.makeOutput(output, name: "softmax", inputs: [input], traced: .softmax(axis: axis)) {
+    [output] gradient in
     var gradInput = Tensor(uninitializedShape: x.shape)
     softmaxBackward(
       output: output.readOnlyElements, gradOutput: gradient.readOnlyElements,
@@ -24,7 +25,8 @@ public func logSoftmax(_ input: Variable, axis: Int = -1) -> Variable {
   let layout = SoftmaxLayout(shape: x.shape, axis: axis)
   var output = Tensor(uninitializedShape: x.shape)
   logSoftmaxForward(input: x.readOnlyElements, output: output.uniqueElements(), layout: layout)
-  return Variable.makeOutput(output, name: "log_softmax", inputs: [input]) { [output] gradient in
+  return Variable.makeOutput(output, name: "log_softmax", inputs: [input], traced: .logSoftmax(axis: axis)) {
+    [output] gradient in
     var gradInput = Tensor(uninitializedShape: x.shape)
     logSoftmaxBackward(
       output: output.readOnlyElements, gradOutput: gradient.readOnlyElements,
