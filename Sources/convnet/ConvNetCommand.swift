@@ -16,6 +16,6 @@ struct ConvNetCommand: ParsableCommand {
       TrainLMCommand.self, GenerateCommand.self,
       TrainTextCommand.self, ClassifyTextCommand.self,
       TrainTranslateCommand.self, TranslateCommand.self,
-      FitCommand.self, PredictCommand.self, ExportCommand.self,
+      ExportCommand.self,
     ])
 }
