@@ -109,18 +109,29 @@ final class PreparedInferenceTests: XCTestCase {
         Dictionary(uniqueKeysWithValues: other.stateDict().map { ($0.name, $0.value) }))
       try checkAgainstFreshModel("loadStateDict")
 
-      // 3. One element written in place (the first convolution's weight), storage unchanged.
+      // 3. One element written in place (the first convolution's weight) into the storage the
+      //    prepared form was made from — only its write version tells the change. (After the
+      //    load the weight shares its storage with `other`'s, and a write would copy it: make it
+      //    unique and prepare first.)
       let firstConvolution = try XCTUnwrap(
         model.namedModules().compactMap { $0.module as? Conv2d }.first)
+      firstConvolution.weight.value.ensureUniqueStorage()
+      _ = Self.infer(model, input, prepared: true)
+      let storage = ObjectIdentifier(firstConvolution.weight.value.storage)
       firstConvolution.weight.value[0, 0, 0, 0] += 0.5
+      XCTAssertEqual(
+        ObjectIdentifier(firstConvolution.weight.value.storage), storage,
+        "\(network.name): the write went to the same storage")
       try checkAgainstFreshModel("an in-place write to a weight")
 
-      // 4. Training mode: batch norm uses the batch's statistics, nothing is folded.
-      model.train()
+      // 4. Batch norms in training mode: they use the batch's statistics, nothing is folded.
+      //    (Only the batch norms: a dropout in training mode would draw differently per call.)
+      for (_, module) in model.namedModules() where module is BatchNorm { module.train() }
       let training = Self.infer(model, input, prepared: true)
       let trainingPlain = Self.infer(model, input, prepared: false)
-      XCTAssertEqual(training, trainingPlain, "\(network.name) in training mode")
+      XCTAssertEqual(training, trainingPlain, "\(network.name) with batch norms in training mode")
       model.eval()
+      XCTAssertNotEqual(training, Self.infer(model, input, prepared: true), network.name)
     }
   }
 }
