@@ -90,7 +90,7 @@ let package = Package(
     .executableTarget(name: "quickstart", dependencies: ["ConvNet"], path: "Examples/QuickStart"),
 
     .target(
-      name: "TestSupport", dependencies: ["ConvNetAutograd", "ConvNetTensor"], path: "Tests/TestSupport"),
+      name: "TestSupport", dependencies: ["ConvNetAutograd", "ConvNetKernels", "ConvNetTensor"], path: "Tests/TestSupport"),
     .testTarget(name: "ConvNetKernelsTests", dependencies: ["ConvNetKernels", "TestSupport"]),
     .testTarget(name: "ConvNetTensorTests", dependencies: ["ConvNetTensor", "TestSupport"]),
     .testTarget(

@@ -51,6 +51,8 @@ FRAMEWORKS = {
     "lenet5-infer": ["pytorch", "onnxruntime"],
     "resnet18-cifar-train": ["pytorch"],
     "resnet18-infer": ["pytorch", "onnxruntime"],
+    "resnet50-infer": ["pytorch", "onnxruntime"],
+    "mobilenet_v2-infer": ["pytorch", "onnxruntime"],
     "conv": ["pytorch"],
     "gemm": ["pytorch", "numpy"],
     "lstm": ["pytorch"],
@@ -222,6 +224,41 @@ def resnet18(cifar_stem, classes):
     return ResNet18()
 
 
+def torchvision_models():
+    """torchvision.models, importable even where torchvision's compiled ops do not load against
+    this torch (the models are pure Python; only the detection ops' fake-kernel registrations
+    are skipped), as Tests/ConvNetModelsTests/Fixtures/torchvision_import.py does."""
+    import torch
+    register_fake = torch.library.register_fake
+
+    def lenient(op, *args, **kwargs):
+        if isinstance(op, str) and op.startswith("torchvision::"):
+            return lambda function: function
+        return register_fake(op, *args, **kwargs)
+
+    torch.library.register_fake = lenient
+    try:
+        import torchvision.models as models
+    finally:
+        torch.library.register_fake = register_fake
+    return models
+
+
+# The catalogue networks of InferenceWorkloads.swift (ConvNet's `resnet50`, `mobilenet_v2` have
+# torchvision's layout), by workload.
+TORCHVISION_INFERENCE = {"resnet50-infer": "resnet50", "mobilenet_v2-infer": "mobilenet_v2"}
+
+
+def inference_model(workload):
+    """The network a 224×224 inference workload measures, in evaluation mode (random weights,
+    seed 1: the timing does not depend on the values)."""
+    if workload == "lenet5-infer":
+        return lenet5().eval()
+    if workload == "resnet18-infer":
+        return resnet18(cifar_stem=False, classes=1000).eval()
+    return getattr(torchvision_models(), TORCHVISION_INFERENCE[workload])(num_classes=1000).eval()
+
+
 def torch_setup():
     import torch
     torch.set_num_threads(THREADS)
@@ -308,6 +345,23 @@ def resnet18_infer(quick):
            batch_size / statistics.median(times), "images/s", "higher")
 
 
+def torchvision_infer(workload, quick):
+    """resnet50-infer, mobilenet_v2-infer: as resnet18_infer (InferenceWorkloads.swift)."""
+    torch = torch_setup()
+    side, batch_size = (64, 2) if quick else (224, 16)
+    model = inference_model(workload)
+    generator = torch.Generator().manual_seed(4)
+    single = torch.randn(1, 3, side, side, generator=generator)
+    batch = torch.randn(batch_size, 3, side, side, generator=generator)
+    with torch.inference_mode():
+        latencies = samples(1 if quick else 3, 2 if quick else 30, lambda: model(single))
+        times = samples(1, 1 if quick else 5, lambda: model(batch))
+    record("pytorch", workload, "latency", f"batch=1 size={side}",
+           statistics.median(latencies) * 1e3, "ms", "lower")
+    record("pytorch", workload, "throughput", f"batch={batch_size} size={side}",
+           batch_size / statistics.median(times), "images/s", "higher")
+
+
 def conv(quick):
     torch = torch_setup()
     from torch import nn
@@ -383,10 +437,7 @@ def onnx_cases(workload, quick):
 def export_onnx(workload, quick, directory):
     """Exports one static-shape model per measured input shape (torch.onnx.export)."""
     torch = torch_setup()
-    if workload == "lenet5-infer":
-        model = lenet5().eval()
-    else:
-        model = resnet18(cifar_stem=False, classes=1000).eval()
+    model = inference_model(workload)
     for index, (_, _, shape, _, _) in enumerate(onnx_cases(workload, quick)):
         path = os.path.join(directory, f"{workload}-{index}.onnx")
         example = (torch.zeros(shape),)
@@ -448,6 +499,8 @@ def run_child(workload, framework, quick, directory):
     else:
         {"lenet5-train": lenet5_train, "lenet5-infer": lenet5_infer,
          "resnet18-cifar-train": resnet18_cifar_train, "resnet18-infer": resnet18_infer,
+         "resnet50-infer": lambda quick: torchvision_infer("resnet50-infer", quick),
+         "mobilenet_v2-infer": lambda quick: torchvision_infer("mobilenet_v2-infer", quick),
          "conv": conv, "lstm": lstm}[workload](quick)
 
 

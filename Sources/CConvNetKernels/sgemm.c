@@ -16,6 +16,7 @@
 // transposed reads B in place (sgemm_direct below). Threads are layered on top by the caller,
 // each calling cn_sgemm on its own part of C.
 #include "CConvNetKernels.h"
+#include "epilogue.h"
 #include "sgemm_buffers.h"
 #include "sgemm_internal.h"
 
@@ -30,10 +31,15 @@ enum { MR = CN_SGEMM_MR, NR = CN_SGEMM_NR };
 enum { KC = CN_SGEMM_KC_MAX, MC = 144, NC = 1024 };
 
 static cn_sgemm_microkernel select_kernel(int simd_level) {
-#if defined(CN_SGEMM_HAVE_AVX2)
-  if (simd_level >= 1 && cn_simd_level() >= 1) return cn_sgemm_kernel_avx2;
+  // Never above the active level (which never exceeds what the CPU runs).
+  const int level = simd_level < cn_simd_level() ? simd_level : cn_simd_level();
+#if defined(CN_SGEMM_HAVE_AVX512)
+  if (level >= CN_SIMD_AVX512) return cn_sgemm_kernel_avx512;
 #endif
-  (void)simd_level;
+#if defined(CN_SGEMM_HAVE_AVX2)
+  if (level >= CN_SIMD_AVX2) return cn_sgemm_kernel_avx2;
+#endif
+  (void)level;
   return cn_sgemm_kernel_portable;
 }
 
@@ -59,16 +65,19 @@ static void scale_c(long m, long n, float beta, float *c, long ldc) {
   }
 }
 
-// What happens to C after the product: add a bias (one value per row or per column of C)
-// and/or clamp negatives to zero.
+// What happens to C after the product: add a bias (one value per row or per column of C),
+// add a residual matrix (a ResNet block's shortcut), then an activation.
 typedef struct {
   const float *bias;  // NULL for none
   int bias_per_row;   // 1: bias[i] is added to row i (m values); 0: bias[j] to column j (n)
-  int relu;           // 1: c = c < 0 ? 0 : c (NaN stays NaN)
+  int activation;     // CN_ACTIVATION_*: 1 = ReLU, c = c < 0 ? 0 : c (NaN stays NaN)
+  const float *residual;  // m×n, rows ldr apart, same origin as C; NULL for none
+  long ldr;
 } epilogue_t;
 
 static int epilogue_is_active(const epilogue_t *epilogue) {
-  return epilogue->bias != NULL || epilogue->relu;
+  return epilogue->bias != NULL || epilogue->activation != CN_ACTIVATION_NONE
+    || epilogue->residual != NULL;
 }
 
 // Applies the epilogue to the rows × columns block of C at c, whose top-left element is
@@ -86,9 +95,10 @@ static void apply_epilogue(
       const float *bias = epilogue->bias + column0;
       for (long j = 0; j < columns; ++j) c_row[j] += bias[j];
     }
-    if (epilogue->relu) {
-      for (long j = 0; j < columns; ++j) c_row[j] = c_row[j] < 0.0f ? 0.0f : c_row[j];
+    if (epilogue->residual != NULL) {
+      cn_add_row(c_row, epilogue->residual + (row0 + i) * epilogue->ldr + column0, columns);
     }
+    cn_activate_row(c_row, columns, epilogue->activation);
   }
 }
 
@@ -248,7 +258,7 @@ void cn_sgemm(
   const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc,
   const float *bias, int bias_per_row, int relu)
 {
-  const epilogue_t epilogue = {bias, bias_per_row, relu};
+  const epilogue_t epilogue = {bias, bias_per_row, relu, NULL, 0};
   if (sgemm_trivial(m, n, k, alpha, beta, c, ldc, &epilogue)) return;
   const cn_sgemm_microkernel kernel = select_kernel(simd_level);
   if (m == 1) {
@@ -272,9 +282,9 @@ void cn_sgemm_pack_a_panels(int trans_a, long m, long k, const float *a, long ld
 void cn_sgemm_packed(
   int simd_level, long m, long n, long k, float alpha, const float *packed_a,
   const float *b, long ldb, float beta, float *c, long ldc, const float *bias,
-  int bias_per_row, int relu)
+  int bias_per_row, int activation, const float *residual, long ldr)
 {
-  const epilogue_t epilogue = {bias, bias_per_row, relu};
+  const epilogue_t epilogue = {bias, bias_per_row, activation, residual, ldr};
   if (sgemm_trivial(m, n, k, alpha, beta, c, ldc, &epilogue)) return;
   const a_operand_t a_operand = {0, NULL, 0, packed_a};
   const b_operand_t b_operand = {0, b, ldb, NULL, 0};
@@ -285,9 +295,9 @@ void cn_sgemm_packed(
 void cn_sgemm_im2col(
   int simd_level, int trans_b, long m, long n, long k, float alpha, const float *a, long lda,
   const float *packed_a, const cn_im2col *b, long first_column, float beta, float *c, long ldc, const float *bias,
-  int bias_per_row, int relu)
+  int bias_per_row, int activation, const float *residual, long ldr)
 {
-  const epilogue_t epilogue = {bias, bias_per_row, relu};
+  const epilogue_t epilogue = {bias, bias_per_row, activation, residual, ldr};
   if (sgemm_trivial(m, n, k, alpha, beta, c, ldc, &epilogue)) return;
   // A is either stored (packed_a NULL) or prepacked.
   const a_operand_t a_operand = {0, packed_a == NULL ? a : NULL, lda, packed_a};

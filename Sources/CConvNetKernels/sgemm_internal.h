@@ -21,6 +21,10 @@ void cn_sgemm_kernel_portable(
 void cn_sgemm_kernel_avx2(
   long k, const float *a, const float *b, long b_k_stride, float alpha, float beta,
   float *c, long ldc);
+#define CN_SGEMM_HAVE_AVX512 1
+void cn_sgemm_kernel_avx512(
+  long k, const float *a, const float *b, long b_k_stride, float alpha, float beta,
+  float *c, long ldc);
 #endif
 
 // Packs rows [0, mc) × depth [0, kc) of op(A) into ceil(mc/MR) panels, each kc × MR

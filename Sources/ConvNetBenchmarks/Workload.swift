@@ -62,6 +62,7 @@ public struct UnknownWorkloadError: Error, CustomStringConvertible {
 public enum Workloads {
   public static let all: [Workload] = [
     leNet5Train, leNet5Inference, resNet18CIFARTrain, resNet18Inference, convolution, gemm, lstm,
+    resNet50Inference, mobileNetV2Inference,
   ]
 
   public static func named(_ name: String) throws -> Workload {

@@ -59,7 +59,8 @@ public func winogradConv2DForward(
   let (C, OC) = (g.inputChannels, g.outputChannels)
   withTransformedWeights(weight, outputChannels: OC, inputChannels: C, flip: false) { u in
     winogradConvolve(
-      input: input, transformedWeight: u, bias: bias, relu: relu, output: output, batch: g.batch,
+      input: input, transformedWeight: u, bias: bias, activation: relu ? .relu : .none,
+      residual: nil, output: output, batch: g.batch,
       channels: C, height: g.inputHeight, width: g.inputWidth, outputChannels: OC,
       outputHeight: g.outputHeight, outputWidth: g.outputWidth, padTop: g.paddingTop,
       padLeft: g.paddingLeft)
@@ -78,7 +79,8 @@ public func winogradConv2DBackwardInput(
   let (C, OC) = (g.inputChannels, g.outputChannels)
   withTransformedWeights(weight, outputChannels: C, inputChannels: OC, flip: true) { u in
     winogradConvolve(
-      input: gradOutput, transformedWeight: u, bias: nil, relu: false, output: gradInput,
+      input: gradOutput, transformedWeight: u, bias: nil, activation: .none, residual: nil,
+      output: gradInput,
       batch: g.batch, channels: OC, height: g.outputHeight, width: g.outputWidth,
       outputChannels: C, outputHeight: g.inputHeight, outputWidth: g.inputWidth,
       padTop: 2 - g.paddingTop, padLeft: 2 - g.paddingLeft)
@@ -96,24 +98,44 @@ private func withTransformedWeights(
   _ body: (UnsafePointer<Float>) -> Void
 ) {
   let packedPlane = packedGemmOperandCount(m: outputChannels, k: inputChannels)
-  let panels = (outputChannels + GemmTuning.tileRows - 1) / GemmTuning.tileRows
   ScratchPool.withBuffer(count: 16 * packedPlane) { packed in
-    parallelChunks(panels, minimumChunk: max(1, 1024 / max(1, inputChannels))) { range in
-      cn_winograd_f23_weights(
-        weight, outputChannels, inputChannels, flip ? 1 : 0, range.lowerBound, range.count,
-        packed)
-    }
+    transformWinogradWeights(
+      weight, outputChannels: outputChannels, inputChannels: inputChannels, flip: flip,
+      into: packed)
     body(packed)
   }
+}
+
+/// Writes U = G g Gᵀ for every channel pair, packed as `withTransformedWeights` hands them to
+/// its body: `winogradTransformedWeightCount` floats. Split over threads by panels of output
+/// channels.
+func transformWinogradWeights(
+  _ weight: UnsafePointer<Float>, outputChannels: Int, inputChannels: Int, flip: Bool,
+  into packed: UnsafeMutablePointer<Float>
+) {
+  let panels = (outputChannels + GemmTuning.tileRows - 1) / GemmTuning.tileRows
+  parallelChunks(panels, minimumChunk: max(1, 1024 / max(1, inputChannels))) { range in
+    cn_winograd_f23_weights(
+      weight, outputChannels, inputChannels, flip ? 1 : 0, range.lowerBound, range.count,
+      packed)
+  }
+}
+
+/// Floats of the transformed, packed weights of a Winograd convolution.
+func winogradTransformedWeightCount(outputChannels: Int, inputChannels: Int) -> Int {
+  16 * packedGemmOperandCount(m: outputChannels, k: inputChannels)
 }
 
 /// The shared driver: the output's tile rows, cut into pieces (`cn_winograd_tiling`), in blocks
 /// of about `winogradBlockColumns` columns, blocks spread over threads; per block input
 /// transform → 16 GEMMs with the packed U (`withTransformedWeights`) → output transform, all in the block's own scratch (V `[16, C, T]`,
-/// M `[16, OC, T]` and the transforms' workspace) so nothing is allocated per call.
-private func winogradConvolve(
+/// M `[16, OC, T]` and the transforms' workspace) so nothing is allocated per call. The output
+/// transform adds the bias and `residual` (same layout as `output`; nil for none), then applies
+/// `activation`, while each tile row is in cache.
+func winogradConvolve(
   input: UnsafePointer<Float>, transformedWeight u: UnsafePointer<Float>,
-  bias: UnsafePointer<Float>?, relu: Bool, output: UnsafeMutablePointer<Float>, batch N: Int,
+  bias: UnsafePointer<Float>?, activation: FusedActivation, residual: UnsafePointer<Float>?,
+  output: UnsafeMutablePointer<Float>, batch N: Int,
   channels C: Int, height H: Int, width W: Int, outputChannels OC: Int, outputHeight OH: Int,
   outputWidth OW: Int, padTop: Int, padLeft: Int
 ) {
@@ -139,10 +161,11 @@ private func winogradConvolve(
         for xi in 0..<16 {  // M[ξ][OC, T] = U[ξ][OC, C] · V[ξ][C, T], single-threaded
           cn_sgemm_packed(
             simdLevel, OC, T, C, 1, u + xi * packedPlane, v + xi * C * T, T, 0,
-            m + xi * OC * T, T, nil, 0, 0)
+            m + xi * OC * T, T, nil, 0, 0, nil, 0)
         }
         cn_winograd_f23_output(
-          m, OC, OH, OW, tiling, first, pieces, T, bias, relu ? 1 : 0, output, work)
+          m, OC, OH, OW, tiling, first, pieces, T, bias, activation.rawValue, output, work,
+          residual)
       }
     }
   }

@@ -2,7 +2,8 @@ import CConvNetKernels
 
 /// Which micro-kernel `gemm` runs its register tiles on.
 public enum GemmMicroKernel: Sendable {
-  /// The fastest one this CPU supports (AVX2 + FMA on x86-64 when present, else portable C).
+  /// The active SIMD level's (`SIMDLevel.active`: by default the best this CPU has — AVX-512,
+  /// AVX2 + FMA, or portable C).
   case fastest
   /// Plain C that any CPU runs; lets tests cover that path on an AVX2 machine.
   case portable
@@ -97,7 +98,7 @@ public func gemmPacked(
     "gemmPacked: sizes m \(m) n \(n) k \(k) ldb \(ldb) ldc \(ldc)")
   cn_sgemm_packed(
     microKernel.simdLevel, m, n, k, alpha, packedA, b, ldb, beta, c, ldc, bias,
-    bias == nil ? 0 : 1, 0)
+    bias == nil ? 0 : 1, 0, nil, 0)
 }
 
 /// Cuts an m×n C into one independent slab per thread and runs `body(rows, columns)` on each in
@@ -144,7 +145,9 @@ enum GemmTuning {
   /// Below this many multiply-adds a second thread costs more to wake than it saves.
   static let multiThreadThreshold = 128 * 128 * 128
 
-  static let simdLevel: Int32 = cn_simd_level()
+  /// The active SIMD level (`SIMDLevel.active`), read on every call so that a level switched
+  /// between calls takes effect.
+  static var simdLevel: Int32 { cn_simd_level() }
 
   static func threadCount(m: Int, n: Int, k: Int) -> Int {
     let work = Double(m) * Double(n) * Double(k)

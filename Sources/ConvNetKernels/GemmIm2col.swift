@@ -19,13 +19,15 @@ import CConvNetKernels
 /// the work is large enough;
 /// leave it off when the caller already runs one call per core. `image` is `[channels, H, W]`;
 /// sizes, stride, padding and dilation come from `geometry`. The result equals `gemm` on the
-/// stored `im2col` matrix.
+/// stored `im2col` matrix. The epilogue after the bias: `residual` (an m×n matrix with C's row
+/// stride `ldc`, added; nil for none), then `activation`.
 public func gemmIm2col(
   transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
   image: UnsafePointer<Float>, channels: Int, geometry: Conv2DGeometry, images: Int = 1,
   imageStride: Int = 0, firstColumn: Int = 0,
   beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>? = nil,
-  packedA: UnsafePointer<Float>? = nil, parallel: Bool = false
+  packedA: UnsafePointer<Float>? = nil, parallel: Bool = false,
+  residual: UnsafePointer<Float>? = nil, activation: FusedActivation = .none
 ) {
   let taps = channels * geometry.kernelHeight * geometry.kernelWidth
   let pixels = geometry.outputHeight * geometry.outputWidth
@@ -45,7 +47,8 @@ public func gemmIm2col(
       GemmTuning.simdLevel, transposeB ? 1 : 0, rows.count, columns.count, k, alpha,
       a + rows.lowerBound * lda, lda, packedA.map { $0 + rows.lowerBound * k }, &source,
       firstColumn + columns.lowerBound, beta,
-      c + rows.lowerBound * ldc + columns.lowerBound, ldc, bias.map { $0 + rows.lowerBound }, 1, 0)
+      c + rows.lowerBound * ldc + columns.lowerBound, ldc, bias.map { $0 + rows.lowerBound }, 1,
+      activation.rawValue, residual.map { $0 + rows.lowerBound * ldc + columns.lowerBound }, ldc)
   }
   forEachSlab(
     m: m, n: n, threads: parallel ? GemmTuning.threadCount(m: m, n: n, k: k) : 1, run)

@@ -164,8 +164,9 @@ private func windowMaximum(
   return (best, bestIndex)
 }
 
-/// The SIMD level the pooling kernels use on this CPU (0 portable C, 1 AVX2).
-public let poolSIMDLevel: Int32 = cn_simd_level()
+/// The SIMD level the pooling kernels use now (`SIMDLevel.active`; they have a portable and an
+/// AVX2 path, which AVX-512 CPUs run too).
+public var poolSIMDLevel: Int32 { cn_simd_level() }
 
 /// 2×2 windows at stride 2 that lie wholly inside the image, in C (`cn_maxpool2x2_forward`):
 /// the four candidates of output (oh, ow) are input (2oh, 2ow), (2oh, 2ow+1), (2oh+1, 2ow),

@@ -59,7 +59,11 @@ public final class MobileNetV2: Module {
     public var children: [(name: String, module: any Module)] { [("conv", conv)] }
 
     public func forward(_ input: Variable) -> Variable {
-      usesShortcut ? input + conv(input) : conv(input)
+      if usesShortcut && PreparedInference.applies() {
+        // The addition in the last convolution's epilogue.
+        return conv.forward(input, addingResidual: input)
+      }
+      return usesShortcut ? input + conv(input) : conv(input)
     }
   }
 

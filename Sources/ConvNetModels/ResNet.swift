@@ -142,7 +142,10 @@ public final class ResNet: Module {
   }
 
   public func forward(_ input: Variable) -> Variable {
-    var x = relu(bn1(conv1(input)))
+    var x =
+      PreparedInference.applies(foldingBatchNorms: [bn1])
+      ? conv1.preparedForward(input, foldingBatchNorm: bn1, activation: .relu)
+      : relu(bn1(conv1(input)))
     if let maxpool { x = maxpool(x) }
     for stage in layers { x = stage(x) }
     return fc(avgpool(x).flattened())

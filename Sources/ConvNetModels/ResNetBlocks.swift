@@ -58,6 +58,13 @@ public final class BasicBlock: Module {
   }
 
   public func forward(_ input: Variable) -> Variable {
+    if PreparedInference.applies(foldingBatchNorms: [bn1, bn2]) {
+      // Batch norms folded, ReLUs and the addition in the convolutions' epilogues.
+      let branch = conv1.preparedForward(input, foldingBatchNorm: bn1, activation: .relu)
+      let shortcut = downsample.map { $0(input) } ?? input
+      return conv2.preparedForward(
+        branch, foldingBatchNorm: bn2, residual: shortcut, activation: .relu)
+    }
     let residual = bn2(conv2(relu(bn1(conv1(input)))))
     let shortcut = downsample.map { $0(input) } ?? input
     return relu(residual + shortcut)
@@ -113,6 +120,18 @@ public final class Bottleneck: Module {
   }
 
   public func forward(_ input: Variable) -> Variable {
+    if PreparedInference.applies(foldingBatchNorms: [bn1, bn2, bn3]) {
+      // Batch norms folded, ReLUs and (without SE) the addition in the convolutions' epilogues.
+      var branch = conv1.preparedForward(input, foldingBatchNorm: bn1, activation: .relu)
+      branch = conv2.preparedForward(branch, foldingBatchNorm: bn2, activation: .relu)
+      let shortcut = downsample.map { $0(input) } ?? input
+      guard let se else {
+        return conv3.preparedForward(
+          branch, foldingBatchNorm: bn3, residual: shortcut, activation: .relu)
+      }
+      branch = se(conv3.preparedForward(branch, foldingBatchNorm: bn3))
+      return relu(branch + shortcut)
+    }
     var branch = relu(bn1(conv1(input)))
     branch = relu(bn2(conv2(branch)))
     branch = bn3(conv3(branch))

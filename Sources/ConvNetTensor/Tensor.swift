@@ -84,9 +84,11 @@ public struct Tensor: @unchecked Sendable {
     return try body(UnsafeMutableBufferPointer(start: uniqueElements(), count: count))
   }
 
-  /// Makes this tensor the only owner of its storage (copy-on-write).
+  /// Makes this tensor the only owner of its storage (copy-on-write), and counts a write in
+  /// its `version` (every write path calls this first).
   public mutating func ensureUniqueStorage() {
     if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    storage.version &+= 1
   }
 
   /// Element access by multi-dimensional index, e.g. `t[0, 2, 1, 1]`.

@@ -4,6 +4,10 @@
 /// `BufferCache`, so a loop that makes the same tensors every step reuses their memory.
 public final class TensorStorage: @unchecked Sendable {
   public let count: Int
+  /// Counts the writes made through `Tensor`'s checked write paths (each bumps it once, see
+  /// `Tensor.ensureUniqueStorage()`): with the storage's identity it tells whether values
+  /// derived from the elements (a prepared convolution's packed weight) are still current.
+  public internal(set) var version: UInt64 = 0
   /// The elements, unchecked. Not public: outside this package a tensor's elements are written
   /// only through `Tensor`'s checked paths (`uniqueElements()`, …), which copy a shared storage
   /// first. Inside it, `TensorStorage` fills its own new buffers through it; reads should use

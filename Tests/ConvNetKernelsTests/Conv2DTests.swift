@@ -229,14 +229,19 @@ final class Conv2DTests: XCTestCase {
   ]
 
   /// Every row through the shared harness: each pass of the fast kernels (by the algorithm its
-  /// plan chose) against the reference twin, outputs starting as NaN.
+  /// plan chose) against the reference twin, outputs starting as NaN — at every SIMD level this
+  /// CPU supports.
   func testFastKernelsMatchReferenceTwins() {
+    forEachSIMDLevel { level in checkFastKernelsMatchReferenceTwins(level: level) }
+  }
+
+  func checkFastKernelsMatchReferenceTwins(level: SIMDLevel) {
     var generator = SeededGenerator(seed: 42)
     for row in Self.cases {
       let geometry = row.geometry
       XCTAssertNil(geometry.validate())
       checkOp(
-        "\(geometry)",
+        "\(geometry) simd \(level)",
         kernels: Self.kernelPasses(
           Conv2DPlan(geometry), input: randomValues(geometry.inputCount, &generator),
           weight: randomValues(geometry.weightCount, &generator),

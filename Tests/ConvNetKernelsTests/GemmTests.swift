@@ -26,10 +26,21 @@ final class GemmTests: XCTestCase {
   }
 
   /// Runs `gemm` and `gemmReference` on the same random inputs and compares all of C,
-  /// padding included (so writes outside the m×n block are caught: the reference leaves it).
+  /// padding included (so writes outside the m×n block are caught: the reference leaves it) —
+  /// at every SIMD level this CPU supports (`forEachSIMDLevel`).
   func check(
     _ test: Case, microKernel: GemmMicroKernel = .fastest, file: StaticString = #filePath,
     line: UInt = #line
+  ) {
+    forEachSIMDLevel { level in
+      check(test, microKernel: microKernel, level: level, file: file, line: line)
+    }
+  }
+
+  /// `check` at the active SIMD level, `level`, which failure messages name.
+  func check(
+    _ test: Case, microKernel: GemmMicroKernel, level: SIMDLevel, file: StaticString,
+    line: UInt
   ) {
     var generator = SplitMix64(seed: UInt64(test.m * 1_000_003 + test.n * 1009 + test.k))
     let aRows = test.transposeA ? test.k : test.m
@@ -77,7 +88,7 @@ final class GemmTests: XCTestCase {
     let tolerance = 1e-5 * Float(max(test.k, 16))
     assertClose(
       fast, reference, absoluteTolerance: tolerance, relativeTolerance: 1e-5,
-      "\(test) \(microKernel)", file: file, line: line)
+      "\(test) \(microKernel) simd \(level)", file: file, line: line)
   }
 
   /// All four transpose combinations.
@@ -172,6 +183,10 @@ final class GemmTests: XCTestCase {
   /// row panels, several depth blocks (k > 384) and row blocks (m > 144), bias, beta, and the
   /// portable kernel.
   func testPrepackedOperand() {
+    forEachSIMDLevel { level in checkPrepackedOperand(level: level) }
+  }
+
+  func checkPrepackedOperand(level: SIMDLevel) {
     var generator = SplitMix64(seed: 5)
     for (m, n, k) in [(7, 33, 5), (13, 97, 385), (145, 40, 30), (301, 17, 800)] {
       for transposeA in [false, true] {
@@ -194,7 +209,7 @@ final class GemmTests: XCTestCase {
             ldc: n, bias: bias, microKernel: microKernel)
           assertClose(
             actual, expected, absoluteTolerance: 1e-3,
-            "m \(m) n \(n) k \(k) transposeA \(transposeA) \(microKernel)")
+            "m \(m) n \(n) k \(k) transposeA \(transposeA) \(microKernel) simd \(level)")
         }
       }
     }

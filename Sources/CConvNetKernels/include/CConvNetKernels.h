@@ -1,9 +1,23 @@
 #ifndef CCONVNETKERNELS_H
 #define CCONVNETKERNELS_H
 
-/// Which SIMD instruction set the C kernels use on this CPU (detected once at run time).
-/// 0 = portable C, 1 = AVX2 + FMA.
+/// SIMD levels of the C kernels: portable C, AVX2 + FMA, AVX-512 (F, VL, BW, DQ) + FMA.
+#define CN_SIMD_PORTABLE 0
+#define CN_SIMD_AVX2 1
+#define CN_SIMD_AVX512 2
+
+/// The SIMD level the C kernels use now: the best this CPU has (detected once, at the first
+/// call), or the lower one the environment variable CONVNET_SIMD (portable, avx2, avx512) or
+/// cn_simd_set_level asked for. A CONVNET_SIMD the CPU cannot run, or not one of those names,
+/// falls back to the best level the CPU has with a one-line warning on stderr.
 int cn_simd_level(void);
+
+/// The best SIMD level this CPU runs (CN_SIMD_*).
+int cn_simd_detected_level(void);
+
+/// Makes every later kernel call run `level` (for all threads). Returns 0, or −1 (and changes
+/// nothing) when the CPU lacks that level or it is not a CN_SIMD_* value.
+int cn_simd_set_level(int level);
 
 /// Register tile of the SGEMM micro-kernels: each call computes MR rows × NR columns of C.
 /// 6×16 fills AVX2's 16 ymm registers: 12 accumulators + 2 B vectors + 1 A broadcast; the
@@ -12,17 +26,28 @@ int cn_simd_level(void);
 #define CN_SGEMM_MR 6
 #define CN_SGEMM_NR 16
 
+/// Activations a fused epilogue applies after the bias (and residual), `activation` arguments
+/// below: none, max(x, 0), min(max(x, 0), 6), x · relu6(x + 3) / 6. NaN stays NaN. (The GEMM's
+/// older `relu` flag is the same argument: 1 is ReLU.)
+#define CN_ACTIVATION_NONE 0
+#define CN_ACTIVATION_RELU 1
+#define CN_ACTIVATION_RELU6 2
+#define CN_ACTIVATION_HARDSWISH 3
+
+/// values[i] = activation(values[i] + residual[i]) for i < count (residual NULL: no addition).
+void cn_epilogue_apply(float *values, long count, const float *residual, int activation);
+
 /// Single-precision GEMM on one thread: C = alpha · op(A) · op(B) + beta · C, row-major,
 /// optionally followed by an epilogue: C += bias, then C = max(C, 0).
 ///
 /// op(A) is m×k (A is k×m when trans_a ≠ 0), op(B) is k×n (B is n×k when trans_b ≠ 0),
 /// C is m×n. When beta == 0, C is only written, never read (it may hold NaN).
-/// `simd_level` picks the micro-kernel: 0 = portable C, 1 = AVX2 + FMA (pass a level no higher
-/// than `cn_simd_level()`; higher levels fall back to portable). Per-thread packing buffers are
+/// `simd_level` picks the micro-kernel: 0 = portable C, 1 = AVX2 + FMA, 2 = AVX-512 (a level
+/// above `cn_simd_level()` runs that level instead). Per-thread packing buffers are
 /// allocated on first use and reused, so steady-state calls do not allocate. Thread-safe: callers
 /// may run several calls at once on disjoint parts of C (that is how the Swift side threads it).
 /// Epilogue: `bias` NULL for none; else bias_per_row ≠ 0 adds bias[i] to row i (m values),
-/// bias_per_row = 0 adds bias[j] to column j (n values). relu ≠ 0 then sets negatives to 0.
+/// bias_per_row = 0 adds bias[j] to column j (n values). relu: then a CN_ACTIVATION_* (1 = ReLU).
 void cn_sgemm(
   int simd_level, int trans_a, int trans_b, long m, long n, long k, float alpha,
   const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc,
@@ -61,14 +86,17 @@ long cn_sgemm_packed_a_count(long m, long k);
 /// Rows r0 ≥ 0 with r0 a multiple of 6 start at packed + r0·k.
 void cn_sgemm_pack_a_panels(int trans_a, long m, long k, const float *a, long lda, float *packed);
 
-/// `cn_sgemm` with A prepacked by cn_sgemm_pack_a_panels and B stored, not transposed.
+/// `cn_sgemm` with A prepacked by cn_sgemm_pack_a_panels and B stored, not transposed. The
+/// epilogue: C += bias, then C += residual (an m×n matrix, rows ldr apart; NULL for none), then
+/// the activation (CN_ACTIVATION_*).
 void cn_sgemm_packed(
   int simd_level, long m, long n, long k, float alpha, const float *packed_a,
   const float *b, long ldb, float beta, float *c, long ldc, const float *bias,
-  int bias_per_row, int relu);
+  int bias_per_row, int activation, const float *residual, long ldr);
 
 /// `cn_sgemm` with an implicit im2col matrix as B: C = alpha · A · op(B) + beta · C, then the
-/// epilogue (bias per row of C when bias_per_row ≠ 0, else per column; ReLU). A is m×k,
+/// epilogue (bias per row of C when bias_per_row ≠ 0, else per column; then the residual, an
+/// m×n matrix ldr apart, NULL for none; then the activation, CN_ACTIVATION_*). A is m×k,
 /// not transposed: stored (a, lda) when packed_a is NULL, else packed_a from
 /// cn_sgemm_pack_a_panels (a and lda are then ignored). trans_b = 0: op(B) = columns first_column ..< first_column + n of the
 /// im2col matrix (k = its row count; a convolution's forward pass, W · im2col(x)).
@@ -79,7 +107,7 @@ void cn_sgemm_packed(
 void cn_sgemm_im2col(
   int simd_level, int trans_b, long m, long n, long k, float alpha, const float *a, long lda,
   const float *packed_a, const cn_im2col *b, long first_column, float beta, float *c, long ldc, const float *bias,
-  int bias_per_row, int relu);
+  int bias_per_row, int activation, const float *residual, long ldr);
 
 /// Direct convolution tiles that read the image in place (conv_gather.c), for unpadded
 /// convolutions with few taps (LeNet's second layer), where packing im2col costs as much as the
@@ -167,12 +195,13 @@ void cn_winograd_f23_input(
 
 /// Winograd F(2×2, 3×3) output transform: m[16][channels][columns] of the same pieces back to
 /// the 2×2 output tiles of NCHW `output` [N][channels][out_height][out_width] (tail rows and
-/// columns clipped), plus bias (NULL for none), then ReLU when relu ≠ 0. Overwrites the pixels
-/// it covers. `work`: cn_winograd_f23_work_count(columns) floats.
+/// columns clipped), plus bias (NULL for none), plus `residual` (NULL for none; same layout as
+/// `output`, read at the pixels written), then the activation (CN_ACTIVATION_*; 1 = ReLU).
+/// Overwrites the pixels it covers. `work`: cn_winograd_f23_work_count(columns) floats.
 void cn_winograd_f23_output(
   const float *m, long channels, long out_height, long out_width, const cn_winograd_tiling *t,
   long first_piece, long piece_count, long columns, const float *bias, int relu, float *output,
-  float *work);
+  float *work, const float *residual);
 
 /// Direct depthwise convolution of one channel plane (depthwise_conv.c). `geometry` holds 12
 /// values: height, width, out_height, out_width, kernel_h, kernel_w, stride_h, stride_w,

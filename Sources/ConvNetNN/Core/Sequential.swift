@@ -1,4 +1,5 @@
 import ConvNetAutograd
+import ConvNetKernels
 
 /// Builds the list of layers of a `Sequential` from a block of expressions.
 @resultBuilder
@@ -35,11 +36,49 @@ public final class Sequential: Module {
     layers.enumerated().map { (String($0.offset), $0.element) }
   }
 
-  public func forward(_ input: Variable) -> Variable {
+  public func forward(_ input: Variable) -> Variable { forward(input, addingResidual: nil) }
+
+  /// `forward(input) + residual` — MobileNetV2's inverted residual block. Under prepared
+  /// inference, when the last layers are a convolution (and batch norm) with no activation
+  /// after them, the addition runs in that convolution's epilogue.
+  public func forward(_ input: Variable, addingResidual residual: Variable?) -> Variable {
     var x = input
     let fuse = ModuleTracer.current == nil
+    let prepared = PreparedInference.applies()
+    var pendingResidual = residual
     var index = 0
     while index < layers.count {
+      // Prepared inference: Conv2d [→ BatchNorm2d in evaluation mode] [→ ReLU/ReLU6/Hardswish]
+      // in one pass (see `PreparedInference`).
+      // (A batch norm in training mode after it: the layers one by one, as without prepared
+      // inference.)
+      if prepared, let conv = layers[index] as? Conv2d,
+        !(index + 1 < layers.count && (layers[index + 1] as? BatchNorm)?.isTraining == true)
+      {
+        var next = index + 1
+        var batchNorm: BatchNorm?
+        if next < layers.count, let norm = layers[next] as? BatchNorm2d {
+          batchNorm = norm
+          next += 1
+        }
+        var activation = FusedActivation.none
+        if next < layers.count {
+          switch layers[next] {
+          case is ReLU: activation = .relu
+          case is ReLU6: activation = .relu6
+          case is Hardswish: activation = .hardswish
+          default: break
+          }
+          if activation != .none { next += 1 }
+        }
+        let last = next == layers.count && activation == .none
+        x = conv.preparedForward(
+          x, foldingBatchNorm: batchNorm, residual: last ? pendingResidual : nil,
+          activation: activation)
+        if last { pendingResidual = nil }
+        index = next
+        continue
+      }
       if fuse, index + 1 < layers.count, layers[index] is ReLU,
         let pool = layers[index + 1] as? MaxPool2d
       {
@@ -57,6 +96,7 @@ public final class Sequential: Module {
       x = layers[index](x)
       index += 1
     }
+    if let pendingResidual { return pendingResidual + x }
     return x
   }
 

@@ -13,6 +13,8 @@ public class ConvolutionLayer {
   public var bias: Variable?
   /// The kernel's size along each spatial axis: [k] or [kH, kW].
   let kernelExtents: [Int]
+  /// The prepared form for inference (`PreparedInference`; used by `Conv2d`).
+  let inferenceCache = ConvolutionInferenceCache()
 
   /// Checks that the channels split into `groups`, then makes the weight and bias (fan-in
   /// Cin/groups · kernel area). `layer` names the layer in the error.

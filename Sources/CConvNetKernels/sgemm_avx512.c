@@ -1,0 +1,47 @@
+// AVX-512 SGEMM micro-kernel on the shared 6×16 tile: one zmm accumulator per row of the tile,
+// one zmm for the current row of B, and A's element broadcast straight from memory into each
+// FMA (the {1to16} operand form), so a step of the depth is 1 load + 6 FMAs where AVX2 needs
+// 2 loads + 6 broadcasts + 12 FMAs. Same packed layout as the other kernels (MR = 6, NR = 16),
+// so the packers and every caller are shared.
+// Compiled for AVX-512 through per-function target attributes (no global -mavx512f), so the
+// file builds for any x86-64; the driver calls it only when cn_simd_level() reports AVX-512.
+#include "sgemm_internal.h"
+
+#if defined(CN_SGEMM_HAVE_AVX512)
+#include <immintrin.h>
+
+#define CN_AVX512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma")))
+
+CN_AVX512 void cn_sgemm_kernel_avx512(
+  long k, const float *a, const float *b, long b_k_stride, float alpha, float beta,
+  float *c, long ldc)
+{
+  __m512 c0 = _mm512_setzero_ps(), c1 = _mm512_setzero_ps(), c2 = _mm512_setzero_ps();
+  __m512 c3 = _mm512_setzero_ps(), c4 = _mm512_setzero_ps(), c5 = _mm512_setzero_ps();
+  // Warm the C tile while the loop runs; it is needed only at the end.
+  for (int i = 0; i < CN_SGEMM_MR; ++i) _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+
+  for (long p = 0; p < k; ++p) {
+    const __m512 b0 = _mm512_loadu_ps(b);
+    c0 = _mm512_fmadd_ps(_mm512_set1_ps(a[0]), b0, c0);
+    c1 = _mm512_fmadd_ps(_mm512_set1_ps(a[1]), b0, c1);
+    c2 = _mm512_fmadd_ps(_mm512_set1_ps(a[2]), b0, c2);
+    c3 = _mm512_fmadd_ps(_mm512_set1_ps(a[3]), b0, c3);
+    c4 = _mm512_fmadd_ps(_mm512_set1_ps(a[4]), b0, c4);
+    c5 = _mm512_fmadd_ps(_mm512_set1_ps(a[5]), b0, c5);
+    a += CN_SGEMM_MR;
+    b += b_k_stride;
+  }
+
+  const __m512 alpha_v = _mm512_set1_ps(alpha);
+  const __m512 beta_v = _mm512_set1_ps(beta);
+  __m512 rows[CN_SGEMM_MR] = {c0, c1, c2, c3, c4, c5};
+  for (int i = 0; i < CN_SGEMM_MR; ++i) {
+    float *c_row = c + i * ldc;
+    __m512 r = _mm512_mul_ps(alpha_v, rows[i]);
+    if (beta != 0.0f) r = _mm512_fmadd_ps(beta_v, _mm512_loadu_ps(c_row), r);
+    _mm512_storeu_ps(c_row, r);
+  }
+}
+
+#endif
