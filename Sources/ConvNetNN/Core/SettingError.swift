@@ -21,3 +21,12 @@ public struct SettingError: Error, Equatable, CustomStringConvertible, Sendable 
 
   public var description: String { "\(name) \(detail)" }
 }
+
+extension SettingError {
+  /// Throws unless `value` is at least 1: counts and sizes (epochs, batch size, hidden size …).
+  public static func requirePositive(_ value: Int, setting: String, name: String) throws {
+    guard value >= 1 else {
+      throw SettingError(setting: setting, name: name, detail: "must be at least 1, got \(value)")
+    }
+  }
+}

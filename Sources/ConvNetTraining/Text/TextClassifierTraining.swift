@@ -39,18 +39,13 @@ public struct TextClassifierSettings: Sendable {
   public init() {}
 
   func check() throws {
-    func positive(_ value: Int, _ setting: String, _ name: String) throws {
-      guard value >= 1 else {
-        throw SettingError(setting: setting, name: name, detail: "must be at least 1, got \(value)")
-      }
-    }
-    try positive(minimumCount, "minimumCount", "minimum count")
-    try positive(maximumLength, "maximumLength", "maximum length")
-    try positive(embeddingSize, "embeddingSize", "embedding size")
-    try positive(hiddenSize, "hiddenSize", "hidden size")
-    try positive(filters, "filters", "filter count")
-    try positive(epochs, "epochs", "epoch count")
-    try positive(batchSize, "batchSize", "batch size")
+    try SettingError.requirePositive(minimumCount, setting: "minimumCount", name: "minimum count")
+    try SettingError.requirePositive(maximumLength, setting: "maximumLength", name: "maximum length")
+    try SettingError.requirePositive(embeddingSize, setting: "embeddingSize", name: "embedding size")
+    try SettingError.requirePositive(hiddenSize, setting: "hiddenSize", name: "hidden size")
+    try SettingError.requirePositive(filters, setting: "filters", name: "filter count")
+    try SettingError.requirePositive(epochs, setting: "epochs", name: "epoch count")
+    try SettingError.requirePositive(batchSize, setting: "batchSize", name: "batch size")
     if let maximumVocabularySize, maximumVocabularySize <= Vocabulary.specialTokens.count {
       throw SettingError(
         setting: "maximumVocabularySize", name: "vocabulary size",

@@ -53,20 +53,15 @@ public struct TranslationSettings: Codable, Equatable, Sendable {
   }
 
   func check() throws {
-    func positive(_ value: Int, _ setting: String, _ name: String) throws {
-      guard value >= 1 else {
-        throw SettingError(setting: setting, name: name, detail: "must be at least 1, got \(value)")
-      }
-    }
-    try positive(embeddingSize, "embeddingSize", "embedding size")
-    try positive(hiddenSize, "hiddenSize", "hidden size")
-    try positive(layers, "layers", "layer count")
-    try positive(epochs, "epochs", "epochs")
-    try positive(batchSize, "batchSize", "batch size")
-    try positive(maximumLength, "maximumLength", "maximum length")
-    try positive(minimumSourceCount, "minimumSourceCount", "minimum source count")
-    try positive(minimumTargetCount, "minimumTargetCount", "minimum target count")
-    if let maximumPairs { try positive(maximumPairs, "maximumPairs", "pair count") }
+    try SettingError.requirePositive(embeddingSize, setting: "embeddingSize", name: "embedding size")
+    try SettingError.requirePositive(hiddenSize, setting: "hiddenSize", name: "hidden size")
+    try SettingError.requirePositive(layers, setting: "layers", name: "layer count")
+    try SettingError.requirePositive(epochs, setting: "epochs", name: "epochs")
+    try SettingError.requirePositive(batchSize, setting: "batchSize", name: "batch size")
+    try SettingError.requirePositive(maximumLength, setting: "maximumLength", name: "maximum length")
+    try SettingError.requirePositive(minimumSourceCount, setting: "minimumSourceCount", name: "minimum source count")
+    try SettingError.requirePositive(minimumTargetCount, setting: "minimumTargetCount", name: "minimum target count")
+    if let maximumPairs { try SettingError.requirePositive(maximumPairs, setting: "maximumPairs", name: "pair count") }
     guard learningRate > 0 && learningRate.isFinite else {
       throw SettingError(
         setting: "learningRate", name: "learning rate", detail: "must be a positive number, got \(learningRate)")
