@@ -24,102 +24,141 @@ struct TrainTextCommand: ParsableCommand {
   @Option(name: .customLong("label-column"), help: "The column holding the class name.")
   var labelColumn = "label"
 
-  @Option(help: "textcnn, bilstm-classifier or embedding-logistic.")
-  var arch = "textcnn"
+  // The options that shape the run are optional: with --resume, one left out continues as the
+  // checkpoint recorded it, and one given must agree with it (ResumedOption).
 
-  @Option(help: "characters (one token per character: Chinese) or words (English).")
-  var tokenizer = "characters"
+  @Option(help: "textcnn, bilstm-classifier or embedding-logistic (default: textcnn).")
+  var arch: String?
 
-  @Option(name: .customLong("min-count"), help: "Tokens seen fewer times in training become <unk>.")
-  var minCount = 2
+  @Option(help: "characters (one token per character: Chinese) or words (English) (default: characters).")
+  var tokenizer: String?
+
+  @Option(name: .customLong("min-count"), help: "Tokens seen fewer times in training become <unk> (default: 2).")
+  var minCount: Int?
 
   @Option(name: .customLong("max-vocabulary"), help: "At most this many tokens (special ones included).")
   var maxVocabulary: Int?
 
-  @Option(name: .customLong("max-length"), help: "Texts are cut to their first N tokens.")
-  var maxLength = 200
+  @Option(name: .customLong("max-length"), help: "Texts are cut to their first N tokens (default: 200).")
+  var maxLength: Int?
 
-  @Option(help: "Embedding size.")
-  var embedding = 128
+  @Option(help: "Embedding size (default: 128).")
+  var embedding: Int?
 
-  @Option(help: "bilstm-classifier: hidden size per direction.")
-  var hidden = 128
+  @Option(help: "bilstm-classifier: hidden size per direction (default: 128).")
+  var hidden: Int?
 
-  @Option(help: "textcnn: filters per window width.")
-  var filters = 100
+  @Option(help: "textcnn: filters per window width (default: 100).")
+  var filters: Int?
 
-  @Option(help: "textcnn: window widths, comma-separated.")
-  var widths = "3,4,5"
+  @Option(help: "textcnn: window widths, comma-separated (default: 3,4,5).")
+  var widths: String?
 
-  @Option(help: "Dropout before the final layer (textcnn, bilstm-classifier).")
-  var dropout: Float = 0.5
+  @Option(help: "Dropout before the final layer (textcnn, bilstm-classifier) (default: 0.5).")
+  var dropout: Float?
 
-  @Option(help: "Fraction of each class held out for validation.")
-  var validation = 0.1
+  @Option(help: "Fraction of each class held out for validation (default: 0.1).")
+  var validation: Double?
 
-  @Option(help: "Fraction of each class held out for the final test.")
-  var test = 0.1
+  @Option(help: "Fraction of each class held out for the final test (default: 0.1).")
+  var test: Double?
 
   @Option(help: "Epochs in all (with --resume: including the saved run's).")
   var epochs = 5
 
-  @Option(name: .customLong("batch-size"), help: "Texts per batch.")
-  var batchSize = 64
+  @Option(name: .customLong("batch-size"), help: "Texts per batch (default: 64).")
+  var batchSize: Int?
 
-  @Option(help: "Adam's learning rate.")
-  var lr: Float = 0.001
+  @Option(help: "Adam's learning rate (default: 0.001).")
+  var lr: Float?
 
-  @Option(help: "Seeds the splits, the initial weights, the batch order and dropout.")
-  var seed: UInt64 = 1
+  @Option(help: "Seeds the splits, the initial weights, the batch order and dropout (default: 1).")
+  var seed: UInt64?
 
   @Option(help: "Write the weights here after every epoch (safetensors).")
   var save: String?
 
-  @Option(help: "Continue the run saved in this file (same --data; its settings are used).")
+  @Option(help: "Continue the run saved in this file (same --data; options left out continue as saved).")
   var resume: String?
 
   func validate() throws {
     try checkReadableFile(data, option: "--data")
     if let resume { try checkReadableFile(resume, option: "--resume") }
-    do {
-      _ = try Architectures.textClassifier(named: arch)
-    } catch {
-      throw CLIError("--arch \(arch): \(error)")
+    if let arch {
+      do {
+        _ = try Architectures.textClassifier(named: arch)
+      } catch {
+        throw CLIError("--arch \(arch): \(error)")
+      }
     }
-    guard ["characters", "words"].contains(tokenizer) else {
+    if let tokenizer, !["characters", "words"].contains(tokenizer) {
       throw CLIError("--tokenizer \(tokenizer): expected characters or words")
     }
     _ = try windowWidths()
   }
 
-  func windowWidths() throws -> [Int] {
-    try widths.split(separator: ",", omittingEmptySubsequences: false).map {
-      guard let width = Int($0.trimmingCharacters(in: .whitespaces)), width > 0 else {
-        throw CLIError("--widths \(widths): expected positive integers separated by commas, e.g. 3,4,5")
+  func windowWidths() throws -> [Int]? {
+    try widths.map { widths in
+      try widths.split(separator: ",", omittingEmptySubsequences: false).map {
+        guard let width = Int($0.trimmingCharacters(in: .whitespaces)), width > 0 else {
+          throw CLIError("--widths \(widths): expected positive integers separated by commas, e.g. 3,4,5")
+        }
+        return width
       }
-      return width
     }
   }
 
+  /// A new run's settings: the options given, the library's defaults for the rest.
   func settings() throws -> TextClassifierSettings {
     var settings = TextClassifierSettings()
-    settings.architecture = try Architectures.textClassifier(named: arch).kind
-    settings.tokenizer = tokenizer == "words" ? .words : .characters
-    settings.minimumCount = minCount
+    if let arch { settings.architecture = try Architectures.textClassifier(named: arch).kind }
+    if let tokenizer { settings.tokenizer = tokenizer == "words" ? .words : .characters }
+    if let minCount { settings.minimumCount = minCount }
     settings.maximumVocabularySize = maxVocabulary
-    settings.maximumLength = maxLength
-    settings.embeddingSize = embedding
-    settings.hiddenSize = hidden
-    settings.filters = filters
-    settings.widths = try windowWidths()
-    settings.dropout = dropout
-    settings.validationFraction = validation
-    settings.testFraction = test
+    if let maxLength { settings.maximumLength = maxLength }
+    if let embedding { settings.embeddingSize = embedding }
+    if let hidden { settings.hiddenSize = hidden }
+    if let filters { settings.filters = filters }
+    if let widths = try windowWidths() { settings.widths = widths }
+    if let dropout { settings.dropout = dropout }
+    if let validation { settings.validationFraction = validation }
+    if let test { settings.testFraction = test }
     settings.epochs = epochs
-    settings.batchSize = batchSize
-    settings.learningRate = lr
-    settings.seed = seed
+    if let batchSize { settings.batchSize = batchSize }
+    if let lr { settings.learningRate = lr }
+    if let seed { settings.seed = seed }
     return settings
+  }
+
+  /// Refuses options given with --resume that differ from the checkpoint's settings.
+  func checkAgrees(with saved: TextClassifierSettings) throws {
+    var options = [
+      ResumedOption("--arch", given: try arch.map { try Architectures.textClassifier(named: $0).kind.rawValue },
+                    recorded: saved.architecture.rawValue),
+      ResumedOption("--tokenizer", given: tokenizer, recorded: saved.tokenizer == .words ? "words" : "characters"),
+      ResumedOption("--min-count", given: minCount, recorded: saved.minimumCount),
+      ResumedOption("--max-vocabulary", given: maxVocabulary,
+                    recorded: saved.maximumVocabularySize.map { "\($0)" } ?? "no limit"),
+      ResumedOption("--max-length", given: maxLength, recorded: saved.maximumLength),
+      ResumedOption("--embedding", given: embedding, recorded: saved.embeddingSize),
+      ResumedOption("--validation", given: validation, recorded: saved.validationFraction),
+      ResumedOption("--test", given: test, recorded: saved.testFraction),
+      ResumedOption("--batch-size", given: batchSize, recorded: saved.batchSize),
+      ResumedOption("--lr", given: lr, recorded: saved.learningRate),
+      ResumedOption("--seed", given: seed, recorded: saved.seed),
+    ]
+    // Sizes a kind of network does not have were never recorded for it.
+    if saved.architecture == .biLSTM { options.append(ResumedOption("--hidden", given: hidden, recorded: saved.hiddenSize)) }
+    if saved.architecture == .textCNN {
+      options.append(ResumedOption("--filters", given: filters, recorded: saved.filters))
+      options.append(
+        ResumedOption("--widths", given: try windowWidths()?.map(String.init).joined(separator: ","),
+                      recorded: saved.widths.map(String.init).joined(separator: ",")))
+    }
+    if saved.architecture != .embeddingLogistic {
+      options.append(ResumedOption("--dropout", given: dropout, recorded: saved.dropout))
+    }
+    try ResumedOption.refuseContradictions(options, checkpoint: resume ?? "")
   }
 
   func run() throws {
@@ -129,8 +168,10 @@ struct TrainTextCommand: ParsableCommand {
       contentsOf: URL(fileURLWithPath: data), textColumn: textColumn, labelColumn: labelColumn)
     let run = try namingTextFlags {
       if let resume {
-        return try TextClassifierTraining.resume(
+        let run = try TextClassifierTraining.resume(
           from: URL(fileURLWithPath: resume), dataset: dataset, epochs: epochs)
+        try checkAgrees(with: run.settings)
+        return run
       }
       return try TextClassifierTraining.prepare(dataset, settings: settings())
     }

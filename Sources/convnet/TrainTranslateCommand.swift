@@ -25,47 +25,53 @@ struct TrainTranslateCommand: ParsableCommand {
   @Option(name: .customLong("max-words"), help: "Gettext: keep sources of at most this many words.")
   var maxWords = 8
 
+  // The options that shape the run are optional: with --resume, one left out continues as the
+  // checkpoint recorded it, and one given must agree with it (ResumedOption).
+
   @Option(name: .customLong("max-pairs"), help: "Use a seeded random subset of this many pairs.")
   var maxPairs: Int?
 
-  @Option(help: "The attention score: luong-dot, luong-general or bahdanau.")
-  var attention = "luong-general"
+  @Option(help: "The attention score: luong-dot, luong-general or bahdanau (default: luong-general).")
+  var attention: String?
 
-  @Option(help: "Embedding width (source and target).")
-  var embedding = 128
+  @Option(help: "Embedding width, source and target (default: 128).")
+  var embedding: Int?
 
-  @Option(help: "GRU hidden size.")
-  var hidden = 256
+  @Option(help: "GRU hidden size (default: 256).")
+  var hidden: Int?
 
-  @Option(help: "GRU layers (encoder and decoder).")
-  var layers = 1
+  @Option(help: "GRU layers, encoder and decoder (default: 1).")
+  var layers: Int?
 
-  @Flag(help: "A bidirectional encoder (its two directions joined by a Linear(2H, H) bridge).")
-  var bidirectional = false
+  @Flag(
+    inversion: .prefixedNo,
+    help: "A bidirectional encoder (its two directions joined by a Linear(2H, H) bridge) (default: no).")
+  var bidirectional: Bool?
 
   @Option(help: "Epochs (total, also when resuming).")
   var epochs = 20
 
-  @Option(name: .customLong("batch-size"), help: "Pairs per batch.")
-  var batchSize = 64
+  @Option(name: .customLong("batch-size"), help: "Pairs per batch (default: 64).")
+  var batchSize: Int?
 
-  @Option(help: "Adam's learning rate.")
-  var lr: Float = 0.001
+  @Option(help: "Adam's learning rate (default: 0.001).")
+  var lr: Float?
 
-  @Option(help: "Clip the joint gradient norm to this.")
-  var clip: Float = 1
+  @Option(help: "Clip the joint gradient norm to this (default: 1).")
+  var clip: Float?
 
-  @Option(help: "Fraction of pairs held out for validation and BLEU.")
-  var validation = 0.05
+  @Option(help: "Fraction of pairs held out for validation and BLEU (default: 0.05).")
+  var validation: Double?
 
-  @Option(name: .customLong("max-length"), help: "Cut sources and targets to this many tokens for training.")
-  var maxLength = 32
+  @Option(
+    name: .customLong("max-length"), help: "Cut sources and targets to this many tokens for training (default: 32).")
+  var maxLength: Int?
 
-  @Option(name: .customLong("min-count"), help: "Source words seen fewer times become <unk>.")
-  var minCount = 1
+  @Option(name: .customLong("min-count"), help: "Source words seen fewer times become <unk> (default: 1).")
+  var minCount: Int?
 
-  @Option(help: "Seeds the subset, split, weights and batch order.")
-  var seed: UInt64 = 1
+  @Option(help: "Seeds the subset, split, weights and batch order (default: 1).")
+  var seed: UInt64?
 
   @Option(help: "Beam width for the final BLEU (1: greedy only).")
   var beam = 4
@@ -79,7 +85,7 @@ struct TrainTranslateCommand: ParsableCommand {
   @Option(help: "Write the weights, vocabularies and optimiser state here after every epoch.")
   var save: String?
 
-  @Option(help: "Continue training from a checkpoint written by --save (its settings are used).")
+  @Option(help: "Continue training from a checkpoint written by --save (options left out continue as saved).")
   var resume: String?
 
   func validate() throws {
@@ -88,7 +94,7 @@ struct TrainTranslateCommand: ParsableCommand {
     }
     if let pairs { try checkReadableFile(pairs, option: "--pairs") }
     if let resume { try checkReadableFile(resume, option: "--resume") }
-    guard Seq2SeqAttentionConfiguration.Attention(rawValue: attention) != nil else {
+    if let attention, Seq2SeqAttentionConfiguration.Attention(rawValue: attention) == nil {
       throw CLIError("--attention \(attention): expected luong-dot, luong-general or bahdanau")
     }
     guard maxWords >= 1 else { throw CLIError("--max-words \(maxWords): expected at least 1") }
@@ -97,23 +103,48 @@ struct TrainTranslateCommand: ParsableCommand {
     if let bleuLimit, bleuLimit < 1 { throw CLIError("--bleu-limit \(bleuLimit): expected at least 1") }
   }
 
+  /// A new run's settings: the options given, the library's defaults for the rest.
   func settings() -> TranslationSettings {
     var settings = TranslationSettings()
-    settings.attention = Seq2SeqAttentionConfiguration.Attention(rawValue: attention) ?? .luongGeneral
-    settings.embeddingSize = embedding
-    settings.hiddenSize = hidden
-    settings.layers = layers
-    settings.bidirectional = bidirectional
+    if let attention = attention.flatMap(Seq2SeqAttentionConfiguration.Attention.init(rawValue:)) {
+      settings.attention = attention
+    }
+    if let embedding { settings.embeddingSize = embedding }
+    if let hidden { settings.hiddenSize = hidden }
+    if let layers { settings.layers = layers }
+    if let bidirectional { settings.bidirectional = bidirectional }
     settings.epochs = epochs
-    settings.batchSize = batchSize
-    settings.learningRate = lr
-    settings.gradientClipNorm = clip
-    settings.validationFraction = validation
-    settings.maximumLength = maxLength
-    settings.minimumSourceCount = minCount
+    if let batchSize { settings.batchSize = batchSize }
+    if let lr { settings.learningRate = lr }
+    if let clip { settings.gradientClipNorm = clip }
+    if let validation { settings.validationFraction = validation }
+    if let maxLength { settings.maximumLength = maxLength }
+    if let minCount { settings.minimumSourceCount = minCount }
     settings.maximumPairs = maxPairs
-    settings.seed = seed
+    if let seed { settings.seed = seed }
     return settings
+  }
+
+  /// Refuses options given with --resume that differ from the checkpoint's settings.
+  func checkAgrees(with saved: TranslationSettings) throws {
+    try ResumedOption.refuseContradictions(
+      [
+        ResumedOption("--attention", given: attention, recorded: saved.attention.rawValue),
+        ResumedOption("--embedding", given: embedding, recorded: saved.embeddingSize),
+        ResumedOption("--hidden", given: hidden, recorded: saved.hiddenSize),
+        ResumedOption("--layers", given: layers, recorded: saved.layers),
+        ResumedOption(
+          bidirectional == false ? "--no-bidirectional" : "--bidirectional",
+          given: bidirectional.map { $0 ? "yes" : "no" }, recorded: saved.bidirectional ? "yes" : "no"),
+        ResumedOption("--batch-size", given: batchSize, recorded: saved.batchSize),
+        ResumedOption("--lr", given: lr, recorded: saved.learningRate),
+        ResumedOption("--clip", given: clip, recorded: saved.gradientClipNorm),
+        ResumedOption("--validation", given: validation, recorded: saved.validationFraction),
+        ResumedOption("--max-length", given: maxLength, recorded: saved.maximumLength),
+        ResumedOption("--min-count", given: minCount, recorded: saved.minimumSourceCount),
+        ResumedOption("--max-pairs", given: maxPairs, recorded: saved.maximumPairs.map { "\($0)" } ?? "all"),
+        ResumedOption("--seed", given: seed, recorded: saved.seed),
+      ], checkpoint: resume ?? "")
   }
 
   func run() throws {
@@ -125,6 +156,7 @@ struct TrainTranslateCommand: ParsableCommand {
       try TranslationTraining(
         dataset: dataset, settings: settings(), resuming: resume.map { URL(fileURLWithPath: $0) })
     }
+    if resume != nil { try checkAgrees(with: run.settings) }
     let s = run.settings
     let model = run.translator.model
     print(

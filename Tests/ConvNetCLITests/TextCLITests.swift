@@ -44,9 +44,23 @@ final class TextCLITests: XCTestCase {
     let lines = classify.standardOutput.split(separator: "\n").map(String.init)
     XCTAssertTrue(lines.contains { $0.hasPrefix("pos") && $0.hasSuffix("一丁七好万丈") }, classify.standardOutput)
     XCTAssertTrue(lines.contains { $0.hasPrefix("neg") && $0.hasSuffix("一丁七差万丈") }, classify.standardOutput)
-    // Resume to 8 epochs in all: two more epoch lines.
+    // An option that contradicts the saved run is refused before any training, naming the
+    // option and the saved value; the checkpoint is left as it was.
+    let saved = try Data(contentsOf: URL(fileURLWithPath: weights))
+    let contradicting = try ConvNetExecutable.run([
+      "train-text", "--data", data, "--resume", weights, "--epochs", "8", "--embedding", "32", "--lr", "0.01",
+      "--save", weights,
+    ])
+    XCTAssertNotEqual(contradicting.status, 0)
+    XCTAssertTrue(
+      contradicting.standardError.contains("--embedding 32 (the run used 16) contradicts the saved run"),
+      contradicting.standardError)
+    XCTAssertFalse(contradicting.standardError.contains("epoch 7/8"), contradicting.standardError)
+    XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: weights)), saved)
+    // Resume to 8 epochs in all, repeating two saved options (allowed): two more epoch lines.
     let resume = try ConvNetExecutable.run([
-      "train-text", "--data", data, "--resume", weights, "--epochs", "8", "--save", weights,
+      "train-text", "--data", data, "--resume", weights, "--epochs", "8", "--embedding", "16",
+      "--arch", "embedding-logistic", "--save", weights,
     ])
     XCTAssertEqual(resume.status, 0, resume.standardError)
     XCTAssertTrue(resume.standardOutput.contains("after epoch 6 of 8"), resume.standardOutput)
