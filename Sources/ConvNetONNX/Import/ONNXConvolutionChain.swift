@@ -78,7 +78,7 @@ final class ONNXConvolutionChain {
   /// caller then runs the chain's nodes, which check and report as usual.
   func preparedOutput(_ value: (String) -> ONNXValue?) -> Variable? {
     guard case .float(let x)? = value(input), case .float(let w)? = value(weight),
-      x.shape.count == 4, x.shape[0] > 0, x.shape[1] == layer.inputChannels, w.shape == layer.weight.shape
+      x.shape.count == 4, x.shape[0] > 0, x.shape[1] == layer.inputChannels, w.shape == weightShape
     else { return nil }
     var b: Variable?
     if !bias.isEmpty {
@@ -116,6 +116,11 @@ final class ONNXConvolutionChain {
     return layer.preparedForward(x, foldingBatchNorm: batchNorm, residual: r, activation: activation)
   }
 
+  /// [OC, C/groups, kH, kW]: the shape the layer was made for.
+  private var weightShape: [Int] {
+    [layer.outputChannels, layer.inputChannels / layer.groups, layer.kernelSize.height, layer.kernelSize.width]
+  }
+
   /// Drops the convolution's prepared form (its memory comes back).
   func release() { layer.releasePreparedInference() }
 
@@ -127,8 +132,12 @@ final class ONNXConvolutionChain {
   /// The chains of `nodes` (the nodes left to run per call, in order): each Conv whose weight has
   /// a known 4-D shape and whose padding `Conv2d` can hold, followed by the nodes that alone
   /// read its result. A value that a graph output or another node also reads ends the chain.
+  ///
+  /// `values` are the load-time values (parameters, buffers, constants): a layer is pointed at
+  /// its weight at once, so that the placeholder weight it was made with is not kept.
   static func find(
-    nodes: [ONNXNode], knownShapes: [String: [Int]], constants: [String: ONNXValue], graphOutputs: Set<String>
+    nodes: [ONNXNode], knownShapes: [String: [Int]], constants: [String: ONNXValue],
+    values: [String: ONNXValue], graphOutputs: Set<String>
   ) -> [ONNXConvolutionChain] {
     var consumers: [String: [Int]] = [:]
     for (index, node) in nodes.enumerated() {
@@ -147,6 +156,11 @@ final class ONNXConvolutionChain {
       guard conv.inputs.count >= 2, conv.outputs.count == 1, !conv.outputs[0].isEmpty,
         let layer = convolutionLayer(conv, weightShape: knownShapes[conv.inputs[1]])
       else { continue }
+      if case .float(let weight)? = values[conv.inputs[1]], weight.shape == layer.weight.shape {
+        layer.weight = weight
+      } else {
+        layer.weight = Variable(Tensor.zeros([0]))  // replaced before the first prepared call
+      }
       var indices = [start]
       var current = conv.outputs[0]
       var batchNorm: (names: [String], epsilon: Float)?

@@ -155,7 +155,8 @@ public final class ONNXGraphModule: Module {
     }
     let kept = Set(graph.outputs.map { $0.name })
     let chains = ONNXConvolutionChain.find(
-      nodes: compiled.map { $0.node }, knownShapes: knownShapes, constants: constants, graphOutputs: kept)
+      nodes: compiled.map { $0.node }, knownShapes: knownShapes, constants: constants,
+      values: live.merging(constants) { parameter, _ in parameter }, graphOutputs: kept)
 
     // Slots: graph inputs, parameters, buffers, the constants that are read, node outputs.
     var slots: [String: Int] = [:]
