@@ -121,7 +121,8 @@ final class ONNXPreparedImportTests: XCTestCase {
 
   /// Hand-made graph: hardswish written as HardSigmoid·Mul and Clip(0, 6) are fused; a Conv
   /// whose result a graph output also reads ends its chain there; a residual that broadcasts
-  /// falls back to the nodes. Outputs equal the unprepared run.
+  /// falls back to the nodes, with every value they read (bounds shared with an earlier Clip)
+  /// still held. Outputs equal the unprepared run.
   func testChainPatternsAndTheirLimits() throws {
     func value(_ name: String, _ shape: [Int?]) -> ONNXValueInfo {
       ONNXValueInfo(name: name, elementType: .float, shape: shape)
@@ -143,9 +144,14 @@ final class ONNXPreparedImportTests: XCTestCase {
         // c3's result is a graph output too: its chain is the Conv alone.
         ONNXNode(name: "c3", opType: "Conv", inputs: ["r", "w3"], outputs: ["d"], attributes: conv, index: 6),
         ONNXNode(name: "relu", opType: "Relu", inputs: ["d"], outputs: ["y"], index: 7),
-        // c4 + a [1, 4, 1, 1] bias through Add: broadcast, so the prepared call is declined.
-        ONNXNode(name: "c4", opType: "Conv", inputs: ["y", "w4"], outputs: ["e"], attributes: conv, index: 8),
-        ONNXNode(name: "add", opType: "Add", inputs: ["e", "shift"], outputs: ["z"], index: 9),
+        // A Clip no Conv feeds: a node of its own, the last one before c4's chain to read the
+        // bounds.
+        ONNXNode(name: "clamp", opType: "Clip", inputs: ["y", "lo", "hi"], outputs: ["y2"], index: 8),
+        // c4 + a [1, 4, 1, 1] bias through Add: broadcast, so the prepared call is declined and
+        // the chain runs its nodes — its Clip still needs the shared bounds.
+        ONNXNode(name: "c4", opType: "Conv", inputs: ["y2", "w4"], outputs: ["e"], attributes: conv, index: 9),
+        ONNXNode(name: "add", opType: "Add", inputs: ["e", "shift"], outputs: ["f"], index: 10),
+        ONNXNode(name: "clip4", opType: "Clip", inputs: ["f", "lo", "hi"], outputs: ["z"], index: 11),
       ],
       initializers: [
         ("w1", .float(Tensor.randomNormal([4, 2, 3, 3], using: &generator))),
@@ -164,9 +170,9 @@ final class ONNXPreparedImportTests: XCTestCase {
       opsetVersion: 13)
     let module = try ONNXGraphModule(graph: graph)
     XCTAssertEqual(module.fusedConvolutions.map(\.opTypes), [
-      ["Conv", "HardSigmoid", "Mul"], ["Conv", "BatchNormalization", "Clip"], ["Conv"], ["Conv", "Add"],
+      ["Conv", "HardSigmoid", "Mul"], ["Conv", "BatchNormalization", "Clip"], ["Conv"], ["Conv", "Add", "Clip"],
     ])
-    XCTAssertEqual(module.fusedConvolutions.map(\.activation), [.hardswish, .relu6, .none, .none])
+    XCTAssertEqual(module.fusedConvolutions.map(\.activation), [.hardswish, .relu6, .none, .relu6])
     let x = Tensor.randomNormal([2, 2, 6, 6], using: &generator)
     let feeds: [String: ONNXValue] = ["x": .float(Variable(x))]
     let prepared = try withoutGradients { try module.run(feeds) }

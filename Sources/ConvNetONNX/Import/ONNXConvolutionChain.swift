@@ -58,6 +58,11 @@ final class ONNXConvolutionChain {
     self.residual = residual
     output = nodes.last!.outputs[0]
     intermediates = nodes.dropLast().flatMap { $0.outputs.filter { !$0.isEmpty } }
+    var external: [String] = []
+    for name in nodes.flatMap(\.inputs) where !name.isEmpty && !intermediates.contains(name) {
+      if !external.contains(name) { external.append(name) }
+    }
+    reads = external
     self.activation = activation
     self.layer = layer
     self.batchNorm = batchNorm.map { settings in
@@ -70,8 +75,9 @@ final class ONNXConvolutionChain {
       addsResidual: !residual.isEmpty, activation: activation)
   }
 
-  /// Every value the chain reads from outside itself.
-  var reads: [String] { ([input, weight, bias] + normalization + [residual]).filter { !$0.isEmpty } }
+  /// Every value the chain's nodes read from outside the chain (Clip's bounds too): all must
+  /// still be held when the chain runs, since it may run its nodes instead of the prepared call.
+  let reads: [String]
 
   /// The prepared result, or nil when these values do not fit the prepared call (another rank,
   /// an empty batch, a weight or statistics of another shape, a residual that broadcasts): the
