@@ -107,6 +107,40 @@ def table(records):
     return "\n".join([render(header), rule] + [render(cells) for cells in lines])
 
 
+ONNX_SUFFIX = "-onnx-infer"
+
+
+def file_table(records):
+    """ConvNet run from its own ONNX export (WORKLOAD-onnx-infer) against the same network from
+    the catalogue (WORKLOAD-infer), per metric: > 1 means the file runs better. Empty when no
+    pair was measured."""
+    values = {}
+    for record in records:
+        if record["framework"] == "convnet":
+            key = (record["workload"], record["metric"], record["config"])
+            values.setdefault(key, (record["better"], []))[1].append(record["value"])
+    lines = []
+    for (workload, metric, config), (better, file_values) in values.items():
+        if not workload.endswith(ONNX_SUFFIX):
+            continue
+        catalogue = (workload[:-len(ONNX_SUFFIX)] + "-infer", metric, config)
+        if catalogue not in values:
+            continue
+        from_file = statistics.median(file_values)
+        from_catalogue = statistics.median(values[catalogue][1])
+        lines.append([workload, metric, config, format_value(from_catalogue), format_value(from_file),
+                      f"{advantage(from_file, from_catalogue, better):.2f}×"])
+    if not lines:
+        return ""
+    header = ["ONNX file workload", "metric", "config", "catalogue", "ONNX file", "file vs catalogue"]
+    widths = [max(len(cells[index]) for cells in [header] + lines) for index in range(len(header))]
+    render = lambda cells: "  ".join(  # noqa: E731
+        cell.rjust(width) if index >= 3 else cell.ljust(width)
+        for index, (cell, width) in enumerate(zip(cells, widths))).rstrip()
+    rule = "  ".join("─" * width for width in widths)
+    return "\n".join([render(header), rule] + [render(cells) for cells in lines])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("files", nargs="+", help="JSON-lines files of benchmark records")
@@ -126,6 +160,10 @@ def main():
     print("ratios:   > 1 means ConvNet is better (throughput ÷ peer; peer ÷ latency or memory)")
     print()
     print(table(records))
+    pairs = file_table(records)
+    if pairs:
+        print()
+        print(pairs)
 
 
 if __name__ == "__main__":

@@ -28,15 +28,20 @@ echo "building convnet (release)…" >&2
 swift build -c release --scratch-path "$scratch" --product convnet >&2
 convnet="$scratch/release/convnet"
 
+# ConvNet writes each inference workload's ONNX export here (DIR/WORKLOAD.onnx) and ONNX Runtime
+# runs that same file.
+onnx_dir="$out/onnx"
+mkdir -p "$onnx_dir"
+
 : > "$out/convnet.jsonl"
 : > "$out/peer.jsonl"
 rounds="${ROUNDS:-1}"
 for round in $(seq 1 "$rounds"); do
   for workload in ${WORKLOADS:-$("$convnet" bench --list)}; do
     echo "── round $round/$rounds, $workload: ConvNet" >&2
-    "$convnet" bench --workload "$workload" --json "${quick[@]}" >> "$out/convnet.jsonl"
+    "$convnet" bench --workload "$workload" --json --onnx-dir "$onnx_dir" "${quick[@]}" >> "$out/convnet.jsonl"
     echo "── round $round/$rounds, $workload: peers" >&2
-    "$PYTHON" bench/pytorch_peer.py --workload "$workload" "${quick[@]}" >> "$out/peer.jsonl"
+    "$PYTHON" bench/pytorch_peer.py --workload "$workload" --onnx-dir "$onnx_dir" "${quick[@]}" >> "$out/peer.jsonl"
   done
 done
 

@@ -14,7 +14,7 @@ Not part of CI. Setup, once (any Python 3.10+; the CPU wheel of torch is enough)
 
 Run:
 
-    /work/venv/bin/python bench/pytorch_peer.py [--workload NAME] [--quick]
+    /work/venv/bin/python bench/pytorch_peer.py [--workload NAME] [--quick] [--onnx-dir DIR]
 
 torchvision is not needed: LeNet-5 and ResNet-18 are defined below with torchvision's layout
 (importing torchvision fails with some torch builds because of its `torchvision::nms` fake-op
@@ -22,7 +22,11 @@ registration, and the models are a few lines each).
 
 Every (workload, framework) pair runs in a fresh child process of this script; the parent
 reads the child's peak resident memory from os.wait4 (ru_maxrss) and reports it as metric
-"peak-rss". ONNX models are exported by a separate torch child first, so that the ONNX Runtime
+"peak-rss". ONNX Runtime runs ConvNet's own export of the network for the 224² inference
+workloads (resnet18/resnet50/mobilenet_v2, catalogue and -onnx-infer alike): DIR/WORKLOAD.onnx,
+written by `convnet bench --workload WORKLOAD --onnx-dir DIR` (bench/compare.sh passes the same
+DIR to both), so both sides run the same file. For lenet5-infer, whose ConvNet workload has no
+ONNX file, a separate torch child exports the PyTorch model first. Either way the ONNX Runtime
 child imports onnxruntime and numpy only and its memory figure is its own. Threads: 2
 (torch.set_num_threads, ONNX Runtime intra/inter-op, OpenBLAS/OpenMP environment variables).
 """
@@ -53,6 +57,9 @@ FRAMEWORKS = {
     "resnet18-infer": ["pytorch", "onnxruntime"],
     "resnet50-infer": ["pytorch", "onnxruntime"],
     "mobilenet_v2-infer": ["pytorch", "onnxruntime"],
+    "resnet18-onnx-infer": ["pytorch", "onnxruntime"],
+    "resnet50-onnx-infer": ["pytorch", "onnxruntime"],
+    "mobilenet_v2-onnx-infer": ["pytorch", "onnxruntime"],
     "conv": ["pytorch"],
     "gemm": ["pytorch", "numpy"],
     "lstm": ["pytorch"],
@@ -248,10 +255,20 @@ def torchvision_models():
 # torchvision's layout), by workload.
 TORCHVISION_INFERENCE = {"resnet50-infer": "resnet50", "mobilenet_v2-infer": "mobilenet_v2"}
 
+# The workloads whose ONNX Runtime peer runs ConvNet's export (Workloads.onnxArchitectures in
+# ONNXInferenceWorkloads.swift), and the catalogue workload each -onnx-infer one mirrors: PyTorch
+# eager runs that workload's torchvision network.
+CONVNET_ONNX = {
+    "resnet18-infer": "resnet18-infer", "resnet50-infer": "resnet50-infer",
+    "mobilenet_v2-infer": "mobilenet_v2-infer", "resnet18-onnx-infer": "resnet18-infer",
+    "resnet50-onnx-infer": "resnet50-infer", "mobilenet_v2-onnx-infer": "mobilenet_v2-infer",
+}
+
 
 def inference_model(workload):
     """The network a 224×224 inference workload measures, in evaluation mode (random weights,
     seed 1: the timing does not depend on the values)."""
+    workload = CONVNET_ONNX.get(workload, workload)
     if workload == "lenet5-infer":
         return lenet5().eval()
     if workload == "resnet18-infer":
@@ -329,7 +346,7 @@ def resnet18_cifar_train(quick):
            batch_size / statistics.median(times), "images/s", "higher")
 
 
-def resnet18_infer(quick):
+def resnet18_infer(quick, workload="resnet18-infer"):
     torch = torch_setup()
     side, batch_size = (64, 2) if quick else (224, 16)
     model = resnet18(cifar_stem=False, classes=1000).eval()
@@ -339,17 +356,18 @@ def resnet18_infer(quick):
     with torch.inference_mode():
         latencies = samples(1 if quick else 3, 2 if quick else 30, lambda: model(single))
         times = samples(1, 1 if quick else 5, lambda: model(batch))
-    record("pytorch", "resnet18-infer", "latency", f"batch=1 size={side}",
+    record("pytorch", workload, "latency", f"batch=1 size={side}",
            statistics.median(latencies) * 1e3, "ms", "lower")
-    record("pytorch", "resnet18-infer", "throughput", f"batch={batch_size} size={side}",
+    record("pytorch", workload, "throughput", f"batch={batch_size} size={side}",
            batch_size / statistics.median(times), "images/s", "higher")
 
 
 def torchvision_infer(workload, quick):
-    """resnet50-infer, mobilenet_v2-infer: as resnet18_infer (InferenceWorkloads.swift)."""
+    """resnet50-infer, mobilenet_v2-infer (and their -onnx-infer twins): as resnet18_infer
+    (InferenceWorkloads.swift)."""
     torch = torch_setup()
     side, batch_size = (64, 2) if quick else (224, 16)
-    model = inference_model(workload)
+    model = inference_model(CONVNET_ONNX.get(workload, workload))
     generator = torch.Generator().manual_seed(4)
     single = torch.randn(1, 3, side, side, generator=generator)
     batch = torch.randn(batch_size, 3, side, side, generator=generator)
@@ -451,7 +469,21 @@ def export_onnx(workload, quick, directory):
             torch.onnx.export(model, example, path, input_names=["input"], dynamo=True)
 
 
-def onnxruntime_infer(workload, quick, directory):
+def onnx_file(workload, quick, directory, onnx_directory):
+    """The ONNX file of each measured shape: ConvNet's export (one file, dynamic batch) for the
+    workloads in CONVNET_ONNX, torch.onnx.export's (one per shape) for lenet5-infer."""
+    cases = onnx_cases(workload, quick)
+    if workload not in CONVNET_ONNX:
+        return [os.path.join(directory, f"{workload}-{index}.onnx") for index in range(len(cases))]
+    path = os.path.join(onnx_directory or "", f"{workload}.onnx")
+    if not onnx_directory or not os.path.exists(path):
+        sys.exit(f"pytorch_peer.py: ONNX Runtime runs ConvNet's export of {workload}, {path or 'DIR/' + workload + '.onnx'}, "
+                 f"which does not exist: run `convnet bench --workload {workload} --onnx-dir DIR"
+                 f"{' --quick' if quick else ''}` first and pass --onnx-dir DIR (bench/compare.sh does both)")
+    return [path] * len(cases)
+
+
+def onnxruntime_infer(workload, quick, directory, onnx_directory):
     import numpy as np
     import onnxruntime
     options = onnxruntime.SessionOptions()
@@ -459,10 +491,12 @@ def onnxruntime_infer(workload, quick, directory):
     options.inter_op_num_threads = THREADS
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
     random = np.random.default_rng(4)
-    for index, (metric, config, shape, repeats, warm_up) in enumerate(onnx_cases(workload, quick)):
-        session = onnxruntime.InferenceSession(
-            os.path.join(directory, f"{workload}-{index}.onnx"), options,
-            providers=["CPUExecutionProvider"])
+    paths = onnx_file(workload, quick, directory, onnx_directory)
+    sessions = {}
+    for path, (metric, config, shape, repeats, warm_up) in zip(paths, onnx_cases(workload, quick)):
+        if path not in sessions:  # one session per file: a dynamic-batch file serves both shapes
+            sessions[path] = onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+        session = sessions[path]
         name = session.get_inputs()[0].name
         if workload == "lenet5-infer":  # the same MNIST test images as the torch run
             x = mnist_numpy_test(shape[0])
@@ -490,10 +524,10 @@ def mnist_numpy_test(count):
 
 # ── processes ────────────────────────────────────────────────────────────────────────────────
 
-def run_child(workload, framework, quick, directory):
+def run_child(workload, framework, quick, directory, onnx_directory):
     """Runs (workload, framework) in this process; prints its records."""
     if framework == "onnxruntime":
-        onnxruntime_infer(workload, quick, directory)
+        onnxruntime_infer(workload, quick, directory, onnx_directory)
     elif workload == "gemm":
         gemm(quick, framework)
     else:
@@ -501,6 +535,9 @@ def run_child(workload, framework, quick, directory):
          "resnet18-cifar-train": resnet18_cifar_train, "resnet18-infer": resnet18_infer,
          "resnet50-infer": lambda quick: torchvision_infer("resnet50-infer", quick),
          "mobilenet_v2-infer": lambda quick: torchvision_infer("mobilenet_v2-infer", quick),
+         "resnet18-onnx-infer": lambda quick: resnet18_infer(quick, "resnet18-onnx-infer"),
+         "resnet50-onnx-infer": lambda quick: torchvision_infer("resnet50-onnx-infer", quick),
+         "mobilenet_v2-onnx-infer": lambda quick: torchvision_infer("mobilenet_v2-onnx-infer", quick),
          "conv": conv, "lstm": lstm}[workload](quick)
 
 
@@ -527,9 +564,11 @@ def main():
     parser.add_argument("--child", nargs=2, metavar=("WORKLOAD", "FRAMEWORK"), help=argparse.SUPPRESS)
     parser.add_argument("--export", metavar="WORKLOAD", help=argparse.SUPPRESS)
     parser.add_argument("--directory", help=argparse.SUPPRESS)
+    parser.add_argument("--onnx-dir", metavar="DIR",
+                        help="where `convnet bench --onnx-dir DIR` wrote ConvNet's ONNX exports (WORKLOAD.onnx)")
     args = parser.parse_args()
     if args.child:
-        run_child(*args.child, args.quick, args.directory)
+        run_child(*args.child, args.quick, args.directory, args.onnx_dir)
         return
     if args.export:
         export_onnx(args.export, args.quick, args.directory)
@@ -539,9 +578,10 @@ def main():
         for workload in [args.workload] if args.workload else list(FRAMEWORKS):
             for framework in FRAMEWORKS[workload]:
                 print(f"running {workload} in {framework}…", file=sys.stderr)
-                if framework == "onnxruntime":
+                onnx = ["--onnx-dir", args.onnx_dir] if args.onnx_dir else []
+                if framework == "onnxruntime" and workload not in CONVNET_ONNX:
                     spawn(["--export", workload, "--directory", directory] + quick, records=False)
-                rss = spawn(["--child", workload, framework, "--directory", directory] + quick)
+                rss = spawn(["--child", workload, framework, "--directory", directory] + quick + onnx)
                 record(framework, workload, "peak-rss", "", rss, "MiB", "lower")
 
 

@@ -31,38 +31,8 @@ extension Workloads {
         value: Double(batchSize) / median(times), unit: "images/s", better: .higher))
   }
 
-  /// `resnet18-infer`: the catalogue's `resnet18` (torchvision's, 1,000 classes) in evaluation
-  /// mode without gradients on N(0, 1) images of 3×224×224: batch-1 latency (median of 30 runs
-  /// after 3 warm-up runs, ms) and batch-16 throughput (median of 5 runs after 1 warm-up run).
-  public static let resNet18Inference = Workload(
-    name: "resnet18-infer",
-    summary: "ResNet-18 (torchvision) inference at 224×224: batch-1 latency (ms), batch-16 (images/s)"
-  ) { settings, emit in
-    // Quick mode shrinks the image to 64×64 so that even a debug build finishes in seconds.
-    let side = settings.quick ? 64 : 224
-    let architecture = try Architectures.named("resnet18")
-    let model = RandomSource.withSeed(1) { architecture.build(inputChannels: 3, classCount: 1_000) }
-    model.eval()
-    var generator = SeededGenerator(seed: 4)
-    let single = Variable(Tensor.randomNormal([1, 3, side, side], using: &generator))
-    let latencies = withoutGradients {
-      Stopwatch.samples(warmUp: settings.quick ? 1 : 3, repeats: settings.quick ? 2 : 30) {
-        _ = model(single)
-      }
-    }
-    emit(
-      BenchmarkRecord(
-        workload: "resnet18-infer", metric: "latency", config: "batch=1 size=\(side)",
-        value: median(latencies) * 1e3, unit: "ms", better: .lower))
-
-    let batchSize = settings.quick ? 2 : 16
-    let batch = Variable(Tensor.randomNormal([batchSize, 3, side, side], using: &generator))
-    let times = withoutGradients {
-      Stopwatch.samples(warmUp: 1, repeats: settings.quick ? 1 : 5) { _ = model(batch) }
-    }
-    emit(
-      BenchmarkRecord(
-        workload: "resnet18-infer", metric: "throughput", config: "batch=\(batchSize) size=\(side)",
-        value: Double(batchSize) / median(times), unit: "images/s", better: .higher))
-  }
+  /// `resnet18-infer`: the catalogue's `resnet18` (torchvision's, 1,000 classes), measured by
+  /// `catalogueInference` (batch-1 latency, batch-16 throughput at 224×224).
+  public static let resNet18Inference = catalogueInference(
+    workload: "resnet18-infer", architecture: "resnet18", title: "ResNet-18 (torchvision)")
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How long a benchmark run should be.
 public struct BenchmarkSettings: Sendable {
   /// Shrink every workload (fewer images, smaller batches and matrices, fewer repeats) so that
@@ -6,10 +8,14 @@ public struct BenchmarkSettings: Sendable {
   /// Run only the cases whose config contains this text (the `conv` and `gemm` workloads,
   /// which measure many cases); nil runs them all.
   public var caseFilter: String?
+  /// Where the inference workloads' ONNX files are (`Workloads.onnxFile(workload:in:)`): the
+  /// `-onnx-infer` workloads read theirs from here.
+  public var onnxDirectory: URL?
 
-  public init(quick: Bool = false, caseFilter: String? = nil) {
+  public init(quick: Bool = false, caseFilter: String? = nil, onnxDirectory: URL? = nil) {
     self.quick = quick
     self.caseFilter = caseFilter
+    self.onnxDirectory = onnxDirectory
   }
 
   /// Whether the case with this config is to be measured.
@@ -62,7 +68,8 @@ public struct UnknownWorkloadError: Error, CustomStringConvertible {
 public enum Workloads {
   public static let all: [Workload] = [
     leNet5Train, leNet5Inference, resNet18CIFARTrain, resNet18Inference, convolution, gemm, lstm,
-    resNet50Inference, mobileNetV2Inference,
+    resNet50Inference, mobileNetV2Inference, resNet18ONNXInference, resNet50ONNXInference,
+    mobileNetV2ONNXInference,
   ]
 
   public static func named(_ name: String) throws -> Workload {

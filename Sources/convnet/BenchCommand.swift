@@ -33,9 +33,25 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Print the workload names, one per line, and stop.")
   var list = false
 
+  @Option(
+    name: .customLong("onnx-dir"),
+    help: ArgumentHelp(
+      "Where the inference workloads' ONNX files go (DIR/WORKLOAD.onnx, ConvNet's export of the seeded network; "
+        + "bench/compare.sh hands the same directory to ONNX Runtime). Default: a temporary directory.",
+      valueName: "dir"))
+  var onnxDirectory: String?
+
+  /// Child mode: write the workload's ONNX file into --onnx-dir and stop (the export runs in its
+  /// own process so that its memory is not counted as the workload's).
+  @Flag(name: .customLong("write-onnx"), help: .hidden)
+  var writeONNX = false
+
   func validate() throws {
     if let workload {
       do { _ = try Workloads.named(workload) } catch { throw ValidationError("\(error)") }
+    }
+    if writeONNX && (workload == nil || onnxDirectory == nil) {
+      throw ValidationError("--write-onnx needs --workload and --onnx-dir")
     }
   }
 
@@ -53,21 +69,49 @@ struct BenchCommand: ParsableCommand {
         records.append(record)
       }
     }
-    let settings = BenchmarkSettings(quick: quick, caseFilter: only)
+    let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+    let directory = try onnxDirectory.map { URL(fileURLWithPath: $0) } ?? temporaryONNXDirectory()
+    defer { if onnxDirectory == nil { try? FileManager.default.removeItem(at: directory) } }
+    if onnxDirectory != nil {
+      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+    let settings = BenchmarkSettings(quick: quick, caseFilter: only, onnxDirectory: directory)
     if let workload {
-      try Workloads.named(workload).run(settings, emit: emit)
+      let found = try Workloads.named(workload)
+      if writeONNX {
+        try Workloads.writeONNX(workload: found.name, settings: settings, to: directory)
+        return
+      }
+      // The `-onnx-infer` workloads read their file; a catalogue one writes it for its peer.
+      if Workloads.onnxArchitectures[found.name] != nil
+        && (found.name.hasSuffix("-onnx-infer") || onnxDirectory != nil)
+      {
+        try runBenchmarkChild(
+          executable: executable,
+          arguments: ["bench", "--workload", found.name, "--onnx-dir", directory.path, "--write-onnx"]
+            + (quick ? ["--quick"] : []),
+          emit: { _ in })
+      }
+      try found.run(settings, emit: emit)
     } else {
-      let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
       for workload in Workloads.all {
         printError("running \(workload.name)…")
         try runBenchmarkChild(
           executable: executable,
-          arguments: ["bench", "--workload", workload.name, "--json"] + (quick ? ["--quick"] : [])
-            + (only.map { ["--only", $0] } ?? []),
+          arguments: ["bench", "--workload", workload.name, "--json", "--onnx-dir", directory.path]
+            + (quick ? ["--quick"] : []) + (only.map { ["--only", $0] } ?? []),
           emit: emit)
       }
     }
     if !json { print(table(records)) }
+  }
+
+  /// A fresh directory for ONNX files, removed when the command ends.
+  func temporaryONNXDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "convnet-bench-\(UUID().uuidString)", isDirectory: true)
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
   }
 
   func table(_ records: [BenchmarkRecord]) -> String {

@@ -10,16 +10,30 @@ extension ONNXGraph {
   /// - Throws: `ONNXImportError` naming the initializer, attribute or value whose element type
   ///   is not supported (float, int32, int64), or an `ONNXError` for damaged tensor data.
   public init(model: Onnx_ModelProto) throws {
-    let graph = model.graph
+    var copy = model
+    try self.init(taking: &copy)
+  }
+
+  /// `init(model:)` that empties `model`'s initializers as it converts them, so that a large
+  /// model's weights are never held three times over (file bytes, protobuf bytes, tensors) or
+  /// twice once converted: each initializer's bytes are released as soon as its tensor is made.
+  init(taking model: inout Onnx_ModelProto) throws {
     let opset = model.opsetImport.first { $0.domain.isEmpty || $0.domain == "ai.onnx" }.map { Int($0.version) }
+    // Moved out, so that this array is the only holder of the initializers' bytes.
+    var protos = model.graph.initializer
+    model.graph.initializer = []
     var initializers: [(name: String, value: ONNXTensorData)] = []
-    for tensor in graph.initializer {
-      initializers.append((tensor.name, try ONNXTensorData(proto: tensor, owner: "initializer \"\(tensor.name)\"")))
+    initializers.reserveCapacity(protos.count)
+    for index in protos.indices {
+      let name = protos[index].name
+      initializers.append((name, try ONNXTensorData(proto: protos[index], owner: "initializer \"\(name)\"")))
+      protos[index] = Onnx_TensorProto()
     }
-    if let sparse = graph.sparseInitializer.first {
+    if let sparse = model.graph.sparseInitializer.first {
       throw ONNXImportError.unsupported(
         node: "initializer \"\(sparse.values.name)\"", what: "sparse initializer", supported: "dense tensors")
     }
+    let graph = model.graph
     let initializerNames = Set(initializers.map { $0.name })
     let nodes = try graph.node.enumerated().map { index, proto in
       try ONNXNode(proto: proto, index: index)
@@ -30,12 +44,13 @@ extension ONNXGraph {
       outputs: graph.output.map(ONNXValueInfo.init(proto:)), opsetVersion: opset ?? 1)
   }
 
-  /// Reads and converts the model in `url` (see `ONNXModelFile.read`).
+  /// Reads and converts the model in `url` (see `ONNXModelFile.read`); the file's bytes and each
+  /// initializer's protobuf bytes are released as soon as they are converted.
   public init(contentsOf url: URL) throws {
-    try self.init(model: try ONNXModelFile.read(url))
+    var model = try ONNXModelFile.read(url)
+    try self.init(taking: &model)
   }
 }
-
 extension ONNXNode {
   init(proto: Onnx_NodeProto, index: Int) throws {
     var attributes: [String: ONNXAttribute] = [:]

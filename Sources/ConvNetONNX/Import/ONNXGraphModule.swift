@@ -32,14 +32,42 @@ public final class ONNXGraphModule: Module {
 
   private let parameterList: [(name: String, parameter: Variable)]
   private let bufferList: [(name: String, buffer: Buffer)]
-  private let constants: [String: ONNXValue]
   private let steps: [Step]
+  /// Conv → [BatchNormalization] → [Add] → [activation] runs computed in one prepared call
+  /// when `PreparedInference.applies()` (see `ONNXConvolutionChain`).
+  private let chains: [ONNXConvolutionChain]
+  /// Every value by slot: the run loop indexes an array instead of hashing names per node.
+  private let slotNames: [String]
+  private let slotIndex: [String: Int]
+  /// Constants in their slots, the rest nil: each run starts from a copy.
+  private let template: [ONNXValue?]
+  private let parameterSlots: [Int]
+  private let bufferSlots: [Int]
+  private let inputSlots: [Int]
+  private let outputSlots: [Int]
+  /// What a run does, node by node (training, tracing, summaries) or with the chains fused.
+  private let plainProgram: [Instruction]
+  private let preparedProgram: [Instruction]
 
-  /// One node to run: its kernel, and the values that are no longer needed after it.
+  /// One node to run: its kernel and the slots of its inputs and outputs (−1: omitted input,
+  /// output nothing reads). The label is made once: messages name the node without a string
+  /// being built per call.
   private struct Step {
     let node: ONNXNode
+    let label: String
     let kernel: ONNXKernel
-    var releases: [String]
+    let inputs: [Int]
+    let outputs: [Int]
+  }
+
+  /// A node or a fused chain, and the slots no longer needed after it.
+  private struct Instruction {
+    enum Unit {
+      case step(Int)
+      case chain(Int)
+    }
+    let unit: Unit
+    let releases: [Int]
   }
 
   public var ownParameters: [(name: String, parameter: Variable)] { parameterList }
@@ -92,7 +120,7 @@ public final class ONNXGraphModule: Module {
     }
 
     // Compile every node; fold those whose inputs are all constant.
-    var steps: [Step] = []
+    var compiled: [(node: ONNXNode, kernel: ONNXKernel)] = []
     var folded = 0
     var knownShapes = constants.mapValues { $0.shape }
     for (name, value) in live { knownShapes[name] = value.shape }
@@ -119,65 +147,159 @@ public final class ONNXGraphModule: Module {
         }
         folded += 1
       } else {
-        steps.append(Step(node: node, kernel: kernel, releases: []))
+        compiled.append((node, kernel))
       }
     }
     for output in graph.outputs where !produced.contains(output.name) {
       throw ONNXImportError.malformed(node: "graph output \"\(output.name)\"", reason: "no node produces it")
     }
-    // Release each intermediate value after its last use (outputs are kept).
-    var lastUse: [String: Int] = [:]
-    for (index, step) in steps.enumerated() {
-      for name in step.node.inputs where !name.isEmpty { lastUse[name] = index }
-    }
     let kept = Set(graph.outputs.map { $0.name })
-    for (name, index) in lastUse where !kept.contains(name) { steps[index].releases.append(name) }
+    let chains = ONNXConvolutionChain.find(
+      nodes: compiled.map { $0.node }, knownShapes: knownShapes, constants: constants,
+      values: live.merging(constants) { parameter, _ in parameter }, graphOutputs: kept)
+
+    // Slots: graph inputs, parameters, buffers, the constants that are read, node outputs.
+    var slots: [String: Int] = [:]
+    var slotNames: [String] = []
+    func slot(_ name: String) -> Int {
+      if let index = slots[name] { return index }
+      slots[name] = slotNames.count
+      slotNames.append(name)
+      return slotNames.count - 1
+    }
+    let inputSlots = graph.inputs.map { slot($0.name) }
+    let parameterSlots = parameters.map { slot($0.name) }
+    let bufferSlots = buffers.map { slot($0.name) }
+    let steps = compiled.map { step in
+      Step(
+        node: step.node, label: step.node.label, kernel: step.kernel,
+        inputs: step.node.inputs.map { $0.isEmpty ? -1 : slot($0) },
+        outputs: step.node.outputs.map { $0.isEmpty ? -1 : slot($0) })
+    }
+    let outputSlots = graph.outputs.map { slot($0.name) }
+    for chain in chains { _ = chain.reads.map(slot) }
+    var template = [ONNXValue?](repeating: nil, count: slotNames.count)
+    for (index, name) in slotNames.enumerated() where template[index] == nil {
+      template[index] = constants[name]
+    }
+    for index in inputSlots + parameterSlots + bufferSlots { template[index] = nil }
+
+    // The two programs; each value is released after its last reader (outputs are kept).
+    let keptSlots = Set(outputSlots)
+    func program(_ units: [(unit: Instruction.Unit, reads: [Int])]) -> [Instruction] {
+      var lastUse: [Int: Int] = [:]
+      for (index, unit) in units.enumerated() {
+        for slot in unit.reads where slot >= 0 { lastUse[slot] = index }
+      }
+      var releases = [[Int]](repeating: [], count: units.count)
+      for (slot, index) in lastUse.sorted(by: { $0.key < $1.key }) where !keptSlots.contains(slot) {
+        releases[index].append(slot)
+      }
+      return zip(units, releases).map { Instruction(unit: $0.unit, releases: $1) }
+    }
+    var chainOfStep: [Int: (chain: Int, isLast: Bool)] = [:]
+    for (index, chain) in chains.enumerated() {
+      for step in chain.stepIndices { chainOfStep[step] = (index, step == chain.stepIndices.last) }
+    }
+    let plainProgram = program(steps.indices.map { (.step($0), steps[$0].inputs) })
+    var preparedUnits: [(unit: Instruction.Unit, reads: [Int])] = []
+    for index in steps.indices {
+      guard let (chain, isLast) = chainOfStep[index] else {
+        preparedUnits.append((.step(index), steps[index].inputs))
+        continue
+      }
+      if isLast { preparedUnits.append((.chain(chain), chains[chain].reads.map(slot))) }
+    }
 
     self.parameterList = parameters
     self.bufferList = buffers
-    self.constants = constants
     self.steps = steps
+    self.chains = chains
+    self.slotNames = slotNames
+    self.slotIndex = slots
+    self.template = template
+    self.parameterSlots = parameterSlots
+    self.bufferSlots = bufferSlots
+    self.inputSlots = inputSlots
+    self.outputSlots = outputSlots
+    self.plainProgram = plainProgram
+    self.preparedProgram = program(preparedUnits)
     self.foldedNodeCount = folded
   }
+
+  /// The Conv runs computed in one prepared call each when no gradients are recorded (see
+  /// `PreparedInference`), in graph order.
+  public var fusedConvolutions: [ONNXFusedConvolution] { chains.map(\.summary) }
+
+  /// How many fused convolutions hold a prepared form now.
+  public var preparedChainCount: Int { chains.filter(\.isPrepared).count }
+
+  /// Drops every fused convolution's prepared form (its memory comes back; the next inference
+  /// call prepares again).
+  public func releasePreparedChains() { chains.forEach { $0.release() } }
 
   /// Runs the graph on `feeds` (by graph input name) and returns every graph output in order.
   ///
   /// - Throws: `ONNXImportError` naming the input or node: a missing input, a shape that does
   ///   not match the graph's declared dimensions, or a value an operator cannot take.
   public func run(_ feeds: [String: ONNXValue]) throws -> [ONNXValue] {
-    try run(feeds) { _, _ in }
+    try run(feeds, observe: nil)
   }
 
-  /// `run(_:)`, handing every value a node computes to `observe` (summaries read the shapes).
-  func run(_ feeds: [String: ONNXValue], observe: (String, ONNXValue) -> Void) throws -> [ONNXValue] {
-    var environment = constants
-    for (name, parameter) in parameterList { environment[name] = .float(parameter) }
-    for (name, buffer) in bufferList { environment[name] = .float(Variable(buffer.value)) }
-    for input in inputs {
+  /// `run(_:)`, handing every value a node computes to `observe` (summaries read the shapes);
+  /// while observed, every node runs on its own.
+  func run(_ feeds: [String: ONNXValue], observe: ((String, ONNXValue) -> Void)?) throws -> [ONNXValue] {
+    var environment = template
+    for (slot, (_, parameter)) in zip(parameterSlots, parameterList) { environment[slot] = .float(parameter) }
+    for (slot, (_, buffer)) in zip(bufferSlots, bufferList) { environment[slot] = .float(Variable(buffer.value)) }
+    for (slot, input) in zip(inputSlots, inputs) {
       guard let value = feeds[input.name] else {
         throw ONNXImportError.runtime(node: "graph input \"\(input.name)\"", reason: "no value was given")
       }
       try check(value, against: input)
-      environment[input.name] = value
+      environment[slot] = value
     }
-    for step in steps {
-      let arguments = ONNXArguments(
-        values: step.node.inputs.map { $0.isEmpty ? nil : environment[$0] }, label: step.node.label)
-      let results = try step.kernel(arguments)
-      guard results.count >= step.node.outputs.filter({ !$0.isEmpty }).count else {
-        throw ONNXImportError.runtime(node: step.node.label, reason: "produced \(results.count) outputs")
+    let prepared = observe == nil && !chains.isEmpty && PreparedInference.applies()
+    for instruction in prepared ? preparedProgram : plainProgram {
+      switch instruction.unit {
+      case .step(let index):
+        try execute(steps[index], &environment, observe: observe)
+      case .chain(let index):
+        let chain = chains[index]
+        if let output = chain.preparedOutput({ slotIndex[$0].flatMap { environment[$0] } }),
+          let slot = slotIndex[chain.output]
+        {
+          environment[slot] = .float(output)
+        } else {
+          // Values the prepared call does not take: the nodes themselves, which check them.
+          for step in chain.stepIndices { try execute(steps[step], &environment, observe: nil) }
+          for slot in chain.intermediates.compactMap({ slotIndex[$0] }) { environment[slot] = nil }
+        }
       }
-      for (name, value) in zip(step.node.outputs, results) where !name.isEmpty {
-        environment[name] = value
-        observe(name, value)
-      }
-      for name in step.releases { environment[name] = nil }
+      for slot in instruction.releases { environment[slot] = nil }
     }
-    return try outputs.map { output in
-      guard let value = environment[output.name] else {
+    return try zip(outputs, outputSlots).map { output, slot in
+      guard let value = environment[slot] else {
         throw ONNXImportError.runtime(node: "graph output \"\(output.name)\"", reason: "was not computed")
       }
       return value
+    }
+  }
+
+  private func execute(
+    _ step: Step, _ environment: inout [ONNXValue?], observe: ((String, ONNXValue) -> Void)?
+  ) throws {
+    let arguments = ONNXArguments(
+      values: step.inputs.map { $0 < 0 ? nil : environment[$0] }, label: step.label)
+    let results = try step.kernel(arguments)
+    var produced = 0
+    for (slot, value) in zip(step.outputs, results) where slot >= 0 {
+      environment[slot] = value
+      observe?(slotNames[slot], value)
+      produced += 1
+    }
+    guard produced == step.outputs.filter({ $0 >= 0 }).count else {
+      throw ONNXImportError.runtime(node: step.label, reason: "produced \(results.count) outputs")
     }
   }
 
