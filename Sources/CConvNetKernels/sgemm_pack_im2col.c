@@ -117,6 +117,16 @@ void cn_sgemm_pack_b_im2col(
   const cn_im2col *g, int trans_b, long row0, long kc, long col0, long nc, float *packed)
 {
   const long height = g->height, width = g->width;
+  if (!trans_b && g->kernel_h == 1 && g->kernel_w == 1 && g->stride_h == 1 && g->stride_w == 1
+      && g->pad_top == 0 && g->pad_left == 0 && g->out_height == height && g->out_width == width) {
+    // A 1×1, stride-1, unpadded convolution: its im2col matrix is the image itself,
+    // [channels][height·width], stored. The plain packer walks it row by row — one sequential
+    // read stream — where the loop below reads 16 floats from each of kc channel planes in
+    // turn, a new cache line a plane apart every time (measured: the copies' loads missed
+    // and made this packer ~9 % of ResNet-50's inference).
+    cn_sgemm_pack_b(0, kc, nc, g->input + row0 * height * width + col0, height * width, packed);
+    return;
+  }
   // The last float of the image: the stride-2 vector copy may read one past its last element.
   const float *image_end = g->input + g->channels * height * width;
 #if defined(CN_PACK_HAVE_AVX2)
