@@ -44,4 +44,22 @@ CN_AVX512 void cn_sgemm_kernel_avx512(
   }
 }
 
+// The epilogue of a full MR×NR tile of C (c, rows ldc apart), 16 lanes per row: c = c + bias
+// (one value per row; NULL for none) + residual (rows ldr apart; NULL for none), then ReLU when
+// relu ≠ 0 — the same operations in the same order as the driver's scalar apply_epilogue, so
+// the results are identical. max(0, c) returns its second operand when c is NaN, so NaN stays
+// NaN and −0 stays −0, as `c < 0 ? 0 : c`.
+CN_AVX512 void cn_sgemm_epilogue_tile_avx512(
+  float *c, long ldc, const float *bias, const float *residual, long ldr, int relu)
+{
+  for (int i = 0; i < CN_SGEMM_MR; ++i) {
+    float *row = c + i * ldc;
+    __m512 value = _mm512_loadu_ps(row);
+    if (bias != NULL) value = _mm512_add_ps(value, _mm512_set1_ps(bias[i]));
+    if (residual != NULL) value = _mm512_add_ps(value, _mm512_loadu_ps(residual + i * ldr));
+    if (relu) value = _mm512_max_ps(_mm512_setzero_ps(), value);
+    _mm512_storeu_ps(row, value);
+  }
+}
+
 #endif

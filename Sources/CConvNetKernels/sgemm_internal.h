@@ -25,6 +25,9 @@ void cn_sgemm_kernel_avx2(
 void cn_sgemm_kernel_avx512(
   long k, const float *a, const float *b, long b_k_stride, float alpha, float beta,
   float *c, long ldc);
+// The bias (per row) + residual + ReLU epilogue of one full MR×NR tile, see sgemm_avx512.c.
+void cn_sgemm_epilogue_tile_avx512(
+  float *c, long ldc, const float *bias, const float *residual, long ldr, int relu);
 #endif
 
 // Packs rows [0, mc) × depth [0, kc) of op(A) into ceil(mc/MR) panels, each kc × MR

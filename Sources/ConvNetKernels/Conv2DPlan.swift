@@ -66,16 +66,22 @@ public struct Conv2DPlan: Equatable, Sendable {
   public let weightGradient: Conv2DAlgorithm
 
   /// Chooses every pass's algorithm for `geometry`, which must be valid (`validate()` nil).
-  public init(_ geometry: Conv2DGeometry) {
+  /// `preparedWeight`: the forward pass runs on a weight prepared once for many calls
+  /// (`PreparedConv2D`), so Winograd's weight transform is not paid per call and Winograd pays
+  /// over fewer tiles (`winogradPaysWithPreparedWeight`); the other passes are unaffected.
+  public init(_ geometry: Conv2DGeometry, preparedWeight: Bool = false) {
     if let problem = geometry.validate() { preconditionFailure(problem) }
     self.geometry = geometry
     let (_, OCG, K, _, P) = geometry.gemmSizes
     let winograd = winogradApplies(geometry) && winogradPays(geometry)
+    let forwardWinograd =
+      winograd
+      || (preparedWeight && winogradApplies(geometry) && winogradPaysWithPreparedWeight(geometry))
     let gather = gatherApplies(geometry)
 
     if geometry.isDepthwise {
       forward = .depthwise
-    } else if winograd {
+    } else if forwardWinograd {
       forward = .winograd
     } else if gather {
       forward = .gather

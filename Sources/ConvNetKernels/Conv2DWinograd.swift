@@ -47,6 +47,22 @@ func winogradPays(_ geometry: Conv2DGeometry) -> Bool {
 /// 256 within noise of each other, all far better than 0 (62 → ~40 ms).
 private let winogradMinimumTiles = 64
 
+/// `winogradPays` for a forward pass whose transformed weight is made once and kept
+/// (`PreparedConv2D`): only the transforms of the input and output are left to repay, so
+/// Winograd wins from fewer tiles — ResNet's 14×14 layers at batch 1 (49 tiles, 256 channels:
+/// 16 GEMMs of 56 columns do half the multiply-adds of im2col's one). Not the 7×7 layers
+/// (16 tiles): there the 16 transformed matrices (16/9 of the weight's bytes, read once per
+/// call) cost more than the fewer multiply-adds save.
+func winogradPaysWithPreparedWeight(_ geometry: Conv2DGeometry) -> Bool {
+  let tiles =
+    geometry.batch * ((geometry.outputHeight + 1) / 2) * ((geometry.outputWidth + 1) / 2)
+  return tiles >= preparedWinogradMinimumTiles
+}
+
+/// See `winogradPaysWithPreparedWeight`: between the 16 tiles of a 7×7 output and the 49 of a
+/// 14×14 one at batch 1.
+private let preparedWinogradMinimumTiles = 36
+
 /// Winograd F(2×2, 3×3) forward convolution. Same contract as `conv2DForward` (shapes
 /// `[N, C, H, W]` ⋆ `[OC, C, 3, 3]` → `[N, OC, OH, OW]`, optional bias `[OC]`, overwrites
 /// `output`) for geometries where `winogradApplies` holds; `relu` clamps the result at 0.

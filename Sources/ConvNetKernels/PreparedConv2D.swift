@@ -109,15 +109,15 @@ public final class PreparedConv2D: Sendable {
 
   /// `output = activation(weight ⋆ input + bias + residual)` for `geometry` (made by
   /// `geometry(input:)` and valid): overwrites `output` `[N, OC, OH, OW]`; `residual`, when
-  /// given, has the output's shape. The algorithm is `Conv2DPlan(geometry).forward`, as in
-  /// `conv2DForward`; GEMM and Winograd plans use the prepared weight and fuse the epilogue,
+  /// given, has the output's shape. The algorithm is `Conv2DPlan(geometry, preparedWeight: true)
+  /// .forward` (as in `conv2DForward`, except that Winograd takes smaller batches); GEMM and Winograd plans use the prepared weight and fuse the epilogue,
   /// the others (depthwise, gather and row tiles, stored im2col) run their kernel and then one
   /// pass of `cn_epilogue_apply`.
   public func forward(
     input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, geometry g: Conv2DGeometry,
     residual: UnsafePointer<Float>? = nil, activation: FusedActivation = .none
   ) {
-    let plan = Conv2DPlan(g)
+    let plan = Conv2DPlan(g, preparedWeight: true)
     switch plan.forward {
     case .winograd:
       let u = winogradForm()

@@ -30,6 +30,27 @@ final class PoolingGradientTests: XCTestCase {
     }
   }
 
+  /// Inference (no gradients recorded, or an input that needs none) takes the values-only
+  /// kernel, which computes no argmax indices: the same values as the reference, and no node.
+  func testMaxPool2dWithoutGradientsMatchesReference() {
+    for (name, settings) in Self.windows {
+      for relu in [false, true] {
+        let expected = Self.maxPoolReference(settings, applyingReLU: relu).evaluate([x])
+        let pool = { (input: Variable) in
+          relu ? reluMaxPool2d(input, settings: settings) : maxPool2d(input, settings: settings)
+        }
+        let unrecorded = withoutGradients { pool(Variable(x, requiresGrad: true)) }
+        let constant = pool(Variable(x))
+        for (label, output) in [("withoutGradients", unrecorded), ("constant input", constant)] {
+          XCTAssertFalse(output.requiresGrad, "\(name) relu \(relu) \(label)")
+          XCTAssertEqual(output.shape, expected.shape, "\(name) relu \(relu) \(label)")
+          XCTAssertEqual(
+            output.value.scalars, expected.scalars, "\(name) relu \(relu) \(label)")
+        }
+      }
+    }
+  }
+
   /// The keyword form (PyTorch's `max_pool2d(x, kernel_size, stride, padding, ceil_mode)`)
   /// means the same settings.
   func testMaxPool2dKeywordForm() {

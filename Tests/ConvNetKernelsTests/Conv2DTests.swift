@@ -72,6 +72,13 @@ final class Conv2DTests: XCTestCase {
         Conv2DGeometry(
           batch: 3, inputChannels: 8, inputHeight: 6, inputWidth: 5, outputChannels: 4,
           kernelSize: 1)),
+      // 1×1 pointwise at batch 1 on 1,600 pixels: more than one column block of the GEMM
+      // (1,024) and column slabs per thread, so B panels start mid-image and mid-row
+      Conv2DCase(
+        (.pointwiseGEMM, .pointwiseGEMM, .pointwiseGEMM),
+        Conv2DGeometry(
+          batch: 1, inputChannels: 8, inputHeight: 40, inputWidth: 40, outputChannels: 12,
+          kernelSize: 1)),
       // 1×1 pointwise with groups 2, batch 5 (uneven chunks over threads)
       Conv2DCase(
         (.pointwiseGEMM, .pointwiseGEMM, .pointwiseGEMM),

@@ -1,5 +1,6 @@
 import ConvNetKernels
 import ConvNetTensor
+import TestSupport
 import XCTest
 
 final class MaxPool2DTests: XCTestCase {
@@ -122,6 +123,54 @@ final class MaxPool2DTests: XCTestCase {
         XCTAssertEqual(indices, expectedIndices, "\(geometry) relu \(relu)")
         XCTAssertEqual(
           output.map(\.bitPattern), expected.map(\.bitPattern), "\(geometry) relu \(relu)")
+      }
+    }
+  }
+
+  /// The values-only forward (inference, `maxPool2DForwardValues`) gives bit for bit the
+  /// reference's values at every SIMD level, with and without ReLU, with planted NaNs (±0 and
+  /// ties too: the inputs are rounded to a coarse grid): ResNet's 3×3/2 padded pool on a row
+  /// with several 16-output vectors and a masked tail, stride 1, ceil mode, stride 3 (gathers),
+  /// 2×2, a non-square window and the shared pooling configurations.
+  func testValuesOnlyForwardMatchesReference() {
+    let geometries =
+      [
+        Pool2DGeometry(
+          batch: 2, channels: 3, inputHeight: 23, inputWidth: 77, kernelSize: 3, stride: 2,
+          padding: 1),
+        Pool2DGeometry(
+          batch: 1, channels: 2, inputHeight: 9, inputWidth: 40, kernelSize: 3, stride: 1,
+          padding: 1),
+        Pool2DGeometry(
+          batch: 1, channels: 2, inputHeight: 10, inputWidth: 41, kernelSize: 3, stride: 2,
+          ceilMode: true),
+        Pool2DGeometry(
+          batch: 1, channels: 1, inputHeight: 12, inputWidth: 70, kernelSize: 5, stride: 3,
+          padding: 2),
+        Pool2DGeometry(batch: 1, channels: 2, inputHeight: 6, inputWidth: 35, kernelSize: 2),
+        Pool2DGeometry(batch: 1, channels: 1, inputHeight: 5, inputWidth: 5, kernelSize: 3),
+      ] + poolingConfigurations
+    forEachSIMDLevel { level in
+      var generator = SeededGenerator(seed: 13)
+      for geometry in geometries {
+        // Values on a grid of quarters in [−2, 2]: many ties, zeros of both signs.
+        var input = randomValues(geometry.inputCount, &generator).map { ($0 * 8).rounded() / 4 }
+        input[input.count / 3] = .nan
+        input[input.count / 2] = -.nan
+        input[input.count / 5] = -0.0
+        for relu in [false, true] {
+          var output = [Float](repeating: 7, count: geometry.outputCount)
+          maxPool2DForwardValues(
+            input: input, output: &output, geometry: geometry, applyingReLU: relu)
+          var expected = [Float](repeating: 0, count: geometry.outputCount)
+          var indices = [Int32](repeating: -2, count: geometry.outputCount)
+          maxPool2DForwardReference(
+            input: input, output: &expected, indices: &indices, geometry: geometry,
+            applyingReLU: relu)
+          XCTAssertEqual(
+            output.map(\.bitPattern), expected.map(\.bitPattern),
+            "\(geometry) relu \(relu) simd \(level)")
+        }
       }
     }
   }

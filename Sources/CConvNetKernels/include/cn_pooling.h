@@ -17,4 +17,14 @@ void cn_maxpool2x2_forward(
   int simd_level, long planes, long height, long width, long out_h, long out_w,
   const float *input, float *output, int32_t *indices, int relu);
 
+/// Max pooling forward without indices (inference): any kH×kW window, stride sH×sW and
+/// padding pH×pW (padding never wins; windows are clipped to the image), NCHW, `planes`
+/// independent planes of height×width → out_h×out_w; single-threaded. Output values are exactly
+/// those of the reference rule above (first largest, a NaN always wins; with `relu` ≠ 0 of
+/// relu(input)). `simd_level`: CN_SIMD_AVX512 runs 16 outputs per vector, lower levels the
+/// portable loop.
+void cn_maxpool_values_forward(
+  int simd_level, long planes, long height, long width, long out_h, long out_w, long k_h,
+  long k_w, long s_h, long s_w, long p_h, long p_w, const float *input, float *output, int relu);
+
 #endif

@@ -50,16 +50,24 @@ private func maxPool2d(
   let geometry = poolGeometry(settings, for: input.value, name: name)
   let outputShape = [geometry.batch, geometry.channels, geometry.outputHeight, geometry.outputWidth]
   var output = Tensor(uninitializedShape: outputShape)
+  let traced = TracedOperation.maxPool2d(settings, relu: applyingReLU)
+  let nodeName = applyingReLU ? "relu_max_pool2d" : "max_pool2d"
+  guard GradientMode.isEnabled, input.requiresGrad else {
+    // No graph will be recorded (makeOutput's own test), so no backward will need the argmax
+    // indices: the values-only kernel, which neither computes nor stores them.
+    maxPool2DForwardValues(
+      input: input.value.readOnlyElements, output: output.uniqueElements(), geometry: geometry,
+      applyingReLU: applyingReLU)
+    return Variable.makeOutput(output, name: nodeName, inputs: [input], traced: traced) { _ in
+      preconditionFailure("\(name): backward of an output recorded without gradients")
+    }
+  }
   let indexOwner = IndexBuffer(count: output.count)
   maxPool2DForward(
     input: input.value.readOnlyElements, output: output.uniqueElements(),
     indices: indexOwner.buffer.baseAddress!, geometry: geometry, applyingReLU: applyingReLU)
   let inputShape = input.shape
-  let nodeName = applyingReLU ? "relu_max_pool2d" : "max_pool2d"
-  return Variable.makeOutput(
-    output, name: nodeName, inputs: [input],
-    traced: .maxPool2d(settings, relu: applyingReLU)
-  ) { [output] gradient in
+  return Variable.makeOutput(output, name: nodeName, inputs: [input], traced: traced) { [output] gradient in
     var gradInput = Tensor(uninitializedShape: inputShape)
     maxPool2DBackward(
       gradOutput: gradient.readOnlyElements, indices: indexOwner.buffer.baseAddress!,
