@@ -8,11 +8,11 @@ import CConvNetKernels
 // the largest tensors of the whole network. Here one thread takes one band of output rows of
 // one image at a time: it expands just the input rows the band's depthwise reads (a GEMM whose
 // B is those rows of the NCHW image in place — rows of a channel are contiguous, channels H·W
-// apart — with bias and ReLU6 in the epilogue, pointwise_gemm.c), runs the depthwise kernel on that band
-// (depthwise3x3.c; bias and ReLU6 fused), and projects it straight into the output rows (a GEMM
-// with the bias and the shortcut in its epilogue). Bands are sized so that the expanded rows
-// and the depthwise output stay in the core's L2; bands of one image overlap by the depthwise's
-// halo (one or two expanded rows computed twice). The expanded tensor never exists whole, which
+// apart — with bias and ReLU6 in a vector epilogue, pointwise_gemm.c), runs the depthwise
+// kernel on that band (depthwise3x3.c; bias and ReLU6 fused), and projects it straight into the
+// output rows (a GEMM with the bias and the shortcut in its epilogue). Bands are sized so that
+// the expanded rows and the depthwise output stay in the core's L2; bands of one image overlap
+// by the depthwise's halo (one or two expanded rows computed twice). The expanded tensor never exists whole, which
 // is also what keeps the network's peak memory down. One parallel loop per block replaces the
 // three GEMMs' and the depthwise's own.
 
