@@ -118,3 +118,46 @@ private func forEachDepthwiseChunk(
 /// Enough planes per parallel chunk that each thread gets ~32k pixels of work.
 @inline(__always)
 func planesPerChunk(_ planeSize: Int) -> Int { max(1, 32_768 / max(planeSize, 1)) }
+
+// MARK: - 3×3, padding 1, stride 1 or 2, with the epilogue (inference)
+
+extension Conv2DGeometry {
+  /// A depthwise 3×3 convolution with padding 1 on every side, stride 1 or 2 (the same both
+  /// ways) and no dilation — MobileNet's — which `depthwise3x3Forward` computes.
+  public var isDepthwise3x3: Bool {
+    isDepthwise && kernelHeight == 3 && kernelWidth == 3 && strideHeight == strideWidth
+      && (strideHeight == 1 || strideHeight == 2) && dilationHeight == 1 && dilationWidth == 1
+      && paddingTop == 1 && paddingBottom == 1 && paddingLeft == 1 && paddingRight == 1
+  }
+}
+
+/// `output = activation(depthwise3×3(input) + bias)` for a geometry with `isDepthwise3x3`:
+/// each output pixel summed in a register and finished (bias, activation) before it is stored
+/// — one pass over the output (depthwise3x3.c), where `depthwiseConv2DForward` makes one per
+/// tap and the epilogue another. Overwrites `output`.
+///
+/// Shapes: input `[N, C, H, W]`, weight `[C, 1, 3, 3]`, bias `[C]` (optional), output
+/// `[N, C, OH, OW]`.
+public func depthwise3x3Forward(
+  input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+  activation: FusedActivation, output: UnsafeMutablePointer<Float>, geometry g: Conv2DGeometry
+) {
+  if let problem = g.validate() { preconditionFailure(problem) }
+  precondition(g.isDepthwise3x3, "depthwise3x3Forward needs a 3×3 depthwise, padding 1, stride 1 or 2")
+  let (C, HW, P) = (g.inputChannels, g.inputHeight * g.inputWidth, g.outputHeight * g.outputWidth)
+  let scratchCount = cn_depthwise3x3_scratch_count(g.inputWidth)
+  parallelChunks(g.batch * C, minimumChunk: planesPerChunk(HW)) { planes in
+    ScratchPool.withBuffer(count: scratchCount) { scratch in
+      var index = planes.lowerBound
+      while index < planes.upperBound {  // index = n·C + c; a run stays within one image
+        let c = index % C
+        let count = min(planes.upperBound - index, C - c)
+        cn_depthwise3x3_rows(
+          input + index * HW, HW, 0, g.inputHeight, g.inputWidth, g.strideHeight, weight + 9 * c,
+          bias.map { $0 + c }, activation.rawValue, count, 0, g.outputHeight, output + index * P,
+          P, scratch)
+        index += count
+      }
+    }
+  }
+}

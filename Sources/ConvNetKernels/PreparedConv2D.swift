@@ -129,6 +129,11 @@ public final class PreparedConv2D: Sendable {
         padLeft: g.paddingLeft)
     case .implicitGEMM, .pointwiseGEMM:
       gemmForward(input: input, output: output, geometry: g, residual: residual, activation: activation)
+    case .depthwise where g.isDepthwise3x3 && residual == nil:
+      // Bias and activation in the kernel's own pass.
+      depthwise3x3Forward(
+        input: input, weight: plainForm().pointer, bias: bias?.pointer, activation: activation,
+        output: output, geometry: g)
     default:
       let weight = plainForm()
       conv2DForward(input: input, weight: weight.pointer, bias: bias?.pointer, output: output, plan: plan)
@@ -211,6 +216,16 @@ public final class PreparedConv2D: Sendable {
       return u
     }
   }
+
+  // The forms for kernels that chain several prepared convolutions (the fused inverted
+  // residual block, `invertedResidualForward`).
+
+  /// The weight packed for `cn_sgemm_packed`, per group (`packedGemmOperandCount` floats apart).
+  var packedGEMMWeight: AlignedFloats { gemmForm() }
+  /// The weight `weightShape` as it is.
+  var plainWeight: AlignedFloats { plainForm() }
+  /// The bias `[OC]`, or nil for none.
+  var biasValues: UnsafePointer<Float>? { bias.map { UnsafePointer($0.pointer) } }
 
   /// The weight as it is, made on first use.
   private func plainForm() -> AlignedFloats {

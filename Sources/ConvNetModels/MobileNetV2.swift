@@ -58,7 +58,41 @@ public final class MobileNetV2: Module {
 
     public var children: [(name: String, module: any Module)] { [("conv", conv)] }
 
+    /// The block's convolutions as steps of `preparedInvertedResidual`, or nil when `conv` no
+    /// longer has the layers `init` put there.
+    private var fusedSteps:
+      (expand: PreparedConvolutionStep?, depthwise: PreparedConvolutionStep,
+        project: PreparedConvolutionStep)?
+    {
+      func step(_ module: any Module) -> PreparedConvolutionStep? {
+        guard let layers = (module as? Sequential)?.layers, layers.count == 3,
+          let convolution = layers[0] as? Conv2d, let norm = layers[1] as? BatchNorm2d,
+          layers[2] is ReLU6
+        else { return nil }
+        return PreparedConvolutionStep(convolution, batchNorm: norm, activation: .relu6)
+      }
+      let layers = conv.layers
+      guard layers.count == 3 || layers.count == 4,
+        let projection = layers[layers.count - 2] as? Conv2d,
+        let projectionNorm = layers[layers.count - 1] as? BatchNorm2d,
+        let depthwise = step(layers[layers.count - 3])
+      else { return nil }
+      var expand: PreparedConvolutionStep?
+      if layers.count == 4 {
+        guard let first = step(layers[0]) else { return nil }
+        expand = first
+      }
+      return (expand, depthwise, PreparedConvolutionStep(projection, batchNorm: projectionNorm))
+    }
+
     public func forward(_ input: Variable) -> Variable {
+      if PreparedInference.applies(), let steps = fusedSteps,
+        let output = preparedInvertedResidual(
+          input, expand: steps.expand, depthwise: steps.depthwise, project: steps.project,
+          addingInput: usesShortcut)
+      {
+        return output  // the whole block in one pass over bands of rows
+      }
       if usesShortcut && PreparedInference.applies() {
         // The addition in the last convolution's epilogue.
         return conv.forward(input, addingResidual: input)

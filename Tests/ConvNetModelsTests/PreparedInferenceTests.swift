@@ -19,6 +19,9 @@ final class PreparedInferenceTests: XCTestCase {
     ("resnet bottleneck", { ResNet(blockKind: .bottleneck, layerBlockCounts: [1, 2, 1, 1], classCount: 7, width: 8) }, [1, 3, 48, 48]),
     ("resnet bottleneck SE", { ResNet(blockKind: .bottleneck, layerBlockCounts: [1, 1, 1, 1], classCount: 7, width: 16, squeezeExcitation: true) }, [1, 3, 40, 40]),
     ("mobilenet_v2", { MobileNetV2(classCount: 7, widthMultiplier: 0.25) }, [2, 3, 32, 32]),
+    // Batch 1 on a larger image: the fused inverted residual blocks cut each image into bands
+    // for the threads on the early stages and run the late (3×3) ones layer by layer.
+    ("mobilenet_v2 batch 1", { MobileNetV2(classCount: 7, widthMultiplier: 0.25) }, [1, 3, 96, 96]),
   ]
 
   /// Gives every batch norm random running statistics and affine parameters, so that folding
@@ -123,6 +126,17 @@ final class PreparedInferenceTests: XCTestCase {
         ObjectIdentifier(firstConvolution.weight.value.storage), storage,
         "\(network.name): the write went to the same storage")
       try checkAgainstFreshModel("an in-place write to a weight")
+
+      // 3b. The same for a depthwise convolution's weight and the batch norm after it, inside
+      //     a block (MobileNetV2's fused inverted residual blocks hold no form of their own).
+      if let depthwise = model.namedModules().compactMap({ $0.module as? Conv2d }).first(where: {
+        $0.groups > 1
+      }) {
+        depthwise.weight.value.ensureUniqueStorage()
+        _ = Self.infer(model, input, prepared: true)
+        depthwise.weight.value[0, 0, 1, 1] += 0.5
+        try checkAgainstFreshModel("an in-place write to a depthwise weight")
+      }
 
       // 4. Batch norms in training mode: they use the batch's statistics, nothing is folded.
       //    (Only the batch norms: a dropout in training mode would draw differently per call.)

@@ -221,5 +221,7 @@ void cn_depthwise_backward_weight_plane(
   const long *geometry, const float *x, const float *dy, float *dw, float *scratch);
 #include "cn_pooling.h"
 #include "cn_recurrent.h"
+#include "cn_depthwise3x3.h"
+#include "cn_pointwise.h"
 
 #endif
