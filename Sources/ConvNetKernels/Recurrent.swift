@@ -32,6 +32,13 @@ public func recurrentForward(
   let savedWidth = layout.savedGateWidth
   let hasCell = layout.cell.hasCellState
   precondition(!hasCell || (initialCell != nil && finalCell != nil), "recurrentForward: LSTM needs c₀ and c_T")
+  if lstmStepsFuse(layout, microKernel) {
+    lstmForwardFused(
+      input: input, weights: weights, initialHidden: initialHidden, initialCell: initialCell!,
+      output: output, finalHidden: finalHidden, finalCell: finalCell!, saved: saved, layout: layout,
+      microKernel: microKernel)
+    return
+  }
   // All steps' input projections at once, into the first G·H columns of the saved gate rows.
   gemm(
     transposeA: false, transposeB: true, m: layout.rows, n: width, k: layout.inputSize, alpha: 1,
@@ -159,6 +166,14 @@ public func recurrentBackward(
   let hasCell = layout.cell.hasCellState
   let separateHiddenSide = layout.cell == .gru
   precondition(!hasCell || gradInitialCell != nil, "recurrentBackward: LSTM needs dc₀")
+  if lstmStepsFuse(layout, microKernel) {
+    lstmBackwardFused(
+      input: input, weights: weights, saved: saved, gradOutput: gradOutput, gradFinalHidden: gradFinalHidden,
+      gradFinalCell: gradFinalCell, gradInput: gradInput, accumulateGradInput: accumulateGradInput,
+      gradInitialHidden: gradInitialHidden, gradInitialCell: gradInitialCell!, gradWeights: gradWeights,
+      layout: layout, microKernel: microKernel)
+    return
+  }
   let packedCount = packedGemmOperandCount(m: h, k: width)
   let scratchCount = rows * width * (separateHiddenSide ? 2 : 1) + 3 * batch * h + batch * width + packedCount
   ScratchPool.withBuffer(count: scratchCount) { scratch in
@@ -205,17 +220,42 @@ public func recurrentBackward(
     gradInitialHidden.update(from: dh, count: batch * h)
     if hasCell { gradInitialCell!.update(from: dc, count: batch * h) }
 
-    // The parameter gradients: sums over all T·N rows, one GEMM each.
-    gemm(
-      transposeA: true, transposeB: false, m: width, n: layout.inputSize, k: rows, alpha: 1,
-      a: inputSide, lda: width, b: input, ldb: layout.inputSize, beta: 0,
-      c: gradWeights.inputWeight, ldc: layout.inputSize,
-      bias: nil, biasAlongRows: false, relu: false, microKernel: microKernel)
-    gemm(
-      transposeA: true, transposeB: false, m: width, n: h, k: rows, alpha: 1, a: hiddenSide,
-      lda: width, b: saved + layout.savedPreviousHiddenOffset, ldb: h, beta: 0,
-      c: gradWeights.hiddenWeight, ldc: h,
-      bias: nil, biasAlongRows: false, relu: false, microKernel: microKernel)
+    recurrentParameterGradients(
+      input: input, weights: weights, saved: saved, inputSide: inputSide, hiddenSide: hiddenSide,
+      gradInput: gradInput, accumulateGradInput: accumulateGradInput, gradWeights: gradWeights,
+      layout: layout, microKernel: microKernel)
+  }
+}
+
+/// The parameter gradients (sums over all T·N rows, one GEMM each) and the input gradient, from
+/// the gradients of each row's pre-activations: `inputSide` of W_ih x + b_ih, `hiddenSide` of
+/// W_hh h + b_hh (the same buffer except for GRU). `gateGradientSums`: their column sums when
+/// the caller has them already (one buffer for both sides), else nil.
+func recurrentParameterGradients(
+  input: UnsafePointer<Float>, weights: RecurrentWeights, saved: UnsafePointer<Float>,
+  inputSide: UnsafePointer<Float>, hiddenSide: UnsafePointer<Float>,
+  gateGradientSums: UnsafePointer<Float>? = nil, gradInput: UnsafeMutablePointer<Float>?,
+  accumulateGradInput: Bool, gradWeights: RecurrentWeightGradients, layout: RecurrentLayout,
+  microKernel: GemmMicroKernel
+) {
+  let h = layout.hiddenSize
+  let width = layout.gateWidth
+  let rows = layout.rows
+  let separateHiddenSide = inputSide != hiddenSide
+  gemm(
+    transposeA: true, transposeB: false, m: width, n: layout.inputSize, k: rows, alpha: 1,
+    a: inputSide, lda: width, b: input, ldb: layout.inputSize, beta: 0,
+    c: gradWeights.inputWeight, ldc: layout.inputSize,
+    bias: nil, biasAlongRows: false, relu: false, microKernel: microKernel)
+  gemm(
+    transposeA: true, transposeB: false, m: width, n: h, k: rows, alpha: 1, a: hiddenSide,
+    lda: width, b: saved + layout.savedPreviousHiddenOffset, ldb: h, beta: 0,
+    c: gradWeights.hiddenWeight, ldc: h,
+    bias: nil, biasAlongRows: false, relu: false, microKernel: microKernel)
+  if let gateGradientSums {
+    gradWeights.inputBias?.update(from: gateGradientSums, count: width)
+    gradWeights.hiddenBias?.update(from: gateGradientSums, count: width)
+  } else {
     if let bias = gradWeights.inputBias { sumRows(inputSide, rows: rows, columns: width, into: bias) }
     if let bias = gradWeights.hiddenBias {
       if let inputBias = gradWeights.inputBias, !separateHiddenSide {
@@ -224,13 +264,13 @@ public func recurrentBackward(
         sumRows(hiddenSide, rows: rows, columns: width, into: bias)
       }
     }
-    if let gradInput {
-      gemm(
-        transposeA: false, transposeB: false, m: rows, n: layout.inputSize, k: width, alpha: 1,
-        a: inputSide, lda: width, b: weights.inputWeight, ldb: layout.inputSize,
-        beta: accumulateGradInput ? 1 : 0, c: gradInput, ldc: layout.inputSize,
+  }
+  if let gradInput {
+    gemm(
+      transposeA: false, transposeB: false, m: rows, n: layout.inputSize, k: width, alpha: 1,
+      a: inputSide, lda: width, b: weights.inputWeight, ldb: layout.inputSize,
+      beta: accumulateGradInput ? 1 : 0, c: gradInput, ldc: layout.inputSize,
       bias: nil, biasAlongRows: false, relu: false, microKernel: microKernel)
-    }
   }
 }
 

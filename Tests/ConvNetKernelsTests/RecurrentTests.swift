@@ -62,10 +62,21 @@ final class RecurrentTests: XCTestCase {
       cases.append(Case(cell: cell, steps: 3, batch: 40, inputSize: 9, hiddenSize: 17, seed: seed + 4))
       seed += 10
     }
+    // Enough work per step for two threads, 130 units (blocks of 16 and 64 with a short last
+    // one), batch-first with lengths: the fused LSTM steps' split and strides.
+    cases.append(
+      Case(
+        cell: .lstm, steps: 3, batch: 32, inputSize: 7, hiddenSize: 130, batchFirst: true,
+        lengths: (0..<32).map { 1 + $0 % 3 }, seed: seed))
     return cases
   }()
 
+  /// At every SIMD level: AVX-512 runs the fused LSTM steps, the others the GEMM + epilogue.
   func testFastKernelsMatchReferenceTwins() {
+    forEachSIMDLevel { level in checkFastKernelsMatchReferenceTwins(level: level) }
+  }
+
+  private func checkFastKernelsMatchReferenceTwins(level: SIMDLevel) {
     for c in Self.cases {
       let stride = c.secondHalf ? 2 * c.hiddenSize : c.hiddenSize
       let layout = RecurrentLayout(
@@ -135,7 +146,7 @@ final class RecurrentTests: XCTestCase {
         .output("gradInputBias", count: c.bias ? width : 0),
         .output("gradHiddenBias", count: c.bias ? width : 0),
       ]
-      let label = "\(c.cell) T\(c.steps) N\(c.batch) I\(c.inputSize) H\(c.hiddenSize) batchFirst \(c.batchFirst) reverse \(c.reverse) bias \(c.bias) lengths \(c.lengths ?? [])"
+      let label = "\(level): \(c.cell) T\(c.steps) N\(c.batch) I\(c.inputSize) H\(c.hiddenSize) batchFirst \(c.batchFirst) reverse \(c.reverse) bias \(c.bias) lengths \(c.lengths ?? [])"
       checkOp(
         label,
         kernels: [GemmMicroKernel.fastest, .portable].flatMap { microKernel in

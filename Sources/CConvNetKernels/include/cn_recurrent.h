@@ -37,4 +37,62 @@ void cn_gru_step_backward(
 void cn_rnn_step_backward(
   int simd_level, long h, int relu, const float *gates, const float *dy, float *dh, float *d_input);
 
+// ── LSTM steps fused with their GEMM (lstm_steps_avx512.c; AVX-512 only) ─────────────────────
+// Units come in blocks (CN_LSTM_FORWARD_UNITS in the forward, CN_LSTM_BACKWARD_UNITS in the
+// backward); a call handles blocks [first_block, end_block) for every sequence, so threads that
+// take disjoint blocks write disjoint columns. Rows of sequence n are at
+// `n · stride` from the given pointers (time-major or batch-first alike).
+
+#define CN_LSTM_FORWARD_UNITS 16
+#define CN_LSTM_BACKWARD_UNITS 64
+
+/// Floats of W_hh [4h, h] packed by either packer below.
+long cn_lstm_packed_hidden_weight_count(long h);
+/// W_hh packed as the right-hand side of h · W_hhᵀ, the four gates of 16 units side by side.
+void cn_lstm_pack_hidden_weight_forward(long h, const float *weight, float *packed);
+/// W_hh packed as the right-hand side of dgates · W_hh, 64 units per panel.
+void cn_lstm_pack_hidden_weight_backward(long h, const float *weight, float *packed);
+
+/// One forward step at time t.
+typedef struct {
+  long h, batch;
+  const float *hidden;       // h_{t−1}, [batch, h]
+  float *hidden_next;        // h_t, [batch, h] (h_{t−1} again for a sequence past its length)
+  float *cell;               // c, [batch, h], updated in place
+  const float *packed_weight;  // cn_lstm_pack_hidden_weight_forward
+  float *gates;              // in: W_ih x + b_ih + b_hh (i, f, g, o blocks of h); out: activated
+  long gate_stride;
+  float *output;             // h_t (zeros past the length)
+  long output_stride;
+  float *saved_hidden, *saved_cell;  // h_{t−1}, c_{t−1} for the backward; NULL: not saved
+  long state_stride;
+  const long *lengths;       // valid steps per sequence, NULL: all
+  long t;
+} cn_lstm_step;
+
+void cn_lstm_step_forward_avx512(const cn_lstm_step *step, long first_block, long end_block);
+
+/// One backward step at time t: dh = dh + d_previous · W_hh (+ dy), then the gate gradients of
+/// step t into d_gates, dc = dc·f, dh = 0 (a sequence past its length: zero gate gradients, dh
+/// and dc pass through). d_previous: the gate gradients of the step processed before, NULL for
+/// none. d_gates NULL: only dh += d_previous · W_hh (dh₀ after the last step).
+typedef struct {
+  long h, batch;
+  const float *d_previous;
+  const float *packed_weight;  // cn_lstm_pack_hidden_weight_backward
+  float *dh, *dc;            // [batch, h]
+  const float *dy;           // dL/dh_t from the output, NULL: zero
+  long output_stride;
+  const float *gates;        // the activated gates the forward saved
+  long gate_stride;          // of gates, d_gates and d_previous
+  const float *previous_cell;  // c_{t−1}
+  long state_stride;
+  float *d_gates;
+  float *d_bias;             // NULL, or 4h sums that every row's gate gradients are added to
+  const long *lengths;
+  long t;
+} cn_lstm_step_gradient;
+
+void cn_lstm_step_backward_avx512(const cn_lstm_step_gradient *step, long first_block, long end_block);
+
 #endif
