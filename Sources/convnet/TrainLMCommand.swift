@@ -26,52 +26,56 @@ struct TrainLMCommand: ParsableCommand {
   @Flag(help: "Leave out lines with ANSI colour escapes (fortunes-zh's titles and authors).")
   var dropColouredLines = false
 
-  @Option(help: "lstm-lm, gru-lm or rnn-lm.")
-  var arch = "lstm-lm"
+  // The options that shape the run are optional: with --resume, one left out continues as the
+  // checkpoint recorded it, and one given must agree with it (the library refuses a difference).
 
-  @Option(help: "Embedding width E.")
-  var embedding = 64
+  @Option(help: "lstm-lm, gru-lm or rnn-lm (default: lstm-lm).")
+  var arch: String?
 
-  @Option(help: "Hidden width H of the recurrent layers.")
-  var hidden = 128
+  @Option(help: "Embedding width E (default: 64).")
+  var embedding: Int?
 
-  @Option(help: "Stacked recurrent layers L.")
-  var layers = 1
+  @Option(help: "Hidden width H of the recurrent layers (default: 128).")
+  var hidden: Int?
 
-  @Option(help: "Dropout between stacked recurrent layers.")
-  var dropout: Float = 0
+  @Option(help: "Stacked recurrent layers L (default: 1).")
+  var layers: Int?
 
-  @Option(help: "characters, characters-without-spaces or words.")
-  var tokenizer = "characters"
+  @Option(help: "Dropout between stacked recurrent layers (default: 0).")
+  var dropout: Float?
 
-  @Option(name: .customLong("min-count"), help: "Tokens seen fewer times become <unk>.")
-  var minCount = 1
+  @Option(help: "characters, characters-without-spaces or words (default: characters).")
+  var tokenizer: String?
 
-  @Option(help: "Tokens per training window (backpropagation through time spans one window).")
-  var window = 48
+  @Option(name: .customLong("min-count"), help: "Tokens seen fewer times become <unk> (default: 1).")
+  var minCount: Int?
+
+  @Option(help: "Tokens per training window; backpropagation through time spans one window (default: 48).")
+  var window: Int?
 
   @Option(help: "Epochs to train (a resumed run continues up to this count).")
   var epochs = 10
 
-  @Option(name: .customLong("batch-size"), help: "Windows per batch.")
-  var batchSize = 32
+  @Option(name: .customLong("batch-size"), help: "Windows per batch (default: 32).")
+  var batchSize: Int?
 
-  @Option(help: "Adam's learning rate.")
-  var lr: Float = 0.003
+  @Option(help: "Adam's learning rate (default: 0.003; with --resume: the saved run's).")
+  var lr: Float?
 
-  @Option(help: "Clip the gradients' global norm to this (0: no clipping).")
-  var clip: Float = 5
+  @Option(help: "Clip the gradients' global norm to this, 0: no clipping (default: 5; with --resume: the saved run's).")
+  var clip: Float?
 
-  @Option(help: "Share of documents held out for validation perplexity (0: none).")
-  var validation = 0.1
+  @Option(help: "Share of documents held out for validation perplexity, 0: none (default: 0.1).")
+  var validation: Double?
 
-  @Option(help: "Seeds the weights, the split and the batch order.")
-  var seed: UInt64 = 1
+  @Option(help: "Seeds the weights, the split and the batch order (default: 1).")
+  var seed: UInt64?
 
   @Option(help: "Where to write the weights, optimiser state and vocabulary after every epoch.")
   var save: String?
 
-  @Option(help: "Continue the run saved in this file (same settings; saves go back to it unless --save).")
+  @Option(
+    help: "Continue the run saved in this file (options left out continue as saved; saves go back to it unless --save).")
   var resume: String?
 
   func validate() throws {
@@ -80,38 +84,41 @@ struct TrainLMCommand: ParsableCommand {
     guard ["lines", "fortunes"].contains(layout) else {
       throw CLIError("--layout \(layout): expected lines or fortunes")
     }
-    guard LanguageModel.Cell(architectureName: arch) != nil else {
+    if let arch, LanguageModel.Cell(architectureName: arch) == nil {
       throw CLIError("--arch \(arch): expected lstm-lm, gru-lm or rnn-lm")
     }
     _ = try parsedTokenizer()
   }
 
-  func parsedTokenizer() throws -> Tokenizer {
+  func parsedTokenizer() throws -> Tokenizer? {
     switch tokenizer {
+    case nil: return nil
     case "characters": return .characters
     case "characters-without-spaces": return .charactersWithoutSpaces
     case "words": return .words
     default:
-      throw CLIError("--tokenizer \(tokenizer): expected characters, characters-without-spaces or words")
+      throw CLIError("--tokenizer \(tokenizer ?? ""): expected characters, characters-without-spaces or words")
     }
   }
 
-  func settings() throws -> LanguageModelTrainingSettings {
-    var settings = LanguageModelTrainingSettings()
-    settings.cell = LanguageModel.Cell(architectureName: arch) ?? .lstm
-    settings.embeddingSize = embedding
-    settings.hiddenSize = hidden
-    settings.layers = layers
-    settings.dropout = dropout
-    settings.tokenizer = try parsedTokenizer()
-    settings.minimumCount = minCount
-    settings.windowLength = window
+  /// The options given, over `base`: the library's defaults for a new run, the saved run's
+  /// settings with --resume.
+  func settings(over base: LanguageModelTrainingSettings) throws -> LanguageModelTrainingSettings {
+    var settings = base
+    if let cell = arch.flatMap(LanguageModel.Cell.init(architectureName:)) { settings.cell = cell }
+    if let embedding { settings.embeddingSize = embedding }
+    if let hidden { settings.hiddenSize = hidden }
+    if let layers { settings.layers = layers }
+    if let dropout { settings.dropout = dropout }
+    if let tokenizer = try parsedTokenizer() { settings.tokenizer = tokenizer }
+    if let minCount { settings.minimumCount = minCount }
+    if let window { settings.windowLength = window }
     settings.epochs = epochs
-    settings.batchSize = batchSize
-    settings.learningRate = lr
-    settings.gradientClipNorm = clip == 0 ? nil : clip
-    settings.validationFraction = validation
-    settings.seed = seed
+    if let batchSize { settings.batchSize = batchSize }
+    if let lr { settings.learningRate = lr }
+    if let clip { settings.gradientClipNorm = clip == 0 ? nil : clip }
+    if let validation { settings.validationFraction = validation }
+    if let seed { settings.seed = seed }
     return settings
   }
 
@@ -119,7 +126,9 @@ struct TrainLMCommand: ParsableCommand {
     let documents = try TextDocuments.read(
       contentsOf: URL(fileURLWithPath: text), layout: layout == "fortunes" ? .fortunes : .lines,
       colouredLines: dropColouredLines ? .drop : .keep)
-    let settings = try settings()
+    let settings = try settings(
+      over: try resume.map { try LanguageModelTraining.savedSettings(at: URL(fileURLWithPath: $0)) }
+        ?? LanguageModelTrainingSettings())
     let destination = (save ?? resume).map { URL(fileURLWithPath: $0) }
     if let destination { try Checkpoint.prepareDestination(destination) }
     let training = try namingLanguageModelFlags {
@@ -131,7 +140,7 @@ struct TrainLMCommand: ParsableCommand {
     }
     let corpus = training.corpus
     print(
-      "\(arch) on \(text): \(corpus.trainingDocuments.count) training and \(corpus.validationDocuments.count) "
+      "\(settings.cell.architectureName) on \(text): \(corpus.trainingDocuments.count) training and \(corpus.validationDocuments.count) "
         + "validation documents, vocabulary \(corpus.vocabulary.count), \(corpus.training.count) windows of "
         + "\(corpus.training.length), \(training.model.parameterCount) parameters")
     if training.completedEpochs >= settings.epochs {

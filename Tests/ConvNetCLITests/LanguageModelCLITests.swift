@@ -66,10 +66,20 @@ final class LanguageModelCLITests: XCTestCase {
     XCTAssertEqual(
       try SafetensorsFile.read(from: output).tensor(named: "output").shape, [1, 3, vocabulary.count])
 
+    // A size that contradicts the saved run is refused, naming it, before any training.
+    let saved = try Data(contentsOf: URL(fileURLWithPath: weights))
+    let contradicting = try ConvNetExecutable.run([
+      "train-lm", "--text", text.path, "--layout", "fortunes", "--drop-coloured-lines", "--hidden", "32",
+      "--epochs", "3", "--resume", weights,
+    ])
+    XCTAssertNotEqual(contradicting.status, 0)
+    XCTAssertTrue(contradicting.standardError.contains("hidden size was 16, now 32"), contradicting.standardError)
+    XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: weights)), saved)
+
+    // Sizes, window, batch size and split left out continue as saved; one repeated is fine.
     let resumed = try ConvNetExecutable.run([
-      "train-lm", "--text", text.path, "--layout", "fortunes", "--drop-coloured-lines", "--embedding", "8",
-      "--hidden", "16", "--window", "12", "--batch-size", "2", "--epochs", "3", "--validation", "0.5",
-      "--resume", weights,
+      "train-lm", "--text", text.path, "--layout", "fortunes", "--drop-coloured-lines", "--hidden", "16",
+      "--epochs", "3", "--resume", weights,
     ])
     XCTAssertEqual(resumed.status, 0, resumed.standardError)
     XCTAssertTrue(resumed.standardOutput.contains("resuming after epoch 2"), resumed.standardOutput)

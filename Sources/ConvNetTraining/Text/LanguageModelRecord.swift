@@ -45,6 +45,26 @@ public struct LanguageModelRecord: Codable, Equatable, Sendable {
     self.epoch = epoch
   }
 
+  /// The training settings this record was saved with (`epochs` left at its default: a record
+  /// keeps the epochs done, not the epochs asked for); the tokenizer is the vocabulary's.
+  public func settings(tokenizer: Tokenizer) -> LanguageModelTrainingSettings {
+    var settings = LanguageModelTrainingSettings()
+    settings.cell = cell ?? settings.cell
+    settings.embeddingSize = embeddingSize
+    settings.hiddenSize = hiddenSize
+    settings.layers = layers
+    settings.dropout = dropout
+    settings.windowLength = windowLength
+    settings.batchSize = batchSize
+    settings.learningRate = learningRate
+    settings.gradientClipNorm = gradientClipNorm
+    settings.validationFraction = validationFraction
+    settings.seed = seed
+    settings.tokenizer = tokenizer
+    settings.minimumCount = minimumCount
+    return settings
+  }
+
   /// The cell of `architecture`, nil when it names none.
   public var cell: LanguageModel.Cell? { LanguageModel.Cell(architectureName: architecture) }
 

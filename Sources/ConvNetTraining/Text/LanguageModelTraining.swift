@@ -172,6 +172,17 @@ public final class LanguageModelTraining {
   /// - Throws: `StateDictError` naming the file when it is not a saved language-model run or
   ///   was trained with other settings (every setting but the epoch count, learning rate and
   ///   clipping must match).
+  /// The settings the run saved in `url` was trained with, to continue it with
+  /// `init(resumingFrom:documents:settings:)` after changing what may change (epochs, learning
+  /// rate, clipping).
+  /// - Throws: the file's read errors; `StateDictError` when it holds no language-model run.
+  public static func savedSettings(at url: URL) throws -> LanguageModelTrainingSettings {
+    let file = try SafetensorsFile.read(from: url)
+    let record = try LanguageModelRecord(metadata: file.metadata, source: url.path)
+    let vocabulary = try LanguageModelRecord.vocabulary(in: file.metadata, source: url.path)
+    return record.settings(tokenizer: vocabulary.tokenizer)
+  }
+
   public init(resumingFrom url: URL, documents: [String], settings: LanguageModelTrainingSettings) throws {
     try settings.validate()
     let file = try SafetensorsFile.read(from: url)
