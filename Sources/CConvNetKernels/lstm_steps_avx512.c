@@ -107,6 +107,29 @@ static __mmask16 block_mask(long h, long first_unit) {
 
 static int is_valid(const long *lengths, long t, long n) { return lengths == NULL || t < lengths[n]; }
 
+// acc = the product of 6 rows (a[r][0..<depth]) with a packed panel of 64 columns (w; each depth
+// step `step` floats further on): the register tile both step kernels are built on — forward
+// h·W_hh for 16 units' four gates, backward dgates·W_hh for 64 units. Depth 0 gives zeros.
+CN_AVX512 INLINE void tile_product(
+  __m512 acc[ROWS][4], const float *const a[ROWS], const float *w, long depth, long step)
+{
+  for (int r = 0; r < ROWS; ++r) {
+    for (int q = 0; q < 4; ++q) acc[r][q] = _mm512_setzero_ps();
+  }
+  for (long p = 0; p < depth; ++p) {
+    const __m512 w0 = _mm512_loadu_ps(w), w1 = _mm512_loadu_ps(w + 16);
+    const __m512 w2 = _mm512_loadu_ps(w + 32), w3 = _mm512_loadu_ps(w + 48);
+    for (int r = 0; r < ROWS; ++r) {
+      const __m512 x = _mm512_set1_ps(a[r][p]);
+      acc[r][0] = _mm512_fmadd_ps(x, w0, acc[r][0]);
+      acc[r][1] = _mm512_fmadd_ps(x, w1, acc[r][1]);
+      acc[r][2] = _mm512_fmadd_ps(x, w2, acc[r][2]);
+      acc[r][3] = _mm512_fmadd_ps(x, w3, acc[r][3]);
+    }
+    w += step;
+  }
+}
+
 // Forward epilogue of one sequence and one block of units, from the four gates' hidden-side
 // accumulators.
 CN_AVX512 INLINE void forward_row(
@@ -150,23 +173,8 @@ CN_AVX512 void cn_lstm_step_forward_avx512(const cn_lstm_step *s, long first_blo
     const float *a[ROWS];
     for (int r = 0; r < ROWS; ++r) a[r] = s->hidden + (n0 + (r < rows ? r : rows - 1)) * h;
     for (long b = first_block; b < end_block; ++b) {
-      const float *w = s->packed_weight + b * h * 4 * UNITS;
       __m512 acc[ROWS][4];
-      for (int r = 0; r < ROWS; ++r) {
-        for (int gate = 0; gate < 4; ++gate) acc[r][gate] = _mm512_setzero_ps();
-      }
-      for (long p = 0; p < h; ++p) {
-        const __m512 w0 = _mm512_loadu_ps(w), w1 = _mm512_loadu_ps(w + 16);
-        const __m512 w2 = _mm512_loadu_ps(w + 32), w3 = _mm512_loadu_ps(w + 48);
-        for (int r = 0; r < ROWS; ++r) {
-          const __m512 x = _mm512_set1_ps(a[r][p]);
-          acc[r][0] = _mm512_fmadd_ps(x, w0, acc[r][0]);
-          acc[r][1] = _mm512_fmadd_ps(x, w1, acc[r][1]);
-          acc[r][2] = _mm512_fmadd_ps(x, w2, acc[r][2]);
-          acc[r][3] = _mm512_fmadd_ps(x, w3, acc[r][3]);
-        }
-        w += 4 * UNITS;
-      }
+      tile_product(acc, a, s->packed_weight + b * h * 4 * UNITS, h, 4 * UNITS);
       const long u0 = b * UNITS;
       const __mmask16 m = block_mask(h, u0);
       for (int r = 0; r < ROWS; ++r) {
@@ -230,25 +238,10 @@ CN_AVX512 void cn_lstm_step_backward_avx512(const cn_lstm_step_gradient *s, long
       for (int r = 0; r < ROWS; ++r) a[r] = s->d_previous + (n0 + (r < rows ? r : rows - 1)) * s->gate_stride;
     }
     for (long b = first_block; b < end_block; ++b) {
+      // Without d_previous (the first step processed has none) the product is zero: depth 0.
       __m512 acc[ROWS][4];
-      for (int r = 0; r < ROWS; ++r) {
-        for (int q = 0; q < 4; ++q) acc[r][q] = _mm512_setzero_ps();
-      }
-      if (s->d_previous != NULL) {
-        const float *w = s->packed_weight + b * depth * BACKWARD_UNITS;
-        for (long p = 0; p < depth; ++p) {
-          const __m512 w0 = _mm512_loadu_ps(w), w1 = _mm512_loadu_ps(w + 16);
-          const __m512 w2 = _mm512_loadu_ps(w + 32), w3 = _mm512_loadu_ps(w + 48);
-          for (int r = 0; r < ROWS; ++r) {
-            const __m512 x = _mm512_set1_ps(a[r][p]);
-            acc[r][0] = _mm512_fmadd_ps(x, w0, acc[r][0]);
-            acc[r][1] = _mm512_fmadd_ps(x, w1, acc[r][1]);
-            acc[r][2] = _mm512_fmadd_ps(x, w2, acc[r][2]);
-            acc[r][3] = _mm512_fmadd_ps(x, w3, acc[r][3]);
-          }
-          w += BACKWARD_UNITS;
-        }
-      }
+      tile_product(acc, a, s->packed_weight + b * depth * BACKWARD_UNITS, s->d_previous != NULL ? depth : 0,
+                   BACKWARD_UNITS);
       // Spilled once here: indexing the accumulators by a run-time vector index below would
       // otherwise make the compiler keep them in memory, a store after every FMA.
       _Alignas(64) float through[ROWS][4][UNITS];
