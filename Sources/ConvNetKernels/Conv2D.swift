@@ -39,6 +39,9 @@ public func conv2DForward(
   case .winograd:
     winogradConv2DForward(
       input: input, weight: weight, bias: bias, output: output, geometry: geometry)
+  case .winogradF43:
+    winogradF43Conv2DForward(
+      input: input, weight: weight, bias: bias, output: output, geometry: geometry)
   case .gather:
     gatherConv2DForward(
       input: input, weight: weight, bias: bias, output: output, geometry: geometry)
@@ -156,7 +159,7 @@ public func conv2DBackwardInput(
     gemmConv2DBackwardInput(
       gradOutput: gradOutput, weight: weight, gradInput: gradInput, geometry: geometry,
       pointwise: plan.inputGradient == .pointwiseGEMM)
-  case .gather, .rows, .implicitGEMM, .implicitGEMMAcrossImages:
+  case .gather, .rows, .implicitGEMM, .implicitGEMMAcrossImages, .winogradF43:
     preconditionFailure("conv2DBackwardInput: \(plan.inputGradient) is not an input-gradient algorithm")
   }
 }
@@ -229,7 +232,7 @@ public func conv2DBackwardWeight(
       input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias,
       geometry: geometry)
     return
-  case .winograd, .rows:
+  case .winograd, .winogradF43, .rows:
     preconditionFailure("conv2DBackwardWeight: \(algorithm) is not a weight-gradient algorithm")
   case .gather, .pointwiseGEMM, .im2colGEMM, .implicitGEMM, .implicitGEMMAcrossImages:
     break

@@ -15,6 +15,10 @@ public enum Conv2DAlgorithm: String, CaseIterable, Sendable {
   /// Winograd F(2×2, 3×3) for 3×3 stride-1 layers with ≥ 16 channels on both sides and enough
   /// tiles in the batch (Conv2DWinograd.swift). The input gradient is itself such a convolution.
   case winograd
+  /// Winograd F(4×4, 3×3) for the same geometries, forward only and only with a prepared
+  /// weight (Conv2DWinogradF43.swift): 4× fewer multiply-adds than im2col, for a weight 4× the
+  /// kernel's size, kept from call to call.
+  case winogradF43
   /// Register tiles that read the unpadded image in place, for few taps and 12–64 output
   /// channels (Conv2DGather.swift): forward and weight gradient.
   case gather
@@ -44,7 +48,10 @@ public enum Conv2DPass: String, CaseIterable, Sendable {
   public var algorithms: [Conv2DAlgorithm] {
     switch self {
     case .forward:
-      return [.depthwise, .winograd, .gather, .rows, .pointwiseGEMM, .implicitGEMM, .im2colGEMM]
+      return [
+        .depthwise, .winogradF43, .winograd, .gather, .rows, .pointwiseGEMM, .implicitGEMM,
+        .im2colGEMM,
+      ]
     case .inputGradient:
       return [.depthwise, .winograd, .pointwiseGEMM, .im2colGEMM]
     case .weightGradient:
@@ -68,7 +75,8 @@ public struct Conv2DPlan: Equatable, Sendable {
   /// Chooses every pass's algorithm for `geometry`, which must be valid (`validate()` nil).
   /// `preparedWeight`: the forward pass runs on a weight prepared once for many calls
   /// (`PreparedConv2D`), so Winograd's weight transform is not paid per call and Winograd pays
-  /// over fewer tiles (`winogradPaysWithPreparedWeight`); the other passes are unaffected.
+  /// over fewer tiles (`winogradPaysWithPreparedWeight`), and F(4×4, 3×3) takes over where its
+  /// larger weight pays (`winogradF43PaysWithPreparedWeight`); the other passes are unaffected.
   public init(_ geometry: Conv2DGeometry, preparedWeight: Bool = false) {
     if let problem = geometry.validate() { preconditionFailure(problem) }
     self.geometry = geometry
@@ -81,6 +89,8 @@ public struct Conv2DPlan: Equatable, Sendable {
 
     if geometry.isDepthwise {
       forward = .depthwise
+    } else if preparedWeight && winogradF43PaysWithPreparedWeight(geometry) {
+      forward = .winogradF43
     } else if forwardWinograd {
       forward = .winograd
     } else if gather {

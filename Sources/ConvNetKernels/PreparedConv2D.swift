@@ -54,8 +54,10 @@ public final class PreparedConv2D: Sendable {
     var plain: AlignedFloats?
     /// Per group, `packGemmOperand` of its `[OC/G, K]` rows (implicit and pointwise GEMM).
     var packedGEMM: AlignedFloats?
-    /// Winograd's 16 transformed, packed matrices.
+    /// Winograd F(2×2, 3×3)'s 16 transformed, packed matrices.
     var winograd: AlignedFloats?
+    /// Winograd F(4×4, 3×3)'s 36 transformed, packed matrices.
+    var winogradF43: AlignedFloats?
   }
 
   /// Copies `weight` `[OC, C/groups, kH, kW]` (`weightShape`) and `bias` `[OC]` (optional).
@@ -98,7 +100,7 @@ public final class PreparedConv2D: Sendable {
   public var preparedFloatCount: Int {
     forms.withLock { forms in
       (forms.plain?.count ?? 0) + (bias?.count ?? 0) + (forms.packedGEMM?.count ?? 0)
-        + (forms.winograd?.count ?? 0)
+        + (forms.winograd?.count ?? 0) + (forms.winogradF43?.count ?? 0)
     }
   }
 
@@ -127,6 +129,11 @@ public final class PreparedConv2D: Sendable {
         height: g.inputHeight, width: g.inputWidth, outputChannels: g.outputChannels,
         outputHeight: g.outputHeight, outputWidth: g.outputWidth, padTop: g.paddingTop,
         padLeft: g.paddingLeft)
+    case .winogradF43:
+      let u = winogradF43Form()
+      winogradF43Convolve(
+        input: input, transformedWeight: u.pointer, bias: bias?.pointer, activation: activation,
+        residual: residual, output: output, geometry: g)
     case .implicitGEMM, .pointwiseGEMM:
       gemmForward(input: input, output: output, geometry: g, residual: residual, activation: activation)
     case .depthwise where g.isDepthwise3x3 && residual == nil:
@@ -213,6 +220,21 @@ public final class PreparedConv2D: Sendable {
           w, outputChannels: OC, inputChannels: C, flip: false, into: u.pointer)
       }
       forms.winograd = u
+      return u
+    }
+  }
+
+  /// Winograd F(4×4, 3×3)'s transformed weight, made on first use.
+  private func winogradF43Form() -> AlignedFloats {
+    forms.withLock { forms in
+      if let u = forms.winogradF43 { return u }
+      let (OC, C) = (weightShape[0], weightShape[1])
+      let u = AlignedFloats(
+        count: winogradF43TransformedWeightCount(outputChannels: OC, inputChannels: C))
+      withWeight(&forms) { w in
+        transformWinogradF43Weights(w, outputChannels: OC, inputChannels: C, into: u.pointer)
+      }
+      forms.winogradF43 = u
       return u
     }
   }

@@ -259,8 +259,9 @@ final class Conv2DTests: XCTestCase {
 
   /// The passes of one geometry, each fast kernel against its twin: forward with and without
   /// bias, the input gradient, the weight gradient with and without the bias gradient — and,
-  /// where `winogradApplies`, the Winograd kernels themselves, also where the plan does not
-  /// choose them because the batch has too few tiles for the weight transform to pay.
+  /// where `winogradApplies`, the Winograd F(2×2, 3×3) kernels themselves, also where the plan
+  /// does not choose them because the batch has too few tiles for the weight transform to pay.
+  /// (F(4×4, 3×3), which only prepared weights use, has its own bound: `WinogradF43Tests`.)
   static func kernelPasses(
     _ plan: Conv2DPlan, input: [Float], weight: [Float], bias: [Float], gradOutput: [Float]
   ) -> [KernelPass] {
@@ -348,9 +349,14 @@ final class Conv2DTests: XCTestCase {
 
   /// Together the rows cover every algorithm of every pass, so the fast-vs-twin test above runs
   /// each kernel the dispatcher can choose.
+  /// The forward pass counts the algorithms of prepared plans as well (`.winogradF43` is only
+  /// chosen for a prepared weight; `PreparedConv2DTests` runs every row that way).
   func testCasesCoverEveryAlgorithmOfEveryPass() {
     for pass in Conv2DPass.allCases {
-      let covered = Set(Self.cases.map { $0.algorithm(for: pass) })
+      var covered = Set(Self.cases.map { $0.algorithm(for: pass) })
+      if pass == .forward {
+        covered.formUnion(Self.cases.map { Conv2DPlan($0.geometry, preparedWeight: true).forward })
+      }
       for algorithm in pass.algorithms {
         XCTAssertTrue(covered.contains(algorithm), "no case runs \(algorithm) for \(pass)")
       }

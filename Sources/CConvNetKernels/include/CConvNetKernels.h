@@ -203,6 +203,48 @@ void cn_winograd_f23_output(
   long first_piece, long piece_count, long columns, const float *bias, int relu, float *output,
   float *work, const float *residual);
 
+/// Winograd F(4×4, 3×3) weight transform (winograd_f43.c), for prepared inference: the 36
+/// matrices U[ξ] [out_channels][in_channels] of weight [out_channels][in_channels][3][3], each in
+/// the GEMM's packed-A layout (cn_sgemm_packed_a_count(out_channels, in_channels) floats apart),
+/// ready for cn_sgemm_packed. Writes the panels of 6 output channels [first_panel, first_panel +
+/// panel_count) only, so that threads can share the work.
+void cn_winograd_f43_weights(
+  const float *weight, long out_channels, long in_channels, long first_panel, long panel_count,
+  float *packed);
+
+/// The F(4×4, 3×3) tiling of an out_height × out_width output: 4×4 tiles, cut into pieces as for
+/// F(2×2, 3×3).
+cn_winograd_tiling cn_winograd_f43_tiling(long out_height, long out_width);
+
+/// Columns of V and M for pieces [first_piece, first_piece + piece_count): one per tile.
+long cn_winograd_f43_columns(const cn_winograd_tiling *t, long first_piece, long piece_count);
+
+/// Floats of workspace the F(4×4, 3×3) transforms need for a block of `columns` columns.
+long cn_winograd_f43_work_count(long columns);
+
+/// Winograd F(4×4, 3×3) input transform of pieces [first_piece, first_piece + piece_count) of a
+/// batch of NCHW images (tile (ty, tx) reads input rows 4ty − pad_top … +5 and columns
+/// 4tx − pad_left … +5, zero outside the image) into v[36][channels][columns], `columns` being
+/// cn_winograd_f43_columns of the pieces; only input channels [first_channel, first_channel +
+/// channel_count), so that threads can share a block. `work`: cn_winograd_f43_work_count(columns)
+/// floats.
+void cn_winograd_f43_input(
+  const float *input, long channels, long first_channel, long channel_count, long height,
+  long width, long pad_top, long pad_left, const cn_winograd_tiling *t, long first_piece,
+  long piece_count, long columns, float *v, float *work);
+
+/// Winograd F(4×4, 3×3) output transform: m[36][channels][columns] of the same pieces back to the
+/// 4×4 output tiles of NCHW `output` [N][channels][out_height][out_width] (tail rows and columns
+/// clipped), plus bias (NULL for none), plus `residual` (NULL for none; same layout as
+/// `output`), then the activation (CN_ACTIVATION_*); only output channels [first_channel,
+/// first_channel + channel_count). Overwrites the pixels it covers. `work`:
+/// cn_winograd_f43_work_count(columns) floats.
+void cn_winograd_f43_output(
+  const float *m, long channels, long first_channel, long channel_count, long out_height,
+  long out_width, const cn_winograd_tiling *t, long first_piece, long piece_count,
+  long columns, const float *bias, int activation, float *output, float *work,
+  const float *residual);
+
 /// Direct depthwise convolution of one channel plane (depthwise_conv.c). `geometry` holds 12
 /// values: height, width, out_height, out_width, kernel_h, kernel_w, stride_h, stride_w,
 /// dilation_h, dilation_w, pad_top, pad_left. `scratch` needs cn_depthwise_scratch_count floats.
