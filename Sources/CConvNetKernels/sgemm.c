@@ -137,7 +137,15 @@ static void tile(
     return;
   }
   _Alignas(64) float scratch[MR * NR];
+#if defined(CN_SGEMM_HAVE_AVX512)
+  if (columns <= CN_SGEMM_NARROW_COLUMNS && kernel == cn_sgemm_kernel_avx512) {
+    cn_sgemm_kernel_narrow_avx512(columns, k, a, b, b_k_stride, alpha, scratch);
+  } else {
+    kernel(k, a, b, b_k_stride, alpha, 0.0f, scratch, NR);
+  }
+#else
   kernel(k, a, b, b_k_stride, alpha, 0.0f, scratch, NR);
+#endif
   for (long i = 0; i < rows; ++i) {
     float *c_row = c + i * ldc;
     const float *s_row = scratch + i * NR;

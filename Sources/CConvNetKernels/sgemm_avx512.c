@@ -62,4 +62,44 @@ CN_AVX512 void cn_sgemm_epilogue_tile_avx512(
   }
 }
 
+// A tile of MR rows but only `columns` ≤ CN_SGEMM_NARROW_COLUMNS columns of B: the last strip of
+// a C whose width is not a multiple of NR (a 7×7 output has 49 pixels: 3 full strips and one of
+// 1). The full kernel would spend 6 zmm FMAs per step of the depth on it, 15 of 16 lanes wasted;
+// here the 6 rows of A are one (masked) ymm and each column one FMA with its B value broadcast.
+// Each element is the same chain of FMAs in the same order as in the full kernel, so the
+// results are bit-identical. Writes alpha · acc to scratch[i·NR + j] (the driver's partial-tile
+// scratch, which it then copies into C with beta).
+CN_AVX512 static inline __attribute__((always_inline)) void narrow_columns(
+  const int columns, long k, const float *a, const float *b, long b_k_stride, float alpha,
+  float *scratch)
+{
+  const __mmask8 rows = (1u << CN_SGEMM_MR) - 1;
+  __m256 acc[CN_SGEMM_NARROW_COLUMNS];
+  for (int j = 0; j < columns; ++j) acc[j] = _mm256_setzero_ps();
+  for (long p = 0; p < k; ++p) {
+    const __m256 a_v = _mm256_maskz_loadu_ps(rows, a);
+    for (int j = 0; j < columns; ++j) acc[j] = _mm256_fmadd_ps(a_v, _mm256_set1_ps(b[j]), acc[j]);
+    a += CN_SGEMM_MR;
+    b += b_k_stride;
+  }
+  const __m256 alpha_v = _mm256_set1_ps(alpha);
+  for (int j = 0; j < columns; ++j) {
+    float values[8];
+    _mm256_storeu_ps(values, _mm256_mul_ps(alpha_v, acc[j]));
+    for (int i = 0; i < CN_SGEMM_MR; ++i) scratch[i * CN_SGEMM_NR + j] = values[i];
+  }
+}
+
+CN_AVX512 void cn_sgemm_kernel_narrow_avx512(
+  long columns, long k, const float *a, const float *b, long b_k_stride, float alpha,
+  float *scratch)
+{
+  switch (columns) {
+  case 1: narrow_columns(1, k, a, b, b_k_stride, alpha, scratch); break;
+  case 2: narrow_columns(2, k, a, b, b_k_stride, alpha, scratch); break;
+  case 3: narrow_columns(3, k, a, b, b_k_stride, alpha, scratch); break;
+  default: narrow_columns(4, k, a, b, b_k_stride, alpha, scratch); break;
+  }
+}
+
 #endif

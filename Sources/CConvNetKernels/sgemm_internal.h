@@ -25,6 +25,14 @@ void cn_sgemm_kernel_avx2(
 void cn_sgemm_kernel_avx512(
   long k, const float *a, const float *b, long b_k_stride, float alpha, float beta,
   float *c, long ldc);
+// The widest last strip of C that cn_sgemm_kernel_narrow_avx512 computes instead of the full
+// kernel (see sgemm_avx512.c).
+#define CN_SGEMM_NARROW_COLUMNS 4
+// MR rows × `columns` (1 … CN_SGEMM_NARROW_COLUMNS) of the micro-kernel's product, alpha · acc,
+// written to scratch[i·NR + j]; same operands as the micro-kernel, bit-identical results.
+void cn_sgemm_kernel_narrow_avx512(
+  long columns, long k, const float *a, const float *b, long b_k_stride, float alpha,
+  float *scratch);
 // The bias (per row) + residual + ReLU epilogue of one full MR×NR tile, see sgemm_avx512.c.
 void cn_sgemm_epilogue_tile_avx512(
   float *c, long ldc, const float *bias, const float *residual, long ldr, int relu);
