@@ -196,9 +196,9 @@ static inline __attribute__((always_inline)) void input_columns(
 
 // The body of cn_winograd_f23_input, inlined into a portable and an AVX2 + FMA copy.
 static inline __attribute__((always_inline)) void winograd_input(
-  const float *restrict input, long channels, long height, long width, long pad_top,
-  long pad_left, const cn_winograd_tiling *t, long first_piece, long piece_count, long columns,
-  float *restrict v, float *restrict work)
+  const float *restrict input, long channels, long first_channel, long channel_count,
+  long height, long width, long pad_top, long pad_left, const cn_winograd_tiling *t,
+  long first_piece, long piece_count, long columns, float *restrict v, float *restrict work)
 {
   const long plane = channels * columns;  // floats between two ξ matrices of V
   const long stride = round8(columns + 1) + 8;  // one work row
@@ -211,7 +211,7 @@ static inline __attribute__((always_inline)) void winograd_input(
   const long span = round8(columns + 1);
   for (int a = 0; a < 8; ++a)  // zero padding past the last piece (read by whole vectors)
     for (long k = columns; k < stride; ++k) work[a * stride + k] = 0.0f;
-  for (long c = 0; c < channels; ++c) {
+  for (long c = first_channel; c < first_channel + channel_count; ++c) {
     // d: the 4 input rows under each piece, de-interleaved into even and odd columns.
     long base = 0;
     for (long i = 0; i < piece_count; ++i) {
@@ -267,10 +267,10 @@ static inline __attribute__((always_inline)) void output_tiles(
 
 // The body of cn_winograd_f23_output, inlined into a portable and an AVX2 + FMA copy.
 static inline __attribute__((always_inline)) void winograd_output(
-  const float *restrict m, long channels, long out_height, long out_width,
-  const cn_winograd_tiling *t, long first_piece, long piece_count, long columns,
-  const float *restrict bias, int relu, float *restrict output, float *restrict work,
-  const float *restrict residual)
+  const float *restrict m, long channels, long first_channel, long channel_count,
+  long out_height, long out_width, const cn_winograd_tiling *t, long first_piece,
+  long piece_count, long columns, const float *restrict bias, int relu, float *restrict output,
+  float *restrict work, const float *restrict residual)
 {
   // ReLU alone is applied per tile; a residual or another activation after the interleave.
   const int tile_relu = relu == CN_ACTIVATION_RELU && residual == NULL;
@@ -279,7 +279,7 @@ static inline __attribute__((always_inline)) void winograd_output(
   const long stride = round8(columns) + 8;
   float *restrict y00 = work, *restrict y01 = work + stride;
   float *restrict y10 = work + 2 * stride, *restrict y11 = work + 3 * stride;
-  for (long o = 0; o < channels; ++o) {
+  for (long o = first_channel; o < first_channel + channel_count; ++o) {
     // y = Aᵀ s A + b over all columns of the block at once.
     const float b = bias ? bias[o] : 0.0f;
     output_tiles(m + o * columns, plane, columns, b, tile_relu, y00, y01, y10, y11);
@@ -315,93 +315,82 @@ static inline __attribute__((always_inline)) void winograd_output(
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define CN_WINOGRAD_HAVE_AVX2 1
-__attribute__((target("avx2,fma"))) static void winograd_input_avx2(
-  const float *input, long channels, long height, long width, long pad_top, long pad_left,
-  const cn_winograd_tiling *t, long first_piece, long piece_count, long columns, float *v,
-  float *work)
+#define CN_INPUT_PARAMETERS                                                                    \
+  const float *input, long channels, long first_channel, long channel_count, long height,      \
+    long width, long pad_top, long pad_left, const cn_winograd_tiling *t, long first_piece,   \
+    long piece_count, long columns, float *v, float *work
+#define CN_INPUT_ARGUMENTS                                                                     \
+  input, channels, first_channel, channel_count, height, width, pad_top, pad_left, t,         \
+    first_piece, piece_count, columns, v, work
+#define CN_OUTPUT_PARAMETERS                                                                   \
+  const float *m, long channels, long first_channel, long channel_count, long out_height,     \
+    long out_width, const cn_winograd_tiling *t, long first_piece, long piece_count,          \
+    long columns, const float *bias, int relu, float *output, float *work,                    \
+    const float *residual
+#define CN_OUTPUT_ARGUMENTS                                                                    \
+  m, channels, first_channel, channel_count, out_height, out_width, t, first_piece,           \
+    piece_count, columns, bias, relu, output, work, residual
+
+__attribute__((target("avx2,fma"))) static void winograd_input_avx2(CN_INPUT_PARAMETERS)
 {
-  winograd_input(
-    input, channels, height, width, pad_top, pad_left, t, first_piece, piece_count, columns, v,
-    work);
+  winograd_input(CN_INPUT_ARGUMENTS);
 }
 
-__attribute__((target("avx2,fma"))) static void winograd_output_avx2(
-  const float *m, long channels, long out_height, long out_width, const cn_winograd_tiling *t,
-  long first_piece, long piece_count, long columns, const float *bias, int relu, float *output,
-  float *work, const float *residual)
+__attribute__((target("avx2,fma"))) static void winograd_output_avx2(CN_OUTPUT_PARAMETERS)
 {
-  winograd_output(
-    m, channels, out_height, out_width, t, first_piece, piece_count, columns, bias, relu, output,
-    work, residual);
+  winograd_output(CN_OUTPUT_ARGUMENTS);
 }
 
 // AVX-512: the same loops, vectorised by the compiler 16 lanes wide.
 #define CN_AVX512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma")))
-CN_AVX512 static void winograd_input_avx512(
-  const float *input, long channels, long height, long width, long pad_top, long pad_left,
-  const cn_winograd_tiling *t, long first_piece, long piece_count, long columns, float *v,
-  float *work)
+CN_AVX512 static void winograd_input_avx512(CN_INPUT_PARAMETERS)
 {
-  winograd_input(
-    input, channels, height, width, pad_top, pad_left, t, first_piece, piece_count, columns, v,
-    work);
+  winograd_input(CN_INPUT_ARGUMENTS);
 }
 
-CN_AVX512 static void winograd_output_avx512(
-  const float *m, long channels, long out_height, long out_width, const cn_winograd_tiling *t,
-  long first_piece, long piece_count, long columns, const float *bias, int relu, float *output,
-  float *work, const float *residual)
+CN_AVX512 static void winograd_output_avx512(CN_OUTPUT_PARAMETERS)
 {
-  winograd_output(
-    m, channels, out_height, out_width, t, first_piece, piece_count, columns, bias, relu, output,
-    work, residual);
+  winograd_output(CN_OUTPUT_ARGUMENTS);
 }
 #endif
 
 void cn_winograd_f23_input(
-  const float *input, long channels, long height, long width, long pad_top, long pad_left,
-  const cn_winograd_tiling *t, long first_piece, long piece_count, long columns, float *v,
-  float *work)
+  const float *input, long channels, long first_channel, long channel_count, long height,
+  long width, long pad_top, long pad_left, const cn_winograd_tiling *t, long first_piece,
+  long piece_count, long columns, float *v, float *work)
 {
 #if defined(CN_WINOGRAD_HAVE_AVX2)
   if (cn_simd_level() >= CN_SIMD_AVX512) {
-    winograd_input_avx512(
-      input, channels, height, width, pad_top, pad_left, t, first_piece, piece_count, columns, v,
-      work);
+    winograd_input_avx512(CN_INPUT_ARGUMENTS);
     return;
   }
   if (cn_simd_level() >= 1) {
-    winograd_input_avx2(
-      input, channels, height, width, pad_top, pad_left, t, first_piece, piece_count, columns, v,
-      work);
+    winograd_input_avx2(CN_INPUT_ARGUMENTS);
     return;
   }
 #endif
   winograd_input(
-    input, channels, height, width, pad_top, pad_left, t, first_piece, piece_count, columns, v,
-    work);
+    input, channels, first_channel, channel_count, height, width, pad_top, pad_left, t,
+    first_piece, piece_count, columns, v, work);
 }
 
 void cn_winograd_f23_output(
-  const float *m, long channels, long out_height, long out_width, const cn_winograd_tiling *t,
-  long first_piece, long piece_count, long columns, const float *bias, int relu, float *output,
-  float *work, const float *residual)
+  const float *m, long channels, long first_channel, long channel_count, long out_height,
+  long out_width, const cn_winograd_tiling *t, long first_piece, long piece_count,
+  long columns, const float *bias, int relu, float *output, float *work,
+  const float *residual)
 {
 #if defined(CN_WINOGRAD_HAVE_AVX2)
   if (cn_simd_level() >= CN_SIMD_AVX512) {
-    winograd_output_avx512(
-      m, channels, out_height, out_width, t, first_piece, piece_count, columns, bias, relu,
-      output, work, residual);
+    winograd_output_avx512(CN_OUTPUT_ARGUMENTS);
     return;
   }
   if (cn_simd_level() >= 1) {
-    winograd_output_avx2(
-      m, channels, out_height, out_width, t, first_piece, piece_count, columns, bias, relu,
-      output, work, residual);
+    winograd_output_avx2(CN_OUTPUT_ARGUMENTS);
     return;
   }
 #endif
   winograd_output(
-    m, channels, out_height, out_width, t, first_piece, piece_count, columns, bias, relu, output,
-    work, residual);
+    m, channels, first_channel, channel_count, out_height, out_width, t, first_piece,
+    piece_count, columns, bias, relu, output, work, residual);
 }

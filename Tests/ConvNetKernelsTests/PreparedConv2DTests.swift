@@ -84,8 +84,9 @@ final class PreparedConv2DTests: XCTestCase {
   /// With a prepared weight, Winograd takes smaller batches than the per-call plan: ResNet's
   /// 14×14 layers at batch 1 (16 4×4 tiles) run F(4×4, 3×3), which the per-call plan leaves to
   /// the implicit GEMM; layers wider than 256 × 256 channels keep F(2×2, 3×3) from 36 2×2 tiles
-  /// (their F(4×4, 3×3) weight would be too large to keep); 7×7 (4 tiles) stays with the GEMM.
-  /// Each result matches the reference with the epilogue.
+  /// (their F(4×4, 3×3) weight would be too large to keep); 7×7 (4 4×4 tiles, 16 2×2 ones)
+  /// takes F(2×2, 3×3), each step shared between the threads. Each result matches the reference
+  /// with the epilogue.
   func testPreparedWeightMovesSmallBatchesToWinograd() {
     let fourteen = Conv2DGeometry(
       batch: 1, inputChannels: 24, inputHeight: 14, inputWidth: 14, outputChannels: 20,
@@ -101,10 +102,11 @@ final class PreparedConv2DTests: XCTestCase {
     let seven = Conv2DGeometry(
       batch: 1, inputChannels: 24, inputHeight: 7, inputWidth: 7, outputChannels: 20,
       kernelSize: 3, padding: 1)
-    XCTAssertEqual(Conv2DPlan(seven, preparedWeight: true).forward, .implicitGEMM)
+    XCTAssertEqual(Conv2DPlan(seven).forward, .implicitGEMM)
+    XCTAssertEqual(Conv2DPlan(seven, preparedWeight: true).forward, .winograd)
     forEachSIMDLevel { level in
       var generator = SeededGenerator(seed: 11)
-      for g in [fourteen, wide] {
+      for g in [fourteen, wide, seven] {
         let input = (0..<g.inputCount).map { _ in Float.random(in: -2...2, using: &generator) }
         let weight = (0..<g.weightCount).map { _ in Float.random(in: -1...1, using: &generator) }
         let bias = (0..<g.outputChannels).map { _ in Float.random(in: -1...1, using: &generator) }

@@ -187,21 +187,25 @@ long cn_winograd_f23_work_count(long columns);
 /// Winograd F(2×2, 3×3) input transform of pieces [first_piece, first_piece + piece_count) of a
 /// batch of NCHW images (tile (ty, tx) reads input rows 2ty − pad_top … +3 and columns
 /// 2tx − pad_left … +3, zero outside the image) into v[16][channels][columns], `columns` being
-/// cn_winograd_f23_columns of the pieces. `work`: cn_winograd_f23_work_count(columns) floats.
+/// cn_winograd_f23_columns of the pieces; only input channels [first_channel, first_channel +
+/// channel_count), so that threads can share a block. `work`: cn_winograd_f23_work_count(columns)
+/// floats.
 void cn_winograd_f23_input(
-  const float *input, long channels, long height, long width, long pad_top, long pad_left,
-  const cn_winograd_tiling *t, long first_piece, long piece_count, long columns, float *v,
-  float *work);
+  const float *input, long channels, long first_channel, long channel_count, long height,
+  long width, long pad_top, long pad_left, const cn_winograd_tiling *t, long first_piece,
+  long piece_count, long columns, float *v, float *work);
 
 /// Winograd F(2×2, 3×3) output transform: m[16][channels][columns] of the same pieces back to
 /// the 2×2 output tiles of NCHW `output` [N][channels][out_height][out_width] (tail rows and
 /// columns clipped), plus bias (NULL for none), plus `residual` (NULL for none; same layout as
 /// `output`, read at the pixels written), then the activation (CN_ACTIVATION_*; 1 = ReLU).
-/// Overwrites the pixels it covers. `work`: cn_winograd_f23_work_count(columns) floats.
+/// Only output channels [first_channel, first_channel + channel_count). Overwrites the pixels it
+/// covers. `work`: cn_winograd_f23_work_count(columns) floats.
 void cn_winograd_f23_output(
-  const float *m, long channels, long out_height, long out_width, const cn_winograd_tiling *t,
-  long first_piece, long piece_count, long columns, const float *bias, int relu, float *output,
-  float *work, const float *residual);
+  const float *m, long channels, long first_channel, long channel_count, long out_height,
+  long out_width, const cn_winograd_tiling *t, long first_piece, long piece_count,
+  long columns, const float *bias, int relu, float *output, float *work,
+  const float *residual);
 
 /// Winograd F(4×4, 3×3) weight transform (winograd_f43.c), for prepared inference: the 36
 /// matrices U[ξ] [out_channels][in_channels] of weight [out_channels][in_channels][3][3], each in
