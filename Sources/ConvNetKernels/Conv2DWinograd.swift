@@ -160,13 +160,15 @@ func winogradConvolve(
   let pieceCount = N * tiling.tiles_h * tiling.pieces_per_row
   let simdLevel = GemmTuning.simdLevel
   let packedPlane = packedGemmOperandCount(m: OC, k: C)
-  func transformInput(_ first: Int, _ pieces: Int, _ T: Int, _ channels: Range<Int>, _ v: UnsafeMutablePointer<Float>) {
-    ScratchPool.withBuffer(count: cn_winograd_f23_work_count(T)) { work in
-      withUnsafePointer(to: tiling) { tiling in
-        cn_winograd_f23_input(
-          input, C, channels.lowerBound, channels.count, H, W, padTop, padLeft, tiling, first,
-          pieces, T, v, work)
-      }
+  let workCount = cn_winograd_f23_work_count
+  func transformInput(
+    _ first: Int, _ pieces: Int, _ T: Int, _ channels: Range<Int>, _ v: UnsafeMutablePointer<Float>,
+    _ work: UnsafeMutablePointer<Float>
+  ) {
+    withUnsafePointer(to: tiling) { tiling in
+      cn_winograd_f23_input(
+        input, C, channels.lowerBound, channels.count, H, W, padTop, padLeft, tiling, first,
+        pieces, T, v, work)
     }
   }
   func multiply(_ T: Int, _ positions: Range<Int>, _ v: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>) {
@@ -176,42 +178,50 @@ func winogradConvolve(
         nil, 0, 0, nil, 0)
     }
   }
-  func transformOutput(_ first: Int, _ pieces: Int, _ T: Int, _ channels: Range<Int>, _ m: UnsafePointer<Float>) {
-    ScratchPool.withBuffer(count: cn_winograd_f23_work_count(T)) { work in
-      withUnsafePointer(to: tiling) { tiling in
-        cn_winograd_f23_output(
-          m, OC, channels.lowerBound, channels.count, OH, OW, tiling, first, pieces, T, bias,
-          activation.rawValue, output, work, residual)
-      }
+  func transformOutput(
+    _ first: Int, _ pieces: Int, _ T: Int, _ channels: Range<Int>, _ m: UnsafePointer<Float>,
+    _ work: UnsafeMutablePointer<Float>
+  ) {
+    withUnsafePointer(to: tiling) { tiling in
+      cn_winograd_f23_output(
+        m, OC, channels.lowerBound, channels.count, OH, OW, tiling, first, pieces, T, bias,
+        activation.rawValue, output, work, residual)
     }
   }
   let allColumns = withUnsafePointer(to: tiling) { cn_winograd_f23_columns($0, 0, pieceCount) }
-  if Parallelism.threadCount > 1 && allColumns < Parallelism.threadCount * winogradBlockColumns / 2 {
+  let threads = Parallelism.threadCount
+  if threads > 1 && allColumns < threads * winogradBlockColumns / 2 {
     // Few tiles (ResNet's 14×14 and 7×7 layers at batch 1): blocks of them would leave each
     // GEMM a few columns wide and make every thread read all 16 matrices of U, so the whole
     // output is one block and each step is shared out in turn — input channels, the 16 GEMMs,
-    // output channels — each thread reading only its share of U.
-    ScratchPool.withBuffer(count: 16 * (C + OC) * allColumns) { scratch in
-      let (v, m) = (scratch, scratch + 16 * C * allColumns)
-      parallelChunks(C, minimumChunk: 8) { transformInput(0, pieceCount, allColumns, $0, v) }
-      parallelChunks(16) { multiply(allColumns, $0, v, m) }
-      parallelChunks(OC, minimumChunk: 8) { transformOutput(0, pieceCount, allColumns, $0, m) }
+    // output channels — each thread reading only its share of U. One scratch buffer, with a
+    // workspace per thread (the pool keeps every buffer at its largest size: fewer, not nested).
+    let T = allColumns
+    ScratchPool.withBuffer(count: 16 * (C + OC) * T + threads * workCount(T)) { scratch in
+      let (v, m, work) = (scratch, scratch + 16 * C * T, scratch + 16 * (C + OC) * T)
+      parallelFor(threads) { thread in
+        transformInput(0, pieceCount, T, share(C, thread, threads), v, work + thread * workCount(T))
+      }
+      parallelFor(threads) { thread in multiply(T, share(16, thread, threads), v, m) }
+      parallelFor(threads) { thread in
+        transformOutput(0, pieceCount, T, share(OC, thread, threads), m, work + thread * workCount(T))
+      }
     }
     return
   }
   // Small batches: cut into one block per thread rather than leave a thread idle.
-  let perThread = (pieceCount + Parallelism.threadCount - 1) / Parallelism.threadCount
+  let perThread = (pieceCount + threads - 1) / threads
   let piecesPerBlock = max(1, min(winogradBlockColumns / (tiling.piece_tiles + 1), perThread))
   let blockCount = (pieceCount + piecesPerBlock - 1) / piecesPerBlock
   parallelFor(blockCount) { block in
     let first = block * piecesPerBlock
     let pieces = min(piecesPerBlock, pieceCount - first)
     let T = withUnsafePointer(to: tiling) { cn_winograd_f23_columns($0, first, pieces) }
-    ScratchPool.withBuffer(count: 16 * (C + OC) * T) { scratch in
-      let (v, m) = (scratch, scratch + 16 * C * T)
-      transformInput(first, pieces, T, 0..<C, v)
+    ScratchPool.withBuffer(count: 16 * (C + OC) * T + workCount(T)) { scratch in
+      let (v, m, work) = (scratch, scratch + 16 * C * T, scratch + 16 * (C + OC) * T)
+      transformInput(first, pieces, T, 0..<C, v, work)
       multiply(T, 0..<16, v, m)
-      transformOutput(first, pieces, T, 0..<OC, m)
+      transformOutput(first, pieces, T, 0..<OC, m, work)
     }
   }
 }

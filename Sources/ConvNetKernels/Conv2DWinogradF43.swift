@@ -128,15 +128,17 @@ private struct WinogradF43Step {
 
   var pieceCount: Int { geometry.batch * tiling.tiles_h * tiling.pieces_per_row }
 
-  /// V `[36, C, T]` of pieces `[first, first + pieces)` (`T` columns), input channels `channels`.
-  func transformInput(first: Int, pieces: Int, columns T: Int, channels: Range<Int>, v: UnsafeMutablePointer<Float>) {
+  /// V `[36, C, T]` of pieces `[first, first + pieces)` (`T` columns), input channels `channels`;
+  /// `work`: `cn_winograd_f43_work_count(T)` floats.
+  func transformInput(
+    first: Int, pieces: Int, columns T: Int, channels: Range<Int>, v: UnsafeMutablePointer<Float>,
+    work: UnsafeMutablePointer<Float>
+  ) {
     let g = geometry
-    ScratchPool.withBuffer(count: cn_winograd_f43_work_count(T)) { work in
-      withUnsafePointer(to: tiling) { tiling in
-        cn_winograd_f43_input(
-          input, g.inputChannels, channels.lowerBound, channels.count, g.inputHeight,
-          g.inputWidth, g.paddingTop, g.paddingLeft, tiling, first, pieces, T, v, work)
-      }
+    withUnsafePointer(to: tiling) { tiling in
+      cn_winograd_f43_input(
+        input, g.inputChannels, channels.lowerBound, channels.count, g.inputHeight, g.inputWidth,
+        g.paddingTop, g.paddingLeft, tiling, first, pieces, T, v, work)
     }
   }
 
@@ -151,15 +153,17 @@ private struct WinogradF43Step {
     }
   }
 
-  /// The output pixels of the pieces from M, output channels `channels`.
-  func transformOutput(first: Int, pieces: Int, columns T: Int, channels: Range<Int>, m: UnsafePointer<Float>) {
+  /// The output pixels of the pieces from M, output channels `channels`; `work` as for
+  /// `transformInput`.
+  func transformOutput(
+    first: Int, pieces: Int, columns T: Int, channels: Range<Int>, m: UnsafePointer<Float>,
+    work: UnsafeMutablePointer<Float>
+  ) {
     let g = geometry
-    ScratchPool.withBuffer(count: cn_winograd_f43_work_count(T)) { work in
-      withUnsafePointer(to: tiling) { tiling in
-        cn_winograd_f43_output(
-          m, g.outputChannels, channels.lowerBound, channels.count, g.outputHeight,
-          g.outputWidth, tiling, first, pieces, T, bias, activation, output, work, residual)
-      }
+    withUnsafePointer(to: tiling) { tiling in
+      cn_winograd_f43_output(
+        m, g.outputChannels, channels.lowerBound, channels.count, g.outputHeight, g.outputWidth,
+        tiling, first, pieces, T, bias, activation, output, work, residual)
     }
   }
 
@@ -179,29 +183,45 @@ private struct WinogradF43Step {
       let first = block * piecesPerBlock
       let pieces = min(piecesPerBlock, pieceCount - first)
       let T = columns(first: first, pieces: pieces)
-      ScratchPool.withBuffer(count: 36 * (C + OC) * T) { scratch in
-        let (v, m) = (scratch, scratch + 36 * C * T)
-        transformInput(first: first, pieces: pieces, columns: T, channels: 0..<C, v: v)
+      // One buffer per block (V, M and the transforms' workspace): the scratch pool keeps
+      // every buffer it hands out at the largest size it was asked for, so fewer, not nested.
+      ScratchPool.withBuffer(count: 36 * (C + OC) * T + cn_winograd_f43_work_count(T)) { scratch in
+        let (v, m, work) = (scratch, scratch + 36 * C * T, scratch + 36 * (C + OC) * T)
+        transformInput(first: first, pieces: pieces, columns: T, channels: 0..<C, v: v, work: work)
         multiply(columns: T, positions: 0..<36, v: v, m: m)
-        transformOutput(first: first, pieces: pieces, columns: T, channels: 0..<OC, m: m)
+        transformOutput(first: first, pieces: pieces, columns: T, channels: 0..<OC, m: m, work: work)
       }
     }
   }
 
-  /// All pieces as one block, each step shared between the threads.
+  /// All pieces as one block, each step shared between the threads (each with its own
+  /// workspace in the one buffer).
   func convolveInSteps() {
     let (C, OC) = (geometry.inputChannels, geometry.outputChannels)
     let pieceCount = self.pieceCount
     let T = columns(first: 0, pieces: pieceCount)
-    ScratchPool.withBuffer(count: 36 * (C + OC) * T) { scratch in
-      let (v, m) = (scratch, scratch + 36 * C * T)
-      parallelChunks(C, minimumChunk: 8) { channels in
-        transformInput(first: 0, pieces: pieceCount, columns: T, channels: channels, v: v)
+    let threads = Parallelism.threadCount
+    let workCount = cn_winograd_f43_work_count(T)
+    ScratchPool.withBuffer(count: 36 * (C + OC) * T + threads * workCount) { scratch in
+      let (v, m, work) = (scratch, scratch + 36 * C * T, scratch + 36 * (C + OC) * T)
+      parallelFor(threads) { thread in
+        transformInput(
+          first: 0, pieces: pieceCount, columns: T, channels: share(C, thread, threads), v: v,
+          work: work + thread * workCount)
       }
-      parallelChunks(36) { positions in multiply(columns: T, positions: positions, v: v, m: m) }
-      parallelChunks(OC, minimumChunk: 8) { channels in
-        transformOutput(first: 0, pieces: pieceCount, columns: T, channels: channels, m: m)
+      parallelFor(threads) { thread in
+        multiply(columns: T, positions: share(36, thread, threads), v: v, m: m)
+      }
+      parallelFor(threads) { thread in
+        transformOutput(
+          first: 0, pieces: pieceCount, columns: T, channels: share(OC, thread, threads), m: m,
+          work: work + thread * workCount)
       }
     }
   }
+}
+
+/// Thread `thread`'s contiguous share of 0..<count when `threads` split it evenly.
+func share(_ count: Int, _ thread: Int, _ threads: Int) -> Range<Int> {
+  (count * thread / threads)..<(count * (thread + 1) / threads)
 }
