@@ -26,6 +26,7 @@
 // transform skips them.
 #include "CConvNetKernels.h"
 #include "epilogue.h"
+#include "winograd_dispatch.h"
 
 void cn_winograd_f23_weights(
   const float *weight, long out_channels, long in_channels, int flip, long first_panel,
@@ -194,7 +195,7 @@ static inline __attribute__((always_inline)) void input_columns(
   }
 }
 
-// The body of cn_winograd_f23_input, inlined into a portable and an AVX2 + FMA copy.
+// The body of cn_winograd_f23_input (see winograd_dispatch.h).
 static inline __attribute__((always_inline)) void winograd_input(
   const float *restrict input, long channels, long first_channel, long channel_count,
   long height, long width, long pad_top, long pad_left, const cn_winograd_tiling *t,
@@ -265,7 +266,7 @@ static inline __attribute__((always_inline)) void output_tiles(
   }
 }
 
-// The body of cn_winograd_f23_output, inlined into a portable and an AVX2 + FMA copy.
+// The body of cn_winograd_f23_output (see winograd_dispatch.h).
 static inline __attribute__((always_inline)) void winograd_output(
   const float *restrict m, long channels, long first_channel, long channel_count,
   long out_height, long out_width, const cn_winograd_tiling *t, long first_piece,
@@ -313,84 +314,8 @@ static inline __attribute__((always_inline)) void winograd_output(
   }
 }
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define CN_WINOGRAD_HAVE_AVX2 1
-#define CN_INPUT_PARAMETERS                                                                    \
-  const float *input, long channels, long first_channel, long channel_count, long height,      \
-    long width, long pad_top, long pad_left, const cn_winograd_tiling *t, long first_piece,   \
-    long piece_count, long columns, float *v, float *work
-#define CN_INPUT_ARGUMENTS                                                                     \
-  input, channels, first_channel, channel_count, height, width, pad_top, pad_left, t,         \
-    first_piece, piece_count, columns, v, work
-#define CN_OUTPUT_PARAMETERS                                                                   \
-  const float *m, long channels, long first_channel, long channel_count, long out_height,     \
-    long out_width, const cn_winograd_tiling *t, long first_piece, long piece_count,          \
-    long columns, const float *bias, int relu, float *output, float *work,                    \
-    const float *residual
-#define CN_OUTPUT_ARGUMENTS                                                                    \
-  m, channels, first_channel, channel_count, out_height, out_width, t, first_piece,           \
-    piece_count, columns, bias, relu, output, work, residual
-
-__attribute__((target("avx2,fma"))) static void winograd_input_avx2(CN_INPUT_PARAMETERS)
-{
-  winograd_input(CN_INPUT_ARGUMENTS);
-}
-
-__attribute__((target("avx2,fma"))) static void winograd_output_avx2(CN_OUTPUT_PARAMETERS)
-{
-  winograd_output(CN_OUTPUT_ARGUMENTS);
-}
-
-// AVX-512: the same loops, vectorised by the compiler 16 lanes wide.
-#define CN_AVX512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma")))
-CN_AVX512 static void winograd_input_avx512(CN_INPUT_PARAMETERS)
-{
-  winograd_input(CN_INPUT_ARGUMENTS);
-}
-
-CN_AVX512 static void winograd_output_avx512(CN_OUTPUT_PARAMETERS)
-{
-  winograd_output(CN_OUTPUT_ARGUMENTS);
-}
-#endif
-
-void cn_winograd_f23_input(
-  const float *input, long channels, long first_channel, long channel_count, long height,
-  long width, long pad_top, long pad_left, const cn_winograd_tiling *t, long first_piece,
-  long piece_count, long columns, float *v, float *work)
-{
-#if defined(CN_WINOGRAD_HAVE_AVX2)
-  if (cn_simd_level() >= CN_SIMD_AVX512) {
-    winograd_input_avx512(CN_INPUT_ARGUMENTS);
-    return;
-  }
-  if (cn_simd_level() >= 1) {
-    winograd_input_avx2(CN_INPUT_ARGUMENTS);
-    return;
-  }
-#endif
-  winograd_input(
-    input, channels, first_channel, channel_count, height, width, pad_top, pad_left, t,
-    first_piece, piece_count, columns, v, work);
-}
-
-void cn_winograd_f23_output(
-  const float *m, long channels, long first_channel, long channel_count, long out_height,
-  long out_width, const cn_winograd_tiling *t, long first_piece, long piece_count,
-  long columns, const float *bias, int relu, float *output, float *work,
-  const float *residual)
-{
-#if defined(CN_WINOGRAD_HAVE_AVX2)
-  if (cn_simd_level() >= CN_SIMD_AVX512) {
-    winograd_output_avx512(CN_OUTPUT_ARGUMENTS);
-    return;
-  }
-  if (cn_simd_level() >= 1) {
-    winograd_output_avx2(CN_OUTPUT_ARGUMENTS);
-    return;
-  }
-#endif
-  winograd_output(
-    m, channels, first_channel, channel_count, out_height, out_width, t, first_piece,
-    piece_count, columns, bias, relu, output, work, residual);
-}
+CN_WINOGRAD_DISPATCH(
+  cn_winograd_f23_input, winograd_input, CN_WINOGRAD_INPUT_PARAMETERS, CN_WINOGRAD_INPUT_ARGUMENTS)
+CN_WINOGRAD_DISPATCH(
+  cn_winograd_f23_output, winograd_output, CN_WINOGRAD_OUTPUT_PARAMETERS,
+  CN_WINOGRAD_OUTPUT_ARGUMENTS)
