@@ -1,10 +1,39 @@
-// The public entry points of the Winograd transforms (winograd_f23.c, winograd_f43.c): each
-// transform is one always-inline body, compiled three times — portable, AVX2 + FMA and
-// AVX-512, by per-function target attributes — and called through the level cn_simd_level()
-// reports. Both sizes of tile share the parameter lists below.
+// What the Winograd transforms of both tile sizes (winograd_f23.c, winograd_f43.c) share: the
+// tiling of an output into pieces of tile rows, and their public entry points — each transform
+// is one always-inline body, compiled three times (portable, AVX2 + FMA and AVX-512, by
+// per-function target attributes) and called through the level cn_simd_level() reports.
 #ifndef CCONVNETKERNELS_WINOGRAD_DISPATCH_H
 #define CCONVNETKERNELS_WINOGRAD_DISPATCH_H
 #include "CConvNetKernels.h"
+
+// The tiling of an output of tiles_h × tiles_w tiles (of any size): each tile row cut into the
+// fewest pieces of at most CN_WINOGRAD_MAX_PIECE_TILES tiles, all but the last of equal length.
+static inline cn_winograd_tiling cn_winograd_tiling_of(long tiles_h, long tiles_w)
+{
+  cn_winograd_tiling t;
+  t.tiles_h = tiles_h;
+  t.tiles_w = tiles_w;
+  t.pieces_per_row = (tiles_w + CN_WINOGRAD_MAX_PIECE_TILES - 1) / CN_WINOGRAD_MAX_PIECE_TILES;
+  t.piece_tiles = (tiles_w + t.pieces_per_row - 1) / t.pieces_per_row;
+  return t;
+}
+
+// Where piece `index` lies: image n, tile row ty, first tile tx and its tile count.
+typedef struct {
+  long n, ty, tx, count;
+} cn_winograd_piece;
+
+static inline cn_winograd_piece cn_winograd_piece_at(const cn_winograd_tiling *t, long index)
+{
+  const long row = index / t->pieces_per_row;  // tile row over the whole batch
+  const long part = index % t->pieces_per_row;
+  cn_winograd_piece p;
+  p.n = row / t->tiles_h;
+  p.ty = row % t->tiles_h;
+  p.tx = part * t->piece_tiles;
+  p.count = t->tiles_w - p.tx < t->piece_tiles ? t->tiles_w - p.tx : t->piece_tiles;
+  return p;
+}
 
 #define CN_WINOGRAD_INPUT_PARAMETERS                                                           \
   const float *input, long channels, long first_channel, long channel_count, long height,      \

@@ -98,35 +98,13 @@ void cn_winograd_f43_weights(
 
 cn_winograd_tiling cn_winograd_f43_tiling(long out_height, long out_width)
 {
-  cn_winograd_tiling t;
-  t.tiles_h = (out_height + 3) / 4;
-  t.tiles_w = (out_width + 3) / 4;
-  t.pieces_per_row = (t.tiles_w + CN_WINOGRAD_MAX_PIECE_TILES - 1) / CN_WINOGRAD_MAX_PIECE_TILES;
-  t.piece_tiles = (t.tiles_w + t.pieces_per_row - 1) / t.pieces_per_row;
-  return t;
-}
-
-// Where piece `index` lies: image n, tile row ty, first tile tx and its tile count.
-typedef struct {
-  long n, ty, tx, count;
-} piece_t;
-
-static inline piece_t piece_at(const cn_winograd_tiling *t, long index)
-{
-  const long row = index / t->pieces_per_row;  // tile row over the whole batch
-  const long part = index % t->pieces_per_row;
-  piece_t p;
-  p.n = row / t->tiles_h;
-  p.ty = row % t->tiles_h;
-  p.tx = part * t->piece_tiles;
-  p.count = t->tiles_w - p.tx < t->piece_tiles ? t->tiles_w - p.tx : t->piece_tiles;
-  return p;
+  return cn_winograd_tiling_of((out_height + 3) / 4, (out_width + 3) / 4);
 }
 
 long cn_winograd_f43_columns(const cn_winograd_tiling *t, long first_piece, long piece_count)
 {
   long columns = 0;
-  for (long i = 0; i < piece_count; ++i) columns += piece_at(t, first_piece + i).count;
+  for (long i = 0; i < piece_count; ++i) columns += cn_winograd_piece_at(t, first_piece + i).count;
   return columns;
 }
 
@@ -207,7 +185,7 @@ static inline __attribute__((always_inline)) void winograd_input(
   for (long c = first_channel; c < first_channel + channel_count; ++c) {
     long base = 0;
     for (long i = 0; i < piece_count; ++i) {
-      const piece_t p = piece_at(t, first_piece + i);
+      const cn_winograd_piece p = cn_winograd_piece_at(t, first_piece + i);
       const float *x = input + ((p.n * channels + c) * height) * width;
       for (int a = 0; a < 6; ++a) {
         const long r = 4 * p.ty - pad_top + a;
@@ -315,7 +293,7 @@ static inline __attribute__((always_inline)) void winograd_output(
     output_tiles(m + o * columns, plane, columns, b, tile_relu, y, w, stride);
     long base = 0;
     for (long i = 0; i < piece_count; ++i) {
-      const piece_t p = piece_at(t, first_piece + i);
+      const cn_winograd_piece p = cn_winograd_piece_at(t, first_piece + i);
       const long row = 4 * p.ty, column = 4 * p.tx;
       const long rows = out_height - row < 4 ? out_height - row : 4;
       long full = (out_width - column) / 4;  // tiles with all four columns inside
