@@ -18,8 +18,7 @@ import Synchronization
 // three GEMMs' and the depthwise's own.
 //
 // A small image at a batch smaller than the thread count (MobileNetV2's 7×7 and 14×14 stages at
-// batch 1) cannot be cut into bands for every thread without recomputing more halo rows than
-// fusing saves. There the block runs image by image in two parallel steps instead: the hidden
+// batch 1) cannot be cut into bands for every thread without recomputing many halo rows. There the block runs image by image in two parallel steps instead: the hidden
 // channels split among the threads (each expands its channels over the whole image and runs
 // their depthwise into one shared buffer — a 960×7×7 one is 188 KB), then the projection's
 // output channels split among them. Both steps are balanced whatever the channel counts, where
@@ -116,8 +115,9 @@ extension InvertedResidualConvolutions {
   }
 
   /// Bands thinner than this (at a batch smaller than the thread count) recompute too many
-  /// halo rows: the block is split by channels instead.
-  static let minimumBandRows = 4
+  /// halo rows — 7-row bands of a 14×14 image expand 16 rows for 14 — so the block is split by
+  /// channels instead, which recomputes nothing for one more fork–join.
+  static let minimumBandRows = 8
 
   /// The bands per image of `schedule(input:threads:)`, nil when it is not by bands.
   public func bandsPerImage(input shape: [Int], threads: Int) -> Int? {

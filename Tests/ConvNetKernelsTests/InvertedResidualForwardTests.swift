@@ -24,9 +24,9 @@ final class InvertedResidualForwardTests: XCTestCase {
     Case(batch: 2, channels: 8, height: 8, width: 8, hidden: 8, output: 6, stride: 1, expands: false, threads: 1, schedule: .bands(perImage: 1)),
     // hidden 400 > the GEMM's depth block (384): the projection sums over two depth blocks
     Case(batch: 1, channels: 8, height: 5, width: 6, hidden: 400, output: 8, stride: 1, expands: true, threads: 1, schedule: .bands(perImage: 1)),
-    // a batch of 1 over 3 threads: 3 bands of 4–5 rows
-    Case(batch: 1, channels: 4, height: 13, width: 11, hidden: 24, output: 4, stride: 1, expands: true, threads: 3, schedule: .bands(perImage: 3)),
-    Case(batch: 1, channels: 5, height: 17, width: 16, hidden: 30, output: 7, stride: 2, expands: true, threads: 2, schedule: .bands(perImage: 2)),
+    // a batch of 1 over 2 or 3 threads: bands of 8–10 rows
+    Case(batch: 1, channels: 4, height: 25, width: 11, hidden: 24, output: 4, stride: 1, expands: true, threads: 3, schedule: .bands(perImage: 3)),
+    Case(batch: 1, channels: 5, height: 33, width: 16, hidden: 30, output: 7, stride: 2, expands: true, threads: 2, schedule: .bands(perImage: 2)),
     // large enough for several bands (the last: 2 from the budget, rounded up to 3 threads) from the cache budget alone (hidden 96 × 80 floats a row)
     Case(batch: 2, channels: 16, height: 40, width: 40, hidden: 96, output: 16, stride: 1, expands: true, threads: 1, schedule: .bands(perImage: 2)),
     Case(batch: 1, channels: 16, height: 75, width: 75, hidden: 96, output: 24, stride: 2, expands: true, threads: 1, schedule: .bands(perImage: 3)),
@@ -35,6 +35,9 @@ final class InvertedResidualForwardTests: XCTestCase {
     // that are not whole register tiles of 6 rows; hidden 400 over two depth blocks)
     Case(batch: 1, channels: 8, height: 7, width: 7, hidden: 50, output: 8, stride: 1, expands: true, threads: 2, schedule: .channels),
     Case(batch: 1, channels: 6, height: 14, width: 14, hidden: 40, output: 13, stride: 2, expands: true, threads: 2, schedule: .channels),
+    // 14×14 at batch 1 over two threads: bands of 7 rows would be too thin
+    Case(batch: 1, channels: 4, height: 14, width: 14, hidden: 24, output: 4, stride: 1, expands: true, threads: 2, schedule: .channels),
+    Case(batch: 1, channels: 5, height: 13, width: 11, hidden: 30, output: 7, stride: 2, expands: true, threads: 3, schedule: .channels),
     Case(batch: 2, channels: 16, height: 7, width: 7, hidden: 16, output: 16, stride: 1, expands: false, threads: 3, schedule: .channels),
     Case(batch: 1, channels: 10, height: 5, width: 9, hidden: 400, output: 10, stride: 1, expands: true, threads: 4, schedule: .channels),
   ]
