@@ -13,6 +13,7 @@
 // along the width (masked at a row's end) are picked at run time.
 #include "CConvNetKernels.h"
 #include "epilogue.h"
+#include <stdint.h>
 
 // Floats per ring slot: a padded row (width + 2), or its two phases for stride 2, rounded up
 // to a whole number of 64-byte lines.
@@ -144,7 +145,7 @@ CN_AVX512_TARGET static inline __m512 activate16(__m512 x, int activation) {
   }
 }
 
-CN_AVX512_TARGET static void fill_slot_avx512(
+CN_AVX512_TARGET static inline __attribute__((always_inline)) void fill_slot_avx512(
   const float *restrict x, long width, long stride, float *restrict slot)
 {
   if (stride == 1) {
@@ -180,7 +181,7 @@ CN_AVX512_TARGET static void fill_slot_avx512(
   }
 }
 
-CN_AVX512_TARGET static void row_avx512(
+CN_AVX512_TARGET static inline __attribute__((always_inline)) void row_avx512(
   const float *r0, const float *r1, const float *r2, long half, long stride, const float *w,
   float bias, int activation, float *out, long out_width)
 {
@@ -213,6 +214,113 @@ CN_AVX512_TARGET static void row_avx512(
   }
 }
 
+// Stride 1 at AVX-512 without the ring: the band's output pixels taken as one flat run
+// (row after row), 16 at a time, each tap a masked load straight from the input at flat offset
+// (ki − 1)·width + kj − 1. A lane whose tap falls in the zero border — left or right column,
+// row above the first or below the last — is masked off, so it reads 0 as the padded copy
+// held; the sum runs over the same taps in the same order, so the values are the ring's, bit
+// for bit. Why: no row copies, and no lanes wasted at the end of each row (a 7-wide row used 7
+// of 16 lanes, a 14- or 28-wide one 14 of 16); the weights are broadcast once per channel, not
+// once per row. Which lanes sit in the first or last column repeats every width / gcd(width,
+// 16) vectors (7 for MobileNet's widths): those masks are worked out once per call (`columns`,
+// no_left | no_right << 16 per vector of the period), and vectors clear of the first and last
+// rows need only three masks.
+CN_AVX512_TARGET static inline __attribute__((always_inline)) void flat_s1_channel(
+  const float *x, long origin, long height, long width, const float *w, float bias,
+  int activation, long begin, long end, float *out, const uint32_t *columns, long period)
+{
+  const __m512 t0 = _mm512_set1_ps(w[0]), t1 = _mm512_set1_ps(w[1]), t2 = _mm512_set1_ps(w[2]),
+               t3 = _mm512_set1_ps(w[3]), t4 = _mm512_set1_ps(w[4]), t5 = _mm512_set1_ps(w[5]),
+               t6 = _mm512_set1_ps(w[6]), t7 = _mm512_set1_ps(w[7]), t8 = _mm512_set1_ps(w[8]);
+  const __m512 b = _mm512_set1_ps(bias);
+  const long below = (height - 1) * width;  // pixels before it have a row below
+  long phase = 0;                           // of the vector in the column-mask period
+  for (long p = begin; p < end; p += 16) {
+    const long left = end - p;
+    const uint32_t tail = left >= 16 ? 0xFFFFu : (1u << left) - 1;
+    const uint32_t sides = columns[phase];
+    phase = phase + 1 == period ? 0 : phase + 1;
+    const __mmask16 ml = (__mmask16)(tail & sides), mc = (__mmask16)tail,
+                    mr = (__mmask16)(tail & (sides >> 16));
+    const float *r = x + (p - origin);
+    __m512 acc = b;
+    if (p >= width && p + 16 <= below) {  // every lane has a row above and below
+      acc = _mm512_fmadd_ps(t0, _mm512_maskz_loadu_ps(ml, r - width - 1), acc);
+      acc = _mm512_fmadd_ps(t1, _mm512_maskz_loadu_ps(mc, r - width), acc);
+      acc = _mm512_fmadd_ps(t2, _mm512_maskz_loadu_ps(mr, r - width + 1), acc);
+      acc = _mm512_fmadd_ps(t3, _mm512_maskz_loadu_ps(ml, r - 1), acc);
+      acc = _mm512_fmadd_ps(t4, _mm512_maskz_loadu_ps(mc, r), acc);
+      acc = _mm512_fmadd_ps(t5, _mm512_maskz_loadu_ps(mr, r + 1), acc);
+      acc = _mm512_fmadd_ps(t6, _mm512_maskz_loadu_ps(ml, r + width - 1), acc);
+      acc = _mm512_fmadd_ps(t7, _mm512_maskz_loadu_ps(mc, r + width), acc);
+      acc = _mm512_fmadd_ps(t8, _mm512_maskz_loadu_ps(mr, r + width + 1), acc);
+    } else {
+      const long above = width - p;  // lanes before it are in row 0 (no row above)
+      const uint32_t up = above <= 0 ? 0xFFFFu : above >= 16 ? 0u : (0xFFFFu << above) & 0xFFFFu;
+      const long rest = below - p;   // lanes from it on are in the last row (no row below)
+      const uint32_t down = rest >= 16 ? 0xFFFFu : rest <= 0 ? 0u : (1u << rest) - 1;
+      acc = _mm512_fmadd_ps(t0, _mm512_maskz_loadu_ps((__mmask16)(ml & up), r - width - 1), acc);
+      acc = _mm512_fmadd_ps(t1, _mm512_maskz_loadu_ps((__mmask16)(mc & up), r - width), acc);
+      acc = _mm512_fmadd_ps(t2, _mm512_maskz_loadu_ps((__mmask16)(mr & up), r - width + 1), acc);
+      acc = _mm512_fmadd_ps(t3, _mm512_maskz_loadu_ps(ml, r - 1), acc);
+      acc = _mm512_fmadd_ps(t4, _mm512_maskz_loadu_ps(mc, r), acc);
+      acc = _mm512_fmadd_ps(t5, _mm512_maskz_loadu_ps(mr, r + 1), acc);
+      acc = _mm512_fmadd_ps(t6, _mm512_maskz_loadu_ps((__mmask16)(ml & down), r + width - 1), acc);
+      acc = _mm512_fmadd_ps(t7, _mm512_maskz_loadu_ps((__mmask16)(mc & down), r + width), acc);
+      acc = _mm512_fmadd_ps(t8, _mm512_maskz_loadu_ps((__mmask16)(mr & down), r + width + 1), acc);
+    }
+    _mm512_mask_storeu_ps(out + (p - begin), mc, activate16(acc, activation));
+  }
+}
+
+// All channels of a band, the activation a constant in each copy of the loop.
+CN_AVX512_TARGET static inline __attribute__((always_inline)) void flat_s1_with(
+  const float *input, long ics, long first, long height, long width, const float *weight,
+  const float *bias, int activation, long channels, long row_begin, long row_end,
+  float *output, long ocs, const uint32_t *columns, long period)
+{
+  for (long c = 0; c < channels; ++c)
+    flat_s1_channel(input + c * ics, first * width, height, width, weight + 9 * c,
+                    bias != NULL ? bias[c] : 0.0f, activation, row_begin * width,
+                    row_end * width, output + c * ocs, columns, period);
+}
+
+// `scratch`: cn_depthwise3x3_scratch_count(width) floats (the column masks take `width` words
+// at most).
+CN_AVX512_TARGET static void flat_s1_avx512(
+  const float *input, long ics, long first, long height, long width, const float *weight,
+  const float *bias, int activation, long channels, long row_begin, long row_end,
+  float *output, long ocs, float *scratch)
+{
+  // Vector j of the run starts at column (16·j) mod width (the run starts at a row's start).
+  long period = width;
+  for (long a = width, b = 16; b != 0;) { const long t = a % b; a = b; b = t; period = width / a; }
+  uint32_t *columns = (uint32_t *)scratch;
+  long column = 0;
+  for (long j = 0; j < period; ++j) {
+    uint32_t no_left = 0xFFFFu, no_right = 0xFFFFu;
+    for (long lane = column == 0 ? 0 : width - column; lane < 16; lane += width)
+      no_left &= ~(1u << lane);
+    for (long lane = width - 1 - column; lane < 16; lane += width) no_right &= ~(1u << lane);
+    columns[j] = no_left | no_right << 16;
+    column = (column + 16) % width;
+  }
+  switch (activation) {
+  case CN_ACTIVATION_RELU6:
+    flat_s1_with(input, ics, first, height, width, weight, bias, CN_ACTIVATION_RELU6, channels,
+                 row_begin, row_end, output, ocs, columns, period);
+    break;
+  case CN_ACTIVATION_RELU:
+    flat_s1_with(input, ics, first, height, width, weight, bias, CN_ACTIVATION_RELU, channels,
+                 row_begin, row_end, output, ocs, columns, period);
+    break;
+  default:
+    flat_s1_with(input, ics, first, height, width, weight, bias, activation, channels,
+                 row_begin, row_end, output, ocs, columns, period);
+    break;
+  }
+}
+
 #define CN_AVX2_TARGET __attribute__((target("avx2,fma")))
 
 CN_AVX2_TARGET static inline __m256 activate8(__m256 x, int activation) {
@@ -229,7 +337,7 @@ CN_AVX2_TARGET static inline __m256 activate8(__m256 x, int activation) {
   }
 }
 
-CN_AVX2_TARGET static void row_avx2(
+CN_AVX2_TARGET static inline __attribute__((always_inline)) void row_avx2(
   const float *r0, const float *r1, const float *r2, long half, long stride, const float *w,
   float bias, int activation, float *out, long out_width)
 {
@@ -301,11 +409,15 @@ static inline __attribute__((always_inline)) void rows_with(
   }
 }
 
-CN_AVX2_TARGET static void fill_slot_avx2(const float *x, long width, long stride, float *slot) {
+CN_AVX2_TARGET static inline __attribute__((always_inline)) void fill_slot_avx2(
+  const float *x, long width, long stride, float *slot)
+{
   fill_slot(x, width, stride, slot);
 }
 
-static void rows_avx512(
+// The loops built for their instruction set, so that the row kernel and the slot filler inline
+// into them and each channel's nine weight broadcasts leave the loop over its rows.
+CN_AVX512_TARGET static void rows_avx512(
   const float *input, long ics, long first, long height, long width, long stride,
   const float *weight, const float *bias, int activation, long channels, long row_begin,
   long row_end, float *output, long ocs, float *scratch)
@@ -314,7 +426,7 @@ static void rows_avx512(
             bias, activation, channels, row_begin, row_end, output, ocs, scratch);
 }
 
-static void rows_avx2(
+CN_AVX2_TARGET static void rows_avx2(
   const float *input, long ics, long first, long height, long width, long stride,
   const float *weight, const float *bias, int activation, long channels, long row_begin,
   long row_end, float *output, long ocs, float *scratch)
@@ -331,6 +443,12 @@ void cn_depthwise3x3_rows(
 {
 #if defined(CN_DW3_HAVE_X86)
   const int level = cn_simd_level();
+  if (level >= CN_SIMD_AVX512 && stride == 1) {
+    flat_s1_avx512(input, input_channel_stride, input_first_row, height, width, weight, bias,
+                   activation, channels, row_begin, row_end, output, output_channel_stride,
+                   scratch);
+    return;
+  }
   if (level >= CN_SIMD_AVX512) {
     rows_avx512(input, input_channel_stride, input_first_row, height, width, stride, weight,
                 bias, activation, channels, row_begin, row_end, output, output_channel_stride,

@@ -3,7 +3,9 @@
 // C = activation(C + bias + residual), with the epilogue done by vector code on each register
 // tile right after the micro-kernel wrote it (the shared driver's epilogue, sgemm.c, is plain C
 // for any shape of epilogue; on MobileNetV2 it cost half as much as the multiply-adds of the
-// projections). The same micro-kernels, B packing and cache blocking as cn_sgemm_packed.
+// projections; at AVX-512 a full tile's epilogue runs on its accumulators). The same
+// micro-kernels and cache blocking as cn_sgemm_packed; B is read in place but for a last
+// partial panel.
 #include "CConvNetKernels.h"
 #include "epilogue.h"
 #include "sgemm_buffers.h"
@@ -78,6 +80,45 @@ CN_PW_AVX512 static void epilogue_avx512(const fused_epilogue *e, long row0, lon
   }
 }
 
+// A full MR×NR tile on the last depth block at AVX-512: cn_sgemm_kernel_avx512's product (the
+// same FMAs in the same order) with epilogue_avx512's operations applied to the accumulators
+// before the one store — the tile is not stored, loaded back and stored again. The values are
+// those of the kernel followed by the epilogue, bit for bit (alpha 1 and beta 0 or 1 are exact).
+CN_PW_AVX512 static void kernel_epilogue_avx512(
+  long k, const float *a, const float *b, long b_k_stride, float beta, float *c, long ldc,
+  const fused_epilogue *e, long row0, long column0)
+{
+  __m512 acc[MR];
+  for (int i = 0; i < MR; ++i) acc[i] = _mm512_setzero_ps();
+  for (long p = 0; p < k; ++p) {
+    const __m512 b0 = _mm512_loadu_ps(b);
+    for (int i = 0; i < MR; ++i) acc[i] = _mm512_fmadd_ps(_mm512_set1_ps(a[i]), b0, acc[i]);
+    a += MR;
+    b += b_k_stride;
+  }
+  const __m512 zero = _mm512_setzero_ps(), six = _mm512_set1_ps(6.0f);
+  for (int i = 0; i < MR; ++i) {
+    float *row = c + i * ldc;
+    __m512 v = acc[i];
+    if (beta != 0.0f) v = _mm512_fmadd_ps(_mm512_set1_ps(beta), _mm512_loadu_ps(row), v);
+    if (e->bias != NULL) v = _mm512_add_ps(v, _mm512_set1_ps(e->bias[row0 + i]));
+    if (e->residual != NULL)
+      v = _mm512_add_ps(v, _mm512_loadu_ps(e->residual + (row0 + i) * e->ldr + column0));
+    switch (e->activation) {
+    case CN_ACTIVATION_RELU: v = _mm512_max_ps(zero, v); break;
+    case CN_ACTIVATION_RELU6: v = _mm512_min_ps(six, _mm512_max_ps(zero, v)); break;
+    case CN_ACTIVATION_HARDSWISH: {
+      __m512 t = _mm512_add_ps(v, _mm512_set1_ps(3.0f));
+      t = _mm512_min_ps(six, _mm512_max_ps(zero, t));
+      v = _mm512_div_ps(_mm512_mul_ps(v, t), six);
+      break;
+    }
+    default: break;
+    }
+    _mm512_storeu_ps(row, v);
+  }
+}
+
 // Two masked 8-lane vectors per row.
 CN_PW_AVX2 static void epilogue_avx2(const fused_epilogue *e, long row0, long column0,
                                      long rows, long columns, float *c, long ldc)
@@ -139,21 +180,34 @@ void cn_sgemm_packed_fused(
   _Alignas(64) float scratch[MR * NR];
   for (long jc = 0; jc < n; jc += nc_block) {
     const long nc = min_long(nc_block, n - jc);
+    // Whole NR-column panels read B in place (the micro-kernel takes B's rows ldb apart): B is
+    // read once per row tile either way, and a copy into panels cost as much as a tenth of the
+    // multiply-adds at MobileNet's depths (16–960). Only a last, partial panel is packed (with
+    // zero columns past n).
+    const long whole = nc / NR * NR;
     for (long pc = 0; pc < k; pc += kc_block) {
       const long kc = min_long(kc_block, k - pc);
       const float beta = pc == 0 ? 0.0f : 1.0f;
       const int last = pc + kc == k;
-      cn_sgemm_pack_b(0, kc, nc, b + pc * ldb + jc, ldb, packed_b);
+      if (whole < nc) cn_sgemm_pack_b(0, kc, nc - whole, b + pc * ldb + jc + whole, ldb, packed_b);
       for (long jr = 0; jr < nc; jr += NR) {
         const long columns = min_long(NR, nc - jr);
+        const float *b_panel = jr < whole ? b + pc * ldb + jc + jr : packed_b;
+        const long b_stride = jr < whole ? ldb : NR;
         for (long ir = 0; ir < m; ir += MR) {
           const long rows = min_long(MR, m - ir);
           const float *a = packed_a + ir * k + pc * MR;
           float *tile = c + ir * ldc + jc + jr;
           if (rows == MR && columns == NR) {
-            kernel(kc, a, packed_b + jr * kc, NR, 1.0f, beta, tile, ldc);
+#if defined(CN_SGEMM_HAVE_AVX512)
+            if (last && kernel == cn_sgemm_kernel_avx512) {
+              kernel_epilogue_avx512(kc, a, b_panel, b_stride, beta, tile, ldc, &e, ir, jc + jr);
+              continue;
+            }
+#endif
+            kernel(kc, a, b_panel, b_stride, 1.0f, beta, tile, ldc);
           } else {  // an edge tile: through a whole scratch tile
-            kernel(kc, a, packed_b + jr * kc, NR, 1.0f, 0.0f, scratch, NR);
+            kernel(kc, a, b_panel, b_stride, 1.0f, 0.0f, scratch, NR);
             for (long i = 0; i < rows; ++i)
               for (long j = 0; j < columns; ++j)
                 tile[i * ldc + j] = pc == 0 ? scratch[i * NR + j] : scratch[i * NR + j] + tile[i * ldc + j];

@@ -69,7 +69,10 @@ public func gemm(
       biasPart, biasAlongRows ? 1 : 0, relu ? 1 : 0)
   }
 
-  forEachSlab(m: m, n: n, threads: GemmTuning.threadCount(m: m, n: n, k: k), run)
+  let threads =
+    m == 1
+    ? GemmTuning.vectorMatrixThreadCount(n: n, k: k) : GemmTuning.threadCount(m: m, n: n, k: k)
+  forEachSlab(m: m, n: n, threads: threads, run)
 }
 
 /// Floats `packGemmOperand` writes for an m×k A.
@@ -148,6 +151,16 @@ enum GemmTuning {
   /// The active SIMD level (`SIMDLevel.active`), read on every call so that a level switched
   /// between calls takes effect.
   static var simdLevel: Int32 { cn_simd_level() }
+
+  /// A vector–matrix product (m = 1: a fully-connected layer at batch 1) reads every element of
+  /// B once for one multiply-add: it is bound by memory, not arithmetic, so from 1 MiB of B
+  /// (MobileNetV2's 1280×1000 classifier: 5 MB) the cores stream their halves of B in
+  /// parallel. Each element of C is one dot product whichever slab it falls in, so the values do
+  /// not change.
+  static func vectorMatrixThreadCount(n: Int, k: Int) -> Int {
+    if Parallelism.threadCount == 1 || n * k < 256 * 1024 { return 1 }
+    return Parallelism.threadCount
+  }
 
   static func threadCount(m: Int, n: Int, k: Int) -> Int {
     let work = Double(m) * Double(n) * Double(k)

@@ -140,10 +140,12 @@ final class GemmTests: XCTestCase {
   }
 
   /// One row of C (m = 1, the vector–matrix path used by batch-1 fully-connected layers),
-  /// including more than 2048 columns and (1×262147×9, over the threading threshold) a split.
+  /// including more than 2048 columns and (1×262147×9; 1×1000×300, a classifier at batch 1,
+  /// over the vector–matrix threshold of 256 Ki elements of B) a split over threads.
   func testSingleRowEveryTranspose() {
     for transposeB in [false, true] {
       check(Case(m: 1, n: 262_147, k: 9, transposeB: transposeB, alpha: 2, beta: -1))
+      check(Case(m: 1, n: 1000, k: 300, transposeB: transposeB, alpha: 1, beta: 0))
     }
     for (n, k) in [(1, 9), (10, 84), (120, 400), (84, 7), (2053, 37)] {
       forEachTranspose { transposeA, transposeB in

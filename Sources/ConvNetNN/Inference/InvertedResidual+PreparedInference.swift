@@ -18,12 +18,12 @@ public struct PreparedConvolutionStep {
 
 /// MobileNetV2's inverted residual block — `expand` (1×1, optional) → `depthwise` (3×3) →
 /// `project` (1×1, no activation), plus the input when `addingInput` — as one prepared pass over
-/// bands of rows (`invertedResidualForward`): the expanded activation never exists whole. Each
-/// convolution's prepared form comes from its own inference cache, so a parameter write is
-/// noticed as for a single prepared convolution. Returns nil (having computed nothing) when
-/// prepared inference does not apply now (`PreparedInference.applies`) or the kernel does not
-/// take this input (other shapes, or a small image at a small batch, where the layers one by
-/// one are faster); the caller then runs the layers. The result records no gradient.
+/// bands of rows, or for small images at a small batch by slices of channels
+/// (`invertedResidualForward`): the expanded activation never exists whole. Each convolution's
+/// prepared form comes from its own inference cache, so a parameter write is noticed as for a
+/// single prepared convolution. Returns nil (having computed nothing) when prepared inference
+/// does not apply now (`PreparedInference.applies`) or the kernel does not take this input
+/// (other shapes); the caller then runs the layers. The result records no gradient.
 public func preparedInvertedResidual(
   _ input: Variable, expand: PreparedConvolutionStep?, depthwise: PreparedConvolutionStep,
   project: PreparedConvolutionStep, addingInput: Bool
