@@ -207,9 +207,6 @@ final class ONNXConvolutionChain {
       guard conv.inputs.count >= 2, conv.outputs.count == 1, !conv.outputs[0].isEmpty,
         let layer = convolutionLayer(conv, weightShape: knownShapes[conv.inputs[1]])
       else { continue }
-      // The layer's own random weight is not kept: the graph's replaces it (`bind` below), or
-      // an empty placeholder until the first prepared call when it is not known at load time.
-      layer.weight = Variable(Tensor.zeros([0]))
       var indices = [start]
       var current = conv.outputs[0]
       var batchNorm: (names: [String], epsilon: Float)?
@@ -278,7 +275,7 @@ final class ONNXConvolutionChain {
     }
     var autoPad = "NOTSET"
     if case .string(let value)? = node.attributes["auto_pad"] { autoPad = value }
-    guard autoPad == "NOTSET" || autoPad == "VALID", groups >= 1,
+    guard autoPad == "NOTSET" || autoPad == "VALID", groups >= 1, shape[0] % groups == 0,
       let strides = ints("strides", [1, 1]), let dilations = ints("dilations", [1, 1]),
       var pads = ints("pads", [0, 0, 0, 0]), let kernel = ints("kernel_shape", [shape[2], shape[3]]),
       strides.count == 2, dilations.count == 2, pads.count == 4, kernel == [shape[2], shape[3]],
@@ -286,14 +283,11 @@ final class ONNXConvolutionChain {
     else { return nil }
     if autoPad == "VALID" { pads = [0, 0, 0, 0] }
     guard pads[0] == pads[2], pads[1] == pads[3], pads.allSatisfy({ $0 >= 0 }) else { return nil }
-    // A throwaway seed: making the layer draws weights, which must not move the caller's stream;
-    // they are replaced by the graph's before the first call.
-    return RandomSource.withSeed(0) {
-      Conv2d(
-        shape[1] * groups, shape[0], kernelSize: Size2(shape[2], shape[3]),
-        stride: Size2(strides[0], strides[1]), padding: .explicit(Size2(pads[0], pads[1])),
-        dilation: Size2(dilations[0], dilations[1]), groups: groups, bias: false)
-    }
+    // An empty placeholder weight, pointed at the graph's before the first call (`bind`).
+    return Conv2d(
+      shape[1] * groups, shape[0], kernelSize: Size2(shape[2], shape[3]),
+      stride: Size2(strides[0], strides[1]), padding: .explicit(Size2(pads[0], pads[1])),
+      dilation: Size2(dilations[0], dilations[1]), groups: groups, weight: Variable(Tensor.zeros([0])), bias: nil)
   }
 
   private static func epsilon(_ node: ONNXNode) -> Float {
