@@ -12,6 +12,15 @@ extension Conv2d {
       dilationHeight: dilation.height, dilationWidth: dilation.width, groups: groups)
   }
 
+  /// This layer's prepared form with `batchNorm` folded in, from its inference cache (made again
+  /// when a source tensor changed; see `PreparedInference`), for callers that run several
+  /// prepared convolutions as one kernel (an imported graph's inverted residual blocks) or that
+  /// must take the form under their own lock and run it outside. `batchNorm`, if given, must be
+  /// in evaluation mode and have `outputChannels` features.
+  public func preparedConvolution(foldingBatchNorm batchNorm: BatchNorm? = nil) -> PreparedConv2D {
+    inferenceCache.prepared(self, foldingBatchNorm: batchNorm)
+  }
+
   /// `activation(batchNorm(self(input)) + residual)` in one prepared pass (see
   /// `PreparedInference`): the batch norm folded into the weight and bias, the weight kept
   /// packed between calls, the residual (same shape as the output) and activation in the

@@ -28,6 +28,23 @@ public final class Conv2d: ConvolutionLayer, Module, LayerPresentation {
       initialization: initialization)
   }
 
+  /// A layer over `weight` and `bias` as given (no random weights drawn; see
+  /// `ConvolutionLayer`'s matching init). Inside the package: the imported graphs' fused
+  /// convolutions.
+  package init(
+    _ inputChannels: Int, _ outputChannels: Int, kernelSize: Size2, stride: Size2, padding: Padding,
+    dilation: Size2, groups: Int, weight: Variable, bias: Variable?
+  ) {
+    precondition(padding != .same || stride == 1, "Conv2d: padding \"same\" needs stride 1, as in PyTorch")
+    self.kernelSize = kernelSize
+    self.stride = stride
+    self.padding = padding
+    self.dilation = dilation
+    super.init(
+      "Conv2d", inputChannels: inputChannels, outputChannels: outputChannels,
+      kernel: [kernelSize.height, kernelSize.width], groups: groups, weight: weight, bias: bias)
+  }
+
   public func forward(_ input: Variable) -> Variable {
     precondition(
       input.value.rank == 4 && input.shape[1] == inputChannels,

@@ -34,6 +34,24 @@ public class ConvolutionLayer {
       biasShape: hasBias ? [outputChannels] : nil, fanIn: kernel.reduce(inputChannels / groups, *))
   }
 
+  /// A layer over `weight` and `bias` as given, drawing no random weights: for code that
+  /// points the layer at tensors held elsewhere (an imported graph's fused convolutions), where
+  /// a drawn weight would only be thrown away — and its memory kept for reuse meanwhile.
+  init(
+    _ layer: String, inputChannels: Int, outputChannels: Int, kernel: [Int], groups: Int,
+    weight: Variable, bias: Variable?
+  ) {
+    precondition(
+      groups > 0 && inputChannels % groups == 0 && outputChannels % groups == 0,
+      "\(layer): channels \(inputChannels)→\(outputChannels) are not divisible by groups \(groups)")
+    self.inputChannels = inputChannels
+    self.outputChannels = outputChannels
+    self.groups = groups
+    kernelExtents = kernel
+    self.weight = weight
+    self.bias = bias
+  }
+
   public var ownParameters: [(name: String, parameter: Variable)] {
     [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
   }

@@ -2,6 +2,7 @@ import ConvNetAutograd
 import ConvNetKernels
 import ConvNetNN
 import ConvNetTensor
+import Synchronization
 
 /// One fused run of an imported graph, as `ONNXGraphModule.fusedConvolutions` reports it:
 /// Conv → [BatchNormalization] → [Add (residual)] → [Relu | Clip(0, 6) | HardSwish |
@@ -83,47 +84,91 @@ final class ONNXConvolutionChain {
   /// an empty batch, a weight or statistics of another shape, a residual that broadcasts): the
   /// caller then runs the chain's nodes, which check and report as usual.
   func preparedOutput(_ value: (String) -> ONNXValue?) -> Variable? {
-    guard case .float(let x)? = value(input), case .float(let w)? = value(weight),
-      x.shape.count == 4, x.shape[0] > 0, x.shape[1] == layer.inputChannels, w.shape == weightShape
+    guard case .float(let x)? = value(input), x.shape.count == 4, x.shape[0] > 0,
+      x.shape[1] == layer.inputChannels
     else { return nil }
+    let geometry = Conv2DGeometry(input: x.shape, weight: weightShape, settings: layer.settings)
+    guard geometry.validate() == nil else { return nil }
+    var r: Variable?
+    if !residual.isEmpty {
+      let outputShape = [geometry.batch, geometry.outputChannels, geometry.outputHeight, geometry.outputWidth]
+      guard case .float(let given)? = value(residual), given.shape == outputShape else { return nil }
+      r = given
+    }
+    guard let prepared = preparedForm(value) else { return nil }
+    var output = Tensor(
+      uninitializedShape: [geometry.batch, geometry.outputChannels, geometry.outputHeight, geometry.outputWidth])
+    prepared.forward(
+      input: x.value.readOnlyElements, output: output.uniqueElements(), geometry: geometry,
+      residual: r?.value.readOnlyElements, activation: activation)
+    return Variable(output)
+  }
+
+  /// The convolution's prepared form (batch norm folded in) for the tensors the graph holds now,
+  /// or nil when the weight, bias or statistics do not have the shapes the layer was made for.
+  ///
+  /// The layers are pointed at those tensors under a lock, and the form is taken from the
+  /// convolution's inference cache under it too, so two threads making the first call at once
+  /// (or one call after `loadStateDict` replaced a buffer) never write the layers' properties
+  /// together; the form itself is thread-safe and runs outside the lock. Load time already
+  /// points the layers at the graph's tensors (`bind`), so a call normally writes nothing.
+  func preparedForm(_ value: (String) -> ONNXValue?) -> PreparedConv2D? {
+    guard let tensors = sources(value) else { return nil }
+    return binding.withLock { _ in
+      point(at: tensors)
+      return layer.preparedConvolution(foldingBatchNorm: batchNorm)
+    }
+  }
+
+  /// Points the layers at the tensors the graph holds (load time: `find` does it, so that the
+  /// first inference call writes nothing); false when they do not fit.
+  @discardableResult
+  func bind(_ value: (String) -> ONNXValue?) -> Bool {
+    guard let tensors = sources(value) else { return false }
+    binding.withLock { _ in point(at: tensors) }
+    return true
+  }
+
+  /// Serialises pointing the layers at tensors and taking the prepared form.
+  private let binding = Mutex<Void>(())
+
+  /// The weight, bias and batch-norm tensors the chain reads, if their shapes fit the layers.
+  private func sources(_ value: (String) -> ONNXValue?) -> (weight: Variable, bias: Variable?, statistics: [Variable])? {
+    guard case .float(let w)? = value(weight), w.shape == weightShape else { return nil }
     var b: Variable?
     if !bias.isEmpty {
       guard case .float(let given)? = value(bias), given.shape == [layer.outputChannels] else { return nil }
       b = given
     }
-    if let batchNorm {
-      var statistics: [Variable] = []
-      for name in normalization {
-        guard case .float(let v)? = value(name), v.shape == [layer.outputChannels] else { return nil }
-        statistics.append(v)
-      }
-      // Identity checks first: after the first call nothing is written (no data race when two
-      // threads run the graph, and no retain/release traffic per call).
-      if batchNorm.weight !== statistics[0] { batchNorm.weight = statistics[0] }
-      if batchNorm.bias !== statistics[1] { batchNorm.bias = statistics[1] }
-      if batchNorm.runningMean.value.storage !== statistics[2].value.storage {
-        batchNorm.runningMean.value = statistics[2].value
-      }
-      if batchNorm.runningVariance.value.storage !== statistics[3].value.storage {
-        batchNorm.runningVariance.value = statistics[3].value
-      }
+    var statistics: [Variable] = []
+    for name in normalization {
+      guard case .float(let v)? = value(name), v.shape == [layer.outputChannels] else { return nil }
+      statistics.append(v)
     }
-    var r: Variable?
-    if !residual.isEmpty {
-      guard case .float(let given)? = value(residual) else { return nil }
-      r = given
-    }
-    let geometry = Conv2DGeometry(input: x.shape, weight: w.shape, settings: layer.settings)
-    guard geometry.validate() == nil else { return nil }
-    let outputShape = [geometry.batch, geometry.outputChannels, geometry.outputHeight, geometry.outputWidth]
-    if let r, r.shape != outputShape { return nil }
-    if layer.weight !== w { layer.weight = w }
-    if layer.bias !== b { layer.bias = b }
-    return layer.preparedForward(x, foldingBatchNorm: batchNorm, residual: r, activation: activation)
+    return (w, b, statistics)
   }
 
+  /// Assigns only what changed (identity checks first: no retain/release traffic per call).
+  private func point(at tensors: (weight: Variable, bias: Variable?, statistics: [Variable])) {
+    if layer.weight !== tensors.weight { layer.weight = tensors.weight }
+    if layer.bias !== tensors.bias { layer.bias = tensors.bias }
+    guard let batchNorm else { return }
+    let statistics = tensors.statistics
+    if batchNorm.weight !== statistics[0] { batchNorm.weight = statistics[0] }
+    if batchNorm.bias !== statistics[1] { batchNorm.bias = statistics[1] }
+    if batchNorm.runningMean.value.storage !== statistics[2].value.storage {
+      batchNorm.runningMean.value = statistics[2].value
+    }
+    if batchNorm.runningVariance.value.storage !== statistics[3].value.storage {
+      batchNorm.runningVariance.value = statistics[3].value
+    }
+  }
+
+  /// The convolution's stride, padding, dilation and groups.
+  var settings: Conv2DSettings { layer.settings }
+
   /// [OC, C/groups, kH, kW]: the shape the layer was made for.
-  private var weightShape: [Int] {
+  var weightShape: [Int] {
     [layer.outputChannels, layer.inputChannels / layer.groups, layer.kernelSize.height, layer.kernelSize.width]
   }
 
@@ -162,11 +207,6 @@ final class ONNXConvolutionChain {
       guard conv.inputs.count >= 2, conv.outputs.count == 1, !conv.outputs[0].isEmpty,
         let layer = convolutionLayer(conv, weightShape: knownShapes[conv.inputs[1]])
       else { continue }
-      if case .float(let weight)? = values[conv.inputs[1]], weight.shape == layer.weight.shape {
-        layer.weight = weight
-      } else {
-        layer.weight = Variable(Tensor.zeros([0]))  // replaced before the first prepared call
-      }
       var indices = [start]
       var current = conv.outputs[0]
       var batchNorm: (names: [String], epsilon: Float)?
@@ -206,10 +246,11 @@ final class ONNXConvolutionChain {
         current = node.outputs[0]
       }
       claimed.formUnion(indices)
-      chains.append(
-        ONNXConvolutionChain(
-          stepIndices: indices, nodes: indices.map { nodes[$0] }, batchNorm: batchNorm, residual: residual,
-          activation: activation, layer: layer))
+      let chain = ONNXConvolutionChain(
+        stepIndices: indices, nodes: indices.map { nodes[$0] }, batchNorm: batchNorm, residual: residual,
+        activation: activation, layer: layer)
+      chain.bind { values[$0] }
+      chains.append(chain)
     }
     return chains
   }
@@ -234,7 +275,7 @@ final class ONNXConvolutionChain {
     }
     var autoPad = "NOTSET"
     if case .string(let value)? = node.attributes["auto_pad"] { autoPad = value }
-    guard autoPad == "NOTSET" || autoPad == "VALID", groups >= 1,
+    guard autoPad == "NOTSET" || autoPad == "VALID", groups >= 1, shape[0] % groups == 0,
       let strides = ints("strides", [1, 1]), let dilations = ints("dilations", [1, 1]),
       var pads = ints("pads", [0, 0, 0, 0]), let kernel = ints("kernel_shape", [shape[2], shape[3]]),
       strides.count == 2, dilations.count == 2, pads.count == 4, kernel == [shape[2], shape[3]],
@@ -242,14 +283,11 @@ final class ONNXConvolutionChain {
     else { return nil }
     if autoPad == "VALID" { pads = [0, 0, 0, 0] }
     guard pads[0] == pads[2], pads[1] == pads[3], pads.allSatisfy({ $0 >= 0 }) else { return nil }
-    // A throwaway seed: making the layer draws weights, which must not move the caller's stream;
-    // they are replaced by the graph's before the first call.
-    return RandomSource.withSeed(0) {
-      Conv2d(
-        shape[1] * groups, shape[0], kernelSize: Size2(shape[2], shape[3]),
-        stride: Size2(strides[0], strides[1]), padding: .explicit(Size2(pads[0], pads[1])),
-        dilation: Size2(dilations[0], dilations[1]), groups: groups, bias: false)
-    }
+    // An empty placeholder weight, pointed at the graph's before the first call (`bind`).
+    return Conv2d(
+      shape[1] * groups, shape[0], kernelSize: Size2(shape[2], shape[3]),
+      stride: Size2(strides[0], strides[1]), padding: .explicit(Size2(pads[0], pads[1])),
+      dilation: Size2(dilations[0], dilations[1]), groups: groups, weight: Variable(Tensor.zeros([0])), bias: nil)
   }
 
   private static func epsilon(_ node: ONNXNode) -> Float {

@@ -1,5 +1,6 @@
 import ConvNetTensor
 import Foundation
+import SwiftProtobuf
 
 // ModelProto → ONNXGraph: the only place the importer touches the protobuf messages.
 
@@ -17,13 +18,14 @@ extension ONNXGraph {
   /// `init(model:)` that empties `model`'s initializers as it converts them, so that a large
   /// model's weights are never held three times over (file bytes, protobuf bytes, tensors) or
   /// twice once converted: each initializer's bytes are released as soon as its tensor is made.
-  init(taking model: inout Onnx_ModelProto) throws {
+  /// `converted`, when given, are the initializers already converted (`model` then has none).
+  init(taking model: inout Onnx_ModelProto, converted: [(name: String, value: ONNXTensorData)]? = nil) throws {
     let opset = model.opsetImport.first { $0.domain.isEmpty || $0.domain == "ai.onnx" }.map { Int($0.version) }
     // Moved out, so that this array is the only holder of the initializers' bytes.
     var protos = model.graph.initializer
     model.graph.initializer = []
-    var initializers: [(name: String, value: ONNXTensorData)] = []
-    initializers.reserveCapacity(protos.count)
+    var initializers: [(name: String, value: ONNXTensorData)] = converted ?? []
+    initializers.reserveCapacity(initializers.count + protos.count)
     for index in protos.indices {
       let name = protos[index].name
       initializers.append((name, try ONNXTensorData(proto: protos[index], owner: "initializer \"\(name)\"")))
@@ -44,9 +46,40 @@ extension ONNXGraph {
       outputs: graph.output.map(ONNXValueInfo.init(proto:)), opsetVersion: opset ?? 1)
   }
 
-  /// Reads and converts the model in `url` (see `ONNXModelFile.read`); the file's bytes and each
-  /// initializer's protobuf bytes are released as soon as they are converted.
+  /// Reads and converts the model in `url` (see `ONNXModelFile.read`). The file is mapped and
+  /// read by layout (`ONNXModelLayout`): the model without its weights is decoded once, then
+  /// each initializer is decoded, converted to a tensor and its pages of the file dropped, one
+  /// after another — so loading holds the tensors made so far, one initializer's protobuf copy
+  /// and a few pages of the file, not the whole file beside a decoded copy of every weight. A
+  /// file the layout cannot read is decoded whole (`ONNXModelFile.read`), which reports damage.
   public init(contentsOf url: URL) throws {
+    if let mapped = MappedModelFile(path: url.path), mapped.count <= ONNXModelFile.maximumByteCount,
+      let layout = ONNXModelLayout(mapped.bytes)
+    {
+      var model = try ONNXModelFile.decode(layout.strippedModel, path: url.path)
+      var options = BinaryDecodingOptions()
+      options.messageDepthLimit = ONNXModelFile.maximumMessageDepth
+      var initializers: [(name: String, value: ONNXTensorData)] = []
+      initializers.reserveCapacity(layout.initializers.count)
+      for range in layout.initializers {
+        let proto: Onnx_TensorProto
+        do {
+          let bytes = Data(
+            bytesNoCopy: UnsafeMutableRawPointer(mutating: mapped.bytes.baseAddress! + range.lowerBound),
+            count: range.count, deallocator: .none)
+          proto = try Onnx_TensorProto(serializedBytes: bytes, options: options)
+        } catch {
+          throw ONNXError(
+            path: url.path,
+            reason: "not a valid ONNX model (protobuf decoding failed in an initializer: \(error)); "
+              + "the file may be truncated or not an .onnx file")
+        }
+        initializers.append((proto.name, try ONNXTensorData(proto: proto, owner: "initializer \"\(proto.name)\"")))
+        mapped.drop(upTo: range.upperBound)
+      }
+      try self.init(taking: &model, converted: initializers)
+      return
+    }
     var model = try ONNXModelFile.read(url)
     try self.init(taking: &model)
   }

@@ -36,6 +36,8 @@ public final class ONNXGraphModule: Module {
   /// Conv → [BatchNormalization] → [Add] → [activation] runs computed in one prepared call
   /// when `PreparedInference.applies()` (see `ONNXConvolutionChain`).
   private let chains: [ONNXConvolutionChain]
+  /// Expansion → depthwise → projection chains run as one fused block (`ONNXInvertedResidual`).
+  private let blocks: [ONNXInvertedResidual]
   /// Every value by slot: the run loop indexes an array instead of hashing names per node.
   private let slotNames: [String]
   private let slotIndex: [String: Int]
@@ -65,6 +67,7 @@ public final class ONNXGraphModule: Module {
     enum Unit {
       case step(Int)
       case chain(Int)
+      case block(Int)
     }
     let unit: Unit
     let releases: [Int]
@@ -157,6 +160,7 @@ public final class ONNXGraphModule: Module {
     let chains = ONNXConvolutionChain.find(
       nodes: compiled.map { $0.node }, knownShapes: knownShapes, constants: constants,
       values: live.merging(constants) { parameter, _ in parameter }, graphOutputs: kept)
+    let blocks = ONNXInvertedResidual.find(chains: chains, nodes: compiled.map { $0.node }, graphOutputs: kept)
 
     // Slots: graph inputs, parameters, buffers, the constants that are read, node outputs.
     var slots: [String: Int] = [:]
@@ -202,19 +206,31 @@ public final class ONNXGraphModule: Module {
       for step in chain.stepIndices { chainOfStep[step] = (index, step == chain.stepIndices.last) }
     }
     let plainProgram = program(steps.indices.map { (.step($0), steps[$0].inputs) })
+    var blockOfChain: [Int: (block: Int, isLast: Bool)] = [:]
+    for (index, block) in blocks.enumerated() {
+      for chain in block.chainIndices { blockOfChain[chain] = (index, chain == block.chainIndices.last) }
+    }
+    for block in blocks { _ = block.reads.map(slot) }
     var preparedUnits: [(unit: Instruction.Unit, reads: [Int])] = []
     for index in steps.indices {
       guard let (chain, isLast) = chainOfStep[index] else {
         preparedUnits.append((.step(index), steps[index].inputs))
         continue
       }
-      if isLast { preparedUnits.append((.chain(chain), chains[chain].reads.map(slot))) }
+      guard isLast else { continue }
+      if let (block, isLastChain) = blockOfChain[chain] {
+        // The block runs where its last chain would (its members read nothing produced later).
+        if isLastChain { preparedUnits.append((.block(block), blocks[block].reads.map(slot))) }
+      } else {
+        preparedUnits.append((.chain(chain), chains[chain].reads.map(slot)))
+      }
     }
 
     self.parameterList = parameters
     self.bufferList = buffers
     self.steps = steps
     self.chains = chains
+    self.blocks = blocks
     self.slotNames = slotNames
     self.slotIndex = slots
     self.template = template
@@ -230,6 +246,15 @@ public final class ONNXGraphModule: Module {
   /// The Conv runs computed in one prepared call each when no gradients are recorded (see
   /// `PreparedInference`), in graph order.
   public var fusedConvolutions: [ONNXFusedConvolution] { chains.map(\.summary) }
+
+  /// The inverted residual blocks (expansion → depthwise → projection chains) that run as one
+  /// fused pass over bands of rows when no gradients are recorded, in graph order.
+  public var fusedInvertedResiduals: [ONNXFusedInvertedResidual] { blocks.map(\.summary) }
+
+  /// How many times, since loading, an inverted residual block ran through the fused kernel
+  /// (rather than its convolutions one by one: shapes it does not take, or a small image at a
+  /// batch smaller than the thread count).
+  public var fusedInvertedResidualRunCount: Int { blocks.reduce(0) { $0 + $1.fusedRunCount } }
 
   /// How many fused convolutions hold a prepared form now.
   public var preparedChainCount: Int { chains.filter(\.isPrepared).count }
@@ -265,15 +290,17 @@ public final class ONNXGraphModule: Module {
       case .step(let index):
         try execute(steps[index], &environment, observe: observe)
       case .chain(let index):
-        let chain = chains[index]
-        if let output = chain.preparedOutput({ slotIndex[$0].flatMap { environment[$0] } }),
-          let slot = slotIndex[chain.output]
+        try runChain(chains[index], &environment)
+      case .block(let index):
+        let block = blocks[index]
+        if let output = block.preparedOutput({ slotIndex[$0].flatMap { environment[$0] } }),
+          let slot = slotIndex[block.output]
         {
           environment[slot] = .float(output)
         } else {
-          // Values the prepared call does not take: the nodes themselves, which check them.
-          for step in chain.stepIndices { try execute(steps[step], &environment, observe: nil) }
-          for slot in chain.intermediates.compactMap({ slotIndex[$0] }) { environment[slot] = nil }
+          // Shapes the fused kernel does not take: its convolutions one by one.
+          for chain in block.chainIndices { try runChain(chains[chain], &environment) }
+          for slot in block.intermediates.compactMap({ slotIndex[$0] }) { environment[slot] = nil }
         }
       }
       for slot in instruction.releases { environment[slot] = nil }
@@ -283,6 +310,19 @@ public final class ONNXGraphModule: Module {
         throw ONNXImportError.runtime(node: "graph output \"\(output.name)\"", reason: "was not computed")
       }
       return value
+    }
+  }
+
+  /// A fused chain in one prepared call, or its nodes when the values do not fit the call.
+  private func runChain(_ chain: ONNXConvolutionChain, _ environment: inout [ONNXValue?]) throws {
+    if let output = chain.preparedOutput({ slotIndex[$0].flatMap { environment[$0] } }),
+      let slot = slotIndex[chain.output]
+    {
+      environment[slot] = .float(output)
+    } else {
+      // Values the prepared call does not take: the nodes themselves, which check them.
+      for step in chain.stepIndices { try execute(steps[step], &environment, observe: nil) }
+      for slot in chain.intermediates.compactMap({ slotIndex[$0] }) { environment[slot] = nil }
     }
   }
 
