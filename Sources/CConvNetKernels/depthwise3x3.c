@@ -129,22 +129,6 @@ static inline __attribute__((always_inline)) void rows_body(
 
 #define CN_AVX512_TARGET __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma")))
 
-// The activation as cn_activate_row computes it (max/min with the constant first return the
-// NaN operand: NaN stays NaN).
-CN_AVX512_TARGET static inline __m512 activate16(__m512 x, int activation) {
-  const __m512 zero = _mm512_setzero_ps(), six = _mm512_set1_ps(6.0f);
-  switch (activation) {
-  case CN_ACTIVATION_RELU: return _mm512_max_ps(zero, x);
-  case CN_ACTIVATION_RELU6: return _mm512_min_ps(six, _mm512_max_ps(zero, x));
-  case CN_ACTIVATION_HARDSWISH: {
-    __m512 t = _mm512_add_ps(x, _mm512_set1_ps(3.0f));
-    t = _mm512_min_ps(six, _mm512_max_ps(zero, t));
-    return _mm512_div_ps(_mm512_mul_ps(x, t), six);
-  }
-  default: return x;
-  }
-}
-
 CN_AVX512_TARGET static inline __attribute__((always_inline)) void fill_slot_avx512(
   const float *restrict x, long width, long stride, float *restrict slot)
 {
@@ -210,7 +194,7 @@ CN_AVX512_TARGET static inline __attribute__((always_inline)) void row_avx512(
     acc = _mm512_fmadd_ps(t[6], _mm512_maskz_loadu_ps(m, p2[0] + ow), acc);
     acc = _mm512_fmadd_ps(t[7], _mm512_maskz_loadu_ps(m, p2[1] + ow), acc);
     acc = _mm512_fmadd_ps(t[8], _mm512_maskz_loadu_ps(m, p2[2] + ow), acc);
-    _mm512_mask_storeu_ps(out + ow, m, activate16(acc, activation));
+    _mm512_mask_storeu_ps(out + ow, m, cn_activate16(acc, activation));
   }
 }
 
@@ -269,7 +253,7 @@ CN_AVX512_TARGET static inline __attribute__((always_inline)) void flat_s1_chann
       acc = _mm512_fmadd_ps(t7, _mm512_maskz_loadu_ps((__mmask16)(mc & down), r + width), acc);
       acc = _mm512_fmadd_ps(t8, _mm512_maskz_loadu_ps((__mmask16)(mr & down), r + width + 1), acc);
     }
-    _mm512_mask_storeu_ps(out + (p - begin), mc, activate16(acc, activation));
+    _mm512_mask_storeu_ps(out + (p - begin), mc, cn_activate16(acc, activation));
   }
 }
 

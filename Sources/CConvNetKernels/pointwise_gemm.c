@@ -52,23 +52,6 @@ static void epilogue_portable(const fused_epilogue *e, long row0, long column0, 
 #define CN_PW_AVX512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma")))
 #define CN_PW_AVX2 __attribute__((target("avx2,fma")))
 
-// The activation (CN_ACTIVATION_*) of 16 values, as cn_activate_row computes it (max and min
-// with the constant first keep NaN).
-CN_PW_AVX512 static inline __m512 activate_avx512(__m512 v, int activation)
-{
-  const __m512 zero = _mm512_setzero_ps(), six = _mm512_set1_ps(6.0f);
-  switch (activation) {
-  case CN_ACTIVATION_RELU: return _mm512_max_ps(zero, v);
-  case CN_ACTIVATION_RELU6: return _mm512_min_ps(six, _mm512_max_ps(zero, v));
-  case CN_ACTIVATION_HARDSWISH: {
-    __m512 t = _mm512_add_ps(v, _mm512_set1_ps(3.0f));
-    t = _mm512_min_ps(six, _mm512_max_ps(zero, t));
-    return _mm512_div_ps(_mm512_mul_ps(v, t), six);
-  }
-  default: return v;
-  }
-}
-
 // One masked vector per row (NR = 16 columns).
 CN_PW_AVX512 static void epilogue_avx512(const fused_epilogue *e, long row0, long column0,
                                          long rows, long columns, float *c, long ldc)
@@ -80,7 +63,7 @@ CN_PW_AVX512 static void epilogue_avx512(const fused_epilogue *e, long row0, lon
     if (e->bias != NULL) v = _mm512_add_ps(v, _mm512_set1_ps(e->bias[row0 + i]));
     if (e->residual != NULL)
       v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, e->residual + (row0 + i) * e->ldr + column0));
-    v = activate_avx512(v, e->activation);
+    v = cn_activate16(v, e->activation);
     _mm512_mask_storeu_ps(row, m, v);
   }
 }
@@ -108,7 +91,7 @@ CN_PW_AVX512 static void kernel_epilogue_avx512(
     if (e->bias != NULL) v = _mm512_add_ps(v, _mm512_set1_ps(e->bias[row0 + i]));
     if (e->residual != NULL)
       v = _mm512_add_ps(v, _mm512_loadu_ps(e->residual + (row0 + i) * e->ldr + column0));
-    v = activate_avx512(v, e->activation);
+    v = cn_activate16(v, e->activation);
     _mm512_storeu_ps(row, v);
   }
 }
