@@ -35,6 +35,30 @@ static inline cn_winograd_piece cn_winograd_piece_at(const cn_winograd_tiling *t
   return p;
 }
 
+// Columns of V and M for pieces [first_piece, first_piece + piece_count): one per tile, plus
+// `spare` per piece (F(2×2, 3×3)'s spare column; none for F(4×4, 3×3)).
+static inline long cn_winograd_columns_of(
+  const cn_winograd_tiling *t, long first_piece, long piece_count, long spare)
+{
+  long columns = 0;
+  for (long i = 0; i < piece_count; ++i) {
+    columns += cn_winograd_piece_at(t, first_piece + i).count + spare;
+  }
+  return columns;
+}
+
+// Stores the transformed weights u[ξ][i] (ξ < positions, i < CN_SGEMM_MR) of input channel c
+// for the output-channel panel `panel` into the U[ξ] matrices (`plane` floats apart) in the
+// GEMM's packed-A layout: panel, then input channel, then the MR rows.
+static inline void cn_winograd_store_panel(
+  const float *u, int positions, long panel, long in_channels, long c, long plane, float *packed)
+{
+  float *target = packed + panel * CN_SGEMM_MR * in_channels + c * CN_SGEMM_MR;
+  for (int xi = 0; xi < positions; ++xi) {
+    for (int i = 0; i < CN_SGEMM_MR; ++i) target[xi * plane + i] = u[xi * CN_SGEMM_MR + i];
+  }
+}
+
 #define CN_WINOGRAD_INPUT_PARAMETERS                                                           \
   const float *input, long channels, long first_channel, long channel_count, long height,      \
     long width, long pad_top, long pad_left, const cn_winograd_tiling *t, long first_piece,   \

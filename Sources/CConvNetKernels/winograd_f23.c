@@ -66,11 +66,7 @@ void cn_winograd_f23_weights(
           u[r * 4 + 3][i] = t2;
         }
       }
-      // U[ξ] in the GEMM's packed-A layout: panel, then input channel, then the MR rows.
-      float *target = packed + panel * MR * in_channels + c * MR;
-      for (int xi = 0; xi < 16; ++xi) {
-        for (int i = 0; i < MR; ++i) target[xi * plane + i] = u[xi][i];
-      }
+      cn_winograd_store_panel(&u[0][0], 16, panel, in_channels, c, plane, packed);
     }
   }
 }
@@ -82,9 +78,7 @@ cn_winograd_tiling cn_winograd_f23_tiling(long out_height, long out_width)
 
 long cn_winograd_f23_columns(const cn_winograd_tiling *t, long first_piece, long piece_count)
 {
-  long columns = 0;
-  for (long i = 0; i < piece_count; ++i) columns += cn_winograd_piece_at(t, first_piece + i).count + 1;
-  return columns;
+  return cn_winograd_columns_of(t, first_piece, piece_count, 1);
 }
 
 long cn_winograd_f23_work_count(long columns)

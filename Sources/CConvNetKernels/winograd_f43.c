@@ -87,11 +87,7 @@ void cn_winograd_f43_weights(
           target_values[r * 6 + 5][i] = (float)t2;
         }
       }
-      // U[ξ] in the GEMM's packed-A layout: panel, then input channel, then the MR rows.
-      float *target = packed + panel * MR * in_channels + c * MR;
-      for (int xi = 0; xi < 36; ++xi) {
-        for (int i = 0; i < MR; ++i) target[xi * plane + i] = target_values[xi][i];
-      }
+      cn_winograd_store_panel(&target_values[0][0], 36, panel, in_channels, c, plane, packed);
     }
   }
 }
@@ -103,9 +99,7 @@ cn_winograd_tiling cn_winograd_f43_tiling(long out_height, long out_width)
 
 long cn_winograd_f43_columns(const cn_winograd_tiling *t, long first_piece, long piece_count)
 {
-  long columns = 0;
-  for (long i = 0; i < piece_count; ++i) columns += cn_winograd_piece_at(t, first_piece + i).count;
-  return columns;
+  return cn_winograd_columns_of(t, first_piece, piece_count, 0);
 }
 
 // One work row: the block's columns rounded up to whole 16-float vectors.
