@@ -126,6 +126,22 @@ static void apply_epilogue(
   }
 }
 
+// Copies the rows × columns of a partial tile computed into scratch (rows NR apart) into C,
+// with beta.
+static void store_partial(
+  long rows, long columns, const float *scratch, float beta, float *c, long ldc)
+{
+  for (long i = 0; i < rows; ++i) {
+    float *c_row = c + i * ldc;
+    const float *s_row = scratch + i * NR;
+    if (beta == 0.0f) {
+      for (long j = 0; j < columns; ++j) c_row[j] = s_row[j];
+    } else {
+      for (long j = 0; j < columns; ++j) c_row[j] = s_row[j] + beta * c_row[j];
+    }
+  }
+}
+
 // Runs the micro-kernel on a tile that may be cut short by the edge of C (rows × columns, at
 // most MR × NR): full tiles go straight to C, partial ones through a scratch tile.
 static void tile(
@@ -137,25 +153,43 @@ static void tile(
     return;
   }
   _Alignas(64) float scratch[MR * NR];
-#if defined(CN_SGEMM_HAVE_AVX512)
-  if (columns <= CN_SGEMM_NARROW_COLUMNS && kernel == cn_sgemm_kernel_avx512) {
-    cn_sgemm_kernel_narrow_avx512(columns, k, a, b, b_k_stride, alpha, scratch);
-  } else {
-    kernel(k, a, b, b_k_stride, alpha, 0.0f, scratch, NR);
-  }
-#else
   kernel(k, a, b, b_k_stride, alpha, 0.0f, scratch, NR);
-#endif
-  for (long i = 0; i < rows; ++i) {
-    float *c_row = c + i * ldc;
-    const float *s_row = scratch + i * NR;
-    if (beta == 0.0f) {
-      for (long j = 0; j < columns; ++j) c_row[j] = s_row[j];
-    } else {
-      for (long j = 0; j < columns; ++j) c_row[j] = s_row[j] + beta * c_row[j];
+  store_partial(rows, columns, scratch, beta, c, ldc);
+}
+
+#if defined(CN_SGEMM_HAVE_AVX512)
+// Whether a last strip `columns` wide takes narrow_strip rather than one tile per row panel.
+static int takes_narrow_strip(cn_sgemm_microkernel kernel, long columns) {
+  return columns <= CN_SGEMM_NARROW_COLUMNS && kernel == cn_sgemm_kernel_avx512;
+}
+
+// A strip of C `rows` tall and only `columns` ≤ CN_SGEMM_NARROW_COLUMNS wide (at c), over the
+// row panels of A at a_panels (panel_stride floats apart): several panels at a time through
+// the narrow AVX-512 kernel (see sgemm_avx512.c), then each tile's beta and epilogue (NULL
+// for none; row0, column0 place the strip in C for the bias).
+static void narrow_strip(
+  long rows, long columns, long k, const float *a_panels, long panel_stride, const float *b,
+  long b_k_stride, float alpha, float beta, float *c, long ldc, const epilogue_t *epilogue,
+  long row0, long column0)
+{
+  const long group = cn_sgemm_narrow_group(columns);
+  _Alignas(64) float scratch[CN_SGEMM_NARROW_PANELS * MR * NR];
+  for (long i0 = 0; i0 < rows; i0 += group * MR) {
+    const long panels = min_long(group, ceil_div(rows - i0, MR));
+    cn_sgemm_kernel_narrow_avx512(
+      panels, columns, k, a_panels + i0 / MR * panel_stride, panel_stride, b, b_k_stride,
+      alpha, scratch);
+    for (long q = 0; q < panels; ++q) {
+      const long tile_rows = min_long(MR, rows - i0 - q * MR);
+      float *c_tile = c + (i0 + q * MR) * ldc;
+      store_partial(tile_rows, columns, scratch + q * MR * NR, beta, c_tile, ldc);
+      if (epilogue != NULL) {
+        apply_epilogue(epilogue, row0 + i0 + q * MR, column0, tile_rows, columns, c_tile, ldc);
+      }
     }
   }
 }
+#endif
 
 // At most MR rows of C (one row of register tiles) and B not transposed: every element of B is
 // used by a single tile, so packing B could never pay for itself. Pack only A (≤ MR×KC, cheap)
@@ -183,6 +217,13 @@ static void sgemm_direct(
   if (full_columns < n) {
     float *strip = cn_sgemm_buffer_b((size_t)k * NR);
     cn_sgemm_pack_b(0, k, n - full_columns, b + full_columns, ldb, strip);
+#if defined(CN_SGEMM_HAVE_AVX512)
+    if (takes_narrow_strip(kernel, n - full_columns)) {
+      narrow_strip(m, n - full_columns, k, packed_a, MR * k, strip, NR, alpha, beta,
+        c + full_columns, ldc, finish ? epilogue : NULL, 0, full_columns);
+      return;
+    }
+#endif
     for (long i0 = 0; i0 < m; i0 += MR) {
       const long rows = min_long(MR, m - i0);
       float *c_tile = c + i0 * ldc + full_columns;
@@ -260,6 +301,13 @@ static void sgemm_blocked(
         }
         for (long jr = 0; jr < nc; jr += NR) {
           const long columns = min_long(NR, nc - jr);
+#if defined(CN_SGEMM_HAVE_AVX512)
+          if (takes_narrow_strip(kernel, columns)) {
+            narrow_strip(mc, columns, kc, a_panels, panel_stride, packed_b + jr * kc, NR, alpha,
+              block_beta, c + ic * ldc + jc + jr, ldc, finish ? epilogue : NULL, ic, jc + jr);
+            continue;
+          }
+#endif
           for (long ir = 0; ir < mc; ir += MR) {
             const long rows = min_long(MR, mc - ir);
             float *c_tile = c + (ic + ir) * ldc + jc + jr;

@@ -12,6 +12,15 @@
 
 #define CN_AVX512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma")))
 
+// How far ahead (in floats of packed A, 128 steps of the depth) the micro-kernel prefetches A.
+// When a GEMM has few columns (a batch-1 layer's 49 pixels, Winograd's 16 tiles) each element of
+// A serves only one to four FMAs, and A — a prepared weight read once per call, tens of MB over a
+// network — streams from memory: the hardware prefetcher alone left the kernel waiting on it.
+// When A is already in cache the extra prefetch costs one load slot per 6 FMAs, which the
+// kernel has spare. (Past the end of the panel the prefetch touches the next panel, or nothing:
+// prefetches do not fault.)
+enum { A_PREFETCH_DISTANCE = 768 };
+
 CN_AVX512 void cn_sgemm_kernel_avx512(
   long k, const float *a, const float *b, long b_k_stride, float alpha, float beta,
   float *c, long ldc)
@@ -22,6 +31,7 @@ CN_AVX512 void cn_sgemm_kernel_avx512(
   for (int i = 0; i < CN_SGEMM_MR; ++i) _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
 
   for (long p = 0; p < k; ++p) {
+    _mm_prefetch((const char *)(a + A_PREFETCH_DISTANCE), _MM_HINT_T0);
     const __m512 b0 = _mm512_loadu_ps(b);
     c0 = _mm512_fmadd_ps(_mm512_set1_ps(a[0]), b0, c0);
     c1 = _mm512_fmadd_ps(_mm512_set1_ps(a[1]), b0, c1);
@@ -62,44 +72,85 @@ CN_AVX512 void cn_sgemm_epilogue_tile_avx512(
   }
 }
 
-// A tile of MR rows but only `columns` ≤ CN_SGEMM_NARROW_COLUMNS columns of B: the last strip of
-// a C whose width is not a multiple of NR (a 7×7 output has 49 pixels: 3 full strips and one of
-// 1). The full kernel would spend 6 zmm FMAs per step of the depth on it, 15 of 16 lanes wasted;
-// here the 6 rows of A are one (masked) ymm and each column one FMA with its B value broadcast.
-// Each element is the same chain of FMAs in the same order as in the full kernel, so the
-// results are bit-identical. Writes alpha · acc to scratch[i·NR + j] (the driver's partial-tile
-// scratch, which it then copies into C with beta).
-CN_AVX512 static inline __attribute__((always_inline)) void narrow_columns(
-  const int columns, long k, const float *a, const float *b, long b_k_stride, float alpha,
-  float *scratch)
+// The last strip of C when it is only `columns` ≤ CN_SGEMM_NARROW_COLUMNS wide (a 7×7 output
+// has 49 pixels: 3 full strips of NR and one of 1). The full kernel would spend 6 zmm FMAs per
+// step of the depth on it, 15 of 16 lanes wasted. Here a row panel's 6 rows of A are one
+// (masked) ymm and each column one FMA with its B value broadcast — and several row panels run
+// together, because one panel alone would be a single chain of dependent FMAs (one per FMA
+// latency, ~4 cycles, per step of the depth); `panels` × `columns` ≥ 8 independent chains keep
+// both FMA pipes busy. Each element is the same chain of FMAs in the same order as in the full
+// kernel, so the results are bit-identical. Panel q's A starts at a + q·panel_stride; writes
+// alpha · acc to scratch[q·MR·NR + i·NR + j].
+CN_AVX512 static inline __attribute__((always_inline)) void narrow_panels(
+  const int panels, const int columns, long k, const float *a, long panel_stride,
+  const float *b, long b_k_stride, float alpha, float *scratch)
 {
   const __mmask8 rows = (1u << CN_SGEMM_MR) - 1;
-  __m256 acc[CN_SGEMM_NARROW_COLUMNS];
-  for (int j = 0; j < columns; ++j) acc[j] = _mm256_setzero_ps();
+  __m256 acc[CN_SGEMM_NARROW_PANELS][CN_SGEMM_NARROW_COLUMNS];
+  for (int q = 0; q < panels; ++q) {
+    for (int j = 0; j < columns; ++j) acc[q][j] = _mm256_setzero_ps();
+  }
   for (long p = 0; p < k; ++p) {
-    const __m256 a_v = _mm256_maskz_loadu_ps(rows, a);
-    for (int j = 0; j < columns; ++j) acc[j] = _mm256_fmadd_ps(a_v, _mm256_set1_ps(b[j]), acc[j]);
-    a += CN_SGEMM_MR;
+    __m256 b_v[CN_SGEMM_NARROW_COLUMNS];
+    for (int j = 0; j < columns; ++j) b_v[j] = _mm256_set1_ps(b[j]);
+    for (int q = 0; q < panels; ++q) {
+      const __m256 a_v = _mm256_maskz_loadu_ps(rows, a + q * panel_stride + p * CN_SGEMM_MR);
+      for (int j = 0; j < columns; ++j) acc[q][j] = _mm256_fmadd_ps(a_v, b_v[j], acc[q][j]);
+    }
     b += b_k_stride;
   }
   const __m256 alpha_v = _mm256_set1_ps(alpha);
-  for (int j = 0; j < columns; ++j) {
-    float values[8];
-    _mm256_storeu_ps(values, _mm256_mul_ps(alpha_v, acc[j]));
-    for (int i = 0; i < CN_SGEMM_MR; ++i) scratch[i * CN_SGEMM_NR + j] = values[i];
+  for (int q = 0; q < panels; ++q) {
+    float *panel_scratch = scratch + q * CN_SGEMM_MR * CN_SGEMM_NR;
+    for (int j = 0; j < columns; ++j) {
+      float values[8];
+      _mm256_storeu_ps(values, _mm256_mul_ps(alpha_v, acc[q][j]));
+      for (int i = 0; i < CN_SGEMM_MR; ++i) panel_scratch[i * CN_SGEMM_NR + j] = values[i];
+    }
   }
 }
 
+// How many row panels run together for a strip of `columns`: enough for 8 chains.
+long cn_sgemm_narrow_group(long columns) {
+  return (CN_SGEMM_NARROW_PANELS + columns - 1) / columns;
+}
+
+#define CN_NARROW_CASE(P, C) \
+  case P: narrow_panels(P, C, k, a, panel_stride, b, b_k_stride, alpha, scratch); break;
+
 CN_AVX512 void cn_sgemm_kernel_narrow_avx512(
-  long columns, long k, const float *a, const float *b, long b_k_stride, float alpha,
-  float *scratch)
+  long panels, long columns, long k, const float *a, long panel_stride, const float *b,
+  long b_k_stride, float alpha, float *scratch)
 {
   switch (columns) {
-  case 1: narrow_columns(1, k, a, b, b_k_stride, alpha, scratch); break;
-  case 2: narrow_columns(2, k, a, b, b_k_stride, alpha, scratch); break;
-  case 3: narrow_columns(3, k, a, b, b_k_stride, alpha, scratch); break;
-  default: narrow_columns(4, k, a, b, b_k_stride, alpha, scratch); break;
+  case 1:
+    switch (panels) {
+      CN_NARROW_CASE(1, 1) CN_NARROW_CASE(2, 1) CN_NARROW_CASE(3, 1) CN_NARROW_CASE(4, 1)
+      CN_NARROW_CASE(5, 1) CN_NARROW_CASE(6, 1) CN_NARROW_CASE(7, 1)
+      default: narrow_panels(8, 1, k, a, panel_stride, b, b_k_stride, alpha, scratch); break;
+    }
+    break;
+  case 2:
+    switch (panels) {
+      CN_NARROW_CASE(1, 2) CN_NARROW_CASE(2, 2) CN_NARROW_CASE(3, 2)
+      default: narrow_panels(4, 2, k, a, panel_stride, b, b_k_stride, alpha, scratch); break;
+    }
+    break;
+  case 3:
+    switch (panels) {
+      CN_NARROW_CASE(1, 3) CN_NARROW_CASE(2, 3)
+      default: narrow_panels(3, 3, k, a, panel_stride, b, b_k_stride, alpha, scratch); break;
+    }
+    break;
+  default:
+    switch (panels) {
+      CN_NARROW_CASE(1, 4)
+      default: narrow_panels(2, 4, k, a, panel_stride, b, b_k_stride, alpha, scratch); break;
+    }
+    break;
   }
 }
+
+#undef CN_NARROW_CASE
 
 #endif

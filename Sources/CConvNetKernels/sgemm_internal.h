@@ -26,13 +26,18 @@ void cn_sgemm_kernel_avx512(
   long k, const float *a, const float *b, long b_k_stride, float alpha, float beta,
   float *c, long ldc);
 // The widest last strip of C that cn_sgemm_kernel_narrow_avx512 computes instead of the full
-// kernel (see sgemm_avx512.c).
+// kernel (see sgemm_avx512.c), and the most row panels it takes at once.
 #define CN_SGEMM_NARROW_COLUMNS 4
-// MR rows × `columns` (1 … CN_SGEMM_NARROW_COLUMNS) of the micro-kernel's product, alpha · acc,
-// written to scratch[i·NR + j]; same operands as the micro-kernel, bit-identical results.
+#define CN_SGEMM_NARROW_PANELS 8
+// `panels` (1 … cn_sgemm_narrow_group(columns)) row panels of A, panel_stride floats apart,
+// times `columns` (1 … CN_SGEMM_NARROW_COLUMNS) columns of B: the micro-kernel's product
+// alpha · acc of panel q written to scratch[q·MR·NR + i·NR + j]; same operands as the
+// micro-kernel, bit-identical results.
 void cn_sgemm_kernel_narrow_avx512(
-  long columns, long k, const float *a, const float *b, long b_k_stride, float alpha,
-  float *scratch);
+  long panels, long columns, long k, const float *a, long panel_stride, const float *b,
+  long b_k_stride, float alpha, float *scratch);
+// How many row panels cn_sgemm_kernel_narrow_avx512 takes at once for `columns`.
+long cn_sgemm_narrow_group(long columns);
 // The bias (per row) + residual + ReLU epilogue of one full MR×NR tile, see sgemm_avx512.c.
 void cn_sgemm_epilogue_tile_avx512(
   float *c, long ldc, const float *bias, const float *residual, long ldr, int relu);

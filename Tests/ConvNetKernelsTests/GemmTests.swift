@@ -187,26 +187,32 @@ final class GemmTests: XCTestCase {
   /// A C whose width leaves 1–4 columns past its full register tiles computes that last strip
   /// with a narrow kernel (AVX-512), which runs the same chain of FMAs as the full tile: its
   /// columns are bit-identical to the same columns of a wider C (where they sit in a full tile),
-  /// and so is every other column. 5 extra columns take the full kernel as before.
+  /// and so is every other column. 5 extra columns take the full kernel as before. m = 61 is 11
+  /// row panels: the narrow kernel's groups of 8, 4, 3 and 2 panels with their remainders, the
+  /// last panel one row tall.
   func testNarrowLastStripMatchesFullTileBits() {
     forEachSIMDLevel { level in
-      var generator = SplitMix64(seed: 17)
-      let (m, k, wide) = (13, 300, 48)
-      let a = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &generator) }
-      let b = (0..<(k * wide)).map { _ in Float.random(in: -1...1, using: &generator) }
-      var packed = [Float](repeating: .nan, count: packedGemmOperandCount(m: m, k: k))
-      packGemmOperand(transposeA: false, m: m, k: k, a: a, lda: k, into: &packed)
-      var full = [Float](repeating: .nan, count: m * wide)
-      gemmPacked(m: m, n: wide, k: k, alpha: 0.5, packedA: packed, b: b, ldb: wide, beta: 0, c: &full, ldc: wide)
-      for n in 33...37 {
-        var narrow = [Float](repeating: .nan, count: m * n)
-        gemmPacked(m: m, n: n, k: k, alpha: 0.5, packedA: packed, b: b, ldb: wide, beta: 0, c: &narrow, ldc: n)
-        for i in 0..<m {
-          for j in 0..<n {
-            XCTAssertEqual(
-              narrow[i * n + j].bitPattern, full[i * wide + j].bitPattern,
-              "C[\(i), \(j)] of n \(n) simd \(level)")
-          }
+      for m in [13, 61] { checkNarrowLastStrip(m: m, level: level) }
+    }
+  }
+
+  func checkNarrowLastStrip(m: Int, level: SIMDLevel) {
+    var generator = SplitMix64(seed: 17)
+    let (k, wide) = (300, 48)
+    let a = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &generator) }
+    let b = (0..<(k * wide)).map { _ in Float.random(in: -1...1, using: &generator) }
+    var packed = [Float](repeating: .nan, count: packedGemmOperandCount(m: m, k: k))
+    packGemmOperand(transposeA: false, m: m, k: k, a: a, lda: k, into: &packed)
+    var full = [Float](repeating: .nan, count: m * wide)
+    gemmPacked(m: m, n: wide, k: k, alpha: 0.5, packedA: packed, b: b, ldb: wide, beta: 0, c: &full, ldc: wide)
+    for n in 33...37 {
+      var narrow = [Float](repeating: .nan, count: m * n)
+      gemmPacked(m: m, n: n, k: k, alpha: 0.5, packedA: packed, b: b, ldb: wide, beta: 0, c: &narrow, ldc: n)
+      for i in 0..<m {
+        for j in 0..<n {
+          XCTAssertEqual(
+            narrow[i * n + j].bitPattern, full[i * wide + j].bitPattern,
+            "C[\(i), \(j)] of m \(m) n \(n) simd \(level)")
         }
       }
     }
