@@ -35,14 +35,13 @@ static inline cn_winograd_piece cn_winograd_piece_at(const cn_winograd_tiling *t
   return p;
 }
 
-// Columns of V and M for pieces [first_piece, first_piece + piece_count): one per tile, plus
-// `spare` per piece (F(2×2, 3×3)'s spare column; none for F(4×4, 3×3)).
+// Columns of V and M for pieces [first_piece, first_piece + piece_count): one per tile.
 static inline long cn_winograd_columns_of(
-  const cn_winograd_tiling *t, long first_piece, long piece_count, long spare)
+  const cn_winograd_tiling *t, long first_piece, long piece_count)
 {
   long columns = 0;
   for (long i = 0; i < piece_count; ++i) {
-    columns += cn_winograd_piece_at(t, first_piece + i).count + spare;
+    columns += cn_winograd_piece_at(t, first_piece + i).count;
   }
   return columns;
 }

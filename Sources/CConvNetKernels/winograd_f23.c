@@ -16,14 +16,12 @@
 // V is [16][C][T] and M is [16][OC][T] for a block of T columns.
 // Tile (ty, tx) covers output rows 2ty, 2ty+1 and columns 2tx, 2tx+1. Each tile row of each
 // image is cut into `pieces_per_row` pieces of at most `piece_tiles` consecutive tiles; pieces
-// are numbered image by image, row by row. A block is a run of consecutive pieces, and in V and
-// M a piece of c tiles takes c + 1 columns: its tiles, then one spare column. The spare column
-// is what makes the transforms fast: the input transform of a whole block becomes a handful of
-// long loops over contiguous rows (tile q reads de-interleaved columns q and q + 1; the spare
-// column belongs to the next piece's first) that the compiler vectorises, instead of 16 strided
-// loads and stores per tile (which compiled to scalar code and took half of a small ResNet's
-// training step). The GEMMs compute the spare columns too (1/(c+1) extra work) and the output
-// transform skips them.
+// are numbered image by image, row by row. A block is a run of consecutive pieces, one column
+// of V and M per tile. The input transform gathers each input row under a piece into four
+// phase arrays (phase j of tile q = column 2q + j of the tile's window), so that both passes of
+// Bᵀ d B are element-wise loops over contiguous arrays that the compiler vectorises, instead of
+// 16 strided loads and stores per tile (which compiled to scalar code and took half of a small
+// ResNet's training step).
 #include "CConvNetKernels.h"
 #include "epilogue.h"
 #include "winograd_dispatch.h"
@@ -78,92 +76,68 @@ cn_winograd_tiling cn_winograd_f23_tiling(long out_height, long out_width)
 
 long cn_winograd_f23_columns(const cn_winograd_tiling *t, long first_piece, long piece_count)
 {
-  return cn_winograd_columns_of(t, first_piece, piece_count, 1);
+  return cn_winograd_columns_of(t, first_piece, piece_count);
 }
 
 long cn_winograd_f23_work_count(long columns)
 {
-  return 16 * (columns + 16);
+  return 32 * (columns + 16);
 }
 
 // Rounds up to a multiple of 8 floats (one AVX2 vector), so that the vector loops below run
 // whole vectors over zero-filled padding instead of a scalar remainder.
 static inline long round8(long x) { return (x + 7) & ~7L; }
 
-// even[k] = x[column0 + 2k], odd[k] = x[column0 + 2k + 1] for k = 0 … count (count + 1 values),
-// zero where the column lies outside [0, width) or the row is missing (x == NULL: padding).
+// phase[j][q] = x[column0 + 2q + j] for j = 0 … 3, q < count; zero outside [0, width) and for a
+// missing row (x == NULL: padding).
 static inline __attribute__((always_inline)) void gather_row(
-  const float *restrict x, long width, long column0, long count, float *restrict even,
-  float *restrict odd)
+  const float *restrict x, long width, long column0, long count, float *restrict p0,
+  float *restrict p1, float *restrict p2, float *restrict p3)
 {
   if (!x) {
-    for (long k = 0; k <= count; ++k) even[k] = odd[k] = 0.0f;
+    for (long q = 0; q < count; ++q) p0[q] = p1[q] = p2[q] = p3[q] = 0.0f;
     return;
   }
-  // [lo, hi): both columns inside, so no checks.
+  // [lo, hi): all four columns inside, so no checks.
   long lo = column0 >= 0 ? 0 : (-column0 + 1) / 2;
-  long hi = width - 2 - column0 >= 0 ? (width - 2 - column0) / 2 + 1 : 0;
-  if (hi > count + 1) hi = count + 1;
+  long hi = width - 4 - column0 >= 0 ? (width - 4 - column0) / 2 + 1 : 0;
+  if (hi > count) hi = count;
   if (lo > hi) lo = hi;
-  for (long k = 0; k < lo; ++k) {
-    const long c = column0 + 2 * k;
-    even[k] = c >= 0 && c < width ? x[c] : 0.0f;
-    odd[k] = c + 1 >= 0 && c + 1 < width ? x[c + 1] : 0.0f;
+  float *restrict phase[4] = {p0, p1, p2, p3};
+  for (long q = 0; q < lo; ++q) {
+    for (int j = 0; j < 4; ++j) {
+      const long c = column0 + 2 * q + j;
+      phase[j][q] = c >= 0 && c < width ? x[c] : 0.0f;
+    }
   }
   const float *restrict base = x + column0;
-  for (long k = lo; k < hi; ++k) {
-    even[k] = base[2 * k];
-    odd[k] = base[2 * k + 1];
+  for (long q = lo; q < hi; ++q) {
+    p0[q] = base[2 * q];
+    p1[q] = base[2 * q + 1];
+    p2[q] = base[2 * q + 2];
+    p3[q] = base[2 * q + 3];
   }
-  for (long k = hi; k <= count; ++k) {
-    const long c = column0 + 2 * k;
-    even[k] = c >= 0 && c < width ? x[c] : 0.0f;
-    odd[k] = c + 1 >= 0 && c + 1 < width ? x[c + 1] : 0.0f;
+  for (long q = hi; q < count; ++q) {
+    for (int j = 0; j < 4; ++j) {
+      const long c = column0 + 2 * q + j;
+      phase[j][q] = c >= 0 && c < width ? x[c] : 0.0f;
+    }
   }
 }
 
-// The three loops of the input transform, as functions whose restrict parameters tell the
-// compiler that the rows do not overlap (restrict on local pointers was not enough for it to
+// r = Bᵀ d over n columns of four arrays (a function whose restrict parameters tell the
+// compiler that the arrays do not overlap: restrict on local pointers was not enough for it to
 // vectorise without run-time overlap checks, which it then gave up on).
-
-// t = Bᵀ d for n columns of the four de-interleaved rows d0 … d3 (even or odd columns).
-static inline __attribute__((always_inline)) void input_rows(
+static inline __attribute__((always_inline)) void transform_bt(
   const float *restrict d0, const float *restrict d1, const float *restrict d2,
-  const float *restrict d3, float *restrict t0, float *restrict t1, float *restrict t2,
-  float *restrict t3, long n)
+  const float *restrict d3, float *restrict r0, float *restrict r1, float *restrict r2,
+  float *restrict r3, long n)
 {
-  for (long k = 0; k < n; ++k) {
-    t0[k] = d0[k] - d2[k];
-    t1[k] = d1[k] + d2[k];
-    t2[k] = d2[k] - d1[k];
-    t3[k] = d1[k] - d3[k];
-  }
-}
-
-// 8 floats as one vector (GCC/Clang vector extension), loaded and stored through unaligned,
-// aliasing pointers. Used where the auto-vectoriser gives up: it treats e[q + 1] of one
-// iteration as a value carried into the next and then refuses the loop.
-typedef float f8 __attribute__((vector_size(32), aligned(4), may_alias));
-
-// v = t B for n tiles of one row of t: tile q's four columns are e[q], o[q], e[q + 1], o[q + 1].
-static inline __attribute__((always_inline)) void input_columns(
-  const float *restrict e, const float *restrict o, float *restrict v0, float *restrict v1,
-  float *restrict v2, float *restrict v3, long n)
-{
-  long q = 0;
-  for (; q + 8 <= n; q += 8) {
-    const f8 e0 = *(const f8 *)(e + q), e1 = *(const f8 *)(e + q + 1);
-    const f8 o0 = *(const f8 *)(o + q), o1 = *(const f8 *)(o + q + 1);
-    *(f8 *)(v0 + q) = e0 - e1;
-    *(f8 *)(v1 + q) = o0 + e1;
-    *(f8 *)(v2 + q) = e1 - o0;
-    *(f8 *)(v3 + q) = o0 - o1;
-  }
-  for (; q < n; ++q) {
-    v0[q] = e[q] - e[q + 1];
-    v1[q] = o[q] + e[q + 1];
-    v2[q] = e[q + 1] - o[q];
-    v3[q] = o[q] - o[q + 1];
+  for (long q = 0; q < n; ++q) {
+    r0[q] = d0[q] - d2[q];
+    r1[q] = d1[q] + d2[q];
+    r2[q] = d2[q] - d1[q];
+    r3[q] = d1[q] - d3[q];
   }
 }
 
@@ -174,39 +148,39 @@ static inline __attribute__((always_inline)) void winograd_input(
   long first_piece, long piece_count, long columns, float *restrict v, float *restrict work)
 {
   const long plane = channels * columns;  // floats between two ξ matrices of V
-  const long stride = round8(columns + 1) + 8;  // one work row
-  float *restrict even[4], *restrict odd[4];
-  for (int a = 0; a < 4; ++a) {
-    even[a] = work + a * stride;
-    odd[a] = work + (4 + a) * stride;
-  }
-  float *restrict te = work + 8 * stride, *restrict to = work + 12 * stride;  // [4][stride] each
-  const long span = round8(columns + 1);
-  for (int a = 0; a < 8; ++a)  // zero padding past the last piece (read by whole vectors)
+  const long stride = round8(columns) + 8;  // one work row
+  const long span = round8(columns);  // whole vectors over zero-filled tails
+  // d[4a + j]: input row a of the tiles, phase j; e[4i + j] = (Bᵀ d)[i][j].
+  float *restrict d = work, *restrict e = work + 16 * stride;
+  for (int a = 0; a < 32; ++a)
     for (long k = columns; k < stride; ++k) work[a * stride + k] = 0.0f;
   for (long c = first_channel; c < first_channel + channel_count; ++c) {
-    // d: the 4 input rows under each piece, de-interleaved into even and odd columns.
     long base = 0;
     for (long i = 0; i < piece_count; ++i) {
       const cn_winograd_piece p = cn_winograd_piece_at(t, first_piece + i);
       const float *x = input + ((p.n * channels + c) * height) * width;
       for (int a = 0; a < 4; ++a) {
         const long r = 2 * p.ty - pad_top + a;
-        gather_row(
-          r >= 0 && r < height ? x + r * width : 0, width, 2 * p.tx - pad_left, p.count,
-          even[a] + base, odd[a] + base);
+        float *row = d + a * 4 * stride + base;
+        gather_row(r >= 0 && r < height ? x + r * width : 0, width, 2 * p.tx - pad_left,
+          p.count, row, row + stride, row + 2 * stride, row + 3 * stride);
       }
-      base += p.count + 1;
+      base += p.count;
     }
-    // t = Bᵀ d, row by row, then v = t B.
-    input_rows(even[0], even[1], even[2], even[3], te, te + stride, te + 2 * stride,
-      te + 3 * stride, span);
-    input_rows(odd[0], odd[1], odd[2], odd[3], to, to + stride, to + 2 * stride,
-      to + 3 * stride, span);
+    // Down the tile's rows: e[·][j] = Bᵀ d[·][j].
+    const long s4 = 4 * stride;
+    for (int j = 0; j < 4; ++j) {
+      const float *col = d + j * stride;
+      float *out = e + j * stride;
+      transform_bt(col, col + s4, col + 2 * s4, col + 3 * s4, out, out + s4, out + 2 * s4,
+        out + 3 * s4, span);
+    }
+    // Across: V[4i + k] = Σ_j e[i][j] B[j][k] = (Bᵀ e[i][·])[k].
     for (int i = 0; i < 4; ++i) {
-      float *target = v + i * 4 * plane + c * columns;
-      input_columns(te + i * stride, to + i * stride, target, target + plane,
-        target + 2 * plane, target + 3 * plane, columns);
+      const float *row = e + i * s4;
+      float *target = v + 4 * i * plane + c * columns;
+      transform_bt(row, row + stride, row + 2 * stride, row + 3 * stride, target,
+        target + plane, target + 2 * plane, target + 3 * plane, columns);
     }
   }
 }
@@ -281,7 +255,7 @@ static inline __attribute__((always_inline)) void winograd_output(
         }
         cn_activate_row(out, written, row_activation);
       }
-      base += p.count + 1;
+      base += p.count;
     }
   }
 }

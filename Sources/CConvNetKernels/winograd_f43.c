@@ -20,9 +20,9 @@
 //
 // Layouts: U is 36 matrices [OC][C] in the GEMM's packed-A layout, V is [36][C][T] and M is
 // [36][OC][T] for a block of T columns, one column per tile. Tiles and pieces as in
-// winograd_f23.c (cn_winograd_tiling), but without a spare column: each phase of a tile's six
-// input columns is gathered into its own array (phase j of tile q = input column 4q + j), so
-// both transforms are element-wise loops over the block's columns that the compiler vectorises.
+// winograd_f23.c (cn_winograd_tiling): each phase of a tile's six input columns is gathered
+// into its own array (phase j of tile q = input column 4q + j), so both transforms are
+// element-wise loops over the block's columns that the compiler vectorises.
 #include "CConvNetKernels.h"
 #include "epilogue.h"
 #include "winograd_dispatch.h"
@@ -99,7 +99,7 @@ cn_winograd_tiling cn_winograd_f43_tiling(long out_height, long out_width)
 
 long cn_winograd_f43_columns(const cn_winograd_tiling *t, long first_piece, long piece_count)
 {
-  return cn_winograd_columns_of(t, first_piece, piece_count, 0);
+  return cn_winograd_columns_of(t, first_piece, piece_count);
 }
 
 // One work row: the block's columns rounded up to whole 16-float vectors.

@@ -14,7 +14,7 @@ import CConvNetKernels
 // direct sum by a few ulps of the largest partial sums (tests use 1e-4 relative to magnitude,
 // as for im2col).
 
-/// Columns (tiles plus one spare per piece of a tile row, see winograd_f23.c) per block. The 16
+/// Columns (tiles) per block, at most. The 16
 /// GEMMs of a block each pack their U[ξ] (OC×C) again, so wide blocks make that cheap next to
 /// the OC·C·T multiply-adds; narrow blocks keep V and M (16·(C+OC)·T floats) near the core
 /// between the transforms and the GEMMs. 128 tiles measured best of 64…512 on 64–256 channels
@@ -49,8 +49,8 @@ private let winogradMinimumTiles = 64
 
 /// `winogradPays` for a forward pass whose transformed weight is made once and kept
 /// (`PreparedConv2D`): only the transforms of the input and output are left to repay, so
-/// Winograd wins from fewer tiles — down to ResNet's 7×7 layers at batch 1 (16 tiles, 20
-/// columns with the spare ones: 16 GEMMs of 20 columns do 0.73× the multiply-adds of im2col's 49,
+/// Winograd wins from fewer tiles — down to ResNet's 7×7 layers at batch 1 (16 tiles: 16 GEMMs
+/// of 16 columns do 0.58× the multiply-adds of im2col's 49,
 /// and with few tiles each thread reads only its share of the 16 transformed matrices). Taking
 /// those layers also means that a network run at batch 1 and 16 keeps one prepared form of
 /// their weight, not two (ResNet-18: 28 MB less).
@@ -209,9 +209,8 @@ func winogradConvolve(
     }
     return
   }
-  // Small batches: cut into one block per thread rather than leave a thread idle.
-  let perThread = (pieceCount + threads - 1) / threads
-  let piecesPerBlock = max(1, min(winogradBlockColumns / (tiling.piece_tiles + 1), perThread))
+  let piecesPerBlock = winogradPiecesPerBlock(
+    pieceCount: pieceCount, maximum: winogradBlockColumns / tiling.piece_tiles)
   let blockCount = (pieceCount + piecesPerBlock - 1) / piecesPerBlock
   parallelFor(blockCount) { block in
     let first = block * piecesPerBlock

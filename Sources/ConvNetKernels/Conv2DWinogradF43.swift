@@ -175,9 +175,8 @@ private struct WinogradF43Step {
   func convolveInBlocks() {
     let (C, OC) = (geometry.inputChannels, geometry.outputChannels)
     let pieceCount = self.pieceCount
-    // Small batches: cut into one block per thread rather than leave a thread idle.
-    let perThread = (pieceCount + Parallelism.threadCount - 1) / Parallelism.threadCount
-    let piecesPerBlock = max(1, min(winogradF43BlockColumns / tiling.piece_tiles, perThread))
+    let piecesPerBlock = winogradPiecesPerBlock(
+      pieceCount: pieceCount, maximum: winogradF43BlockColumns / tiling.piece_tiles)
     let blockCount = (pieceCount + piecesPerBlock - 1) / piecesPerBlock
     parallelFor(blockCount) { block in
       let first = block * piecesPerBlock
@@ -219,6 +218,19 @@ private struct WinogradF43Step {
       }
     }
   }
+}
+
+/// How many pieces of a Winograd tiling go in one block when `pieceCount` pieces are cut into
+/// blocks of at most `maximum` (≥ 1) pieces, each block whole on one thread: the fewest blocks
+/// that are a multiple of the thread count, of equal size. A remainder block would leave one
+/// thread working alone at the end (ResNet's 7×7 layers at batch 16: blocks of 25, 25 and 14
+/// pieces kept one thread busy for 39 of 64 pieces); at small batches this also gives every
+/// thread a block rather than leave one idle.
+func winogradPiecesPerBlock(pieceCount: Int, maximum: Int) -> Int {
+  let threads = Parallelism.threadCount
+  let fewestBlocks = (pieceCount + max(1, maximum) - 1) / max(1, maximum)
+  let blocks = (fewestBlocks + threads - 1) / threads * threads
+  return max(1, (pieceCount + blocks - 1) / blocks)
 }
 
 /// Thread `thread`'s contiguous share of 0..<count when `threads` split it evenly.

@@ -177,8 +177,7 @@ typedef struct {
 /// The tiling of an out_height × out_width output.
 cn_winograd_tiling cn_winograd_f23_tiling(long out_height, long out_width);
 
-/// Columns of V and M for pieces [first_piece, first_piece + piece_count): each piece takes its
-/// tile count + 1 (one spare column that the output transform ignores).
+/// Columns of V and M for pieces [first_piece, first_piece + piece_count): one per tile.
 long cn_winograd_f23_columns(const cn_winograd_tiling *t, long first_piece, long piece_count);
 
 /// Floats of workspace the input and output transforms need for a block of `columns` columns.
