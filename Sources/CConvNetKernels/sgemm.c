@@ -242,6 +242,7 @@ typedef struct {
   long ldb;
   const cn_im2col *im2col;
   long first_column;  // of the im2col matrix (or its transpose)
+  const float *prepacked;  // [ceil(n/NR)][k][NR] (cn_sgemm_pack_b_panels), or NULL
 } b_operand_t;
 
 // Packs rows pc ..< pc + kc and columns jc ..< jc + nc of op(B).
@@ -276,7 +277,8 @@ static void sgemm_blocked(
   const long lda = a_operand->lda;
   float *packed_a =
     a_operand->prepacked != NULL ? NULL : cn_sgemm_buffer_a((size_t)mc_block * kc_block);
-  float *packed_b = cn_sgemm_buffer_b((size_t)nc_block * kc_block);
+  float *packed_b =
+    b->prepacked != NULL ? NULL : cn_sgemm_buffer_b((size_t)nc_block * kc_block);
 
   for (long jc = 0; jc < n; jc += nc_block) {
     const long nc = min_long(nc_block, n - jc);
@@ -284,7 +286,7 @@ static void sgemm_blocked(
       const long kc = min_long(kc_block, k - pc);
       const float block_beta = pc == 0 ? beta : 1.0f;
       const int finish = pc + kc == k && epilogue_is_active(epilogue);
-      pack_b_block(b, pc, kc, jc, nc, packed_b);
+      if (b->prepacked == NULL) pack_b_block(b, pc, kc, jc, nc, packed_b);
       for (long ic = 0; ic < m; ic += mc_block) {
         const long mc = min_long(mc_block, m - ic);
         // The A panels of this block, the micro-kernel's MR rows × kc steps each.
@@ -301,9 +303,14 @@ static void sgemm_blocked(
         }
         for (long jr = 0; jr < nc; jr += NR) {
           const long columns = min_long(NR, nc - jr);
+          // This strip's kc × NR panel of B: packed above, or the caller's (whose panels run
+          // over the whole depth, so depth block pc starts pc rows in).
+          const float *b_panel = b->prepacked != NULL
+            ? b->prepacked + (jc + jr) / NR * k * NR + pc * NR
+            : packed_b + jr * kc;
 #if defined(CN_SGEMM_HAVE_AVX512)
           if (takes_narrow_strip(kernel, columns)) {
-            narrow_strip(mc, columns, kc, a_panels, panel_stride, packed_b + jr * kc, NR, alpha,
+            narrow_strip(mc, columns, kc, a_panels, panel_stride, b_panel, NR, alpha,
               block_beta, c + ic * ldc + jc + jr, ldc, finish ? epilogue : NULL, ic, jc + jr);
             continue;
           }
@@ -311,8 +318,8 @@ static void sgemm_blocked(
           for (long ir = 0; ir < mc; ir += MR) {
             const long rows = min_long(MR, mc - ir);
             float *c_tile = c + (ic + ir) * ldc + jc + jr;
-            tile(kernel, rows, columns, kc, a_panels + ir / MR * panel_stride,
-              packed_b + jr * kc, NR, alpha, block_beta, c_tile, ldc);
+            tile(kernel, rows, columns, kc, a_panels + ir / MR * panel_stride, b_panel, NR,
+              alpha, block_beta, c_tile, ldc);
             if (finish) apply_epilogue(epilogue, ic + ir, jc + jr, rows, columns, c_tile, ldc);
           }
         }
@@ -348,7 +355,7 @@ void cn_sgemm(
     sgemm_direct(kernel, trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, &epilogue);
   } else {
     const a_operand_t a_operand = {trans_a, a, lda, NULL};
-    const b_operand_t b_operand = {trans_b, b, ldb, NULL, 0};
+    const b_operand_t b_operand = {trans_b, b, ldb, NULL, 0, NULL};
     sgemm_blocked(kernel, m, n, k, alpha, &a_operand, &b_operand, beta, c, ldc, &epilogue);
   }
 }
@@ -368,7 +375,7 @@ void cn_sgemm_packed(
     bias, bias_per_row, activation, residual, ldr, uses_avx512(simd_level)};
   if (sgemm_trivial(m, n, k, alpha, beta, c, ldc, &epilogue)) return;
   const a_operand_t a_operand = {0, NULL, 0, packed_a};
-  const b_operand_t b_operand = {0, b, ldb, NULL, 0};
+  const b_operand_t b_operand = {0, b, ldb, NULL, 0, NULL};
   sgemm_blocked(
     select_kernel(simd_level), m, n, k, alpha, &a_operand, &b_operand, beta, c, ldc, &epilogue);
 }
@@ -383,7 +390,25 @@ void cn_sgemm_im2col(
   if (sgemm_trivial(m, n, k, alpha, beta, c, ldc, &epilogue)) return;
   // A is either stored (packed_a NULL) or prepacked.
   const a_operand_t a_operand = {0, packed_a == NULL ? a : NULL, lda, packed_a};
-  const b_operand_t b_operand = {trans_b, NULL, 0, b, first_column};
+  const b_operand_t b_operand = {trans_b, NULL, 0, b, first_column, NULL};
   sgemm_blocked(
     select_kernel(simd_level), m, n, k, alpha, &a_operand, &b_operand, beta, c, ldc, &epilogue);
+}
+
+long cn_sgemm_packed_b_count(long k, long n) { return ceil_div(n, NR) * NR * k; }
+
+void cn_sgemm_pack_b_panels(long k, long n, const float *b, long ldb, float *packed) {
+  cn_sgemm_pack_b(0, k, n, b, ldb, packed);
+}
+
+void cn_sgemm_packed_ab(
+  int simd_level, long m, long n, long k, const float *packed_a, const float *packed_b,
+  float *c, long ldc)
+{
+  const epilogue_t epilogue = {NULL, 0, CN_ACTIVATION_NONE, NULL, 0, uses_avx512(simd_level)};
+  if (sgemm_trivial(m, n, k, 1.0f, 0.0f, c, ldc, &epilogue)) return;
+  const a_operand_t a_operand = {0, NULL, 0, packed_a};
+  const b_operand_t b_operand = {0, NULL, 0, NULL, 0, packed_b};
+  sgemm_blocked(
+    select_kernel(simd_level), m, n, k, 1.0f, &a_operand, &b_operand, 0.0f, c, ldc, &epilogue);
 }

@@ -18,8 +18,9 @@
 // error is 1–2e-6 of Σ |x|·|w| at a pixel (WinogradF43Tests bounds it at 1e-5 of that sum), so
 // it is used for inference only; training keeps F(2×2, 3×3).
 //
-// Layouts: U is 36 matrices [OC][C] in the GEMM's packed-A layout, V is [36][C][T] and M is
-// [36][OC][T] for a block of T columns, one column per tile. Tiles and pieces as in
+// Layouts: U is 36 matrices [OC][C] in the GEMM's packed-A layout, V 36 matrices [C][T] in its
+// packed-B layout (panels of 16 columns over all C: the GEMMs read V in place, no packing pass)
+// and M is [36][OC][T], for a block of T columns, one column per tile. Tiles and pieces as in
 // winograd_f23.c (cn_winograd_tiling): each phase of a tile's six input columns is gathered
 // into its own array (phase j of tile q = input column 4q + j), so both transforms are
 // element-wise loops over the block's columns that the compiler vectorises.
@@ -169,9 +170,9 @@ static inline __attribute__((always_inline)) void winograd_input(
   long height, long width, long pad_top, long pad_left, const cn_winograd_tiling *t,
   long first_piece, long piece_count, long columns, float *restrict v, float *restrict work)
 {
-  const long plane = channels * columns;  // floats between two ξ matrices of V
-  const long stride = work_stride(columns);
   const long span = (columns + 15) & ~15L;  // whole vectors over zero-filled tails
+  const long plane = channels * span;  // floats between two ξ matrices of V
+  const long stride = work_stride(columns);
   // d[a][j]: input row a of the tiles, phase j; e[i][j] = (Bᵀ d)[i][j].
   float *restrict d = work, *restrict e = work + 36 * stride;
   for (int a = 0; a < 72; ++a)
@@ -198,13 +199,16 @@ static inline __attribute__((always_inline)) void winograd_input(
       transform_bt(col, col + s6, col + 2 * s6, col + 3 * s6, col + 4 * s6, col + 5 * s6, out,
         out + s6, out + 2 * s6, out + 3 * s6, out + 4 * s6, out + 5 * s6, span);
     }
-    // Across: V[6i + k] = Σ_j e[i][j] B[j][k] = (Bᵀ e[i][·])[k].
+    // Across: V[6i + k] = Σ_j e[i][j] B[j][k] = (Bᵀ e[i][·])[k], written 16 columns at a time
+    // into the GEMM's packed-B panels (the zero tails of e fill the last panel's spare lanes).
     for (int i = 0; i < 6; ++i) {
-      const float *row = e + i * 6 * stride;
-      float *target = v + 6 * i * plane + c * columns;
-      transform_bt(row, row + stride, row + 2 * stride, row + 3 * stride, row + 4 * stride,
-        row + 5 * stride, target, target + plane, target + 2 * plane, target + 3 * plane,
-        target + 4 * plane, target + 5 * plane, columns);
+      for (long q = 0; q < span; q += 16) {
+        const float *row = e + i * 6 * stride + q;
+        float *target = v + 6 * i * plane + q * channels + c * 16;
+        transform_bt(row, row + stride, row + 2 * stride, row + 3 * stride, row + 4 * stride,
+          row + 5 * stride, target, target + plane, target + 2 * plane, target + 3 * plane,
+          target + 4 * plane, target + 5 * plane, 16);
+      }
     }
   }
 }

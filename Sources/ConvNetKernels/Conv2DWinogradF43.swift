@@ -7,7 +7,7 @@ import CConvNetKernels
 // transformed values per channel pair instead of 9), which is why it is used only where the
 // weight is made once and kept, and only where reading that weight on every call is repaid
 // (`winogradF43PaysWithPreparedWeight`). The transforms are in winograd_f43.c; the 36 GEMMs per
-// block of tiles are ordinary `cn_sgemm_packed` calls.
+// block of tiles are `cn_sgemm_packed_ab` calls (V is written in the GEMM's packed-B layout).
 //
 // Accuracy: the transform coefficients reach 8 and 1/24, so the error grows with the size of the
 // terms summed: 1–2e-6 of Σ |x|·|w| at a pixel, where F(2×2, 3×3) stays within a few ulps of
@@ -146,12 +146,15 @@ private struct WinogradF43Step {
   func multiply(columns T: Int, positions: Range<Int>, v: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>) {
     let (C, OC) = (geometry.inputChannels, geometry.outputChannels)
     let packedPlane = packedGemmOperandCount(m: OC, k: C)
+    let vPlane = cn_sgemm_packed_b_count(C, T)
     for xi in positions {
-      cn_sgemm_packed(
-        GemmTuning.simdLevel, OC, T, C, 1, u + xi * packedPlane, v + xi * C * T, T, 0,
-        m + xi * OC * T, T, nil, 0, 0, nil, 0)
+      cn_sgemm_packed_ab(
+        GemmTuning.simdLevel, OC, T, C, u + xi * packedPlane, v + xi * vPlane, m + xi * OC * T, T)
     }
   }
+
+  /// Floats of V for a block of `T` columns: 36 matrices C × T in the packed-B layout.
+  func vCount(columns T: Int) -> Int { 36 * cn_sgemm_packed_b_count(geometry.inputChannels, T) }
 
   /// The output pixels of the pieces from M, output channels `channels`; `work` as for
   /// `transformInput`.
@@ -184,8 +187,9 @@ private struct WinogradF43Step {
       let T = columns(first: first, pieces: pieces)
       // One buffer per block (V, M and the transforms' workspace): the scratch pool keeps
       // every buffer it hands out at the largest size it was asked for, so fewer, not nested.
-      ScratchPool.withBuffer(count: 36 * (C + OC) * T + cn_winograd_f43_work_count(T)) { scratch in
-        let (v, m, work) = (scratch, scratch + 36 * C * T, scratch + 36 * (C + OC) * T)
+      let vFloats = vCount(columns: T)
+      ScratchPool.withBuffer(count: vFloats + 36 * OC * T + cn_winograd_f43_work_count(T)) { scratch in
+        let (v, m, work) = (scratch, scratch + vFloats, scratch + vFloats + 36 * OC * T)
         transformInput(first: first, pieces: pieces, columns: T, channels: 0..<C, v: v, work: work)
         multiply(columns: T, positions: 0..<36, v: v, m: m)
         transformOutput(first: first, pieces: pieces, columns: T, channels: 0..<OC, m: m, work: work)
@@ -201,8 +205,9 @@ private struct WinogradF43Step {
     let T = columns(first: 0, pieces: pieceCount)
     let threads = Parallelism.threadCount
     let workCount = cn_winograd_f43_work_count(T)
-    ScratchPool.withBuffer(count: 36 * (C + OC) * T + threads * workCount) { scratch in
-      let (v, m, work) = (scratch, scratch + 36 * C * T, scratch + 36 * (C + OC) * T)
+    let vFloats = vCount(columns: T)
+    ScratchPool.withBuffer(count: vFloats + 36 * OC * T + threads * workCount) { scratch in
+      let (v, m, work) = (scratch, scratch + vFloats, scratch + vFloats + 36 * OC * T)
       parallelFor(threads) { thread in
         transformInput(
           first: 0, pieces: pieceCount, columns: T, channels: share(C, thread, threads), v: v,

@@ -104,6 +104,29 @@ public func gemmPacked(
     bias == nil ? 0 : 1, 0, nil, 0)
 }
 
+/// Floats of the prepacked form of a k×n B (`packGemmBOperand`): ⌈n/16⌉·16·k.
+public func packedGemmBOperandCount(k: Int, n: Int) -> Int { cn_sgemm_packed_b_count(k, n) }
+
+/// Packs B (k×n, rows ldb apart) into the micro-kernel's panels of 16 columns over the whole
+/// depth — the layout `gemmPackedAB` reads, which the Winograd F(4×4, 3×3) input transform
+/// writes directly. Writes `packedGemmBOperandCount(k:n:)` floats (columns past n zero).
+public func packGemmBOperand(
+  k: Int, n: Int, b: UnsafePointer<Float>, ldb: Int, into packed: UnsafeMutablePointer<Float>
+) {
+  precondition(k >= 0 && n >= 0 && ldb >= n, "packGemmBOperand: sizes k \(k) n \(n) ldb \(ldb)")
+  cn_sgemm_pack_b_panels(k, n, b, ldb, packed)
+}
+
+/// C = A · B (overwritten), single-threaded, with A prepacked by `packGemmOperand` and B by
+/// `packGemmBOperand`: neither is packed again.
+public func gemmPackedAB(
+  m: Int, n: Int, k: Int, packedA: UnsafePointer<Float>, packedB: UnsafePointer<Float>,
+  c: UnsafeMutablePointer<Float>, ldc: Int, microKernel: GemmMicroKernel = .fastest
+) {
+  precondition(m >= 0 && n >= 0 && k >= 0 && ldc >= n, "gemmPackedAB: sizes m \(m) n \(n) k \(k) ldc \(ldc)")
+  cn_sgemm_packed_ab(microKernel.simdLevel, m, n, k, packedA, packedB, c, ldc)
+}
+
 /// Cuts an m×n C into one independent slab per thread and runs `body(rows, columns)` on each in
 /// parallel (inline when `threads` is 1). Slabs are cut on register-tile boundaries so that no
 /// thread gets extra edge tiles. Each thread packs its own panels, so the operand shared by all

@@ -251,6 +251,37 @@ final class GemmTests: XCTestCase {
     }
   }
 
+  /// Both operands prepacked (`gemmPackedAB`, the Winograd F(4×4, 3×3) GEMMs): against the
+  /// reference, over several depth blocks (k > 384) and column blocks (n > 1,024), a last strip
+  /// of 1 column (the narrow kernel) and of 9, and C rows apart wider than n.
+  func testBothOperandsPrepacked() {
+    forEachSIMDLevel { level in
+      var generator = SplitMix64(seed: 23)
+      for (m, n, k) in [(7, 33, 5), (61, 1041, 400), (13, 25, 800)] {
+        for microKernel in [GemmMicroKernel.fastest, .portable] {
+          let ldc = n + 3
+          let a = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &generator) }
+          let b = (0..<(k * n)).map { _ in Float.random(in: -1...1, using: &generator) }
+          var expected = [Float](repeating: 0, count: m * ldc)
+          gemmReference(
+            transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k,
+            b: b, ldb: n, beta: 0, c: &expected, ldc: ldc)
+          var packedA = [Float](repeating: .nan, count: packedGemmOperandCount(m: m, k: k))
+          packGemmOperand(transposeA: false, m: m, k: k, a: a, lda: k, into: &packedA)
+          var packedB = [Float](repeating: .nan, count: packedGemmBOperandCount(k: k, n: n))
+          packGemmBOperand(k: k, n: n, b: b, ldb: n, into: &packedB)
+          var actual = [Float](repeating: .nan, count: m * ldc)
+          for i in 0..<m { for j in n..<ldc { actual[i * ldc + j] = 0 } }
+          gemmPackedAB(
+            m: m, n: n, k: k, packedA: packedA, packedB: packedB, c: &actual, ldc: ldc,
+            microKernel: microKernel)
+          assertClose(
+            actual, expected, absoluteTolerance: 1e-3, "m \(m) n \(n) k \(k) \(microKernel) simd \(level)")
+        }
+      }
+    }
+  }
+
   /// beta = 0 must overwrite C without reading it, even when C holds NaN.
   func testBetaZeroIgnoresNaNInC() {
     for (m, n, k) in [(5, 7, 3), (6, 16, 8), (31, 47, 300), (200, 150, 260)] {

@@ -86,6 +86,22 @@ long cn_sgemm_packed_a_count(long m, long k);
 /// Rows r0 ≥ 0 with r0 a multiple of 6 start at packed + r0·k.
 void cn_sgemm_pack_a_panels(int trans_a, long m, long k, const float *a, long lda, float *packed);
 
+/// Floats of the prepacked form of a k×n matrix B (cn_sgemm_pack_b_panels): ceil(n/16)·16·k.
+long cn_sgemm_packed_b_count(long k, long n);
+
+/// Packs B (k×n, not transposed) into the panels the micro-kernel reads — 16 columns each, over
+/// the whole depth: element (p, j) at packed[(j/16)·16·k + p·16 + j%16], columns past n zero —
+/// the layout a producer of B can also write directly (the Winograd input transforms), sparing
+/// the GEMM its packing pass.
+void cn_sgemm_pack_b_panels(long k, long n, const float *b, long ldb, float *packed);
+
+/// C = A·B (m×n, rows ldc apart) with A prepacked by cn_sgemm_pack_a_panels and B in the
+/// layout of cn_sgemm_pack_b_panels (columns past n in its last panel are read but their
+/// products dropped); no epilogue.
+void cn_sgemm_packed_ab(
+  int simd_level, long m, long n, long k, const float *packed_a, const float *packed_b,
+  float *c, long ldc);
+
 /// `cn_sgemm` with A prepacked by cn_sgemm_pack_a_panels and B stored, not transposed. The
 /// epilogue: C += bias, then C += residual (an m×n matrix, rows ldr apart; NULL for none), then
 /// the activation (CN_ACTIVATION_*).
@@ -227,7 +243,9 @@ long cn_winograd_f43_work_count(long columns);
 
 /// Winograd F(4×4, 3×3) input transform of pieces [first_piece, first_piece + piece_count) of a
 /// batch of NCHW images (tile (ty, tx) reads input rows 4ty − pad_top … +5 and columns
-/// 4tx − pad_left … +5, zero outside the image) into v[36][channels][columns], `columns` being
+/// 4tx − pad_left … +5, zero outside the image) into 36 matrices channels × columns, each in
+/// the GEMM's packed-B layout (cn_sgemm_pack_b_panels, cn_sgemm_packed_b_count(channels, columns)
+/// floats apart: the GEMMs read them in place), `columns` being
 /// cn_winograd_f43_columns of the pieces; only input channels [first_channel, first_channel +
 /// channel_count), so that threads can share a block. `work`: cn_winograd_f43_work_count(columns)
 /// floats.
