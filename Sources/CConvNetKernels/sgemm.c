@@ -318,6 +318,12 @@ static void sgemm_blocked(
           for (long ir = 0; ir < mc; ir += MR) {
             const long rows = min_long(MR, mc - ir);
             float *c_tile = c + (ic + ir) * ldc + jc + jr;
+            if (finish && epilogue->residual != NULL) {
+              // The epilogue reads this tile of the residual (a ResNet block's input, often
+              // out of cache) right after the kernel: start loading it now, under the kernel.
+              const float *r = epilogue->residual + (ic + ir) * epilogue->ldr + jc + jr;
+              for (long i = 0; i < rows; ++i) __builtin_prefetch(r + i * epilogue->ldr, 0, 3);
+            }
             tile(kernel, rows, columns, kc, a_panels + ir / MR * panel_stride, b_panel, NR,
               alpha, block_beta, c_tile, ldc);
             if (finish) apply_epilogue(epilogue, ic + ir, jc + jr, rows, columns, c_tile, ldc);
