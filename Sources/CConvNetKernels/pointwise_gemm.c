@@ -79,6 +79,8 @@ CN_PW_AVX512 static void kernel_epilogue_avx512(
   __m512 acc[MR];
   for (int i = 0; i < MR; ++i) acc[i] = _mm512_setzero_ps();
   for (long p = 0; p < k; ++p) {
+    // A ahead, as in cn_sgemm_kernel_avx512 (see CN_SGEMM_A_PREFETCH_DISTANCE).
+    _mm_prefetch((const char *)(a + CN_SGEMM_A_PREFETCH_DISTANCE), _MM_HINT_T0);
     const __m512 b0 = _mm512_loadu_ps(b);
     for (int i = 0; i < MR; ++i) acc[i] = _mm512_fmadd_ps(_mm512_set1_ps(a[i]), b0, acc[i]);
     a += MR;
@@ -130,6 +132,36 @@ CN_PW_AVX2 static void epilogue_avx2(const fused_epilogue *e, long row0, long co
 }
 #endif
 
+#if defined(CN_SGEMM_HAVE_AVX512)
+// A last strip only `columns` ≤ CN_SGEMM_NARROW_COLUMNS wide (a 7×7 output's 49th pixel, a
+// 14×14 one's last 4), all m rows, depth block [pc, pc + kc) of k: through the narrow AVX-512
+// kernel, several row panels at a time (bit-identical to the full kernel, see sgemm_avx512.c),
+// rather than a whole 16-column tile per row panel. c is the strip's top-left in C; the
+// products are stored (first depth block) or added, then, on the last block, the epilogue.
+static void narrow_strip(
+  long m, long columns, long k, long pc, long kc, const float *packed_a, const float *b_panel,
+  int accumulate, int last, const fused_epilogue *e, epilogue_fn finish, long column0,
+  float *c, long ldc)
+{
+  const long group = cn_sgemm_narrow_group(columns);
+  _Alignas(64) float scratch[CN_SGEMM_NARROW_PANELS * MR * NR];
+  for (long i0 = 0; i0 < m; i0 += group * MR) {
+    const long panels = min_long(group, ceil_div(m - i0, MR));
+    cn_sgemm_kernel_narrow_avx512(
+      panels, columns, kc, packed_a + i0 * k + pc * MR, MR * k, b_panel, NR, 1.0f, scratch);
+    for (long q = 0; q < panels; ++q) {
+      const long row0 = i0 + q * MR, rows = min_long(MR, m - row0);
+      float *tile = c + row0 * ldc;
+      const float *s = scratch + q * MR * NR;
+      for (long i = 0; i < rows; ++i)
+        for (long j = 0; j < columns; ++j)
+          tile[i * ldc + j] = accumulate ? s[i * NR + j] + tile[i * ldc + j] : s[i * NR + j];
+      if (last) finish(e, row0, column0, rows, columns, tile, ldc);
+    }
+  }
+}
+#endif
+
 void cn_sgemm_packed_fused(
   int simd_level, long m, long n, long k, const float *packed_a, const float *b, long ldb,
   float *c, long ldc, const float *bias, int activation, const float *residual, long ldr)
@@ -171,6 +203,13 @@ void cn_sgemm_packed_fused(
         const long columns = min_long(NR, nc - jr);
         const float *b_panel = jr < whole ? b + pc * ldb + jc + jr : packed_b;
         const long b_stride = jr < whole ? ldb : NR;
+#if defined(CN_SGEMM_HAVE_AVX512)
+        if (columns <= CN_SGEMM_NARROW_COLUMNS && kernel == cn_sgemm_kernel_avx512) {
+          narrow_strip(m, columns, k, pc, kc, packed_a, b_panel, pc != 0, last, &e, finish,
+            jc + jr, c + jc + jr, ldc);
+          continue;
+        }
+#endif
         for (long ir = 0; ir < m; ir += MR) {
           const long rows = min_long(MR, m - ir);
           const float *a = packed_a + ir * k + pc * MR;

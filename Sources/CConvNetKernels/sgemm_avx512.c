@@ -12,15 +12,6 @@
 
 #define CN_AVX512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma")))
 
-// How far ahead (in floats of packed A, 128 steps of the depth) the micro-kernel prefetches A.
-// When a GEMM has few columns (a batch-1 layer's 49 pixels, Winograd's 16 tiles) each element of
-// A serves only one to four FMAs, and A — a prepared weight read once per call, tens of MB over a
-// network — streams from memory: the hardware prefetcher alone left the kernel waiting on it.
-// When A is already in cache the extra prefetch costs one load slot per 6 FMAs, which the
-// kernel has spare. (Past the end of the panel the prefetch touches the next panel, or nothing:
-// prefetches do not fault.)
-enum { A_PREFETCH_DISTANCE = 768 };
-
 CN_AVX512 void cn_sgemm_kernel_avx512(
   long k, const float *a, const float *b, long b_k_stride, float alpha, float beta,
   float *c, long ldc)
@@ -31,7 +22,7 @@ CN_AVX512 void cn_sgemm_kernel_avx512(
   for (int i = 0; i < CN_SGEMM_MR; ++i) _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
 
   for (long p = 0; p < k; ++p) {
-    _mm_prefetch((const char *)(a + A_PREFETCH_DISTANCE), _MM_HINT_T0);
+    _mm_prefetch((const char *)(a + CN_SGEMM_A_PREFETCH_DISTANCE), _MM_HINT_T0);
     const __m512 b0 = _mm512_loadu_ps(b);
     c0 = _mm512_fmadd_ps(_mm512_set1_ps(a[0]), b0, c0);
     c1 = _mm512_fmadd_ps(_mm512_set1_ps(a[1]), b0, c1);

@@ -25,6 +25,14 @@ void cn_sgemm_kernel_avx2(
 void cn_sgemm_kernel_avx512(
   long k, const float *a, const float *b, long b_k_stride, float alpha, float beta,
   float *c, long ldc);
+// How far ahead (in floats of packed A, 128 steps of the depth) the AVX-512 micro-kernels
+// prefetch A. When a GEMM has few columns (a batch-1 layer's 49 pixels, Winograd's 16 tiles)
+// each element of A serves only one to four FMAs, and A — a prepared weight read once per call,
+// tens of MB over a network — streams from memory: the hardware prefetcher alone left the
+// kernel waiting on it. When A is already in cache the extra prefetch costs one load slot per
+// 6 FMAs, which the kernel has spare. (Past the end of the panel the prefetch touches the next
+// panel, or nothing: prefetches do not fault.)
+#define CN_SGEMM_A_PREFETCH_DISTANCE 768
 // The widest last strip of C that cn_sgemm_kernel_narrow_avx512 computes instead of the full
 // kernel (see sgemm_avx512.c), and the most row panels it takes at once.
 #define CN_SGEMM_NARROW_COLUMNS 4
