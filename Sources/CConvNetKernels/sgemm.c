@@ -269,7 +269,12 @@ static void sgemm_blocked(
   cn_sgemm_microkernel kernel, long m, long n, long k, float alpha, const a_operand_t *a_operand,
   const b_operand_t *b, float beta, float *c, long ldc, const epilogue_t *epilogue)
 {
-  const long kc_block = balanced_block(k, KC, 1);
+  // One strip of columns (Winograd's 16 tiles at batch 1) and a stored or prepacked B: the
+  // whole depth of B is one 16-column panel (64 KiB at k = 1,024, read once per 6 FMAs), so the
+  // depth is not blocked, and each A panel — a prepared weight streaming from memory — is read
+  // as one contiguous run rather than in pieces that leave the prefetch running past their end.
+  const long kc_block =
+    n <= NR && b->im2col == NULL && k <= 1024 ? k : balanced_block(k, KC, 1);
   const long mc_block = balanced_block(m, MC, MR);
   const long nc_block = balanced_block(n, NC, NR);
   const int trans_a = a_operand->trans;

@@ -224,7 +224,11 @@ final class GemmTests: XCTestCase {
 
   func checkPrepackedOperand(level: SIMDLevel) {
     var generator = SplitMix64(seed: 5)
-    for (m, n, k) in [(7, 33, 5), (13, 97, 385), (145, 40, 30), (301, 17, 800)] {
+    // n ≤ 16 with k up to 1,024 is one depth block (29 × 16 × 1,000, 13 × 5 × 700); beyond, blocks.
+    for (m, n, k) in [
+      (7, 33, 5), (13, 97, 385), (145, 40, 30), (301, 17, 800), (29, 16, 1000), (13, 5, 700),
+      (19, 16, 1100),
+    ] {
       for transposeA in [false, true] {
         for microKernel in [GemmMicroKernel.fastest, .portable] {
           let a = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &generator) }
