@@ -209,12 +209,11 @@ func winogradConvolve(
     }
     return
   }
-  let piecesPerBlock = winogradPiecesPerBlock(
+  let blockCount = winogradBlockCount(
     pieceCount: pieceCount, maximum: winogradBlockColumns / tiling.piece_tiles)
-  let blockCount = (pieceCount + piecesPerBlock - 1) / piecesPerBlock
   parallelFor(blockCount) { block in
-    let first = block * piecesPerBlock
-    let pieces = min(piecesPerBlock, pieceCount - first)
+    let blockPieces = share(pieceCount, block, blockCount)
+    let (first, pieces) = (blockPieces.lowerBound, blockPieces.count)
     let T = withUnsafePointer(to: tiling) { cn_winograd_f23_columns($0, first, pieces) }
     ScratchPool.withBuffer(count: 16 * (C + OC) * T + workCount(T)) { scratch in
       let (v, m, work) = (scratch, scratch + 16 * C * T, scratch + 16 * (C + OC) * T)

@@ -178,12 +178,11 @@ private struct WinogradF43Step {
   func convolveInBlocks() {
     let (C, OC) = (geometry.inputChannels, geometry.outputChannels)
     let pieceCount = self.pieceCount
-    let piecesPerBlock = winogradPiecesPerBlock(
+    let blockCount = winogradBlockCount(
       pieceCount: pieceCount, maximum: winogradF43BlockColumns / tiling.piece_tiles)
-    let blockCount = (pieceCount + piecesPerBlock - 1) / piecesPerBlock
     parallelFor(blockCount) { block in
-      let first = block * piecesPerBlock
-      let pieces = min(piecesPerBlock, pieceCount - first)
+      let blockPieces = share(pieceCount, block, blockCount)
+      let (first, pieces) = (blockPieces.lowerBound, blockPieces.count)
       let T = columns(first: first, pieces: pieces)
       // One buffer per block (V, M and the transforms' workspace): the scratch pool keeps
       // every buffer it hands out at the largest size it was asked for, so fewer, not nested.
@@ -225,17 +224,17 @@ private struct WinogradF43Step {
   }
 }
 
-/// How many pieces of a Winograd tiling go in one block when `pieceCount` pieces are cut into
-/// blocks of at most `maximum` (≥ 1) pieces, each block whole on one thread: the fewest blocks
-/// that are a multiple of the thread count, of equal size. A remainder block would leave one
-/// thread working alone at the end (ResNet's 7×7 layers at batch 16: blocks of 25, 25 and 14
-/// pieces kept one thread busy for 39 of 64 pieces); at small batches this also gives every
-/// thread a block rather than leave one idle.
-func winogradPiecesPerBlock(pieceCount: Int, maximum: Int) -> Int {
+/// How many blocks the `pieceCount` pieces of a Winograd tiling are cut into, each block whole
+/// on one thread and at most `maximum` (≥ 1) pieces: the fewest that are a multiple of the
+/// thread count, cut with `share` into sizes that differ by at most one piece. A remainder block
+/// would leave one thread working alone at the end (ResNet's 7×7 layers at batch 16 ran as
+/// blocks of 25, 25 and 14 pieces: one thread did 39 of 64; its 56×56 layers at batch 1 as 4, 4,
+/// 4 and 2 tile rows: 8 of 14); at small batches this also gives every thread a block rather than
+/// leave one idle.
+func winogradBlockCount(pieceCount: Int, maximum: Int) -> Int {
   let threads = Parallelism.threadCount
   let fewestBlocks = (pieceCount + max(1, maximum) - 1) / max(1, maximum)
-  let blocks = (fewestBlocks + threads - 1) / threads * threads
-  return max(1, (pieceCount + blocks - 1) / blocks)
+  return min(pieceCount, (fewestBlocks + threads - 1) / threads * threads)
 }
 
 /// Thread `thread`'s contiguous share of 0..<count when `threads` split it evenly.
