@@ -83,7 +83,7 @@ typedef struct {
   int activation;     // CN_ACTIVATION_*: 1 = ReLU, c = c < 0 ? 0 : c (NaN stays NaN)
   const float *residual;  // m×n, rows ldr apart, same origin as C; NULL for none
   long ldr;
-  int avx512;  // full tiles with a per-row bias and no activation or ReLU take the AVX-512 loop
+  int avx512;  // full tiles with a per-row bias (or none) take the AVX-512 loop
 } epilogue_t;
 
 static int epilogue_is_active(const epilogue_t *epilogue) {
@@ -99,14 +99,13 @@ static void apply_epilogue(
 {
 #if defined(CN_SGEMM_HAVE_AVX512)
   if (epilogue->avx512 && rows == MR && columns == NR
-      && (epilogue->bias == NULL || epilogue->bias_per_row)
-      && (epilogue->activation == CN_ACTIVATION_NONE || epilogue->activation == CN_ACTIVATION_RELU)) {
+      && (epilogue->bias == NULL || epilogue->bias_per_row)) {
     // The common case (every full tile of a convolution), without the scalar loop's per-row
     // overhead, which on 1×1 layers (k = 64…256) cost ~8 % of the micro-kernel's time.
     cn_sgemm_epilogue_tile_avx512(
       c, ldc, epilogue->bias != NULL ? epilogue->bias + row0 : NULL,
       epilogue->residual != NULL ? epilogue->residual + row0 * epilogue->ldr + column0 : NULL,
-      epilogue->ldr, epilogue->activation == CN_ACTIVATION_RELU);
+      epilogue->ldr, epilogue->activation);
     return;
   }
 #endif

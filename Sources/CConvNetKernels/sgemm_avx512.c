@@ -5,6 +5,7 @@
 // so the packers and every caller are shared.
 // Compiled for AVX-512 through per-function target attributes (no global -mavx512f), so the
 // file builds for any x86-64; the driver calls it only when cn_simd_level() reports AVX-512.
+#include "epilogue.h"
 #include "sgemm_internal.h"
 
 #if defined(CN_SGEMM_HAVE_AVX512)
@@ -46,20 +47,18 @@ CN_AVX512 void cn_sgemm_kernel_avx512(
 }
 
 // The epilogue of a full MR×NR tile of C (c, rows ldc apart), 16 lanes per row: c = c + bias
-// (one value per row; NULL for none) + residual (rows ldr apart; NULL for none), then ReLU when
-// relu ≠ 0 — the same operations in the same order as the driver's scalar apply_epilogue, so
-// the results are identical. max(0, c) returns its second operand when c is NaN, so NaN stays
-// NaN and −0 stays −0, as `c < 0 ? 0 : c`.
+// (one value per row; NULL for none) + residual (rows ldr apart; NULL for none), then the
+// activation (CN_ACTIVATION_*, cn_activate16) — the same operations in the same order as the
+// driver's scalar apply_epilogue, so the results are identical (NaN stays NaN, −0 stays −0).
 CN_AVX512 void cn_sgemm_epilogue_tile_avx512(
-  float *c, long ldc, const float *bias, const float *residual, long ldr, int relu)
+  float *c, long ldc, const float *bias, const float *residual, long ldr, int activation)
 {
   for (int i = 0; i < CN_SGEMM_MR; ++i) {
     float *row = c + i * ldc;
     __m512 value = _mm512_loadu_ps(row);
     if (bias != NULL) value = _mm512_add_ps(value, _mm512_set1_ps(bias[i]));
     if (residual != NULL) value = _mm512_add_ps(value, _mm512_loadu_ps(residual + i * ldr));
-    if (relu) value = _mm512_max_ps(_mm512_setzero_ps(), value);
-    _mm512_storeu_ps(row, value);
+    _mm512_storeu_ps(row, cn_activate16(value, activation));
   }
 }
 

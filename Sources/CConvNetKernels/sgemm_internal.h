@@ -46,9 +46,10 @@ void cn_sgemm_kernel_narrow_avx512(
   long b_k_stride, float alpha, float *scratch);
 // How many row panels cn_sgemm_kernel_narrow_avx512 takes at once for `columns`.
 long cn_sgemm_narrow_group(long columns);
-// The bias (per row) + residual + ReLU epilogue of one full MR×NR tile, see sgemm_avx512.c.
+// The bias (per row) + residual + activation epilogue of one full MR×NR tile, see
+// sgemm_avx512.c.
 void cn_sgemm_epilogue_tile_avx512(
-  float *c, long ldc, const float *bias, const float *residual, long ldr, int relu);
+  float *c, long ldc, const float *bias, const float *residual, long ldr, int activation);
 #endif
 
 // Packs rows [0, mc) × depth [0, kc) of op(A) into ceil(mc/MR) panels, each kc × MR
