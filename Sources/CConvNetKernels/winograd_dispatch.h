@@ -46,6 +46,52 @@ static inline long cn_winograd_columns_of(
   return columns;
 }
 
+// The input rows under a piece of tiles, gathered into phase arrays: phase[j][q] =
+// x[column0 + step·q + j] for j < phases (4 for F(2×2, 3×3) with step 2, 6 for F(4×4, 3×3) with
+// step 4; p4 and p5 unused with 4), q < count; zero outside [0, width) and for a missing row
+// (x == NULL: padding). Called with constant step and phases, so each transform gets its own
+// unrolled copy; the checked loops run only for tiles at the image's edges.
+static inline __attribute__((always_inline)) void cn_winograd_gather_row(
+  const float *restrict x, long width, long column0, long count, const long step,
+  const int phases, float *restrict p0, float *restrict p1, float *restrict p2,
+  float *restrict p3, float *restrict p4, float *restrict p5)
+{
+  float *restrict phase[6] = {p0, p1, p2, p3, p4, p5};
+  if (!x) {
+    for (int j = 0; j < phases; ++j)
+      for (long q = 0; q < count; ++q) phase[j][q] = 0.0f;
+    return;
+  }
+  // [lo, hi): all the tile's columns inside, so no checks.
+  long lo = column0 >= 0 ? 0 : (-column0 + step - 1) / step;
+  long hi = width - phases - column0 >= 0 ? (width - phases - column0) / step + 1 : 0;
+  if (hi > count) hi = count;
+  if (lo > hi) lo = hi;
+  for (long q = 0; q < lo; ++q) {
+    for (int j = 0; j < phases; ++j) {
+      const long c = column0 + step * q + j;
+      phase[j][q] = c >= 0 && c < width ? x[c] : 0.0f;
+    }
+  }
+  const float *restrict base = x + column0;
+  for (long q = lo; q < hi; ++q) {
+    p0[q] = base[step * q];
+    p1[q] = base[step * q + 1];
+    p2[q] = base[step * q + 2];
+    p3[q] = base[step * q + 3];
+    if (phases > 4) {
+      p4[q] = base[step * q + 4];
+      p5[q] = base[step * q + 5];
+    }
+  }
+  for (long q = hi; q < count; ++q) {
+    for (int j = 0; j < phases; ++j) {
+      const long c = column0 + step * q + j;
+      phase[j][q] = c >= 0 && c < width ? x[c] : 0.0f;
+    }
+  }
+}
+
 // Stores the transformed weights u[ξ][i] (ξ < positions, i < CN_SGEMM_MR) of input channel c
 // for the output-channel panel `panel` into the U[ξ] matrices (`plane` floats apart) in the
 // GEMM's packed-A layout: panel, then input channel, then the MR rows.

@@ -88,43 +88,6 @@ long cn_winograd_f23_work_count(long columns)
 // whole vectors over zero-filled padding instead of a scalar remainder.
 static inline long round8(long x) { return (x + 7) & ~7L; }
 
-// phase[j][q] = x[column0 + 2q + j] for j = 0 … 3, q < count; zero outside [0, width) and for a
-// missing row (x == NULL: padding).
-static inline __attribute__((always_inline)) void gather_row(
-  const float *restrict x, long width, long column0, long count, float *restrict p0,
-  float *restrict p1, float *restrict p2, float *restrict p3)
-{
-  if (!x) {
-    for (long q = 0; q < count; ++q) p0[q] = p1[q] = p2[q] = p3[q] = 0.0f;
-    return;
-  }
-  // [lo, hi): all four columns inside, so no checks.
-  long lo = column0 >= 0 ? 0 : (-column0 + 1) / 2;
-  long hi = width - 4 - column0 >= 0 ? (width - 4 - column0) / 2 + 1 : 0;
-  if (hi > count) hi = count;
-  if (lo > hi) lo = hi;
-  float *restrict phase[4] = {p0, p1, p2, p3};
-  for (long q = 0; q < lo; ++q) {
-    for (int j = 0; j < 4; ++j) {
-      const long c = column0 + 2 * q + j;
-      phase[j][q] = c >= 0 && c < width ? x[c] : 0.0f;
-    }
-  }
-  const float *restrict base = x + column0;
-  for (long q = lo; q < hi; ++q) {
-    p0[q] = base[2 * q];
-    p1[q] = base[2 * q + 1];
-    p2[q] = base[2 * q + 2];
-    p3[q] = base[2 * q + 3];
-  }
-  for (long q = hi; q < count; ++q) {
-    for (int j = 0; j < 4; ++j) {
-      const long c = column0 + 2 * q + j;
-      phase[j][q] = c >= 0 && c < width ? x[c] : 0.0f;
-    }
-  }
-}
-
 // r = Bᵀ d over n columns of four arrays (a function whose restrict parameters tell the
 // compiler that the arrays do not overlap: restrict on local pointers was not enough for it to
 // vectorise without run-time overlap checks, which it then gave up on).
@@ -162,8 +125,9 @@ static inline __attribute__((always_inline)) void winograd_input(
       for (int a = 0; a < 4; ++a) {
         const long r = 2 * p.ty - pad_top + a;
         float *row = d + a * 4 * stride + base;
-        gather_row(r >= 0 && r < height ? x + r * width : 0, width, 2 * p.tx - pad_left,
-          p.count, row, row + stride, row + 2 * stride, row + 3 * stride);
+        cn_winograd_gather_row(r >= 0 && r < height ? x + r * width : 0, width,
+          2 * p.tx - pad_left, p.count, 2, 4, row, row + stride, row + 2 * stride,
+          row + 3 * stride, NULL, NULL);
       }
       base += p.count;
     }

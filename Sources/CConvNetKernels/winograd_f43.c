@@ -111,46 +111,6 @@ long cn_winograd_f43_work_count(long columns)
   return 72 * work_stride(columns);
 }
 
-// phase[j][q] = x[column0 + 4q + j] for j = 0 … 5, q < count; zero outside [0, width) and for a
-// missing row (x == NULL: padding).
-static inline __attribute__((always_inline)) void gather_row(
-  const float *restrict x, long width, long column0, long count, float *restrict p0,
-  float *restrict p1, float *restrict p2, float *restrict p3, float *restrict p4,
-  float *restrict p5)
-{
-  if (!x) {
-    for (long q = 0; q < count; ++q) p0[q] = p1[q] = p2[q] = p3[q] = p4[q] = p5[q] = 0.0f;
-    return;
-  }
-  // [lo, hi): all six columns inside, so no checks.
-  long lo = column0 >= 0 ? 0 : (-column0 + 3) / 4;
-  long hi = width - 6 - column0 >= 0 ? (width - 6 - column0) / 4 + 1 : 0;
-  if (hi > count) hi = count;
-  if (lo > hi) lo = hi;
-  float *restrict phase[6] = {p0, p1, p2, p3, p4, p5};
-  for (long q = 0; q < lo; ++q) {
-    for (int j = 0; j < 6; ++j) {
-      const long c = column0 + 4 * q + j;
-      phase[j][q] = c >= 0 && c < width ? x[c] : 0.0f;
-    }
-  }
-  const float *restrict base = x + column0;
-  for (long q = lo; q < hi; ++q) {
-    p0[q] = base[4 * q];
-    p1[q] = base[4 * q + 1];
-    p2[q] = base[4 * q + 2];
-    p3[q] = base[4 * q + 3];
-    p4[q] = base[4 * q + 4];
-    p5[q] = base[4 * q + 5];
-  }
-  for (long q = hi; q < count; ++q) {
-    for (int j = 0; j < 6; ++j) {
-      const long c = column0 + 4 * q + j;
-      phase[j][q] = c >= 0 && c < width ? x[c] : 0.0f;
-    }
-  }
-}
-
 // r_i = Σ_a Bᵀ[i][a] d_a over n columns: six arrays in, six out (rows of restrict pointers so
 // that the compiler vectorises without overlap checks).
 static inline __attribute__((always_inline)) void transform_bt(
@@ -185,9 +145,10 @@ static inline __attribute__((always_inline)) void winograd_input(
       for (int a = 0; a < 6; ++a) {
         const long r = 4 * p.ty - pad_top + a;
         float *row = d + a * 6 * stride + base;
-        gather_row(
-          r >= 0 && r < height ? x + r * width : 0, width, 4 * p.tx - pad_left, p.count, row,
-          row + stride, row + 2 * stride, row + 3 * stride, row + 4 * stride, row + 5 * stride);
+        cn_winograd_gather_row(
+          r >= 0 && r < height ? x + r * width : 0, width, 4 * p.tx - pad_left, p.count, 4, 6,
+          row, row + stride, row + 2 * stride, row + 3 * stride, row + 4 * stride,
+          row + 5 * stride);
       }
       base += p.count;
     }
